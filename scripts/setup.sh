@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine of the project's kind for Moor: Debian packages, npm packages (which
+# bring Node 24), and the local control plane's binaries (built once, cached outside the tree).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+# Debian packages: git (with http-backend), openssh (sshd and ssh for Git over SSH), openssl.
+missing=()
+command -v git >/dev/null || missing+=(git)
+[ -x /usr/lib/git-core/git-http-backend ] || missing+=(git)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh >/dev/null || missing+=(openssh-client)
+command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+command -v openssl >/dev/null || missing+=(openssl)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v go >/dev/null || { echo "setup: Go >= 1.26 is required to build the local control plane" >&2; exit 2; }
+
+# npm packages; the pinned `node` package provides Node 24 for every npm script.
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The control plane's binaries (cold: many minutes; cached by a hash of go.sum afterwards).
+bash test/cluster/build.sh >/dev/null

@@ -1,0 +1,17 @@
+/** Labels, annotations and names Moor writes or reads: one place, no literals elsewhere. */
+export const API_GROUP = 'moor.dev';
+export const API_VERSION = 'v1alpha1';
+export const FIELD_MANAGER = 'moor';
+
+export const Labels = {
+  syncName: 'moor.dev/sync-name',
+  syncNamespace: 'moor.dev/sync-namespace',
+} as const;
+
+export const Annotations = {
+  reconcileRequestedAt: 'moor.dev/reconcile-requested-at',
+  /** Per-object opt-out of drift handling: `moor.dev/drift: ignore`. */
+  drift: 'moor.dev/drift',
+  /** Per-object opt-out of pruning: `moor.dev/prune: disabled`. */
+  prune: 'moor.dev/prune',
+} as const;

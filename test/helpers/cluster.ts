@@ -1,0 +1,42 @@
+// Test access to the one control plane that `npm test` starts per run, and a namespace per test.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+
+export type TestCluster = {
+  /** Path of an admin kubeconfig for the run's control plane. */
+  readonly kubeconfig: string;
+  /** Directory holding kubectl, etcd, kube-apiserver … of the control plane. */
+  readonly binDir: string;
+  readonly kubectl: string;
+};
+
+export function testCluster(): TestCluster {
+  const kubeconfig = process.env.MOOR_TEST_KUBECONFIG;
+  const binDir = process.env.MOOR_TEST_BIN_DIR;
+  if (!kubeconfig || !binDir) {
+    throw new Error(
+      'no test control plane: run the tests with `npm test` (it starts one), or set MOOR_TEST_KUBECONFIG and MOOR_TEST_BIN_DIR',
+    );
+  }
+  return { kubeconfig, binDir, kubectl: join(binDir, 'kubectl') };
+}
+
+export function loadKubeConfig(cluster: TestCluster = testCluster()): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.kubeconfig);
+  return kc;
+}
+
+/** Creates a fresh namespace for this test and deletes it when the test ends. */
+export async function testNamespace(t: TestContext, prefix = 'test'): Promise<string> {
+  const api = loadKubeConfig().makeApiClient(CoreV1Api);
+  const base = prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40);
+  const name = `${base}-${randomBytes(3).toString('hex')}`;
+  await api.createNamespace({ body: { metadata: { name, labels: { 'moor.dev/test': 'true' } } } });
+  t.after(async () => {
+    await api.deleteNamespace({ name }).catch(() => undefined);
+  });
+  return name;
+}
