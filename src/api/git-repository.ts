@@ -1,0 +1,88 @@
+// GitRepository: where desired state comes from (DESIGN.md "Resources").
+import semver from 'semver';
+import { z } from 'zod';
+import { commonStatusFields, durationField, secretRefSchema, timestampField } from './fields.ts';
+
+const REF_KEYS = ['branch', 'tag', 'semver', 'commit'] as const;
+
+/** The API server's copy of the exactly-one rule (zod checks the same in `refineGitRef`). */
+const EXACTLY_ONE_REF_RULE = `[${REF_KEYS.map((k) => `has(self.${k})`).join(', ')}].filter(x, x).size() == 1`;
+
+export const GitRefSchema = z
+  .object({
+    branch: z.string().min(1).max(255).optional().describe('Follow the head of this branch.'),
+    tag: z.string().min(1).max(255).optional().describe('Check out this tag.'),
+    semver: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine((range) => semver.validRange(range) !== null, {
+        message: 'must be a semver range such as ">=1.2.0 <2" or "1.x"',
+      })
+      .optional()
+      .describe('The highest tag matching this semver range.'),
+    commit: z
+      .string()
+      .regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, { message: 'must be a full commit hash' })
+      .optional()
+      .describe('Exactly this commit (full hash).'),
+  })
+  .superRefine((ref, ctx) => {
+    const set = REF_KEYS.filter((k) => ref[k] !== undefined);
+    if (set.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must set exactly one of branch, tag, semver, commit (got ${set.length === 0 ? 'none' : set.join(', ')})`,
+      });
+    }
+  })
+  .meta({
+    description: 'What to check out: exactly one of branch, tag, semver, commit.',
+    'x-kubernetes-validations': [
+      {
+        rule: EXACTLY_ONE_REF_RULE,
+        message: 'must set exactly one of branch, tag, semver, commit',
+      },
+    ],
+  });
+
+export const GitRepositorySpecSchema = z.object({
+  url: z
+    .string()
+    .min(1)
+    .max(2048)
+    .describe(
+      'https://, http://, ssh://, git@host:path, or file:// (only with --allow-file-urls).',
+    ),
+  ref: GitRefSchema,
+  interval: durationField().default('1m').describe('How often to look for a new revision.'),
+  timeout: durationField().default('60s').describe('Limit for one Git operation.'),
+  secretRef: secretRefSchema
+    .optional()
+    .describe('Credentials: keys username/password, bearerToken, or identity/known_hosts.'),
+  ignore: z
+    .string()
+    .optional()
+    .describe('Paths to leave out of the artifact, in .gitignore syntax.'),
+  suspend: z.boolean().default(false).describe('Stop fetching while true.'),
+});
+
+export const ArtifactSchema = z
+  .object({
+    revision: z.string().min(1).describe('<ref>@sha1:<full commit hash>'),
+    digest: z.string().min(1).describe('<algorithm>:<hex> of the artifact content.'),
+    url: z.string().optional().describe('Where the operator serves the artifact, if it does.'),
+    lastUpdateTime: timestampField().describe('When this artifact was produced.'),
+  })
+  .describe('The last artifact fetched.');
+
+export const GitRepositoryStatusSchema = z.object({
+  ...commonStatusFields,
+  artifact: ArtifactSchema.optional(),
+});
+
+export type GitRef = z.output<typeof GitRefSchema>;
+export type GitRepositorySpec = z.output<typeof GitRepositorySpecSchema>;
+export type GitRepositorySpecInput = z.input<typeof GitRepositorySpecSchema>;
+export type GitRepositoryStatus = z.output<typeof GitRepositoryStatusSchema>;
+export type Artifact = z.output<typeof ArtifactSchema>;

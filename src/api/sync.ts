@@ -1,0 +1,143 @@
+// Sync: one path of one source, applied to this cluster (DESIGN.md "Resources").
+import { z } from 'zod';
+import {
+  commonStatusFields,
+  gitRepositoryRefSchema,
+  countField,
+  durationField,
+  nameField,
+  namespaceField,
+  timestampField,
+} from './fields.ts';
+
+export const DriftModes = { Correct: 'Correct', Alert: 'Alert', Ignore: 'Ignore' } as const;
+export type DriftMode = (typeof DriftModes)[keyof typeof DriftModes];
+
+/** Suggested values of `status.history[].result`; the field stays an open string. */
+export const HistoryResults = {
+  Succeeded: 'Succeeded',
+  Failed: 'Failed',
+  RolledBack: 'RolledBack',
+} as const;
+
+export const DependencySchema = z.object({
+  name: nameField().describe('A Sync that must be Ready first.'),
+  namespace: namespaceField().optional().describe("Defaults to the Sync's namespace."),
+});
+
+export const DriftPolicySchema = z
+  .object({
+    mode: z
+      .enum([DriftModes.Correct, DriftModes.Alert, DriftModes.Ignore])
+      .default(DriftModes.Correct)
+      .describe('Correct: re-apply; Alert: report only; Ignore: neither.'),
+    alertAfter: durationField()
+      .default('5m')
+      .describe('How long desired and live may differ before Diverged is reported.'),
+  })
+  .describe('What to do when live objects drift from Git.');
+
+export const RollbackPolicySchema = z
+  .object({
+    onHealthFailure: z
+      .boolean()
+      .default(false)
+      .describe('Re-apply the last healthy revision when a new one fails its health checks.'),
+  })
+  .describe('What to do when a new revision is unhealthy.');
+
+export const SyncSpecSchema = z.object({
+  sourceRef: gitRepositoryRefSchema.describe('The source whose artifact is applied.'),
+  path: z.string().min(1).default('./').describe('Directory inside the artifact to apply.'),
+  interval: durationField()
+    .default('10m')
+    .describe('Full re-verification period; drift is also watched continuously.'),
+  retryInterval: durationField()
+    .optional()
+    .describe('Wait before retrying a failed apply; defaults to interval.'),
+  timeout: durationField().default('5m').describe('Limit for one apply, including the wait.'),
+  prune: z.boolean().default(false).describe('Delete objects removed from Git.'),
+  wait: z.boolean().default(false).describe('Wait for everything applied to be healthy.'),
+  dependsOn: z.array(DependencySchema).optional(),
+  targetNamespace: namespaceField()
+    .optional()
+    .describe('Namespace for namespaced objects that name none.'),
+  serviceAccountName: nameField()
+    .optional()
+    .describe('Apply as this service account (impersonation).'),
+  suspend: z.boolean().default(false).describe('Stop reconciling while true.'),
+  force: z.boolean().default(false).describe('Recreate objects whose immutable fields changed.'),
+  drift: DriftPolicySchema.prefault({}),
+  rollback: RollbackPolicySchema.prefault({}),
+});
+
+export const InventoryEntrySchema = z.object({
+  group: z.string().default('').describe("'' for the core group."),
+  kind: z.string().min(1),
+  namespace: z.string().default('').describe("'' for cluster-scoped objects."),
+  name: z.string().min(1),
+  version: z.string().min(1),
+});
+
+export const DriftFieldSchema = z.object({
+  path: z.string().min(1).describe('Field path, e.g. spec.replicas.'),
+  manager: z.string().optional().describe('Field manager that wrote the live value.'),
+  since: timestampField().optional().describe('When this field was first seen to differ.'),
+  desired: z.string().optional().describe('Desired value as JSON; never a secret value.'),
+  live: z.string().optional().describe('Live value as JSON; never a secret value.'),
+});
+
+export const DriftedObjectSchema = z.object({
+  group: z.string().default(''),
+  kind: z.string().min(1),
+  namespace: z.string().default(''),
+  name: z.string().min(1),
+  deleted: z.boolean().optional().describe('The object was deleted live.'),
+  fields: z.array(DriftFieldSchema).optional(),
+});
+
+export const DriftStatusSchema = z
+  .object({
+    since: timestampField().optional().describe('When desired and live began to differ.'),
+    objects: z.array(DriftedObjectSchema).optional(),
+  })
+  .describe('Objects and fields that differ from Git.');
+
+export const HistoryEntrySchema = z.object({
+  revision: z.string().min(1),
+  startedAt: timestampField(),
+  finishedAt: timestampField().optional(),
+  result: z.string().min(1).describe('Succeeded, Failed, RolledBack, …'),
+  message: z.string().optional(),
+  created: countField().default(0),
+  configured: countField().default(0),
+  deleted: countField().default(0),
+  durationMs: countField().optional(),
+});
+
+export const SyncStatusSchema = z.object({
+  ...commonStatusFields,
+  lastAppliedRevision: z.string().optional().describe('The revision last applied successfully.'),
+  lastAttemptedRevision: z.string().optional().describe('The revision last tried.'),
+  lastHealthyRevision: z
+    .string()
+    .optional()
+    .describe('The revision last applied and found healthy (the rollback target).'),
+  inventory: z
+    .object({ entries: z.array(InventoryEntrySchema).optional() })
+    .optional()
+    .describe('Every object applied by this Sync.'),
+  drift: DriftStatusSchema.optional(),
+  history: z.array(HistoryEntrySchema).optional().describe('Recent applies, newest first.'),
+});
+
+export type Dependency = z.output<typeof DependencySchema>;
+export type DriftPolicy = z.output<typeof DriftPolicySchema>;
+export type SyncSpec = z.output<typeof SyncSpecSchema>;
+export type SyncSpecInput = z.input<typeof SyncSpecSchema>;
+export type SyncStatus = z.output<typeof SyncStatusSchema>;
+export type InventoryEntry = z.output<typeof InventoryEntrySchema>;
+export type DriftStatus = z.output<typeof DriftStatusSchema>;
+export type DriftedObject = z.output<typeof DriftedObjectSchema>;
+export type DriftField = z.output<typeof DriftFieldSchema>;
+export type HistoryEntry = z.output<typeof HistoryEntrySchema>;

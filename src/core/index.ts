@@ -1,0 +1,22 @@
+export { MoorError } from './errors.ts';
+export { formatObjectId, objectKey, parseApiVersion, type ObjectId } from './ids.ts';
+export { API_GROUP, API_VERSION, Annotations, FIELD_MANAGER, Labels } from './labels.ts';
+export { err, ok, type Result } from './result.ts';
+export { objectIdOf, type KubeObject, type ManagedFieldsEntry, type ObjectMeta } from './object.ts';
+export {
+  ConditionReasons,
+  ConditionStatuses,
+  ConditionTypes,
+  formatConditionTime,
+  getCondition,
+  isConditionCurrent,
+  isConditionFalse,
+  isConditionTrue,
+  removeCondition,
+  setCondition,
+  type Condition,
+  type ConditionReason,
+  type ConditionStatus,
+  type ConditionType,
+  type ConditionUpdate,
+} from './conditions.ts';

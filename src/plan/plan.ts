@@ -1,0 +1,66 @@
+import type { KubeObject } from '../core/index.ts';
+import { objectIdOf } from '../core/index.ts';
+import type { InventoryEntry } from './inventory.ts';
+import { entryKey } from './inventory.ts';
+import { compareForApply, isClusterDefinition } from './order.ts';
+
+/** A desired object, bare or as render gives it (`{ object, source }`). */
+export type DesiredObject = KubeObject | { readonly object: KubeObject };
+
+export type PlanInput = {
+  readonly desired: readonly DesiredObject[];
+  /** What the previous apply recorded (`status.inventory.entries`). */
+  readonly inventory: readonly InventoryEntry[];
+  /** The Sync's `spec.prune`. */
+  readonly prune: boolean;
+};
+
+export type Plan = {
+  /**
+   * Objects to apply, stage by stage; empty stages are left out. With cluster definitions
+   * (CRDs, Namespaces, ClusterRoles) the first stage holds them and the second everything else.
+   * Each stage is in apply order (kind order, then group, kind, namespace, name).
+   */
+  readonly stages: KubeObject[][];
+  /** Inventory entries no longer desired, in delete order (reverse apply order: CRDs last). */
+  readonly prune: InventoryEntry[];
+};
+
+/**
+ * Orders the desired objects into apply stages and lists what to prune. Deterministic: the same
+ * objects and inventory, in any order, give the same plan.
+ */
+export function planChangeSet(input: PlanInput): Plan {
+  const objects = input.desired
+    .map(toObject)
+    .map((object) => ({ object, id: objectIdOf(object) }))
+    .sort((a, b) => compareForApply(a.id, b.id));
+  const definitions = objects.filter((o) => isClusterDefinition(o.id)).map((o) => o.object);
+  const rest = objects.filter((o) => !isClusterDefinition(o.id)).map((o) => o.object);
+  const stages = [definitions, rest].filter((stage) => stage.length > 0);
+  if (!input.prune) return { stages, prune: [] };
+  const desired = new Set(objects.map((o) => entryKey(o.id)));
+  const prune = input.inventory
+    .filter((entry) => !desired.has(entryKey(entry)))
+    .sort((a, b) => compareForApply(b, a) || compareText(a.version, b.version));
+  return { stages, prune: dedupe(prune) };
+}
+
+function toObject(desired: DesiredObject): KubeObject {
+  return 'apiVersion' in desired ? desired : desired.object;
+}
+
+/** An inventory should not list an object twice; if it does, delete it once. */
+function dedupe(entries: readonly InventoryEntry[]): InventoryEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const key = entryKey(e);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

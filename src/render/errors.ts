@@ -1,0 +1,45 @@
+import { MoorError } from '../core/index.ts';
+
+/** Why rendering a Sync's path failed. */
+export const RenderErrorCode = {
+  /** A YAML or JSON file does not parse. */
+  syntax: 'SyntaxError',
+  /** A document is not a Kubernetes object (no apiVersion, kind or metadata.name). */
+  notAnObject: 'NotAnObject',
+  /** A value has no JSON form (`.inf`, `.nan`). */
+  invalidValue: 'InvalidValue',
+  /** A namespaced object has no namespace and the Sync sets no targetNamespace. */
+  namespaceMissing: 'NamespaceMissing',
+  /** The same object (group, kind, namespace, name) is rendered twice. */
+  duplicateObject: 'DuplicateObject',
+  /** `spec.path` leaves the artifact (`..`, absolute). */
+  pathEscapes: 'PathEscapesArtifact',
+  /** A symlink in the artifact resolves outside of it. */
+  symlinkEscapes: 'SymlinkEscapesArtifact',
+  /** `spec.path` does not exist in the artifact or is not a directory. */
+  pathNotFound: 'PathNotFound',
+  /** Reading the artifact failed. */
+  readFailed: 'ReadFailed',
+  /** `kubectl kustomize` failed (its stderr is in the message and in `data.stderr`). */
+  kustomizeFailed: 'KustomizeFailed',
+  /** A kustomization was found but no kubectl was configured to build it. */
+  kustomizeUnavailable: 'KustomizeUnavailable',
+  /** The signal was aborted. */
+  aborted: 'Aborted',
+} as const;
+export type RenderErrorCode = (typeof RenderErrorCode)[keyof typeof RenderErrorCode];
+
+/** Where in the artifact a render error happened, and what else is known. */
+export type RenderErrorData = {
+  /** File or directory, relative to the artifact root. */
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** The other place, for duplicates. */
+  readonly other?: { readonly file: string; readonly line: number };
+  /** The program's stderr, for kustomize failures. */
+  readonly stderr?: string;
+};
+
+/** A render failure; the message names the file (`apps/web.yaml:12:5: …`) or path it is about. */
+export class RenderError extends MoorError<RenderErrorCode, RenderErrorData> {}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { testCluster } from '../../test/helpers/cluster.ts';
+import { loadManifestFiles } from './load.ts';
+import { parseManifests } from './parse.ts';
+
+const artifact = join(import.meta.dirname, 'testdata', 'artifact');
+
+/** The control plane's kubectl (a recent kustomize); the one on PATH is too old to rely on. */
+function findKubectl(): { kubectl?: string; skip?: string } {
+  try {
+    return { kubectl: join(testCluster().binDir, 'kubectl') };
+  } catch {
+    return { skip: 'needs the control plane binaries: set MOOR_TEST_BIN_DIR (npm test does)' };
+  }
+}
+const { kubectl, skip } = findKubectl();
+
+async function load(path: string) {
+  return loadManifestFiles(artifact, path, AbortSignal.timeout(60_000), { kubectlPath: kubectl });
+}
+
+test(
+  'a kustomization is built with kubectl kustomize, bases outside its directory included',
+  { skip },
+  async () => {
+    const files = await load('kustomize/overlay');
+    assert.ok(files.ok, files.ok ? '' : files.error.message);
+    assert.deepEqual(
+      files.value.map((f) => f.path),
+      ['kustomize/overlay/kustomization.yaml'],
+    );
+    const objects = parseManifests(files.value);
+    assert.ok(objects.ok);
+    assert.deepEqual(
+      objects.value.map((o) => [
+        o.object.metadata.namespace,
+        o.object.metadata.name,
+        o.object.data,
+      ]),
+      [['prod', 'prod-settings', { mode: 'base' }]],
+    );
+  },
+);
+
+test(
+  'a nested kustomization stands for its directory next to plain manifests',
+  { skip },
+  async () => {
+    const files = await load('mixed');
+    assert.ok(files.ok, files.ok ? '' : files.error.message);
+    assert.deepEqual(
+      files.value.map((f) => f.path),
+      ['mixed/plain.yaml', 'mixed/sub/kustomization.yml'],
+    );
+    const objects = parseManifests(files.value);
+    assert.ok(objects.ok);
+    assert.deepEqual(objects.value[1]?.object.metadata.labels, { 'built-by': 'kustomize' });
+  },
+);
+
+test(
+  'a failing kustomize build keeps its stderr, with paths relative to the artifact',
+  { skip },
+  async () => {
+    const files = await load('kustomize/broken');
+    assert.equal(files.ok, false);
+    if (files.ok) return;
+    assert.equal(files.error.code, 'KustomizeFailed');
+    assert.match(
+      files.error.message,
+      /^kustomize\/broken\/kustomization\.yaml: kustomize build failed: /,
+    );
+    assert.match(files.error.message, /kustomize\/broken\/missing\.yaml/);
+    assert.doesNotMatch(files.error.message, new RegExp(artifact));
+    assert.match(files.error.data.stderr ?? '', /missing\.yaml/);
+  },
+);
+
+test('kustomize may not read files outside the kustomization root', { skip }, async () => {
+  const files = await load('kustomize/escape');
+  assert.equal(files.ok, false);
+  if (!files.ok) assert.match(files.error.message, /is not in or below/);
+});
+
+test('a missing kubectl is named', async () => {
+  const files = await loadManifestFiles(
+    artifact,
+    'kustomize/overlay',
+    AbortSignal.timeout(10_000),
+    {
+      kubectlPath: '/nonexistent/kubectl',
+    },
+  );
+  assert.equal(files.ok, false);
+  if (files.ok) return;
+  assert.equal(files.error.code, 'KustomizeUnavailable');
+  assert.equal(
+    files.error.message,
+    'kustomize/overlay/kustomization.yaml: cannot run kustomize: no kubectl at /nonexistent/kubectl',
+  );
+});

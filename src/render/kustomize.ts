@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import type { Result } from '../core/index.ts';
+import { err, ok } from '../core/index.ts';
+import { RenderError, RenderErrorCode } from './errors.ts';
+
+export type KustomizeOptions = {
+  /** Path of the kubectl binary whose `kustomize` subcommand builds the directory. */
+  readonly kubectlPath: string;
+  readonly signal: AbortSignal;
+  /** Default 60 s. */
+  readonly timeoutMs?: number;
+  /** The artifact root: removed from paths in error messages, which then read relative to it. */
+  readonly artifactDir?: string;
+};
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Runs `kubectl kustomize --load-restrictor=LoadRestrictionsRootOnly <dir>` and returns the YAML
+ * stream it prints. `displayPath` (relative to the artifact) is how messages name the directory.
+ */
+export function buildKustomization(
+  dir: string,
+  displayPath: string,
+  options: KustomizeOptions,
+): Promise<Result<string, RenderError>> {
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const args = ['kustomize', '--load-restrictor=LoadRestrictionsRootOnly', dir];
+  return new Promise((resolve) => {
+    execFile(
+      options.kubectlPath,
+      args,
+      {
+        cwd: dir,
+        env: { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', HOME: tmpdir(), PATH: '/usr/bin:/bin' },
+        timeout,
+        signal: options.signal,
+        maxBuffer: MAX_OUTPUT_BYTES,
+        encoding: 'utf8',
+        windowsHide: true,
+      },
+      (error, stdout, stderr) => {
+        if (!error) {
+          resolve(ok(stdout));
+          return;
+        }
+        resolve(err(describeFailure(error, stderr, displayPath, { timeout, options })));
+      },
+    );
+  });
+}
+
+function describeFailure(
+  error: Error & { code?: unknown; killed?: boolean },
+  stderr: string,
+  displayPath: string,
+  context: { timeout: number; options: KustomizeOptions },
+): RenderError {
+  const data = { file: displayPath, stderr };
+  if (context.options.signal.aborted || error.name === 'AbortError') {
+    return new RenderError(
+      RenderErrorCode.aborted,
+      `${displayPath}: kustomize build aborted`,
+      data,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (error.code === 'ENOENT') {
+    return new RenderError(
+      RenderErrorCode.kustomizeUnavailable,
+      `${displayPath}: cannot run kustomize: no kubectl at ${context.options.kubectlPath}`,
+      data,
+      { cause: error },
+    );
+  }
+  const root = context.options.artifactDir;
+  const printed = root ? stderr.replaceAll(`${root}/`, '') : stderr;
+  const reason = error.killed
+    ? `timed out after ${context.timeout / 1000}s`
+    : printed.trim() || error.message;
+  return new RenderError(
+    RenderErrorCode.kustomizeFailed,
+    `${displayPath}: kustomize build failed: ${reason}`,
+    data,
+    { cause: error },
+  );
+}

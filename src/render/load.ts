@@ -1,0 +1,258 @@
+import type { Dirent } from 'node:fs';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import type { Result } from '../core/index.ts';
+import { err, ok } from '../core/index.ts';
+import { RenderError, RenderErrorCode } from './errors.ts';
+import { buildKustomization } from './kustomize.ts';
+import { compareText } from './parse.ts';
+import type { ManifestFile } from './types.ts';
+
+/** File names that make a directory a kustomization, in the order kustomize looks for them. */
+export const KUSTOMIZATION_FILES: readonly string[] = [
+  'kustomization.yaml',
+  'kustomization.yml',
+  'Kustomization',
+];
+
+const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+
+export type LoadOptions = {
+  /** kubectl used to build kustomizations; without it a kustomization is an error. */
+  readonly kubectlPath?: string | undefined;
+  readonly kustomizeTimeoutMs?: number;
+};
+
+type Walk = {
+  readonly root: string;
+  readonly signal: AbortSignal;
+  readonly options: LoadOptions;
+  /** Real paths of directories already walked: a symlink loop is walked once. */
+  readonly visited: Set<string>;
+  readonly files: ManifestFile[];
+};
+
+/**
+ * Reads the manifests under `artifactDir/path`: every `*.yaml`, `*.yml` and `*.json` file,
+ * recursively, skipping entries whose name starts with a dot (`.git`, `.github`, `.sops.yaml`).
+ * A directory holding a kustomization (`kustomization.yaml`, `kustomization.yml`,
+ * `Kustomization`) is built with `kubectl kustomize` instead, and its output stands for the
+ * directory as one file named after the kustomization file (lines in it then count in
+ * kustomize's output). Paths are relative to the artifact
+ * root and the result is sorted by path. A `path` outside the artifact, or a symlink resolving
+ * outside it, is refused.
+ */
+export async function loadManifestFiles(
+  artifactDir: string,
+  path: string,
+  signal: AbortSignal,
+  options: LoadOptions = {},
+): Promise<Result<ManifestFile[], RenderError>> {
+  const relPath = checkPath(path);
+  if (!relPath.ok) return relPath;
+  try {
+    const root = await realpath(artifactDir);
+    const start = await resolveStart(root, relPath.value);
+    if (!start.ok) return start;
+    const walk: Walk = { root, signal, options, visited: new Set(), files: [] };
+    const walked = await walkDir(walk, start.value, relPath.value);
+    if (!walked.ok) return walked;
+    return ok(walk.files.sort((a, b) => compareText(a.path, b.path)));
+  } catch (cause) {
+    return err(readFailure(cause, relPath.value || '.'));
+  }
+}
+
+/** `spec.path` relative to the artifact, normalized ('' for the root), unless it escapes. */
+function checkPath(path: string): Result<string, RenderError> {
+  const cleaned = normalize(path === '' ? '.' : path);
+  const escapes =
+    isAbsolute(path) || cleaned === '..' || cleaned.startsWith(`..${sep}`) || path.includes('\0');
+  if (escapes) {
+    return err(
+      new RenderError(RenderErrorCode.pathEscapes, `path ${path} is outside the artifact`, {
+        file: path,
+      }),
+    );
+  }
+  const rel = cleaned === '.' ? '' : cleaned.replace(/\/+$/, '');
+  return ok(rel);
+}
+
+async function resolveStart(root: string, rel: string): Promise<Result<string, RenderError>> {
+  const display = rel || '.';
+  let real: string;
+  try {
+    real = await realpath(join(root, rel));
+  } catch {
+    return err(
+      new RenderError(
+        RenderErrorCode.pathNotFound,
+        `path ${display} does not exist in the artifact`,
+        {
+          file: display,
+        },
+      ),
+    );
+  }
+  if (!isInside(root, real)) {
+    return err(
+      new RenderError(
+        RenderErrorCode.symlinkEscapes,
+        `path ${display} resolves outside the artifact (through a symlink)`,
+        { file: display },
+      ),
+    );
+  }
+  if (!(await stat(real)).isDirectory()) {
+    return err(
+      new RenderError(RenderErrorCode.pathNotFound, `path ${display} is not a directory`, {
+        file: display,
+      }),
+    );
+  }
+  return ok(real);
+}
+
+async function walkDir(walk: Walk, dir: string, rel: string): Promise<Result<void, RenderError>> {
+  if (walk.signal.aborted) return err(abortedError(rel));
+  const realDir = await realpath(dir);
+  if (walk.visited.has(realDir)) return ok(undefined);
+  walk.visited.add(realDir);
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+    compareText(a.name, b.name),
+  );
+  const kustomization = entries.find((e) => KUSTOMIZATION_FILES.includes(e.name));
+  if (kustomization) return buildDir(walk, dir, rel, kustomization.name);
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const visited = await visitEntry(walk, entry, join(rel, entry.name));
+    if (!visited.ok) return visited;
+  }
+  return ok(undefined);
+}
+
+async function visitEntry(
+  walk: Walk,
+  entry: Dirent,
+  rel: string,
+): Promise<Result<void, RenderError>> {
+  const full = join(entry.parentPath, entry.name);
+  let isDir = entry.isDirectory();
+  let isFile = entry.isFile();
+  if (entry.isSymbolicLink()) {
+    const target = await resolveLink(walk.root, full, rel);
+    if (!target.ok) return target;
+    const info = await stat(target.value);
+    isDir = info.isDirectory();
+    isFile = info.isFile();
+  }
+  if (isDir) return walkDir(walk, full, rel);
+  if (isFile && isManifest(entry.name)) {
+    walk.files.push({ path: rel, content: await readFile(full, 'utf8') });
+  }
+  return ok(undefined);
+}
+
+async function resolveLink(
+  root: string,
+  link: string,
+  rel: string,
+): Promise<Result<string, RenderError>> {
+  let target: string;
+  try {
+    target = await realpath(link);
+  } catch {
+    return err(
+      new RenderError(RenderErrorCode.readFailed, `symlink ${rel} points to nothing`, {
+        file: rel,
+      }),
+    );
+  }
+  if (!isInside(root, target)) {
+    return err(
+      new RenderError(
+        RenderErrorCode.symlinkEscapes,
+        `symlink ${rel} resolves outside the artifact`,
+        { file: rel },
+      ),
+    );
+  }
+  return ok(target);
+}
+
+async function buildDir(
+  walk: Walk,
+  dir: string,
+  rel: string,
+  kustomizationName: string,
+): Promise<Result<void, RenderError>> {
+  const kustomizationRel = join(rel, kustomizationName);
+  const escaping = await findEscapingLink(walk, dir, rel);
+  if (!escaping.ok) return escaping;
+  const kubectlPath = walk.options.kubectlPath;
+  if (!kubectlPath) {
+    return err(
+      new RenderError(
+        RenderErrorCode.kustomizeUnavailable,
+        `${kustomizationRel}: found a kustomization but no kubectl is configured to build it`,
+        { file: kustomizationRel },
+      ),
+    );
+  }
+  const built = await buildKustomization(dir, kustomizationRel, {
+    kubectlPath,
+    signal: walk.signal,
+    artifactDir: walk.root,
+    ...(walk.options.kustomizeTimeoutMs === undefined
+      ? {}
+      : { timeoutMs: walk.options.kustomizeTimeoutMs }),
+  });
+  if (!built.ok) return built;
+  walk.files.push({ path: kustomizationRel, content: built.value });
+  return ok(undefined);
+}
+
+/** Refuses a kustomization whose tree holds a symlink resolving outside the artifact. */
+async function findEscapingLink(
+  walk: Walk,
+  dir: string,
+  rel: string,
+): Promise<Result<void, RenderError>> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  for (const entry of entries) {
+    if (!entry.isSymbolicLink()) continue;
+    const full = join(entry.parentPath, entry.name);
+    const linked = await resolveLink(walk.root, full, join(rel, relative(dir, full)));
+    if (!linked.ok) return linked;
+  }
+  return ok(undefined);
+}
+
+function isManifest(name: string): boolean {
+  const lower = name.toLowerCase();
+  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = relative(root, target);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+function abortedError(rel: string): RenderError {
+  return new RenderError(RenderErrorCode.aborted, `reading ${rel || '.'} aborted`, {
+    file: rel || '.',
+  });
+}
+
+function readFailure(cause: unknown, rel: string): RenderError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new RenderError(
+    RenderErrorCode.readFailed,
+    `reading ${rel} failed: ${message}`,
+    { file: rel },
+    {
+      cause,
+    },
+  );
+}

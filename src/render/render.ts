@@ -1,0 +1,48 @@
+import type { Result } from '../core/index.ts';
+import { err } from '../core/index.ts';
+import type { RenderError } from './errors.ts';
+import { loadManifestFiles } from './load.ts';
+import { findDuplicate, parseManifests } from './parse.ts';
+import type { IsNamespaced } from './scope.ts';
+import { transformObjects } from './transform.ts';
+import type { RenderedObject } from './types.ts';
+
+export type RenderSyncOptions = {
+  /** The artifact: one commit's files on disk. */
+  readonly artifactDir: string;
+  /** The Sync's `spec.path`, relative to the artifact. */
+  readonly path: string;
+  readonly targetNamespace?: string | undefined;
+  readonly syncName: string;
+  readonly syncNamespace: string;
+  /** The cluster's answer to "is this kind namespaced?" (undefined: unknown). */
+  readonly isNamespaced: IsNamespaced;
+  /** kubectl that builds kustomizations; without it a kustomization is a render error. */
+  readonly kubectlPath?: string | undefined;
+  readonly kustomizeTimeoutMs?: number;
+  readonly signal: AbortSignal;
+};
+
+/**
+ * Renders a Sync's desired objects from an artifact: reads the manifests under `path` (building
+ * kustomizations), parses them, moves namespaced objects to `targetNamespace` and labels every
+ * object with the Sync. Objects come sorted by file path, then document order.
+ */
+export async function renderSync(
+  options: RenderSyncOptions,
+): Promise<Result<RenderedObject[], RenderError>> {
+  const files = await loadManifestFiles(options.artifactDir, options.path, options.signal, {
+    kubectlPath: options.kubectlPath,
+    ...(options.kustomizeTimeoutMs === undefined
+      ? {}
+      : { kustomizeTimeoutMs: options.kustomizeTimeoutMs }),
+  });
+  if (!files.ok) return files;
+  const parsed = parseManifests(files.value);
+  if (!parsed.ok) return parsed;
+  const transformed = transformObjects(parsed.value, options);
+  if (!transformed.ok) return transformed;
+  // targetNamespace can make two objects from different namespaces one.
+  const duplicate = findDuplicate(transformed.value);
+  return duplicate ? err(duplicate) : transformed;
+}

@@ -1,0 +1,19 @@
+import type { KubeObject } from '../core/index.ts';
+
+/** One manifest file of an artifact: path relative to the artifact root, and its text. */
+export type ManifestFile = {
+  readonly path: string;
+  readonly content: string;
+};
+
+/** Where a rendered object came from: file relative to the artifact root, 1-based line. */
+export type ObjectSource = {
+  readonly path: string;
+  readonly line: number;
+};
+
+/** A desired object and where it was written. */
+export type RenderedObject = {
+  readonly object: KubeObject;
+  readonly source: ObjectSource;
+};
