@@ -1,0 +1,255 @@
+// HTTP to the API server: authentication and TLS from the kubeconfig, one keep-alive connection
+// pool, a concurrency limit, a timeout per request, and request counts by verb.
+import type { RequestOptions } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  IsomorphicFetchHttpLibrary,
+  RequestContext,
+  type KubeConfig,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Logger } from 'pino';
+import { err, ok, type Result } from '../core/index.ts';
+import { KubeError, errorFromException, errorFromResponse } from './errors.ts';
+
+export type KubeLogger = Pick<Logger, 'debug' | 'warn'>;
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
+
+export type HttpRequest = {
+  readonly method: Method;
+  /** Path and query, e.g. `/api/v1/namespaces/x/configmaps?limit=500`. */
+  readonly path: string;
+  readonly contentType?: string;
+  readonly body?: string;
+  /** Counted in `requestCounts`: `get`, `list`, `watch`, `patch`, `create`, `delete`, `discovery`. */
+  readonly verb: string;
+  /** Named in error messages when more precise than `verb` (`apply`, `apply status`). */
+  readonly action?: string;
+  /** The object or collection, for error messages. */
+  readonly subject: string;
+  /** Extra headers, e.g. `Impersonate-User`. */
+  readonly headers?: Readonly<Record<string, string>>;
+};
+
+export type JsonResponse = { readonly status: number; readonly body: unknown };
+
+export type StreamResponse = {
+  readonly body: ReadableStream<Uint8Array>;
+  /** Ends the request and releases the caller's signal. */
+  readonly close: () => void;
+};
+
+export type Transport = {
+  /** A request within the concurrency limit and timeout; non-2xx answers become typed errors. */
+  readonly requestJson: (
+    req: HttpRequest,
+    signal: AbortSignal,
+  ) => Promise<Result<JsonResponse, KubeError>>;
+  /** A streaming GET (watch): outside the concurrency limit, the timeout covers only the headers. */
+  readonly openStream: (
+    req: HttpRequest,
+    signal: AbortSignal,
+  ) => Promise<Result<StreamResponse, KubeError>>;
+  readonly counts: Map<string, number>;
+};
+
+export type TransportOptions = {
+  readonly timeoutMs: number;
+  readonly maxConcurrent: number;
+  readonly logger?: KubeLogger | undefined;
+};
+
+type Auth = {
+  readonly headers: () => Promise<Record<string, string>>;
+  readonly dispatcher: Dispatcher;
+};
+
+/**
+ * Reads TLS and credentials once. The dispatcher (a keep-alive pool) is shared by every request;
+ * users whose credentials can change (exec plugins, auth providers, in-cluster token files)
+ * get fresh headers per request.
+ */
+async function prepareAuth(kc: KubeConfig, server: string): Promise<Auth> {
+  const probe = new RequestContext(server, 'GET');
+  await kc.applySecurityAuthentication(probe);
+  const dispatcher = probe.getDispatcher();
+  const user = kc.getCurrentUser();
+  if (!user?.exec && !user?.authProvider) {
+    const fixed = { ...probe.getHeaders() };
+    return { headers: () => Promise.resolve(fixed), dispatcher };
+  }
+  const headers = async (): Promise<Record<string, string>> => {
+    const opts: RequestOptions = {};
+    await kc.applyToHTTPSOptions(opts);
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(opts.headers ?? {})) {
+      if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    if (opts.auth) out.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    return out;
+  };
+  return { headers, dispatcher };
+}
+
+/** Links the caller's signal and a timer to one controller; `done` releases both. */
+function linkSignal(signal: AbortSignal, timeoutMs: number) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onAbort = (): void => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`timed out after ${timeoutMs}ms`));
+  }, timeoutMs);
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    stopTimer: () => clearTimeout(timer),
+    done: () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+    abort: () => controller.abort(),
+  };
+}
+
+const actionOf = (req: HttpRequest): string => req.action ?? req.verb;
+
+function parseBody(
+  req: HttpRequest,
+  status: number,
+  text: string,
+): Result<JsonResponse, KubeError> {
+  try {
+    return ok({ status, body: text ? (JSON.parse(text) as unknown) : undefined });
+  } catch (e) {
+    const verb = actionOf(req);
+    const message = `${verb} ${req.subject}: the server answered ${status} with a body that is not JSON`;
+    const data = { verb, subject: req.subject, status };
+    return err(new KubeError('Failed', message, data, { cause: e }));
+  }
+}
+
+const MAX_RETRIES = 5;
+const MAX_RETRY_AFTER_S = 10;
+
+/**
+ * How long to wait before sending again, or undefined: like client-go, a 429 (or a 5xx carrying
+ * `Retry-After`) means the server did not act on the request, so it is safe to repeat.
+ */
+function retryDelayMs(res: ResponseContext, attempt: number): number | undefined {
+  const status = res.httpStatusCode;
+  const header = res.headers['retry-after'];
+  if (attempt >= MAX_RETRIES || !(status === 429 || (status >= 500 && header))) return undefined;
+  const seconds = Number.parseInt(header ?? '', 10);
+  return Math.min(Number.isFinite(seconds) && seconds > 0 ? seconds : 1, MAX_RETRY_AFTER_S) * 1000;
+}
+
+export function createTransport(kc: KubeConfig, opts: TransportOptions): Transport {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster?.server) {
+    const context = kc.getCurrentContext();
+    const message = `kubeconfig context "${context}" names no cluster server`;
+    throw new KubeError('Failed', message, { verb: 'connect', subject: context });
+  }
+  const server = cluster.server.replace(/\/+$/, '');
+  const http = new IsomorphicFetchHttpLibrary();
+  const limit: LimitFunction = pLimit(opts.maxConcurrent);
+  const counts = new Map<string, number>();
+  let auth: Promise<Auth> | undefined;
+
+  const sendOnce = async (req: HttpRequest, signal: AbortSignal): Promise<ResponseContext> => {
+    counts.set(req.verb, (counts.get(req.verb) ?? 0) + 1);
+    auth ??= prepareAuth(kc, server).catch((e: unknown) => {
+      auth = undefined;
+      throw e;
+    });
+    const { headers, dispatcher } = await auth;
+    const ctx = new RequestContext(`${server}${req.path}`, req.method);
+    for (const [key, value] of Object.entries(await headers())) ctx.setHeaderParam(key, value);
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (req.contentType) ctx.setHeaderParam('Content-Type', req.contentType);
+    for (const [key, value] of Object.entries(req.headers ?? {})) ctx.setHeaderParam(key, value);
+    if (req.body !== undefined) ctx.setBody(req.body);
+    if (dispatcher) ctx.setDispatcher(dispatcher);
+    ctx.setSignal(signal);
+    return http.send(ctx).toPromise();
+  };
+
+  const send = async (req: HttpRequest, signal: AbortSignal): Promise<ResponseContext> => {
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      const res = await sendOnce(req, signal);
+      const status = res.httpStatusCode;
+      const ms = Math.round(performance.now() - started);
+      opts.logger?.debug(
+        { verb: req.verb, method: req.method, path: req.path, status, ms },
+        'kube request',
+      );
+      const delay = retryDelayMs(res, attempt);
+      if (delay === undefined) return res;
+      await res.body.text();
+      await sleep(delay, undefined, { signal });
+    }
+  };
+
+  const failed = (req: HttpRequest, e: unknown, signal: AbortSignal, timedOut: boolean) =>
+    err(
+      errorFromException(actionOf(req), req.subject, e, {
+        aborted: signal.aborted,
+        timedOutMs: timedOut ? opts.timeoutMs : undefined,
+      }),
+    );
+
+  const requestJson = (
+    req: HttpRequest,
+    signal: AbortSignal,
+  ): Promise<Result<JsonResponse, KubeError>> =>
+    limit(async () => {
+      if (signal.aborted) return failed(req, signal.reason, signal, false);
+      const link = linkSignal(signal, opts.timeoutMs);
+      try {
+        const res = await send(req, link.signal);
+        const text = await res.body.text();
+        if (res.httpStatusCode < 200 || res.httpStatusCode > 299) {
+          return err(errorFromResponse(actionOf(req), req.subject, res.httpStatusCode, text));
+        }
+        return parseBody(req, res.httpStatusCode, text);
+      } catch (e) {
+        return failed(req, e, signal, link.timedOut());
+      } finally {
+        link.done();
+      }
+    });
+
+  const openStream = async (
+    req: HttpRequest,
+    signal: AbortSignal,
+  ): Promise<Result<StreamResponse, KubeError>> => {
+    if (signal.aborted) return failed(req, signal.reason, signal, false);
+    const link = linkSignal(signal, opts.timeoutMs);
+    try {
+      const res = await send(req, link.signal);
+      link.stopTimer();
+      const body = res.body.stream();
+      if (res.httpStatusCode !== 200 || !body) {
+        const text = await res.body.text();
+        link.done();
+        return err(errorFromResponse(actionOf(req), req.subject, res.httpStatusCode, text));
+      }
+      const close = (): void => {
+        link.abort();
+        link.done();
+      };
+      return ok({ body, close });
+    } catch (e) {
+      link.done();
+      return failed(req, e, signal, link.timedOut());
+    }
+  };
+
+  return { requestJson, openStream, counts };
+}
