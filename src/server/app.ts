@@ -1,0 +1,173 @@
+// The operator's HTTP server (DESIGN.md "server/"): health, readiness, metrics and receivers.
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { err, ok, type Result } from '../core/index.ts';
+import { ServerAddressError } from './errors.ts';
+import type { Metrics } from './metrics.ts';
+import { verifyDelivery, WEBHOOK_PATH_PREFIX } from './receivers.ts';
+import type { Logger, ReceiverResource, ReceiverTarget } from './types.ts';
+
+/** Largest webhook body accepted (GitHub caps its payloads at 25 MB; pushes are far smaller). */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+export type ServerDeps = {
+  readonly logger: Logger;
+  readonly metrics: Pick<Metrics, 'render' | 'contentType'>;
+  /** Whether the operator is ready to serve (caches synced, leader known). */
+  ready(): boolean | Promise<boolean>;
+  /** The receiver listening on `path` (`/hook/<digest>`), if any. */
+  findReceiver(path: string): ReceiverTarget | undefined | Promise<ReceiverTarget | undefined>;
+  /** A verified push arrived: fetch these resources now. */
+  onReceive(receiver: ReceiverTarget, resources: readonly ReceiverResource[]): void | Promise<void>;
+  /** Defaults to MAX_WEBHOOK_BODY_BYTES. */
+  readonly maxBodyBytes?: number;
+};
+
+type Env = { Variables: { receiver: ReceiverTarget } };
+
+export type ServerApp = Hono<Env>;
+
+export function createServerApp(deps: ServerDeps): ServerApp {
+  const app = new Hono<Env>();
+  const log = deps.logger;
+
+  app.get('/healthz', (c) => c.text('ok'));
+  app.get('/readyz', async (c) => ((await deps.ready()) ? c.text('ok') : c.text('not ready', 503)));
+  app.get('/metrics', async (c) =>
+    c.body(await deps.metrics.render(), 200, { 'Content-Type': deps.metrics.contentType }),
+  );
+
+  app.post(
+    `${WEBHOOK_PATH_PREFIX}:id`,
+    async (c, next) => {
+      const receiver = await deps.findReceiver(c.req.path);
+      if (receiver === undefined) return c.json({ error: 'no receiver at this path' }, 404);
+      c.set('receiver', receiver);
+      await next();
+    },
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? MAX_WEBHOOK_BODY_BYTES,
+      onError: (c) => {
+        const receiver = (c as Context<Env>).get('receiver');
+        log.warn({ receiver: receiverName(receiver) }, 'webhook body too large');
+        return c.json({ error: 'payload too large' }, 413);
+      },
+    }),
+    async (c) => {
+      const receiver = c.get('receiver');
+      const rlog = log.child({ receiver: receiverName(receiver), type: receiver.type });
+      const body = Buffer.from(await c.req.arrayBuffer());
+      const verdict = verifyDelivery(
+        receiver.type,
+        c.req.raw.headers,
+        body,
+        receiver.token,
+        receiver.events,
+      );
+      if (!verdict.ok) {
+        rlog.warn({ reason: verdict.error.message, code: verdict.error.code }, 'webhook refused');
+        const status = verdict.error.code === 'Unsupported' ? 400 : 401;
+        return c.json({ error: verdict.error.message }, status);
+      }
+      const { event, trigger } = verdict.value;
+      if (!trigger) {
+        rlog.info({ event }, 'webhook accepted; event does not trigger');
+        return c.json({ triggered: 0 });
+      }
+      const resources = resolveResources(receiver);
+      await deps.onReceive(receiver, resources);
+      rlog.info({ event, triggered: resources.length }, 'webhook triggered a fetch');
+      return c.json({ triggered: resources.length });
+    },
+  );
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.onError((error, c) => {
+    log.error({ err: error, path: c.req.path }, 'http handler failed');
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+}
+
+export type RunningServer = {
+  /** `host:port` actually bound (the port chosen when 0 was asked for). */
+  readonly address: string;
+  close(): Promise<void>;
+};
+
+/** How long close() waits for requests in flight before cutting their connections. */
+const CLOSE_GRACE_MS = 5_000;
+
+/**
+ * Listens on `addr` (`host:port`, `[::1]:port`, or `:port` for every interface; port 0 picks a
+ * free one) and serves `app`.
+ */
+export async function startServer(addr: string, app: ServerApp): Promise<RunningServer> {
+  const parsed = parseListenAddress(addr);
+  if (!parsed.ok) throw parsed.error;
+  const { host, port } = parsed.value;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    ...(host === undefined ? {} : { hostname: host }),
+  }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address();
+  const address =
+    bound !== null && typeof bound === 'object' ? formatHostPort(bound.address, bound.port) : addr;
+  return {
+    address,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        cut.unref();
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** Parses `host:port`, `[v6]:port` or `:port` (host undefined: every interface). */
+export function parseListenAddress(
+  addr: string,
+): Result<{ host: string | undefined; port: number }, ServerAddressError> {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(addr);
+  const port = Number(match?.[3]);
+  if (match === null || port > 65535) {
+    return err(
+      new ServerAddressError(
+        'InvalidAddress',
+        `HTTP address "${addr}" is not host:port (port 0-65535)`,
+        { address: addr },
+      ),
+    );
+  }
+  const host = match[1] ?? match[2];
+  return ok({ host: host === '' ? undefined : host, port });
+}
+
+function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function resolveResources(receiver: ReceiverTarget): ReceiverResource[] {
+  return receiver.resources.map((r) => ({
+    kind: r.kind,
+    name: r.name,
+    namespace: r.namespace ?? receiver.namespace,
+  }));
+}
+
+function receiverName(receiver: ReceiverTarget): string {
+  return `Receiver/${receiver.namespace}/${receiver.name}`;
+}

@@ -1,0 +1,16 @@
+import { MoorError } from '../core/index.ts';
+
+export const ReceiverErrorCodes = {
+  invalidSignature: 'InvalidSignature',
+  unsupported: 'Unsupported',
+} as const;
+export type ReceiverErrorCode = (typeof ReceiverErrorCodes)[keyof typeof ReceiverErrorCodes];
+
+/** A webhook delivery was refused; the message names the receiver type and the header at fault. */
+export class ReceiverError extends MoorError<
+  ReceiverErrorCode,
+  { type: string; header?: string | undefined }
+> {}
+
+/** The `--http-addr` value is not `host:port`. */
+export class ServerAddressError extends MoorError<'InvalidAddress', { address: string }> {}

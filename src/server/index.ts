@@ -1,0 +1,39 @@
+// The operator's HTTP server: receivers, metrics, health (DESIGN.md "server/").
+export {
+  MAX_WEBHOOK_BODY_BYTES,
+  createServerApp,
+  parseListenAddress,
+  startServer,
+  type RunningServer,
+  type ServerApp,
+  type ServerDeps,
+} from './app.ts';
+export {
+  ReceiverError,
+  ReceiverErrorCodes,
+  ServerAddressError,
+  type ReceiverErrorCode,
+} from './errors.ts';
+export {
+  createMetrics,
+  type DeliveryResult,
+  type Metrics,
+  type MetricsOptions,
+  type ObjectCounts,
+  type ReconcileObservation,
+  type ReconcileResult,
+} from './metrics.ts';
+export {
+  WEBHOOK_PATH_PREFIX,
+  verifyDelivery,
+  webhookPathFor,
+  type Delivery,
+  type DeliveryHeaders,
+} from './receivers.ts';
+export type {
+  LogFn,
+  Logger,
+  ReceiverResource,
+  ReceiverResourceRef,
+  ReceiverTarget,
+} from './types.ts';

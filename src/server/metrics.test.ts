@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { register } from 'prom-client';
+import { createMetrics } from './metrics.ts';
+
+test('recorded values appear in the exposition text', async () => {
+  const metrics = createMetrics({ processMetrics: false });
+  metrics.observeReconcile({ kind: 'Sync', result: 'success', durationSeconds: 0.3 });
+  metrics.observeReconcile({ kind: 'Sync', result: 'success', durationSeconds: 7 });
+  metrics.observeReconcile({ kind: 'GitRepository', result: 'failure', durationSeconds: 0.02 });
+  metrics.setObjects({ namespace: 'apps', sync: 'web', inSync: 11, drifted: 2 });
+  metrics.recordAlertDelivery({ provider: 'slack', result: 'success' });
+  metrics.recordAlertDelivery({ provider: 'slack', result: 'success' });
+  metrics.recordAlertDelivery({ provider: 'webhook', result: 'failure' });
+  metrics.observeCommitToConverged({ namespace: 'apps', sync: 'web', seconds: 42 });
+  const counts = new Map([
+    ['get', 3],
+    ['patch', 1],
+  ]);
+  metrics.observeApiRequests(() => counts);
+
+  const text = await metrics.render();
+  const lines = new Set(text.split('\n'));
+  const expected = [
+    'moor_reconcile_total{kind="Sync",result="success"} 2',
+    'moor_reconcile_total{kind="GitRepository",result="failure"} 1',
+    'moor_reconcile_duration_seconds_count{kind="Sync",result="success"} 2',
+    'moor_reconcile_duration_seconds_sum{kind="Sync",result="success"} 7.3',
+    'moor_reconcile_duration_seconds_bucket{le="0.5",kind="Sync",result="success"} 1',
+    'moor_reconcile_duration_seconds_bucket{le="10",kind="Sync",result="success"} 2',
+    'moor_objects{namespace="apps",sync="web",state="in_sync"} 11',
+    'moor_objects{namespace="apps",sync="web",state="drifted"} 2',
+    'moor_alert_deliveries_total{provider="slack",result="success"} 2',
+    'moor_alert_deliveries_total{provider="webhook",result="failure"} 1',
+    'moor_commit_to_converged_seconds_count{namespace="apps",sync="web"} 1',
+    'moor_commit_to_converged_seconds_bucket{le="60",namespace="apps",sync="web"} 1',
+    'moor_commit_to_converged_seconds_bucket{le="30",namespace="apps",sync="web"} 0',
+    'moor_api_requests_total{verb="get"} 3',
+    'moor_api_requests_total{verb="patch"} 1',
+    '# TYPE moor_api_requests_total counter',
+    '# TYPE moor_objects gauge',
+  ];
+  for (const line of expected) assert.ok(lines.has(line), `missing ${line} in:\n${text}`);
+  assert.match(metrics.contentType, /^text\/plain; version=0\.0\.4/);
+
+  // The API request counts are read afresh at each scrape.
+  counts.set('get', 10);
+  assert.match(await metrics.render(), /^moor_api_requests_total\{verb="get"\} 10$/m);
+
+  // A deleted Sync's objects disappear from the exposition.
+  metrics.forgetObjects({ namespace: 'apps', sync: 'web' });
+  assert.doesNotMatch(await metrics.render(), /^moor_objects\{/m);
+});
+
+test('each metrics object has its own registry and leaves the global one empty', async () => {
+  const a = createMetrics({ processMetrics: false });
+  const b = createMetrics();
+  a.recordAlertDelivery({ provider: 'slack', result: 'success' });
+  assert.match(await a.render(), /moor_alert_deliveries_total\{provider="slack"/);
+  const bText = await b.render();
+  assert.doesNotMatch(bText, /moor_alert_deliveries_total\{/);
+  assert.match(bText, /^process_cpu_user_seconds_total /m);
+  assert.equal((await register.metrics()).trim(), '');
+});

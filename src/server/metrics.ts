@@ -1,0 +1,130 @@
+// Prometheus metrics on a private registry (no prom-client global state). Callers record through
+// typed methods; prom-client objects stay inside.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Outcome label values callers use; kept open for later outcomes. */
+export type ReconcileResult = 'success' | 'failure' | (string & {});
+export type DeliveryResult = 'success' | 'failure' | (string & {});
+
+export type ReconcileObservation = {
+  /** Kind reconciled: `GitRepository`, `Sync`, … */
+  readonly kind: string;
+  readonly result: ReconcileResult;
+  readonly durationSeconds: number;
+};
+
+export type ObjectCounts = {
+  readonly namespace: string;
+  /** The Sync's name. */
+  readonly sync: string;
+  readonly inSync: number;
+  readonly drifted: number;
+};
+
+export type Metrics = {
+  /** `moor_reconcile_duration_seconds` and `moor_reconcile_total`, labelled {kind, result}. */
+  observeReconcile(observation: ReconcileObservation): void;
+  /** `moor_objects{namespace, sync, state="in_sync"|"drifted"}`. */
+  setObjects(counts: ObjectCounts): void;
+  /** Removes a Sync's `moor_objects` series (the Sync was deleted). */
+  forgetObjects(sync: { readonly namespace: string; readonly sync: string }): void;
+  /** `moor_api_requests_total{verb}`, read from `source` at every scrape. */
+  observeApiRequests(source: () => ReadonlyMap<string, number>): void;
+  /** `moor_alert_deliveries_total{provider, result}`. */
+  recordAlertDelivery(delivery: {
+    readonly provider: string;
+    readonly result: DeliveryResult;
+  }): void;
+  /** `moor_commit_to_converged_seconds{namespace, sync}`: from seeing a commit to converging on it. */
+  observeCommitToConverged(observation: {
+    readonly namespace: string;
+    readonly sync: string;
+    readonly seconds: number;
+  }): void;
+  /** The exposition text of every metric. */
+  render(): Promise<string>;
+  /** The Content-Type of `render()`'s output. */
+  readonly contentType: string;
+};
+
+export type MetricsOptions = {
+  /** Also expose prom-client's process_* and nodejs_* metrics (default true). */
+  readonly processMetrics?: boolean;
+};
+
+const ObjectStates = { inSync: 'in_sync', drifted: 'drifted' } as const;
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  const reconcileDuration = new Histogram({
+    name: 'moor_reconcile_duration_seconds',
+    help: 'Duration of one reconcile, by kind and result.',
+    labelNames: ['kind', 'result'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers,
+  });
+  const reconcileTotal = new Counter({
+    name: 'moor_reconcile_total',
+    help: 'Reconciles finished, by kind and result.',
+    labelNames: ['kind', 'result'] as const,
+    registers,
+  });
+  const objects = new Gauge({
+    name: 'moor_objects',
+    help: "Objects in a Sync's inventory, by whether their live state matches Git.",
+    labelNames: ['namespace', 'sync', 'state'] as const,
+    registers,
+  });
+  const alertDeliveries = new Counter({
+    name: 'moor_alert_deliveries_total',
+    help: 'Alert deliveries to providers, by provider and result.',
+    labelNames: ['provider', 'result'] as const,
+    registers,
+  });
+  const commitToConverged = new Histogram({
+    name: 'moor_commit_to_converged_seconds',
+    help: 'Time from seeing a new commit to the Sync converging on it.',
+    labelNames: ['namespace', 'sync'] as const,
+    buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+    registers,
+  });
+  let apiRequests: (() => ReadonlyMap<string, number>) | undefined;
+  new Counter({
+    name: 'moor_api_requests_total',
+    help: 'Requests made to the Kubernetes API server, by verb.',
+    labelNames: ['verb'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [verb, count] of apiRequests?.() ?? []) this.inc({ verb }, count);
+    },
+  });
+
+  return {
+    observeReconcile: ({ kind, result, durationSeconds }) => {
+      reconcileDuration.observe({ kind, result }, durationSeconds);
+      reconcileTotal.inc({ kind, result });
+    },
+    setObjects: ({ namespace, sync, inSync, drifted }) => {
+      objects.set({ namespace, sync, state: ObjectStates.inSync }, inSync);
+      objects.set({ namespace, sync, state: ObjectStates.drifted }, drifted);
+    },
+    forgetObjects: ({ namespace, sync }) => {
+      for (const state of Object.values(ObjectStates)) objects.remove({ namespace, sync, state });
+    },
+    observeApiRequests: (source) => {
+      apiRequests = source;
+    },
+    recordAlertDelivery: ({ provider, result }) => {
+      alertDeliveries.inc({ provider, result });
+    },
+    observeCommitToConverged: ({ namespace, sync, seconds }) => {
+      commitToConverged.observe({ namespace, sync }, seconds);
+    },
+    render: () => registry.metrics(),
+    contentType: registry.contentType,
+  };
+}
