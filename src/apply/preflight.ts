@@ -1,0 +1,145 @@
+/**
+ * Before anything is written: resolve every kind, read every live object, find objects another
+ * Sync owns, and server-side dry-run the whole set. Objects whose kind or namespace is created
+ * by stage 1 of the same set cannot be dry-run yet and are deferred until stage 1 is applied.
+ */
+import pLimit from 'p-limit';
+import { formatObjectId, Labels, objectIdOf, type KubeObject } from '../core/index.ts';
+import type { KubeError, ResourceInfo } from '../kube/index.ts';
+import { wouldChange } from './compare.ts';
+import type { ApplyDeps, ApplyRequest, Conflict } from './types.ts';
+
+export type Prepared = {
+  readonly obj: KubeObject;
+  readonly stage: number;
+  readonly live: KubeObject | undefined;
+  /** Dry-run done: 'create' | 'update' | 'none'; or deferred until stage 1 is applied. */
+  readonly plan: 'create' | 'update' | 'none' | 'deferred' | 'recreate';
+};
+
+export type PreflightFailure = { readonly obj: KubeObject; readonly message: string };
+
+export type PreflightResult = {
+  readonly prepared: Prepared[];
+  readonly failures: PreflightFailure[];
+  readonly conflicts: Conflict[];
+};
+
+const refOf = (obj: KubeObject) => ({
+  apiVersion: obj.apiVersion,
+  kind: obj.kind,
+  name: obj.metadata.name ?? '',
+  ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+});
+
+/** `group/Kind` pairs and namespaces that stage 1 of this set creates. */
+function definedByStageOne(stages: ApplyRequest['stages']): {
+  kinds: Set<string>;
+  namespaces: Set<string>;
+} {
+  const kinds = new Set<string>();
+  const namespaces = new Set<string>();
+  for (const obj of stages[0] ?? []) {
+    if (obj.kind === 'Namespace' && obj.metadata.name) namespaces.add(obj.metadata.name);
+    if (obj.kind === 'CustomResourceDefinition') {
+      const spec = obj.spec as { group?: string; names?: { kind?: string } } | undefined;
+      if (spec?.group && spec.names?.kind) kinds.add(`${spec.group}/${spec.names.kind}`);
+    }
+  }
+  return { kinds, namespaces };
+}
+
+export function isImmutableError(error: KubeError): boolean {
+  return (
+    error.code === 'Invalid' &&
+    /immutable|may not change|cannot change|Forbidden: updates to/i.test(error.message)
+  );
+}
+
+export function conflictOwner(
+  live: KubeObject | undefined,
+  owner: ApplyRequest['owner'],
+): { name: string; namespace: string } | undefined {
+  const labels = live?.metadata.labels ?? {};
+  const name = labels[Labels.syncName];
+  const namespace = labels[Labels.syncNamespace];
+  if (name === undefined || namespace === undefined) return undefined;
+  return name === owner.name && namespace === owner.namespace ? undefined : { name, namespace };
+}
+
+async function prepareOne(
+  obj: KubeObject,
+  stage: number,
+  req: ApplyRequest,
+  deps: ApplyDeps,
+  stageOne: ReturnType<typeof definedByStageOne>,
+): Promise<Prepared | PreflightFailure | { conflict: Conflict }> {
+  const id = objectIdOf(obj);
+  const name = formatObjectId(id);
+  const resolved = await deps.kube.resolveKind(obj.apiVersion, obj.kind, deps.signal);
+  if (!resolved.ok) {
+    if (resolved.error.code === 'UnknownKind' && stageOne.kinds.has(`${id.group}/${id.kind}`)) {
+      return { obj, stage, live: undefined, plan: 'deferred' };
+    }
+    return { obj, message: `${name}: ${resolved.error.message}` };
+  }
+  const info: ResourceInfo = resolved.value;
+  const ns = obj.metadata.namespace;
+  if (info.namespaced && !ns)
+    return { obj, message: `${name}: namespaced kind without a namespace` };
+  const got = await deps.kube.get(refOf(obj), deps.signal);
+  if (!got.ok) {
+    if (got.error.code === 'NotFound' && ns && stageOne.namespaces.has(ns)) {
+      return { obj, stage, live: undefined, plan: 'deferred' };
+    }
+    return { obj, message: `${name}: ${got.error.message}` };
+  }
+  const live = got.value;
+  const other = conflictOwner(live, req.owner);
+  if (other) return { conflict: { id, owner: other } };
+  const dry = await deps.kube.apply(
+    obj,
+    { fieldManager: req.fieldManager, dryRun: true, force: true },
+    deps.signal,
+  );
+  if (!dry.ok) {
+    if (dry.error.code === 'NotFound' && ns && stageOne.namespaces.has(ns)) {
+      return { obj, stage, live, plan: 'deferred' };
+    }
+    if (req.force && live && isImmutableError(dry.error))
+      return { obj, stage, live, plan: 'recreate' };
+    const hint = isImmutableError(dry.error)
+      ? ' (an immutable field changed: set spec.force to recreate it)'
+      : '';
+    return { obj, message: `${name}: ${dry.error.message}${hint}` };
+  }
+  if (!live) return { obj, stage, live, plan: 'create' };
+  return { obj, stage, live, plan: wouldChange(dry.value, live) ? 'update' : 'none' };
+}
+
+export async function preflight(req: ApplyRequest, deps: ApplyDeps): Promise<PreflightResult> {
+  const limit = pLimit(deps.concurrency);
+  const stageOne = definedByStageOne(req.stages);
+  const jobs = req.stages.flatMap((objs, stage) =>
+    objs.map((obj) => limit(() => prepareOne(obj, stage, req, deps, stageOne))),
+  );
+  const results = await Promise.all(jobs);
+  const prepared: Prepared[] = [];
+  const failures: PreflightFailure[] = [];
+  const conflicts: Conflict[] = [];
+  for (const r of results) {
+    if ('conflict' in r) conflicts.push(r.conflict);
+    else if ('message' in r) failures.push(r);
+    else prepared.push(r);
+  }
+  return { prepared, failures, conflicts };
+}
+
+/** Dry-runs an object deferred until stage 1 was applied; same rules as above. */
+export async function prepareDeferred(
+  p: Prepared,
+  req: ApplyRequest,
+  deps: ApplyDeps,
+): Promise<Prepared | PreflightFailure | { conflict: Conflict }> {
+  return prepareOne(p.obj, p.stage, req, deps, { kinds: new Set(), namespaces: new Set() });
+}

@@ -1,0 +1,48 @@
+import type { KubeObject, ObjectId } from '../core/index.ts';
+import type { KubeClient } from '../kube/index.ts';
+import type { ChangeEntry, InventoryEntry } from '../plan/index.ts';
+
+export type ApplyDeps = {
+  readonly kube: KubeClient;
+  readonly signal: AbortSignal;
+  /** Requests in flight at once. */
+  readonly concurrency: number;
+  readonly now: () => number;
+};
+
+export type ApplyRequest = {
+  /** Stage 1 (CRDs, Namespaces …) then stage 2 (the rest), as planned. */
+  readonly stages: readonly (readonly KubeObject[])[];
+  readonly prune: readonly InventoryEntry[];
+  /** The Sync applying: its objects carry these labels, others' objects are conflicts. */
+  readonly owner: { readonly name: string; readonly namespace: string };
+  readonly fieldManager: string;
+  /** Delete and recreate objects whose change touches an immutable field. */
+  readonly force: boolean;
+  /** Bound for waiting on CRDs to be Established and deleted objects to be gone. */
+  readonly timeoutMs: number;
+};
+
+export const ApplyPhases = {
+  validate: 'validate',
+  apply: 'apply',
+  prune: 'prune',
+  done: 'done',
+} as const;
+export type ApplyPhase = (typeof ApplyPhases)[keyof typeof ApplyPhases];
+
+export type Conflict = {
+  readonly id: ObjectId;
+  readonly owner: { readonly name: string; readonly namespace: string };
+};
+
+export type ApplyOutcome = {
+  readonly entries: ChangeEntry[];
+  /** Where it stopped: `done` when everything went through. */
+  readonly phase: ApplyPhase;
+  readonly ok: boolean;
+  /** Objects another Sync owns: reported, never taken over. */
+  readonly conflicts: Conflict[];
+  /** The objects as the server returned them after the apply (created or configured or unchanged). */
+  readonly applied: KubeObject[];
+};

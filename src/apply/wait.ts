@@ -1,0 +1,72 @@
+/** Bounded polling of live objects: CRDs Established, deleted objects gone. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KubeObject } from '../core/index.ts';
+import type { KubeClient, ObjectRef } from '../kube/index.ts';
+
+export const refOf = (obj: KubeObject): ObjectRef => ({
+  apiVersion: obj.apiVersion,
+  kind: obj.kind,
+  name: obj.metadata.name ?? '',
+  ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+});
+
+export async function pollUntil(
+  check: () => Promise<boolean>,
+  opts: {
+    readonly timeoutMs: number;
+    readonly intervalMs: number;
+    readonly signal: AbortSignal;
+    readonly now: () => number;
+  },
+): Promise<boolean> {
+  const deadline = opts.now() + opts.timeoutMs;
+  let interval = Math.min(opts.intervalMs, 50);
+  for (;;) {
+    if (await check()) return true;
+    if (opts.now() >= deadline || opts.signal.aborted) return false;
+    await sleep(interval, undefined, { signal: opts.signal }).catch(() => undefined);
+    interval = Math.min(interval * 2, opts.intervalMs);
+  }
+}
+
+export function isEstablished(crd: KubeObject | undefined): boolean {
+  const conditions = (
+    crd?.status as { conditions?: { type: string; status: string }[] } | undefined
+  )?.conditions;
+  return conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
+}
+
+export async function waitEstablished(
+  kube: KubeClient,
+  crds: readonly KubeObject[],
+  opts: { readonly timeoutMs: number; readonly signal: AbortSignal; readonly now: () => number },
+): Promise<string[]> {
+  const pending: string[] = [];
+  await Promise.all(
+    crds.map(async (crd) => {
+      const ok = await pollUntil(
+        async () => {
+          const got = await kube.get(refOf(crd), opts.signal);
+          return got.ok && isEstablished(got.value);
+        },
+        { ...opts, intervalMs: 500 },
+      );
+      if (!ok) pending.push(crd.metadata.name ?? '');
+    }),
+  );
+  return pending;
+}
+
+export async function waitGone(
+  kube: KubeClient,
+  obj: KubeObject,
+  opts: { readonly timeoutMs: number; readonly signal: AbortSignal; readonly now: () => number },
+): Promise<boolean> {
+  return pollUntil(
+    async () => {
+      const got = await kube.get(refOf(obj), opts.signal);
+      return got.ok && got.value === undefined;
+    },
+    { ...opts, intervalMs: 500 },
+  );
+}

@@ -1,0 +1,263 @@
+/**
+ * The GitRepository reconciler: fetch the newest revision of the ref into an artifact, publish it
+ * in status, and wake the Syncs that use it at once. An unreachable or refusing server keeps the
+ * last good artifact and marks the source not Ready with the reason.
+ */
+import { parseDuration, parseGitRepository, type GitRepository } from '../api/index.ts';
+import {
+  ConditionReasons,
+  ConditionStatuses,
+  ConditionTypes,
+  removeCondition,
+  setCondition,
+  type Condition,
+} from '../core/index.ts';
+import { Annotations, type KubeObject } from '../core/index.ts';
+import {
+  fetchArtifact,
+  type ArtifactStore,
+  type SourceError,
+  type StoredArtifact,
+} from '../source/index.ts';
+import type { GitClient } from '../git/index.ts';
+import type { KubeClient } from '../kube/index.ts';
+import { backoffDelay, jitter, type Random } from './backoff.ts';
+import type { EventRecorder } from './events.ts';
+import { writeStatus } from './status.ts';
+import type { Clock, Logger } from './types.ts';
+
+export type ArtifactRegistry = Map<string, StoredArtifact>;
+
+export type SourceReconcilerDeps = {
+  readonly kube: KubeClient;
+  readonly git: GitClient;
+  readonly store: ArtifactStore;
+  readonly artifacts: ArtifactRegistry;
+  readonly allowFileUrls: boolean;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly events: EventRecorder;
+  /** Called when a source publishes a new artifact: wake its Syncs now. */
+  readonly onArtifact: (namespace: string, name: string) => void;
+  readonly requeue: (key: string, delayMs: number) => void;
+  readonly readSecret: (
+    namespace: string,
+    name: string,
+    signal: AbortSignal,
+  ) => Promise<Record<string, string> | undefined>;
+};
+
+type Status = NonNullable<GitRepository['status']>;
+
+const failureReason = (message: string): string => {
+  if (/unauthori[sz]ed|authentication|permission denied|403|401/i.test(message))
+    return ConditionReasons.AuthenticationFailed;
+  if (/not found.*ref|RefNotFound|no (tag|branch)|matches no tag/i.test(message))
+    return ConditionReasons.RefNotFound;
+  return ConditionReasons.GitOperationFailed;
+};
+
+type Ctx = {
+  readonly obj: KubeObject;
+  readonly repo: GitRepository;
+  readonly key: string;
+  readonly status: Status;
+  readonly base: Status;
+  readonly now: Date;
+  readonly log: Logger;
+  readonly deps: SourceReconcilerDeps;
+  readonly signal: AbortSignal;
+};
+
+const about = (ctx: Ctx) => ({
+  apiVersion: ctx.obj.apiVersion,
+  kind: ctx.obj.kind,
+  namespace: ctx.repo.metadata.namespace ?? '',
+  name: ctx.repo.metadata.name,
+  uid: ctx.obj.metadata.uid,
+});
+
+async function reportInvalid(
+  obj: KubeObject,
+  message: string,
+  deps: SourceReconcilerDeps,
+  signal: AbortSignal,
+): Promise<void> {
+  const now = deps.clock.now();
+  const previous = (obj.status as Status | undefined)?.conditions as Condition[] | undefined;
+  const invalid = {
+    status: ConditionStatuses.False,
+    reason: ConditionReasons.InvalidSpec,
+    message,
+  };
+  let conditions = setCondition(previous, { type: ConditionTypes.Ready, ...invalid }, now);
+  conditions = setCondition(
+    conditions,
+    { type: ConditionTypes.Stalled, ...invalid, status: ConditionStatuses.True },
+    now,
+  );
+  const status = {
+    ...(obj.status as object),
+    conditions,
+    observedGeneration: obj.metadata.generation,
+  };
+  await writeStatus(deps.kube, obj, status, signal);
+}
+
+async function reportFailure(
+  ctx: Ctx,
+  error: SourceError,
+  failures: Map<string, number>,
+): Promise<void> {
+  const { deps, repo, status } = ctx;
+  const n = (failures.get(ctx.key) ?? 0) + 1;
+  failures.set(ctx.key, n);
+  const current = status.artifact;
+  const message = current?.revision
+    ? `${error.message} (keeping the last good artifact ${current.revision})`
+    : error.message;
+  const reason =
+    error.code === 'FileUrlsDisabled' || error.code === 'InvalidUrl'
+      ? ConditionReasons.InvalidUrl
+      : failureReason(error.message);
+  let conditions = setCondition(
+    status.conditions,
+    {
+      type: ConditionTypes.Ready,
+      status: ConditionStatuses.False,
+      reason,
+      message,
+      observedGeneration: repo.metadata.generation,
+    },
+    ctx.now,
+  );
+  conditions = removeCondition(conditions, ConditionTypes.Reconciling);
+  const ready = status.conditions?.find((c) => c.type === ConditionTypes.Ready);
+  const repeated = ready?.status === ConditionStatuses.False && ready.message === message;
+  await writeStatus(deps.kube, ctx.obj, { ...ctx.base, conditions }, ctx.signal);
+  if (!repeated) {
+    ctx.log.warn({ err: error.message }, 'fetch failed');
+    deps.events.record(about(ctx), 'Warning', reason, message);
+  }
+  // An artifact still on disk from before this process keeps serving the Syncs.
+  if (current?.revision && current.digest && !deps.artifacts.has(ctx.key)) {
+    const dir = await deps.store.find(
+      repo.metadata.namespace ?? '',
+      repo.metadata.name,
+      current.digest,
+    );
+    if (dir) {
+      const sha = current.revision.slice(current.revision.lastIndexOf(':') + 1);
+      deps.artifacts.set(ctx.key, { revision: current.revision, digest: current.digest, sha, dir });
+      deps.onArtifact(repo.metadata.namespace ?? '', repo.metadata.name);
+    }
+  }
+  const intervalMs = parseDuration(repo.spec.interval);
+  deps.requeue(ctx.key, Math.min(backoffDelay(n, 1000, intervalMs), intervalMs));
+}
+
+async function publish(ctx: Ctx, artifact: StoredArtifact): Promise<void> {
+  const { deps, repo, status } = ctx;
+  const namespace = repo.metadata.namespace ?? '';
+  const name = repo.metadata.name;
+  const previous = deps.artifacts.get(ctx.key);
+  deps.artifacts.set(ctx.key, artifact);
+  const isNew =
+    status.artifact?.digest !== artifact.digest || status.artifact.revision !== artifact.revision;
+  let conditions = setCondition(
+    status.conditions,
+    {
+      type: ConditionTypes.Ready,
+      status: ConditionStatuses.True,
+      reason: ConditionReasons.Succeeded,
+      message: `stored artifact for revision ${artifact.revision}`,
+      observedGeneration: repo.metadata.generation,
+    },
+    ctx.now,
+  );
+  conditions = removeCondition(
+    removeCondition(conditions, ConditionTypes.Reconciling),
+    ConditionTypes.Stalled,
+  );
+  const lastUpdateTime = ctx.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const nextStatus = {
+    ...ctx.base,
+    artifact: isNew
+      ? { revision: artifact.revision, digest: artifact.digest, lastUpdateTime }
+      : status.artifact,
+    conditions,
+  };
+  const wrote = await writeStatus(deps.kube, ctx.obj, nextStatus, ctx.signal);
+  if (wrote.error) ctx.log.warn({ err: wrote.error }, 'status not written');
+  if (isNew) {
+    ctx.log.info({ revision: artifact.revision }, 'new artifact');
+    deps.events.record(
+      about(ctx),
+      'Normal',
+      'NewArtifact',
+      `stored artifact for revision ${artifact.revision}`,
+      {
+        'moor.dev/revision': artifact.revision,
+      },
+    );
+  }
+  if (isNew || previous?.digest !== artifact.digest) deps.onArtifact(namespace, name);
+  // Keep the artifact before this one for Syncs still rendering it; remove the rest.
+  const keep = new Set([artifact.digest, ...(previous ? [previous.digest] : [])]);
+  await deps.store.collectGarbage(namespace, name, keep);
+  deps.requeue(ctx.key, jitter(parseDuration(repo.spec.interval), deps.random));
+}
+
+export async function reconcileGitRepository(
+  obj: KubeObject,
+  failures: Map<string, number>,
+  deps: SourceReconcilerDeps,
+  signal: AbortSignal,
+): Promise<void> {
+  const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+  const parsed = parseGitRepository(obj);
+  if (!parsed.ok) return reportInvalid(obj, parsed.error.message, deps, signal);
+  const repo = parsed.value;
+  if (repo.spec.suspend) return;
+  const status: Status = repo.status ?? {};
+  const requested = repo.metadata.annotations?.[Annotations.reconcileRequestedAt];
+  const base: Status = {
+    ...status,
+    observedGeneration: repo.metadata.generation,
+    ...(requested ? { lastHandledReconcileAt: requested } : {}),
+  };
+  const ctx: Ctx = {
+    obj,
+    repo,
+    key,
+    status,
+    base,
+    now: deps.clock.now(),
+    log: deps.logger.child({ gitrepository: key }),
+    deps,
+    signal,
+  };
+  const current =
+    status.artifact?.revision && status.artifact.digest
+      ? { revision: status.artifact.revision, digest: status.artifact.digest }
+      : undefined;
+  const fetched = await fetchArtifact(
+    {
+      namespace: repo.metadata.namespace ?? '',
+      name: repo.metadata.name,
+      spec: repo.spec,
+      current,
+    },
+    {
+      git: deps.git,
+      store: deps.store,
+      allowFileUrls: deps.allowFileUrls,
+      readSecret: deps.readSecret,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(parseDuration(repo.spec.timeout))]),
+    },
+  );
+  if (!fetched.ok) return reportFailure(ctx, fetched.error, failures);
+  failures.delete(key);
+  return publish(ctx, fetched.value.artifact);
+}

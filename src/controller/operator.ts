@@ -1,0 +1,218 @@
+/**
+ * The composition root: builds the operator from its parts (Kubernetes and Git clients, artifact
+ * store, informers, work queues, reconcilers, HTTP server) and runs it until the signal aborts.
+ */
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { API_GROUP_VERSION, Kinds } from '../api/index.ts';
+import { Annotations, type KubeObject } from '../core/index.ts';
+import { createGitClient } from '../git/index.ts';
+import { createKubeClient, type KubeClient } from '../kube/index.ts';
+import { createArtifactStore } from '../source/index.ts';
+import { startHttpServer } from './http.ts';
+import { createEventRecorder } from './events.ts';
+import { reconcileGitRepository, type ArtifactRegistry } from './git-repositories.ts';
+import { startInformer, type ChangeType } from './informer.ts';
+import type { OperatorOptions } from './options.ts';
+import { createWorkQueue } from './queue.ts';
+import type { KindScopes, RenderCache } from './render-desired.ts';
+import { reconcileSync } from './syncs.ts';
+import { systemClock, type Logger } from './types.ts';
+
+/** Whether a watch event asks for a reconcile: spec (generation) or a reconcile request changed. */
+export function needsReconcile(
+  type: ChangeType,
+  obj: KubeObject,
+  old: KubeObject | undefined,
+): boolean {
+  if (type !== 'modified' || !old) return true;
+  if (obj.metadata.generation !== old.metadata.generation) return true;
+  const key = Annotations.reconcileRequestedAt;
+  return obj.metadata.annotations?.[key] !== old.metadata.annotations?.[key];
+}
+
+const splitKey = (key: string): [string, string] => {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+};
+
+async function readSecret(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+  signal: AbortSignal,
+): Promise<Record<string, string> | undefined> {
+  const got = await kube.get({ apiVersion: 'v1', kind: 'Secret', namespace, name }, signal);
+  if (!got.ok || !got.value) return undefined;
+  const data = (got.value.data ?? {}) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+  );
+}
+
+export async function runOperator(opts: OperatorOptions): Promise<void> {
+  const logger = pino({ level: opts.logLevel, base: { component: 'moor' } }) as unknown as Logger;
+  const { signal } = opts;
+  const kube = createKubeClient({
+    ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+    logger,
+  });
+  const git = createGitClient({ timeoutMs: 120_000, allowFileUrls: opts.allowFileUrls, logger });
+  const storage = opts.storagePath ?? join(tmpdir(), `moor-artifacts-${process.pid}`);
+  await mkdir(storage, { recursive: true });
+  const store = createArtifactStore(storage);
+  const artifacts: ArtifactRegistry = new Map();
+  const events = createEventRecorder({
+    kube,
+    clock: systemClock,
+    logger,
+    component: 'moor',
+    signal,
+  });
+  const scope = opts.namespace ? { namespace: opts.namespace } : {};
+  const sourceFailures = new Map<string, number>();
+  const syncFailures = new Map<string, number>();
+  const renderCache: RenderCache = new Map();
+  const kindScopes: KindScopes = new Map();
+
+  const sourceQueue = createWorkQueue({
+    concurrency: opts.concurrency,
+    signal,
+    onError: (key, error) =>
+      logger.error({ gitrepository: key, err: String(error) }, 'reconcile crashed'),
+    handler: async (key, s) => {
+      const [ns, name] = splitKey(key);
+      const obj = sources.get(ns, name);
+      if (!obj) {
+        artifacts.delete(key);
+        await store.collectGarbage(ns, name, new Set());
+        return;
+      }
+      await reconcileGitRepository(
+        obj,
+        sourceFailures,
+        {
+          kube,
+          git,
+          store,
+          artifacts,
+          allowFileUrls: opts.allowFileUrls,
+          clock: systemClock,
+          random: Math.random,
+          logger,
+          events,
+          onArtifact: (sns, sname) => wakeSyncsOf(sns, sname),
+          requeue: (k, ms) => sourceQueue.addAfter(k, ms),
+          readSecret: (sns, sname, sig) => readSecret(kube, sns, sname, sig),
+        },
+        s,
+      );
+    },
+  });
+  const syncQueue = createWorkQueue({
+    concurrency: opts.concurrency,
+    signal,
+    onError: (key, error) => logger.error({ sync: key, err: String(error) }, 'reconcile crashed'),
+    handler: async (key, s) => {
+      const [ns, name] = splitKey(key);
+      const obj = syncs.get(ns, name);
+      if (!obj) return;
+      await reconcileSync(
+        obj,
+        syncFailures,
+        {
+          kube,
+          artifacts,
+          clock: systemClock,
+          random: Math.random,
+          logger,
+          events,
+          kubectlPath: process.env.MOOR_KUBECTL,
+          concurrency: 16,
+          renderCache,
+          kindScopes,
+          requeue: (k, ms) => syncQueue.addAfter(k, ms),
+          lookupSync: (sns, sname) => syncs.get(sns, sname),
+        },
+        s,
+      );
+    },
+  });
+
+  const keyOf = (obj: KubeObject): string =>
+    `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+  const sourceRefOf = (sync: KubeObject): string => {
+    const ref = (sync.spec as { sourceRef?: { name?: string; namespace?: string } } | undefined)
+      ?.sourceRef;
+    return `${ref?.namespace ?? sync.metadata.namespace ?? ''}/${ref?.name ?? ''}`;
+  };
+  const wakeSyncsOf = (namespace: string, name: string): void => {
+    for (const sync of syncs.list())
+      if (sourceRefOf(sync) === `${namespace}/${name}`) syncQueue.add(keyOf(sync));
+  };
+  const wakeDependents = (obj: KubeObject): void => {
+    for (const sync of syncs.list()) {
+      const deps =
+        (sync.spec as { dependsOn?: { name: string; namespace?: string }[] } | undefined)
+          ?.dependsOn ?? [];
+      if (
+        deps.some((d) => `${d.namespace ?? sync.metadata.namespace ?? ''}/${d.name}` === keyOf(obj))
+      )
+        syncQueue.add(keyOf(sync));
+    }
+  };
+  const readyOf = (obj: KubeObject | undefined): string =>
+    JSON.stringify(
+      (
+        (obj?.status as { conditions?: { type: string; status: string }[] } | undefined)
+          ?.conditions ?? []
+      ).find((c) => c.type === 'Ready')?.status,
+    );
+
+  const sources = startInformer({
+    kube,
+    apiVersion: API_GROUP_VERSION,
+    kind: Kinds.GitRepository,
+    ...scope,
+    signal,
+    logger,
+    onChange: (type, obj, old) => {
+      if (type === 'deleted' || needsReconcile(type, obj, old)) sourceQueue.add(keyOf(obj));
+    },
+  });
+  const syncs = startInformer({
+    kube,
+    apiVersion: API_GROUP_VERSION,
+    kind: Kinds.Sync,
+    ...scope,
+    signal,
+    logger,
+    onChange: (type, obj, old) => {
+      if (type !== 'deleted' && needsReconcile(type, obj, old)) syncQueue.add(keyOf(obj));
+      if (
+        type === 'deleted' ||
+        readyOf(obj) !== readyOf(old) ||
+        obj.metadata.generation !== old?.metadata.generation
+      )
+        wakeDependents(obj);
+    },
+  });
+  const http = opts.httpAddr
+    ? await startHttpServer(opts.httpAddr, { ready: () => true, logger })
+    : undefined;
+  await Promise.all([sources.synced, syncs.synced]);
+  logger.info(
+    { namespace: opts.namespace ?? '(all)', storage, http: http?.address },
+    'operator started',
+  );
+
+  await new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  logger.info('operator stopping');
+  await Promise.all([sourceQueue.done, syncQueue.done, sources.done, syncs.done]);
+  await events.flush().catch(() => undefined);
+  await http?.close();
+}

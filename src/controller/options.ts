@@ -1,0 +1,18 @@
+/** What `moor operator` passes to the composition root. */
+export type OperatorOptions = {
+  /** Path of a kubeconfig; default: KUBECONFIG, in-cluster, ~/.kube/config. */
+  readonly kubeconfig?: string;
+  /** Watch only this namespace; default: all namespaces. */
+  readonly namespace?: string;
+  /** Resources reconciled in parallel. */
+  readonly concurrency: number;
+  /** Address of the HTTP server (metrics, health, receivers), e.g. `127.0.0.1:9090`; empty: none. */
+  readonly httpAddr: string;
+  readonly allowFileUrls: boolean;
+  /** Directory for artifacts; default: a directory under the OS temp dir. */
+  readonly storagePath?: string;
+  /** Name used in commit-status contexts and tags. */
+  readonly clusterName: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly signal: AbortSignal;
+};

@@ -1,0 +1,107 @@
+/**
+ * Render a Sync's desired objects from an artifact, cached per (artifact digest, path, target
+ * namespace, Sync). Whether a kind is namespaced comes from discovery, or from a CRD of the same
+ * set, so targetNamespace is only applied where it belongs.
+ */
+import { err, ok, type KubeObject, type Result } from '../core/index.ts';
+import type { KubeClient } from '../kube/index.ts';
+import { renderSync, type RenderedObject } from '../render/index.ts';
+
+export type RenderCache = Map<string, RenderedObject[]>;
+export type KindScopes = Map<string, boolean>;
+
+const scopeKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
+
+function learnFromCrds(objects: readonly RenderedObject[], scopes: KindScopes): boolean {
+  let learned = false;
+  for (const { object } of objects) {
+    if (object.kind !== 'CustomResourceDefinition') continue;
+    const spec = object.spec as
+      | { group?: string; scope?: string; names?: { kind?: string }; versions?: { name: string }[] }
+      | undefined;
+    if (!spec?.group || !spec.names?.kind) continue;
+    for (const v of spec.versions ?? []) {
+      const key = scopeKey(`${spec.group}/${v.name}`, spec.names.kind);
+      if (!scopes.has(key)) {
+        scopes.set(key, spec.scope !== 'Cluster');
+        learned = true;
+      }
+    }
+  }
+  return learned;
+}
+
+async function learnFromDiscovery(
+  kube: KubeClient,
+  objects: readonly RenderedObject[],
+  scopes: KindScopes,
+  signal: AbortSignal,
+): Promise<boolean> {
+  let learned = false;
+  const unknown = new Map<string, KubeObject>();
+  for (const { object } of objects) {
+    const key = scopeKey(object.apiVersion, object.kind);
+    if (!scopes.has(key)) unknown.set(key, object);
+  }
+  await Promise.all(
+    [...unknown.entries()].map(async ([key, object]) => {
+      const res = await kube.resolveKind(object.apiVersion, object.kind, signal);
+      if (res.ok) {
+        scopes.set(key, res.value.namespaced);
+        learned = true;
+      }
+    }),
+  );
+  return learned;
+}
+
+export async function renderDesired(
+  input: {
+    readonly artifactDir: string;
+    readonly digest: string;
+    readonly path: string;
+    readonly targetNamespace: string | undefined;
+    readonly syncName: string;
+    readonly syncNamespace: string;
+  },
+  deps: {
+    readonly kube: KubeClient;
+    readonly cache: RenderCache;
+    readonly scopes: KindScopes;
+    readonly kubectlPath: string | undefined;
+  },
+  signal: AbortSignal,
+): Promise<Result<RenderedObject[], string>> {
+  const key = [
+    input.digest,
+    input.path,
+    input.targetNamespace ?? '',
+    input.syncNamespace,
+    input.syncName,
+  ].join('|');
+  const cached = deps.cache.get(key);
+  if (cached) return ok(cached);
+  const render = () =>
+    renderSync({
+      artifactDir: input.artifactDir,
+      path: input.path,
+      targetNamespace: input.targetNamespace,
+      syncName: input.syncName,
+      syncNamespace: input.syncNamespace,
+      isNamespaced: (apiVersion, kind) => deps.scopes.get(scopeKey(apiVersion, kind)),
+      kubectlPath: deps.kubectlPath,
+      signal,
+    });
+  let rendered = await render();
+  if (!rendered.ok) return err(rendered.error.message);
+  const fromCrds = learnFromCrds(rendered.value, deps.scopes);
+  const fromDiscovery = await learnFromDiscovery(deps.kube, rendered.value, deps.scopes, signal);
+  if (fromCrds || fromDiscovery) {
+    rendered = await render();
+    if (!rendered.ok) return err(rendered.error.message);
+  }
+  // Bound the cache: a handful of revisions per Sync is plenty.
+  if (deps.cache.size > 256) deps.cache.delete(deps.cache.keys().next().value ?? '');
+  deps.cache.set(key, rendered.value);
+  return ok(rendered.value);
+}

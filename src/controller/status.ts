@@ -1,0 +1,38 @@
+/** Status writes that happen only when something changed, so a quiet reconcile writes nothing. */
+import type { KubeObject } from '../core/index.ts';
+import { FIELD_MANAGER } from '../core/index.ts';
+import type { KubeClient } from '../kube/index.ts';
+
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Drops undefined members deeply so a status compares and serialises the same way each time. */
+export function compact<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export async function writeStatus(
+  kube: KubeClient,
+  obj: KubeObject,
+  status: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<{ written: boolean; error?: string }> {
+  const next = compact(status);
+  if (stableStringify(obj.status ?? {}) === stableStringify(next)) return { written: false };
+  const ref = {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    name: obj.metadata.name ?? '',
+    ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+  };
+  const res = await kube.patchStatus(ref, next, { fieldManager: FIELD_MANAGER }, signal);
+  return res.ok ? { written: true } : { written: false, error: res.error.message };
+}

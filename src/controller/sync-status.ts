@@ -1,0 +1,72 @@
+/** Pure pieces of the Sync reconciler: conditions, history and inventory for a status write. */
+import type { HistoryEntry, Sync } from '../api/index.ts';
+import {
+  ConditionStatuses,
+  ConditionTypes,
+  removeCondition,
+  setCondition,
+  type Condition,
+  type ConditionStatus,
+} from '../core/index.ts';
+import { entryKey, type ChangeCounts, type InventoryEntry } from '../plan/index.ts';
+
+export type SyncStatus = NonNullable<Sync['status']>;
+
+export const HISTORY_LIMIT = 10;
+
+export function setConditions(
+  conditions: readonly Condition[] | undefined,
+  updates: readonly { type: string; status: ConditionStatus; reason: string; message: string }[],
+  generation: number | undefined,
+  now: Date,
+): Condition[] {
+  let next = [...(conditions ?? [])];
+  for (const u of updates) next = setCondition(next, { ...u, observedGeneration: generation }, now);
+  return next;
+}
+
+export const readyFalse = (reason: string, message: string) => ({
+  type: ConditionTypes.Ready,
+  status: ConditionStatuses.False,
+  reason,
+  message,
+});
+
+export function withoutReconciling(conditions: readonly Condition[]): Condition[] {
+  return removeCondition(conditions, ConditionTypes.Reconciling);
+}
+
+/** Union of two inventories, first occurrence wins, sorted for a stable status. */
+export function mergeInventories(
+  a: readonly InventoryEntry[],
+  b: readonly InventoryEntry[],
+): InventoryEntry[] {
+  const seen = new Map<string, InventoryEntry>();
+  for (const e of [...a, ...b]) if (!seen.has(entryKey(e))) seen.set(entryKey(e), e);
+  return [...seen.values()].sort((x, y) =>
+    entryKey(x) < entryKey(y) ? -1 : entryKey(x) > entryKey(y) ? 1 : 0,
+  );
+}
+
+export function sameInventory(a: readonly InventoryEntry[], b: readonly InventoryEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  const keys = new Set(a.map(entryKey));
+  return b.every((e) => keys.has(entryKey(e)));
+}
+
+/**
+ * Adds a history entry when something happened: a new revision, a change, or a new failure.
+ * A reconcile that changed nothing leaves the history as it was.
+ */
+export function appendHistory(
+  history: readonly HistoryEntry[] | undefined,
+  entry: HistoryEntry,
+  counts: ChangeCounts,
+): HistoryEntry[] {
+  const list = [...(history ?? [])];
+  const last = list[0];
+  const changed = counts.created + counts.configured + counts.deleted > 0;
+  const same = last && last.revision === entry.revision && last.result === entry.result;
+  if (same && !changed) return list;
+  return [entry, ...list].slice(0, HISTORY_LIMIT);
+}

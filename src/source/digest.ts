@@ -1,0 +1,45 @@
+/**
+ * The content digest of an artifact directory: sha256 over every file's relative path, mode and
+ * content (symlinks by their target), in sorted order. The same tree always gives the same digest.
+ */
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import ignore from 'ignore';
+
+async function listFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join('/'))
+    .filter((p) => p !== '.git' && !p.startsWith('.git/'))
+    .sort();
+}
+
+/** Removes files matching `.gitignore`-style patterns (spec.ignore) from the tree. */
+export async function removeIgnored(root: string, patterns: string | undefined): Promise<number> {
+  if (!patterns?.trim()) return 0;
+  const matcher = ignore().add(patterns);
+  const files = await listFiles(root);
+  const doomed = files.filter((f) => matcher.ignores(f));
+  await Promise.all(doomed.map((f) => rm(join(root, f), { force: true })));
+  return doomed.length;
+}
+
+export async function digestTree(root: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await listFiles(root)) {
+    const full = join(root, file);
+    const stat = await lstat(full);
+    if (stat.isSymbolicLink()) {
+      hash.update(`${file}\0link\0${await readlink(full)}\n`);
+      continue;
+    }
+    const content = createHash('sha256')
+      .update(await readFile(full))
+      .digest('hex');
+    const mode = stat.mode & 0o111 ? '755' : '644';
+    hash.update(`${file}\0${mode}\0${content}\n`);
+  }
+  return `sha256:${hash.digest('hex')}`;
+}

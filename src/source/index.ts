@@ -1,0 +1,13 @@
+// Source: resolve a GitRepository's ref, fetch that commit, publish an immutable artifact.
+export { authFromSecret } from './auth.ts';
+export { digestTree, removeIgnored } from './digest.ts';
+export { SourceError, SourceErrorCodes, type SourceErrorCode } from './errors.ts';
+export {
+  fetchArtifact,
+  type FetchDeps,
+  type FetchInput,
+  type FetchOutcome,
+  type StoredArtifact,
+} from './fetch.ts';
+export { createArtifactStore, type ArtifactStore } from './store.ts';
+export { classifyUrl, redactUrl, type UrlKind } from './url.ts';
