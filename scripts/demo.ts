@@ -1,0 +1,173 @@
+// The demo: a local control plane, a Git repository made from examples/demo, Moor installed and
+// pointed at it, and the operator running. Prints what to try, then keeps the operator running
+// until Ctrl-C (or, with --exit-when-converged, exits once both Syncs are Ready).
+//
+//   node scripts/demo.ts [--kubeconfig PATH] [--work-dir DIR] [--exit-when-converged]
+import { execFile, spawn } from 'node:child_process';
+import { cp, mkdir, open, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { startControlPlane } from '../test/cluster/control-plane.ts';
+
+const run = promisify(execFile);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    kubeconfig: { type: 'string' },
+    'work-dir': { type: 'string', default: join(root, '.cache', 'demo') },
+    'exit-when-converged': { type: 'boolean', default: false },
+  },
+});
+const workDir = resolve(args['work-dir']);
+const repo = join(workDir, 'repo');
+const moor = join(root, 'bin', 'moor');
+const say = (line: string): void => console.log(line);
+const show = (path: string): string => relative(process.cwd(), path) || '.';
+
+async function git(...argv: string[]): Promise<string> {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Moor Demo',
+    GIT_AUTHOR_EMAIL: 'demo@moor.invalid',
+    GIT_COMMITTER_NAME: 'Moor Demo',
+    GIT_COMMITTER_EMAIL: 'demo@moor.invalid',
+  };
+  const { stdout } = await run('git', ['-C', repo, ...argv], { env, timeout: 30_000 });
+  return stdout.trim();
+}
+
+async function moorCli(kubeconfig: string, ...argv: string[]): Promise<void> {
+  say(`$ moor ${argv.join(' ')}`);
+  const { stdout } = await run(moor, ['--kubeconfig', kubeconfig, ...argv], { timeout: 120_000 });
+  if (stdout.trim()) say(stdout.trimEnd().replace(/^/gm, '  '));
+}
+
+let kubeconfig = args.kubeconfig;
+let binDir: string | undefined;
+if (!kubeconfig) {
+  say('Starting the local control plane (etcd, kube-apiserver, controller manager, fakelet)…');
+  const cluster = await startControlPlane({
+    stateDir: join(root, '.cache', 'cluster'),
+    signal: AbortSignal.timeout(60 * 60_000),
+    log: (l) => say(`  ${l}`),
+  });
+  kubeconfig = cluster.kubeconfig;
+  binDir = cluster.binDir;
+}
+
+const exists = await stat(join(repo, '.git')).then(
+  () => true,
+  () => false,
+);
+if (!exists) {
+  await mkdir(repo, { recursive: true });
+  await cp(join(root, 'examples', 'demo'), repo, { recursive: true });
+  await run('git', ['init', '-q', '-b', 'main', repo]);
+  await git('add', '-A');
+  await git('commit', '-qm', 'Demo: infrastructure and the web app');
+}
+say(`Git repository: ${show(repo)} at ${await git('rev-parse', '--short', 'HEAD')}`);
+
+await moorCli(kubeconfig, 'install');
+await moorCli(
+  kubeconfig,
+  'create',
+  'source',
+  'git',
+  'demo',
+  '--url',
+  `file://${repo}`,
+  '--branch',
+  'main',
+  '--interval',
+  '5s',
+);
+await moorCli(
+  kubeconfig,
+  'create',
+  'sync',
+  'infrastructure',
+  '--source',
+  'demo',
+  '--path',
+  './infrastructure',
+  '--prune',
+  '--wait',
+  '--interval',
+  '1m',
+);
+await moorCli(
+  kubeconfig,
+  'create',
+  'sync',
+  'apps',
+  '--source',
+  'demo',
+  '--path',
+  './apps',
+  '--prune',
+  '--wait',
+  '--interval',
+  '1m',
+  '--depends-on',
+  'infrastructure',
+);
+
+await mkdir(workDir, { recursive: true });
+const logPath = join(workDir, 'operator.log');
+await rm(logPath, { force: true });
+const log = await open(logPath, 'a');
+const operator = spawn(
+  moor,
+  [
+    'operator',
+    '--kubeconfig',
+    kubeconfig,
+    '--allow-file-urls',
+    '--http-addr',
+    '127.0.0.1:0',
+    '--storage-path',
+    join(workDir, 'artifacts'),
+  ],
+  {
+    stdio: ['ignore', log.fd, log.fd],
+    env: { ...process.env, ...(binDir ? { MOOR_KUBECTL: join(binDir, 'kubectl') } : {}) },
+  },
+);
+const stop = (): void => {
+  operator.kill('SIGTERM');
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
+say(`Operator running (pid ${operator.pid ?? '?'}), logs in ${show(logPath)}`);
+
+try {
+  await moorCli(kubeconfig, 'reconcile', 'sync', 'apps', '--wait', '--timeout', '3m');
+  await moorCli(kubeconfig, 'get', 'syncs');
+} catch (error) {
+  say(`The demo did not converge: ${(error as { stderr?: string }).stderr ?? String(error)}`);
+  say(`See ${show(logPath)}.`);
+  stop();
+  process.exitCode = 2;
+}
+
+if (args['exit-when-converged'] || process.exitCode) {
+  stop();
+} else {
+  const kubectl = binDir ? join(binDir, 'kubectl') : 'kubectl';
+  say('');
+  say('Converged. Things to try in another terminal:');
+  say(`  export KUBECONFIG=${kubeconfig}`);
+  say(
+    `  cd ${show(repo)} && sed -i 's/replicas: 2/replicas: 3/' apps/web/deployment.yaml && git commit -qam 'Scale web' && cd -`,
+  );
+  say(`  ${show(moor)} reconcile sync apps --wait          # or wait up to 5 s for the poll`);
+  say(`  ${show(moor)} get syncs; ${show(moor)} status sync apps; ${show(moor)} events`);
+  say(`  ${kubectl} -n demo get deploy,svc,cm`);
+  say(
+    'Press Ctrl-C to stop the operator (the control plane keeps running: npm run cluster:down stops it).',
+  );
+}
+await new Promise<void>((done) => operator.on('close', () => done()));
+await log.close();
