@@ -34,7 +34,8 @@ function run(file: string, args: readonly string[], cwd?: string): Promise<strin
       args,
       { cwd, env: cleanEnv(), timeout: EXEC_TIMEOUT_MS, maxBuffer: 16 << 20 },
       (error, stdout, stderr) => {
-        if (error) reject(new Error(`${file} ${args.join(' ')} failed: ${stderr || error.message}`));
+        if (error)
+          reject(new Error(`${file} ${args.join(' ')} failed: ${stderr || error.message}`));
         else resolve(stdout);
       },
     );
@@ -238,7 +239,7 @@ export async function startHttpGitServer(
     }
     const child = spawn('git', ['http-backend'], {
       env: cgiEnv(req, repo.root, user),
-      stdio: ['pipe', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'ignore'],
     });
     child.on('error', () => res.headersSent || res.writeHead(500).end());
     child.stdin.on('error', () => undefined);
@@ -313,7 +314,9 @@ async function waitForSshd(child: ChildProcess, port: number, log: () => string)
     if (await probeSsh(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`sshd did not listen on 127.0.0.1:${port} within ${READY_TIMEOUT_MS}ms: ${log()}`);
+  throw new Error(
+    `sshd did not listen on 127.0.0.1:${port} within ${READY_TIMEOUT_MS}ms: ${log()}`,
+  );
 }
 
 function sshdConfig(dir: string, port: number): string {
