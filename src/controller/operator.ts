@@ -53,13 +53,18 @@ async function readSecret(
 }
 
 export async function runOperator(opts: OperatorOptions): Promise<void> {
-  const logger = pino({ level: opts.logLevel, base: { component: 'moor' } }) as unknown as Logger;
+  const root = pino({ level: opts.logLevel, base: { component: 'moor' } });
+  const logger = root as unknown as Logger;
   const { signal } = opts;
   const kube = createKubeClient({
     ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
     logger,
   });
-  const git = createGitClient({ timeoutMs: 120_000, allowFileUrls: opts.allowFileUrls, logger });
+  const git = createGitClient({
+    timeoutMs: 120_000,
+    allowFileUrls: opts.allowFileUrls,
+    logger: root.child({ part: 'git' }),
+  });
   const storage = opts.storagePath ?? join(tmpdir(), `moor-artifacts-${process.pid}`);
   await mkdir(storage, { recursive: true });
   const store = createArtifactStore(storage);

@@ -24,7 +24,7 @@ export async function writeStatus(
   obj: KubeObject,
   status: Record<string, unknown>,
   signal: AbortSignal,
-): Promise<{ written: boolean; error?: string }> {
+): Promise<{ written: boolean; error?: string; obj?: KubeObject }> {
   const next = compact(status);
   if (stableStringify(obj.status ?? {}) === stableStringify(next)) return { written: false };
   const ref = {
@@ -34,5 +34,5 @@ export async function writeStatus(
     ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
   };
   const res = await kube.patchStatus(ref, next, { fieldManager: FIELD_MANAGER }, signal);
-  return res.ok ? { written: true } : { written: false, error: res.error.message };
+  return res.ok ? { written: true, obj: res.value } : { written: false, error: res.error.message };
 }

@@ -210,7 +210,8 @@ export async function reconcileSync(
   );
 }
 
-async function applyRevision(ctx: Ctx, revision: string, desired: KubeObject[]): Promise<void> {
+async function applyRevision(start: Ctx, revision: string, desired: KubeObject[]): Promise<void> {
+  let ctx = start;
   const { sync, deps, signal } = ctx;
   const started = deps.clock.now();
   const oldInventory = (ctx.status.inventory?.entries ?? []) as InventoryEntry[];
@@ -218,9 +219,11 @@ async function applyRevision(ctx: Ctx, revision: string, desired: KubeObject[]):
   const plan = planChangeSet({ desired, inventory: oldInventory, prune: sync.spec.prune });
 
   // Record intent first: every object about to be created is in the stored inventory before it
-  // exists, so a crash between apply and the final status write leaves nothing unowned.
+  // exists, so a crash between apply and the final status write leaves nothing unowned. A new
+  // revision also says Reconciling while it is applied.
   const intent = mergeInventories(oldInventory, desiredInventory);
-  if (!sameInventory(intent, oldInventory)) {
+  const newRevision = ctx.status.lastAttemptedRevision !== revision;
+  if (!sameInventory(intent, oldInventory) || newRevision) {
     const conditions = setConditions(
       ctx.status.conditions,
       [
@@ -237,9 +240,15 @@ async function applyRevision(ctx: Ctx, revision: string, desired: KubeObject[]):
     const res = await writeStatus(
       deps.kube,
       ctx.obj,
-      { ...ctx.status, inventory: { entries: intent }, conditions },
+      {
+        ...ctx.status,
+        lastAttemptedRevision: revision,
+        inventory: { entries: intent },
+        conditions,
+      },
       signal,
     );
+    if (res.obj) ctx = { ...ctx, obj: res.obj, status: (res.obj.status ?? {}) as SyncStatus };
     if (res.error) {
       await fail(
         ctx,
