@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { runInProcess } from '../test-helpers.ts';
+
+const sha = 'a'.repeat(40);
+
+void test('create source git --export prints the GitRepository the flags describe', async () => {
+  const cases: ReadonlyArray<{ args: string[]; metadata: object; spec: object }> = [
+    {
+      args: [
+        'create',
+        'source',
+        'git',
+        'repo',
+        '--url',
+        'https://example.com/r.git',
+        '--branch',
+        'main',
+      ],
+      metadata: { name: 'repo', namespace: 'default' },
+      spec: { url: 'https://example.com/r.git', ref: { branch: 'main' }, interval: '1m' },
+    },
+    {
+      args: [
+        '-n',
+        'infra',
+        'create',
+        'source',
+        'git',
+        'repo',
+        '--url',
+        'git@example.com:org/r.git',
+        '--semver',
+        '>=1.2.0 <2',
+        '--interval',
+        '30s',
+        '--timeout',
+        '2m',
+        '--secret-ref',
+        'creds',
+        '--ignore',
+        '*.md',
+      ],
+      metadata: { name: 'repo', namespace: 'infra' },
+      spec: {
+        url: 'git@example.com:org/r.git',
+        ref: { semver: '>=1.2.0 <2' },
+        interval: '30s',
+        timeout: '2m',
+        secretRef: { name: 'creds' },
+        ignore: '*.md',
+      },
+    },
+    {
+      args: [
+        'create',
+        'source',
+        'git',
+        'pinned',
+        '--url',
+        'file:///srv/r',
+        '--commit',
+        sha,
+        '--namespace',
+        'x',
+      ],
+      metadata: { name: 'pinned', namespace: 'x' },
+      spec: { url: 'file:///srv/r', ref: { commit: sha }, interval: '1m' },
+    },
+  ];
+  for (const c of cases) {
+    const run = await runInProcess([...c.args, '--export']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(parse(run.stdout), {
+      apiVersion: 'moor.dev/v1alpha1',
+      kind: 'GitRepository',
+      metadata: c.metadata,
+      spec: c.spec,
+    });
+  }
+});
+
+void test('create sync --export prints the Sync the flags describe', async () => {
+  const cases: ReadonlyArray<{ args: string[]; spec: object }> = [
+    {
+      args: ['--source', 'repo'],
+      spec: { sourceRef: { kind: 'GitRepository', name: 'repo' }, path: './', prune: false },
+    },
+    {
+      args: ['--source', 'GitRepository/repo', '--path', './apps', '--prune', '--wait'],
+      spec: {
+        sourceRef: { kind: 'GitRepository', name: 'repo' },
+        path: './apps',
+        prune: true,
+        wait: true,
+      },
+    },
+    {
+      args: [
+        '--source',
+        'flux-system/repo',
+        '--interval',
+        '5m',
+        '--retry-interval',
+        '30s',
+        '--timeout',
+        '2m',
+        '--depends-on',
+        'infra',
+        'team/db',
+        '--target-namespace',
+        'apps',
+        '--service-account',
+        'deployer',
+        '--force',
+        '--drift-mode',
+        'Alert',
+        '--drift-alert-after',
+        '10m',
+      ],
+      spec: {
+        sourceRef: { kind: 'GitRepository', namespace: 'flux-system', name: 'repo' },
+        path: './',
+        prune: false,
+        interval: '5m',
+        retryInterval: '30s',
+        timeout: '2m',
+        dependsOn: [{ name: 'infra' }, { namespace: 'team', name: 'db' }],
+        targetNamespace: 'apps',
+        serviceAccountName: 'deployer',
+        force: true,
+        drift: { mode: 'Alert', alertAfter: '10m' },
+      },
+    },
+    {
+      args: ['--source', 'GitRepository/other/repo', '--drift-mode', 'Ignore'],
+      spec: {
+        sourceRef: { kind: 'GitRepository', namespace: 'other', name: 'repo' },
+        path: './',
+        prune: false,
+        drift: { mode: 'Ignore' },
+      },
+    },
+  ];
+  for (const c of cases) {
+    const run = await runInProcess(['create', 'sync', 'web', ...c.args, '--export']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(parse(run.stdout), {
+      apiVersion: 'moor.dev/v1alpha1',
+      kind: 'Sync',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: c.spec,
+    });
+  }
+});
+
+void test('invalid flags exit 2 with a message naming the object and the flag', async () => {
+  const git = ['create', 'source', 'git', 'repo', '--url', 'https://e.com/r'];
+  const sync = ['create', 'sync', 'web', '--source', 'repo'];
+  const cases: ReadonlyArray<[string[], RegExp]> = [
+    [
+      [...git, '--branch', 'main', '--tag', 'v1'],
+      /GitRepository\/default\/repo: give exactly one of --branch, --tag, --semver, --commit \(got --branch, --tag\)/,
+    ],
+    [git, /GitRepository\/default\/repo: give exactly one of .* \(got none\)/],
+    [
+      [...git, '--commit', 'abc'],
+      /GitRepository\/default\/repo: --commit: must be a full commit hash/,
+    ],
+    [[...git, '--semver', 'not a range'], /--semver: must be a semver range/],
+    [[...git, '--branch', 'main', '--interval', 'soon'], /--interval: must be a Go duration/],
+    [
+      ['create', 'source', 'git', 'Repo', '--url', 'https://e.com/r', '--branch', 'main'],
+      /GitRepository\/default\/Repo: name must be a lowercase DNS name/,
+    ],
+    [
+      ['create', 'source', 'git', 'repo', '--branch', 'main'],
+      /required option '--url <url>' not specified/,
+    ],
+    [
+      [...sync, '--drift-mode', 'Sometimes'],
+      /argument 'Sometimes' is invalid. Allowed choices are Correct, Alert, Ignore/,
+    ],
+    [
+      [...sync, '--drift-alert-after', '5 minutes'],
+      /Sync\/default\/web: --drift-alert-after: must be a Go duration/,
+    ],
+    [
+      ['create', 'sync', 'web', '--source', 'Bucket/ns/x'],
+      /--source Bucket\/ns\/x: only GitRepository sources are supported/,
+    ],
+    [['create', 'sync', 'web', '--source', 'a/b/c/d'], /--source "a\/b\/c\/d": expected NAME/],
+    [
+      [...sync, '--depends-on', 'Bad_Name'],
+      /Sync\/default\/web: --depends-on: must be a lowercase DNS name/,
+    ],
+    [['-n', 'Nope', ...sync], /Sync\/Nope\/web: namespace must be a lowercase DNS label/],
+    [[...sync, '--bogus'], /unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    const run = await runInProcess([...args, '--export']);
+    assert.equal(run.code, 2, args.join(' '));
+    assert.match(run.stderr, message, args.join(' '));
+    assert.equal(run.stdout, '', args.join(' '));
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  }
+});

@@ -1,0 +1,36 @@
+// `moor status sync NAME [-o json|yaml]`: everything known about one Sync.
+import { Kinds } from '../parts.ts';
+import { connectWith, namespaceOf, unwrapKube, type CliContext } from '../context.ts';
+import { notFoundError } from '../errors.ts';
+import { listMoorEvents } from '../events.ts';
+import { refTo } from '../objects.ts';
+import { forDisplay, formatData, outputOption } from '../output.ts';
+import type { RootCommand } from '../program.ts';
+import { renderSyncStatus } from '../status-view.ts';
+
+export function registerStatusCommands(root: RootCommand, ctx: CliContext): void {
+  const status = root.command('status').description('show the state of one resource');
+  status
+    .command('sync')
+    .description('conditions, revisions, inventory, drift, history and recent events of a Sync')
+    .argument('<name>', 'name of the Sync')
+    .addOption(outputOption())
+    .action(async (name, opts, cmd) => {
+      const globals = cmd.optsWithGlobals();
+      const kube = connectWith(ctx, globals);
+      const ref = refTo(Kinds.Sync, namespaceOf(globals), name);
+      const sync = unwrapKube(await kube.get(ref, ctx.signal), ref);
+      if (!sync) throw notFoundError(ref);
+      if (opts.output !== 'table') {
+        ctx.stdout(formatData(forDisplay(sync), opts.output));
+        return;
+      }
+      const events = await listMoorEvents(
+        kube,
+        ref.namespace,
+        { kind: Kinds.Sync, name },
+        ctx.signal,
+      );
+      ctx.stdout(renderSyncStatus(sync, events, ctx.now()));
+    });
+}

@@ -1,0 +1,39 @@
+// `moor suspend|resume sync|source NAME`: flips spec.suspend.
+import { Kinds } from '../parts.ts';
+import { connectWith, namespaceOf, unwrapKube, type CliContext } from '../context.ts';
+import { formatSubject } from '../errors.ts';
+import { refTo, type TargetKind } from '../objects.ts';
+import type { GroupCommand, RootCommand } from '../program.ts';
+
+const targets: readonly { readonly word: string; readonly kind: TargetKind }[] = [
+  { word: 'sync', kind: Kinds.Sync },
+  { word: 'source', kind: Kinds.GitRepository },
+];
+
+function registerTarget(
+  group: GroupCommand,
+  ctx: CliContext,
+  target: (typeof targets)[number],
+  suspend: boolean,
+): void {
+  group
+    .command(target.word)
+    .description(`${suspend ? 'stop' : 'start'} reconciling a ${target.kind}`)
+    .argument('<name>', `name of the ${target.kind}`)
+    .action(async (name, _opts, cmd) => {
+      const globals = cmd.optsWithGlobals();
+      const kube = connectWith(ctx, globals);
+      const ref = refTo(target.kind, namespaceOf(globals), name);
+      unwrapKube(await kube.mergePatch(ref, { spec: { suspend } }, ctx.signal), ref);
+      ctx.stdout(`✔ ${formatSubject(ref)} ${suspend ? 'suspended' : 'resumed'}\n`);
+    });
+}
+
+export function registerSuspendCommands(root: RootCommand, ctx: CliContext): void {
+  const suspend = root.command('suspend').description('stop reconciling a resource');
+  const resume = root.command('resume').description('start reconciling a resource again');
+  for (const target of targets) {
+    registerTarget(suspend, ctx, target, true);
+    registerTarget(resume, ctx, target, false);
+  }
+}

@@ -1,0 +1,50 @@
+// What every command gets from its caller: output streams, the clock, the abort signal, and a
+// way to reach the cluster. main.ts builds the real one; tests pass their own.
+import { createKubeClient, type KubeClient } from '../kube/index.ts';
+import { type Result } from '../core/index.ts';
+import { cliErrorFromKube, CliError, type Subject } from './errors.ts';
+import type { KubeError } from '../kube/index.ts';
+
+export type CliContext = {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly now: () => Date;
+  /** Aborted on SIGINT/SIGTERM. */
+  readonly signal: AbortSignal;
+  /** The package version (install manifests name the image by it). */
+  readonly version: string;
+  /** A client for the cluster the kubeconfig names (`undefined`: KUBECONFIG, ~/.kube/config). */
+  readonly connect: (kubeconfig: string | undefined) => KubeClient;
+};
+
+/** Options every command inherits from the root. */
+export type GlobalOptions = {
+  kubeconfig?: string | undefined;
+  namespace?: string | undefined;
+};
+
+export const DEFAULT_NAMESPACE = 'default';
+
+export function namespaceOf(globals: GlobalOptions): string {
+  return globals.namespace ?? DEFAULT_NAMESPACE;
+}
+
+export function connectWith(ctx: CliContext, globals: GlobalOptions): KubeClient {
+  try {
+    return ctx.connect(globals.kubeconfig);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    const from = globals.kubeconfig ?? 'the default kubeconfig';
+    throw new CliError(`cannot load ${from}: ${why}`, { cause: e });
+  }
+}
+
+export function connectReal(kubeconfig: string | undefined): KubeClient {
+  return createKubeClient(kubeconfig === undefined ? {} : { kubeconfig });
+}
+
+/** The value of an API call, or a CliError naming `subject` (for NotFound). */
+export function unwrapKube<T>(res: Result<T, KubeError>, subject?: Subject): T {
+  if (!res.ok) throw cliErrorFromKube(res.error, subject);
+  return res.value;
+}
