@@ -1,0 +1,27 @@
+// Drift: a watch-fed cache of the objects Moor manages, and a field-level diff of desired against
+// live that names the field manager who wrote each differing value.
+export {
+  diffObject,
+  matchesDesired,
+  MAX_VALUE_LENGTH,
+  type FieldDrift,
+  type ObjectDrift,
+} from './diff.ts';
+export {
+  formatFieldPath,
+  ownerOf,
+  parseFieldsV1,
+  readManagedFields,
+  type FieldOwner,
+  type FieldPath,
+  type ManagedFieldSet,
+  type PathElement,
+} from './fields.ts';
+export { parseQuantity, quantitiesEqual } from './quantity.ts';
+export {
+  createLiveCache,
+  type LiveCache,
+  type LiveCacheOptions,
+  type LiveChangeListener,
+  type LiveChangeType,
+} from './live-cache.ts';
