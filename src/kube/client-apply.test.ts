@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FIELD_MANAGER, type KubeObject } from '../core/index.ts';
 import { createServer } from 'node:net';
- 
+
 import { loadKubeConfig, testNamespace } from '../../test/helpers/cluster.ts';
 import { createKubeClient } from './client.ts';
 import { eventually, must, stepSignal, testClient } from './test-helpers.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { Annotations, FIELD_MANAGER, type KubeObject } from '../core/index.ts';
- 
+
 import { testNamespace } from '../../test/helpers/cluster.ts';
 import { eventually, must, stepSignal, testClient } from './test-helpers.ts';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FIELD_MANAGER } from '../core/index.ts';
- 
+
 import { testNamespace } from '../../test/helpers/cluster.ts';
 import type { WatchEvent } from './types.ts';
 import { eventually, must, stepSignal, testClient } from './test-helpers.ts';

@@ -1,6 +1,6 @@
 // Shared by this part's tests against the local control plane (not part of the public API).
 import { setTimeout as sleep } from 'node:timers/promises';
-// eslint-disable-next-line no-restricted-imports -- the shared test helper for the control plane
+
 import { testCluster } from '../../test/helpers/cluster.ts';
 import { createKubeClient, type KubeClientOptions } from './client.ts';
 import type { Result } from '../core/index.ts';
