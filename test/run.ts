@@ -26,7 +26,10 @@ async function findTests(dir: string): Promise<string[]> {
   return found;
 }
 
-const roots = targets.length > 0 ? targets.map((t) => resolve(root, t)) : [join(root, 'src'), join(root, 'test')];
+const roots =
+  targets.length > 0
+    ? targets.map((t) => resolve(root, t))
+    : [join(root, 'src'), join(root, 'test')];
 const files: string[] = [];
 for (const r of roots) {
   if (r.endsWith('.test.ts')) files.push(relative(root, r));

@@ -78,7 +78,10 @@ export async function createCerts(dir: string, signal: AbortSignal): Promise<Cer
   );
   const serviceAccountKey = join(dir, 'sa.key');
   const serviceAccountPub = join(dir, 'sa.pub');
-  await openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', serviceAccountKey], signal);
+  await openssl(
+    ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', serviceAccountKey],
+    signal,
+  );
   await openssl(['ec', '-in', serviceAccountKey, '-pubout', '-out', serviceAccountPub], signal);
   return {
     caCert: join(dir, 'ca.crt'),

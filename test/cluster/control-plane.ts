@@ -95,7 +95,11 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 
 type Tls = { readonly ca: Buffer; readonly cert: Buffer; readonly key: Buffer };
 
-function httpsGet(url: string, tls: Tls, timeoutMs: number): Promise<{ status: number; body: string }> {
+function httpsGet(
+  url: string,
+  tls: Tls,
+  timeoutMs: number,
+): Promise<{ status: number; body: string }> {
   return new Promise((done, fail) => {
     const req = request(url, { ...tls, timeout: timeoutMs }, (res) => {
       let body = '';
@@ -111,13 +115,20 @@ function httpsGet(url: string, tls: Tls, timeoutMs: number): Promise<{ status: n
 async function waitFor(
   what: string,
   check: () => Promise<boolean>,
-  opts: { readonly timeoutMs: number; readonly signal: AbortSignal; readonly pid?: number; readonly logPath?: string },
+  opts: {
+    readonly timeoutMs: number;
+    readonly signal: AbortSignal;
+    readonly pid?: number;
+    readonly logPath?: string;
+  },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     if (opts.pid !== undefined && !alive(opts.pid)) {
-      const tail = opts.logPath ? (await readFile(opts.logPath, 'utf8')).split('\n').slice(-15).join('\n') : '';
+      const tail = opts.logPath
+        ? (await readFile(opts.logPath, 'utf8')).split('\n').slice(-15).join('\n')
+        : '';
       throw new Error(`${what}: the process exited before it was ready\n${tail}`);
     }
     try {
@@ -247,7 +258,9 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     await waitFor(
       'etcd',
       async () => {
-        const res = await fetch(`http://127.0.0.1:${clientPort}/health`, { signal: AbortSignal.timeout(2000) });
+        const res = await fetch(`http://127.0.0.1:${clientPort}/health`, {
+          signal: AbortSignal.timeout(2000),
+        });
         return res.ok && ((await res.json()) as { health?: string }).health === 'true';
       },
       { timeoutMs: 30_000, signal: opts.signal, pid: pids.etcd, logPath: etcdLog },
@@ -312,19 +325,34 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
       kcmLog,
     );
     const fakeletLog = join(logs, 'fakelet.log');
-    pids.fakelet = startProcess(join(binDir, 'fakelet'), [`--kubeconfig=${kubeconfig}`], fakeletLog);
+    pids.fakelet = startProcess(
+      join(binDir, 'fakelet'),
+      [`--kubeconfig=${kubeconfig}`],
+      fakeletLog,
+    );
     await save(server, kubeconfig);
     const kubectl = join(binDir, 'kubectl');
     await waitFor(
       'default service account and node',
       async () => {
-        await runFile(kubectl, ['--kubeconfig', kubeconfig, 'get', 'serviceaccount', 'default', '-n', 'default'], {
+        await runFile(
+          kubectl,
+          ['--kubeconfig', kubeconfig, 'get', 'serviceaccount', 'default', '-n', 'default'],
+          {
+            timeout: 10_000,
+          },
+        );
+        await runFile(kubectl, ['--kubeconfig', kubeconfig, 'get', 'node', 'moor-node'], {
           timeout: 10_000,
         });
-        await runFile(kubectl, ['--kubeconfig', kubeconfig, 'get', 'node', 'moor-node'], { timeout: 10_000 });
         return true;
       },
-      { timeoutMs: 60_000, signal: opts.signal, pid: pids['kube-controller-manager'], logPath: kcmLog },
+      {
+        timeoutMs: 60_000,
+        signal: opts.signal,
+        pid: pids['kube-controller-manager'],
+        logPath: kcmLog,
+      },
     );
     log('kube-controller-manager and fakelet are running');
     return await save(server, kubeconfig);

@@ -32,7 +32,10 @@ export function loadKubeConfig(cluster: TestCluster = testCluster()): KubeConfig
 /** Creates a fresh namespace for this test and deletes it when the test ends. */
 export async function testNamespace(t: TestContext, prefix = 'test'): Promise<string> {
   const api = loadKubeConfig().makeApiClient(CoreV1Api);
-  const base = prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40);
+  const base = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 40);
   const name = `${base}-${randomBytes(3).toString('hex')}`;
   await api.createNamespace({ body: { metadata: { name, labels: { 'moor.dev/test': 'true' } } } });
   t.after(async () => {
