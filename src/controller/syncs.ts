@@ -248,7 +248,7 @@ async function applyRevision(start: Ctx, revision: string, desired: KubeObject[]
       },
       signal,
     );
-    if (res.obj) ctx = { ...ctx, obj: res.obj, status: (res.obj.status ?? {}) };
+    if (res.obj) ctx = { ...ctx, obj: res.obj, status: res.obj.status ?? {} };
     if (res.error) {
       await fail(
         ctx,
