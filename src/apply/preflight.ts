@@ -6,6 +6,7 @@
 import pLimit from 'p-limit';
 import { formatObjectId, Labels, objectIdOf, type KubeObject } from '../core/index.ts';
 import type { KubeError, ResourceInfo } from '../kube/index.ts';
+import { matchesDesired } from '../drift/index.ts';
 import { wouldChange } from './compare.ts';
 import type { ApplyDeps, ApplyRequest, Conflict } from './types.ts';
 
@@ -87,16 +88,45 @@ async function prepareOne(
   const ns = obj.metadata.namespace;
   if (info.namespaced && !ns)
     return { obj, message: `${name}: namespaced kind without a namespace` };
-  const got = await deps.kube.get(refOf(obj), deps.signal);
-  if (!got.ok) {
-    if (got.error.code === 'NotFound' && ns && stageOne.namespaces.has(ns)) {
+  const live = await readLive(obj, deps);
+  if (!live.ok) {
+    if (live.error.code === 'NotFound' && ns && stageOne.namespaces.has(ns)) {
       return { obj, stage, live: undefined, plan: 'deferred' };
     }
-    return { obj, message: `${name}: ${got.error.message}` };
+    return { obj, message: `${name}: ${live.error.message}` };
   }
-  const live = got.value;
+  return prepareAgainst(obj, stage, live.value, { req, deps, stageOne, name, id });
+}
+
+/**
+ * The live object: from the watch-fed cache when it holds it and it already matches desired
+ * (nothing to do, no request); otherwise one GET, so a change is judged against fresh state and
+ * not a cache a watch event behind.
+ */
+async function readLive(obj: KubeObject, deps: ApplyDeps) {
+  const cached = deps.live?.(obj);
+  if (cached && matchesDesired(obj, cached)) return { ok: true as const, value: cached };
+  return deps.kube.get(refOf(obj), deps.signal);
+}
+
+async function prepareAgainst(
+  obj: KubeObject,
+  stage: number,
+  live: KubeObject | undefined,
+  c: {
+    req: ApplyRequest;
+    deps: ApplyDeps;
+    stageOne: ReturnType<typeof definedByStageOne>;
+    name: string;
+    id: Conflict['id'];
+  },
+): Promise<Prepared | PreflightFailure | { conflict: Conflict }> {
+  const { req, deps, stageOne, name, id } = c;
+  const ns = obj.metadata.namespace;
   const other = conflictOwner(live, req.owner);
   if (other) return { conflict: { id, owner: other } };
+  // Every desired field already has its value live: nothing to validate or write.
+  if (live && deps.live && matchesDesired(obj, live)) return { obj, stage, live, plan: 'none' };
   const dry = await deps.kube.apply(
     obj,
     { fieldManager: req.fieldManager, dryRun: true, force: true },

@@ -30,13 +30,18 @@ async function pruneOne(
     namespace: e.namespace,
     name: e.name,
   });
-  const got = await deps.kube.get(ref, deps.signal);
+  const cached = deps.live?.({
+    apiVersion,
+    kind: e.kind,
+    metadata: { name: e.name, namespace: e.namespace },
+  });
+  const got = cached ? { ok: true as const, value: cached } : await deps.kube.get(ref, deps.signal);
   if (!got.ok) {
-    if (got.error.code === 'UnknownKind') return entry(e, 'deleted', `${name}: its kind is gone`);
+    if (got.error.code === 'UnknownKind') return entry(e, 'skipped', `${name}: its kind is gone`);
     return entry(e, 'failed', `${name}: ${got.error.message}`);
   }
   const live: KubeObject | undefined = got.value;
-  if (!live) return entry(e, 'deleted', `${name}: already gone`);
+  if (!live) return entry(e, 'skipped', `${name}: already gone`);
   if (conflictOwner(live, req.owner) || !live.metadata.labels) {
     return entry(e, 'skipped', `${name}: not owned by this Sync, left in place`);
   }

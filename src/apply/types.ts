@@ -8,6 +8,11 @@ export type ApplyDeps = {
   /** Requests in flight at once. */
   readonly concurrency: number;
   readonly now: () => number;
+  /**
+   * The live object from a watch-fed cache, when the cache holds it (undefined: not cached, ask
+   * the API server). With it, objects whose desired fields all match live cost no request.
+   */
+  readonly live?: (obj: KubeObject) => KubeObject | undefined;
 };
 
 export type ApplyRequest = {

@@ -83,7 +83,7 @@ async function reportInvalid(
   message: string,
   deps: SourceReconcilerDeps,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<'failure'> {
   const now = deps.clock.now();
   const previous = (obj.status as Status | undefined)?.conditions as Condition[] | undefined;
   const invalid = {
@@ -103,13 +103,14 @@ async function reportInvalid(
     observedGeneration: obj.metadata.generation,
   };
   await writeStatus(deps.kube, obj, status, signal);
+  return 'failure';
 }
 
 async function reportFailure(
   ctx: Ctx,
   error: SourceError,
   failures: Map<string, number>,
-): Promise<void> {
+): Promise<'failure'> {
   const { deps, repo, status } = ctx;
   const n = (failures.get(ctx.key) ?? 0) + 1;
   failures.set(ctx.key, n);
@@ -155,9 +156,10 @@ async function reportFailure(
   }
   const intervalMs = parseDuration(repo.spec.interval);
   deps.requeue(ctx.key, Math.min(backoffDelay(n, 1000, intervalMs), intervalMs));
+  return 'failure';
 }
 
-async function publish(ctx: Ctx, artifact: StoredArtifact): Promise<void> {
+async function publish(ctx: Ctx, artifact: StoredArtifact): Promise<'success'> {
   const { deps, repo, status } = ctx;
   const namespace = repo.metadata.namespace ?? '';
   const name = repo.metadata.name;
@@ -207,6 +209,7 @@ async function publish(ctx: Ctx, artifact: StoredArtifact): Promise<void> {
   const keep = new Set([artifact.digest, ...(previous ? [previous.digest] : [])]);
   await deps.store.collectGarbage(namespace, name, keep);
   deps.requeue(ctx.key, jitter(parseDuration(repo.spec.interval), deps.random));
+  return 'success';
 }
 
 export async function reconcileGitRepository(
@@ -214,12 +217,12 @@ export async function reconcileGitRepository(
   failures: Map<string, number>,
   deps: SourceReconcilerDeps,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<'success' | 'failure' | undefined> {
   const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
   const parsed = parseGitRepository(obj);
   if (!parsed.ok) return reportInvalid(obj, parsed.error.message, deps, signal);
   const repo = parsed.value;
-  if (repo.spec.suspend) return;
+  if (repo.spec.suspend) return undefined;
   const status: Status = repo.status ?? {};
   const requested = repo.metadata.annotations?.[Annotations.reconcileRequestedAt];
   const base: Status = {

@@ -1,22 +1,26 @@
 /**
  * The composition root: builds the operator from its parts (Kubernetes and Git clients, artifact
- * store, informers, work queues, reconcilers, HTTP server) and runs it until the signal aborts.
+ * store, informers, live cache, work queues, reconcilers, notifier, HTTP server) and runs it until
+ * the signal aborts.
  */
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { API_GROUP_VERSION, Kinds } from '../api/index.ts';
-import { Annotations, type KubeObject } from '../core/index.ts';
+import { Annotations, Labels, objectIdOf, objectKey, type KubeObject } from '../core/index.ts';
+import { createLiveCache, matchesDesired } from '../drift/index.ts';
 import { createGitClient } from '../git/index.ts';
 import { createKubeClient, type KubeClient } from '../kube/index.ts';
+import { createMetrics, createServerApp, startServer } from '../server/index.ts';
 import { createArtifactStore } from '../source/index.ts';
-import { startHttpServer } from './http.ts';
 import { createEventRecorder } from './events.ts';
+import { startFeedback } from './feedback.ts';
 import { reconcileGitRepository, type ArtifactRegistry } from './git-repositories.ts';
 import { startInformer, type ChangeType } from './informer.ts';
 import type { OperatorOptions } from './options.ts';
 import { createWorkQueue } from './queue.ts';
+import { rememberStatusWrites } from './status-memory.ts';
 import type { KindScopes, RenderCache } from './render-desired.ts';
 import { reconcileSync } from './syncs.ts';
 import { systemClock, type Logger } from './types.ts';
@@ -37,6 +41,8 @@ const splitKey = (key: string): [string, string] => {
   const i = key.indexOf('/');
   return [key.slice(0, i), key.slice(i + 1)];
 };
+const keyOf = (obj: KubeObject): string =>
+  `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 
 async function readSecret(
   kube: KubeClient,
@@ -56,10 +62,13 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const root = pino({ level: opts.logLevel, base: { component: 'moor' } });
   const logger = root as unknown as Logger;
   const { signal } = opts;
-  const kube = createKubeClient({
-    ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
-    logger,
-  });
+  const memory = rememberStatusWrites(
+    createKubeClient({
+      ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+      logger: root.child({ part: 'kube' }),
+    }),
+  );
+  const kube = memory.kube;
   const git = createGitClient({
     timeoutMs: 120_000,
     allowFileUrls: opts.allowFileUrls,
@@ -68,7 +77,10 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const storage = opts.storagePath ?? join(tmpdir(), `moor-artifacts-${process.pid}`);
   await mkdir(storage, { recursive: true });
   const store = createArtifactStore(storage);
+  const metrics = createMetrics();
+  metrics.observeApiRequests(() => kube.requestCounts);
   const artifacts: ArtifactRegistry = new Map();
+  const revisionSeen = new Map<string, number>();
   const events = createEventRecorder({
     kube,
     clock: systemClock,
@@ -81,73 +93,133 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const syncFailures = new Map<string, number>();
   const renderCache: RenderCache = new Map();
   const kindScopes: KindScopes = new Map();
+  const desiredBySync = new Map<string, Map<string, KubeObject>>();
+  const live = createLiveCache({
+    kube,
+    labelSelector: Labels.syncName,
+    signal,
+    logger: root.child({ part: 'live' }),
+  });
+  const lookupLive = (obj: KubeObject): KubeObject | undefined =>
+    live.get(obj.apiVersion, obj.kind, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+
+  const timed = async (kind: string, run: () => Promise<unknown>): Promise<void> => {
+    const started = performance.now();
+    let result = 'success';
+    try {
+      const r = await run();
+      if (r === 'failure') result = 'failure';
+    } catch (error) {
+      result = 'error';
+      throw error;
+    } finally {
+      metrics.observeReconcile({
+        kind,
+        result,
+        durationSeconds: (performance.now() - started) / 1000,
+      });
+    }
+  };
 
   const sourceQueue = createWorkQueue({
     concurrency: opts.concurrency,
     signal,
     onError: (key, error) =>
       logger.error({ gitrepository: key, err: String(error) }, 'reconcile crashed'),
-    handler: async (key, s) => {
-      const [ns, name] = splitKey(key);
-      const obj = sources.get(ns, name);
-      if (!obj) {
-        artifacts.delete(key);
-        await store.collectGarbage(ns, name, new Set());
-        return;
-      }
-      await reconcileGitRepository(
-        obj,
-        sourceFailures,
-        {
-          kube,
-          git,
-          store,
-          artifacts,
-          allowFileUrls: opts.allowFileUrls,
-          clock: systemClock,
-          random: Math.random,
-          logger,
-          events,
-          onArtifact: (sns, sname) => wakeSyncsOf(sns, sname),
-          requeue: (k, ms) => sourceQueue.addAfter(k, ms),
-          readSecret: (sns, sname, sig) => readSecret(kube, sns, sname, sig),
-        },
-        s,
-      );
-    },
+    handler: (key, s) =>
+      timed(Kinds.GitRepository, async () => {
+        const [ns, name] = splitKey(key);
+        const obj = memory.freshest(sources.get(ns, name));
+        if (!obj) {
+          artifacts.delete(key);
+          await store.collectGarbage(ns, name, new Set());
+          return;
+        }
+        return reconcileGitRepository(
+          obj,
+          sourceFailures,
+          {
+            kube,
+            git,
+            store,
+            artifacts,
+            allowFileUrls: opts.allowFileUrls,
+            clock: systemClock,
+            random: Math.random,
+            logger,
+            events,
+            onArtifact: (sns, sname) => {
+              const artifact = artifacts.get(`${sns}/${sname}`);
+              if (artifact && !revisionSeen.has(artifact.revision))
+                revisionSeen.set(artifact.revision, Date.now());
+              wakeSyncsOf(sns, sname);
+            },
+            requeue: (k, ms) => sourceQueue.addAfter(k, ms),
+            readSecret: (sns, sname, sig) => readSecret(kube, sns, sname, sig),
+          },
+          s,
+        );
+      }),
   });
   const syncQueue = createWorkQueue({
     concurrency: opts.concurrency,
     signal,
     onError: (key, error) => logger.error({ sync: key, err: String(error) }, 'reconcile crashed'),
-    handler: async (key, s) => {
-      const [ns, name] = splitKey(key);
-      const obj = syncs.get(ns, name);
-      if (!obj) return;
-      await reconcileSync(
-        obj,
-        syncFailures,
-        {
-          kube,
-          artifacts,
-          clock: systemClock,
-          random: Math.random,
-          logger,
-          events,
-          kubectlPath: process.env.MOOR_KUBECTL,
-          concurrency: 16,
-          renderCache,
-          kindScopes,
-          requeue: (k, ms) => syncQueue.addAfter(k, ms),
-          lookupSync: (sns, sname) => syncs.get(sns, sname),
-        },
-        s,
-      );
-    },
+    handler: (key, s) =>
+      timed(Kinds.Sync, async () => {
+        const [ns, name] = splitKey(key);
+        const obj = memory.freshest(syncs.get(ns, name));
+        if (!obj) {
+          desiredBySync.delete(key);
+          metrics.forgetObjects({ namespace: ns, sync: name });
+          return;
+        }
+        return reconcileSync(
+          obj,
+          syncFailures,
+          {
+            kube,
+            artifacts,
+            clock: systemClock,
+            random: Math.random,
+            logger,
+            events,
+            kubectlPath: process.env.MOOR_KUBECTL,
+            concurrency: 16,
+            renderCache,
+            kindScopes,
+            requeue: (k, ms) => syncQueue.addAfter(k, ms),
+            lookupSync: (sns, sname) => memory.freshest(syncs.get(sns, sname)),
+            watchKinds: async (kinds) => {
+              await Promise.all(kinds.map((k) => live.ensureKind(k.apiVersion, k.kind)));
+            },
+            live: lookupLive,
+            rememberDesired: (syncKey, desired) =>
+              desiredBySync.set(
+                syncKey,
+                new Map(desired.map((o) => [objectKey(objectIdOf(o)), o])),
+              ),
+            announce: (event) => feedback.notifier.publish({ ...event, cluster: opts.clusterName }),
+            observeConverged: (syncKey, revision) => {
+              const seen = revisionSeen.get(revision);
+              const [sns, sname] = splitKey(syncKey);
+              if (seen !== undefined)
+                metrics.observeCommitToConverged({
+                  namespace: sns,
+                  sync: sname,
+                  seconds: (Date.now() - seen) / 1000,
+                });
+            },
+            observeObjects: (syncKey, inSync, drifted) => {
+              const [sns, sname] = splitKey(syncKey);
+              metrics.setObjects({ namespace: sns, sync: sname, inSync, drifted });
+            },
+          },
+          s,
+        );
+      }),
   });
 
-  const keyOf = (obj: KubeObject): string =>
-    `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
   const sourceRefOf = (sync: KubeObject): string => {
     const ref = (sync.spec as { sourceRef?: { name?: string; namespace?: string } } | undefined)
       ?.sourceRef;
@@ -176,6 +248,19 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
       ).find((c) => c.type === 'Ready')?.status,
     );
 
+  // Drift: a managed object changed or vanished and no longer matches what its Sync applied.
+  live.onChange((obj, type) => {
+    const labels = obj.metadata.labels ?? {};
+    const syncKey = `${labels[Labels.syncNamespace] ?? ''}/${labels[Labels.syncName] ?? ''}`;
+    const desired = desiredBySync.get(syncKey)?.get(objectKey(objectIdOf(obj)));
+    if (!desired) return;
+    const [sns, sname] = splitKey(syncKey);
+    const reported = (syncs.get(sns, sname)?.status as { drift?: unknown } | undefined)?.drift;
+    // Drift begins (no longer matches) or may have ended (the Sync reports drift).
+    if (type === 'deleted' || reported !== undefined || !matchesDesired(desired, obj))
+      syncQueue.add(syncKey);
+  });
+
   const sources = startInformer({
     kube,
     apiVersion: API_GROUP_VERSION,
@@ -196,6 +281,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     logger,
     onChange: (type, obj, old) => {
       if (type !== 'deleted' && needsReconcile(type, obj, old)) syncQueue.add(keyOf(obj));
+      if (type === 'deleted') syncQueue.add(keyOf(obj));
       if (
         type === 'deleted' ||
         readyOf(obj) !== readyOf(old) ||
@@ -204,10 +290,40 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
         wakeDependents(obj);
     },
   });
+  const feedback = startFeedback({
+    kube,
+    git,
+    clock: systemClock,
+    logger,
+    metrics,
+    clusterName: opts.clusterName,
+    namespace: opts.namespace,
+    signal,
+    readSecret: (ns, name, sig) => readSecret(kube, ns, name, sig),
+    sources,
+  });
+  let ready = false;
   const http = opts.httpAddr
-    ? await startHttpServer(opts.httpAddr, { ready: () => true, logger })
+    ? await startServer(
+        opts.httpAddr,
+        createServerApp({
+          logger,
+          metrics,
+          ready: () => ready,
+          findReceiver: (path) => feedback.findReceiver(path),
+          onReceive: (receiver, resources) => {
+            for (const r of resources)
+              if (r.kind === Kinds.GitRepository) sourceQueue.add(`${r.namespace}/${r.name}`);
+            logger.info(
+              { receiver: `${receiver.namespace}/${receiver.name}`, resources: resources.length },
+              'push received',
+            );
+          },
+        }),
+      )
     : undefined;
-  await Promise.all([sources.synced, syncs.synced]);
+  await Promise.all([sources.synced, syncs.synced, feedback.synced]);
+  ready = true;
   logger.info(
     { namespace: opts.namespace ?? '(all)', storage, http: http?.address },
     'operator started',
@@ -217,7 +333,14 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     signal.addEventListener('abort', () => resolve(), { once: true }),
   );
   logger.info('operator stopping');
-  await Promise.all([sourceQueue.done, syncQueue.done, sources.done, syncs.done]);
+  await Promise.all([
+    sourceQueue.done,
+    syncQueue.done,
+    sources.done,
+    syncs.done,
+    feedback.done,
+    live.stopped(),
+  ]);
   await events.flush().catch(() => undefined);
   await http?.close();
 }

@@ -123,7 +123,7 @@ test('spec.serviceAccountName applies as that service account', async (t) => {
   );
   await waitFor(
     'forbidden without RBAC',
-    async () => conditionOf(await syncOf(kube, ns, 'app'), 'Ready')?.status === 'False',
+    async () => conditionOf(await syncOf(kube, ns, 'app'), 'Ready')?.reason === 'DryRunFailed',
   );
   const refused = conditionOf(await syncOf(kube, ns, 'app'), 'Ready');
   assert.match(refused?.message ?? '', /forbidden|Forbidden/);

@@ -138,7 +138,7 @@ test('first sync, update, prune, and a quiet no-op', async (t) => {
     s.status as { history: { revision: string; configured: number; deleted: number }[] }
   ).history;
   assert.equal(history[0]?.revision, `main@sha1:${second}`);
-  assert.equal(history[0]?.configured, 2);
+  assert.equal(history[0]?.configured, 2, JSON.stringify(history));
   assert.equal(history[0]?.deleted, 1);
 
   // An Event summarises the apply.

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KubeObject } from '../core/index.ts';
+import { checkDrift } from './drift-check.ts';
+
+const cm = (data: Record<string, string>, annotations?: Record<string, string>): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'c', namespace: 'n', ...(annotations ? { annotations } : {}) },
+  data,
+});
+
+const t0 = new Date('2026-11-26T12:00:00Z');
+const t1 = new Date('2026-11-26T12:05:00Z');
+
+test('no drift: no status, nothing drifted', () => {
+  const desired = [cm({ a: '1' })];
+  const r = checkDrift(desired, () => cm({ a: '1', extra: 'x' }), undefined, t0);
+  assert.equal(r.status, undefined);
+  assert.deepEqual(r.drifted, []);
+});
+
+test('a changed value is reported with the time it was first seen, kept across checks', () => {
+  const desired = [cm({ a: '1' })];
+  const first = checkDrift(desired, () => cm({ a: '2' }), undefined, t0);
+  assert.equal(first.drifted.length, 1);
+  assert.equal(first.status?.since, '2026-11-26T12:00:00Z');
+  assert.equal(first.status?.objects?.[0]?.fields?.[0]?.path, 'data.a');
+  assert.equal(first.status?.objects?.[0]?.fields?.[0]?.since, '2026-11-26T12:00:00Z');
+  assert.match(first.summary[0] ?? '', /ConfigMap\/n\/c: data\.a/);
+  const later = checkDrift(desired, () => cm({ a: '3' }), first.status, t1);
+  assert.equal(later.status?.since, '2026-11-26T12:00:00Z');
+  assert.equal(later.status?.objects?.[0]?.fields?.[0]?.since, '2026-11-26T12:00:00Z');
+});
+
+test('a deleted object is drift; an opted-out object is not', () => {
+  const gone = checkDrift([cm({ a: '1' })], () => undefined, undefined, t0);
+  assert.equal(gone.status?.objects?.[0]?.deleted, true);
+  const optedOut = checkDrift(
+    [cm({ a: '1' }, { 'moor.dev/drift': 'ignore' })],
+    () => cm({ a: '2' }),
+    undefined,
+    t0,
+  );
+  assert.equal(optedOut.status, undefined);
+  const liveOptOut = checkDrift(
+    [cm({ a: '1' })],
+    () => cm({ a: '2' }, { 'moor.dev/drift': 'ignore' }),
+    undefined,
+    t0,
+  );
+  assert.equal(liveOptOut.status, undefined);
+});

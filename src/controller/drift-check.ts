@@ -1,0 +1,78 @@
+/**
+ * Drift of a Sync's objects for the revision already applied: which desired objects differ live
+ * (field by field, with the manager that wrote each value) or were deleted, carried over from the
+ * last status so `since` keeps the time a difference was first seen. Pure.
+ */
+import type { DriftStatus, DriftedObject } from '../api/index.ts';
+import { Annotations, formatObjectId, objectIdOf, type KubeObject } from '../core/index.ts';
+import { diffObject, type ObjectDrift } from '../drift/index.ts';
+
+export type DriftCheck = {
+  /** Desired objects that differ live (or are gone), not opted out. */
+  readonly drifted: KubeObject[];
+  /** `status.drift`, or undefined when nothing differs. */
+  readonly status: DriftStatus | undefined;
+  /** One line per object for messages: `Deployment.apps/ns/web: spec.replicas (kubectl)`. */
+  readonly summary: string[];
+};
+
+const objectKey = (o: { group: string; kind: string; namespace: string; name: string }): string =>
+  `${o.group}|${o.kind}|${o.namespace}|${o.name}`;
+
+export function isDriftIgnored(desired: KubeObject, live: KubeObject | undefined): boolean {
+  const off = (obj: KubeObject | undefined): boolean =>
+    obj?.metadata.annotations?.[Annotations.drift] === 'ignore';
+  return off(desired) || off(live);
+}
+
+function describe(d: ObjectDrift): string {
+  const name = formatObjectId({
+    group: d.group,
+    kind: d.kind,
+    namespace: d.namespace,
+    name: d.name,
+  });
+  if (d.deleted) return `${name}: deleted`;
+  const fields = (d.fields ?? []).map((f) => (f.manager ? `${f.path} (${f.manager})` : f.path));
+  return `${name}: ${fields.join(', ')}`;
+}
+
+export function checkDrift(
+  desired: readonly KubeObject[],
+  live: (obj: KubeObject) => KubeObject | undefined,
+  previous: DriftStatus | undefined,
+  now: Date,
+): DriftCheck {
+  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const before = new Map((previous?.objects ?? []).map((o) => [objectKey(o), o]));
+  const drifted: KubeObject[] = [];
+  const objects: DriftedObject[] = [];
+  const summary: string[] = [];
+  for (const obj of desired) {
+    const current = live(obj);
+    if (isDriftIgnored(obj, current)) continue;
+    const d = diffObject(obj, current);
+    if (!d) continue;
+    drifted.push(obj);
+    summary.push(describe(d));
+    const old = before.get(objectKey(objectIdOf(obj)));
+    const oldSince = new Map((old?.fields ?? []).map((f) => [f.path, f.since]));
+    objects.push({
+      group: d.group,
+      kind: d.kind,
+      namespace: d.namespace,
+      name: d.name,
+      ...(d.deleted ? { deleted: true } : {}),
+      ...(d.fields
+        ? {
+            fields: d.fields.map((f) => ({
+              ...f,
+              since: f.since ?? oldSince.get(f.path) ?? stamp,
+            })),
+          }
+        : {}),
+    });
+  }
+  if (objects.length === 0) return { drifted, status: undefined, summary };
+  return { drifted, status: { since: previous?.since ?? stamp, objects }, summary };
+}

@@ -1,0 +1,220 @@
+/**
+ * Feedback out and in: Providers and Alerts (watched) feed the notifier; Receivers (watched) get
+ * their webhook path in status and map incoming pushes to sources to fetch now.
+ */
+import {
+  API_GROUP_VERSION,
+  Kinds,
+  parseAlert,
+  parseProvider,
+  parseReceiver,
+  type Alert,
+} from '../api/index.ts';
+import {
+  ConditionStatuses,
+  ConditionTypes,
+  setCondition,
+  type Condition,
+  type KubeObject,
+} from '../core/index.ts';
+import type { GitClient } from '../git/index.ts';
+import type { KubeClient } from '../kube/index.ts';
+import { createNotifier, type Notifier } from '../notify/index.ts';
+import { webhookPathFor, type Metrics, type ReceiverTarget } from '../server/index.ts';
+import { startInformer, type Informer } from './informer.ts';
+import { writeStatus } from './status.ts';
+import type { Clock, Logger } from './types.ts';
+
+export type FeedbackDeps = {
+  readonly kube: KubeClient;
+  readonly git: GitClient;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clusterName: string;
+  readonly namespace: string | undefined;
+  readonly signal: AbortSignal;
+  readonly readSecret: (
+    namespace: string,
+    name: string,
+    signal: AbortSignal,
+  ) => Promise<Record<string, string> | undefined>;
+  readonly sources: Informer;
+};
+
+export type Feedback = {
+  readonly notifier: Notifier;
+  readonly findReceiver: (path: string) => ReceiverTarget | undefined;
+  readonly synced: Promise<void>;
+  readonly done: Promise<void>;
+};
+
+function parsedList<T>(
+  objs: KubeObject[],
+  parse: (o: unknown) => { ok: true; value: T } | { ok: false },
+): T[] {
+  return objs.flatMap((o) => {
+    const r = parse(o);
+    return r.ok ? [r.value] : [];
+  });
+}
+
+export function startFeedback(deps: FeedbackDeps): Feedback {
+  const scope = deps.namespace ? { namespace: deps.namespace } : {};
+  const common = {
+    kube: deps.kube,
+    apiVersion: API_GROUP_VERSION,
+    ...scope,
+    signal: deps.signal,
+    logger: deps.logger,
+  };
+  const providers = startInformer({ ...common, kind: Kinds.Provider, onChange: () => undefined });
+  const alerts = startInformer({ ...common, kind: Kinds.Alert, onChange: () => undefined });
+  const byPath = new Map<string, ReceiverTarget>();
+  const receiverPaths = new Map<string, string>();
+
+  const reconcileReceiver = async (obj: KubeObject, deleted: boolean): Promise<void> => {
+    const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+    const old = receiverPaths.get(key);
+    if (old) byPath.delete(old);
+    receiverPaths.delete(key);
+    if (deleted) return;
+    const parsed = parseReceiver(obj);
+    const now = deps.clock.now();
+    const conditions = (obj.status as { conditions?: Condition[] } | undefined)?.conditions;
+    const notReady = (reason: string, message: string) =>
+      writeStatus(
+        deps.kube,
+        obj,
+        {
+          ...(obj.status as object),
+          conditions: setCondition(
+            conditions,
+            { type: ConditionTypes.Ready, status: ConditionStatuses.False, reason, message },
+            now,
+          ),
+        },
+        deps.signal,
+      );
+    if (!parsed.ok) return void (await notReady('InvalidSpec', parsed.error.message));
+    const r = parsed.value;
+    const namespace = r.metadata.namespace ?? '';
+    const secret = await deps.readSecret(namespace, r.spec.secretRef.name, deps.signal);
+    const token = secret?.token;
+    if (!token)
+      return void (await notReady(
+        'SecretNotFound',
+        `Secret ${namespace}/${r.spec.secretRef.name} has no key token`,
+      ));
+    if (r.spec.suspend) return;
+    const path = webhookPathFor({ namespace, name: r.metadata.name }, token);
+    byPath.set(path, {
+      namespace,
+      name: r.metadata.name,
+      type: r.spec.type,
+      token,
+      resources: r.spec.resources,
+      events: r.spec.events,
+    });
+    receiverPaths.set(key, path);
+    const ready = setCondition(
+      conditions,
+      {
+        type: ConditionTypes.Ready,
+        status: ConditionStatuses.True,
+        reason: 'Succeeded',
+        message: `receiving at ${path}`,
+      },
+      now,
+    );
+    await writeStatus(
+      deps.kube,
+      obj,
+      {
+        ...(obj.status as object),
+        webhookPath: path,
+        conditions: ready,
+        observedGeneration: obj.metadata.generation,
+      },
+      deps.signal,
+    );
+  };
+  const receivers = startInformer({
+    ...common,
+    kind: Kinds.Receiver,
+    onChange: (type, obj, old) => {
+      if (type === 'modified' && old && old.metadata.generation === obj.metadata.generation) return;
+      void reconcileReceiver(obj, type === 'deleted').catch((error: unknown) =>
+        deps.logger.warn({ err: String(error) }, 'receiver not reconciled'),
+      );
+    },
+  });
+
+  const providerStatus = async (
+    ref: { namespace: string; name: string },
+    ok: boolean,
+    error?: string,
+  ): Promise<void> => {
+    const obj = providers.get(ref.namespace, ref.name);
+    if (!obj) return;
+    const conditions = (obj.status as { conditions?: Condition[] } | undefined)?.conditions;
+    const update = ok
+      ? {
+          type: ConditionTypes.Ready,
+          status: ConditionStatuses.True,
+          reason: 'Delivered',
+          message: 'the last delivery succeeded',
+        }
+      : {
+          type: ConditionTypes.Ready,
+          status: ConditionStatuses.False,
+          reason: 'DeliveryFailed',
+          message: error ?? 'delivery failed',
+        };
+    await writeStatus(
+      deps.kube,
+      obj,
+      { ...(obj.status as object), conditions: setCondition(conditions, update, deps.clock.now()) },
+      deps.signal,
+    );
+  };
+
+  const notifier = createNotifier({
+    listAlerts: (namespace) =>
+      parsedList<Alert>(
+        alerts.list().filter((a) => a.metadata.namespace === namespace),
+        parseAlert,
+      ),
+    getProvider: (namespace, name) => {
+      const obj = providers.get(namespace, name);
+      const parsed = obj ? parseProvider(obj) : undefined;
+      return parsed?.ok ? parsed.value : undefined;
+    },
+    getGitRepository: (namespace, name) => {
+      const spec = deps.sources.get(namespace, name)?.spec as
+        { url?: string; secretRef?: { name: string } } | undefined;
+      return spec?.url
+        ? { url: spec.url, ...(spec.secretRef ? { secretRef: spec.secretRef } : {}) }
+        : undefined;
+    },
+    readSecret: deps.readSecret,
+    git: deps.git,
+    clusterName: deps.clusterName,
+    clock: deps.clock,
+    logger: deps.logger.child({ part: 'notify' }),
+    signal: deps.signal,
+    onDelivery: (provider, result, error) => {
+      deps.metrics.recordAlertDelivery({
+        provider: `${provider.namespace}/${provider.name}`,
+        result,
+      });
+      void providerStatus(provider, result === 'success', error).catch(() => undefined);
+    },
+  });
+  return {
+    notifier,
+    findReceiver: (path) => byPath.get(path),
+    synced: Promise.all([providers.synced, alerts.synced, receivers.synced]).then(() => undefined),
+    done: Promise.all([providers.done, alerts.done, receivers.done]).then(() => undefined),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * An informer delivers Moor's own status writes a moment after they happen. A reconcile that starts
+ * in that moment would act on the status before the write (and, say, announce a revision twice).
+ * This remembers what each status write returned, so readers get the newer of the two.
+ */
+import type { KubeObject } from '../core/index.ts';
+import type { KubeClient, ObjectRef } from '../kube/index.ts';
+
+export type StatusMemory = {
+  /** A client whose status writes are remembered. */
+  readonly kube: KubeClient;
+  /** The newer of `obj` and the object Moor's last status write of it returned. */
+  freshest(obj: KubeObject | undefined): KubeObject | undefined;
+  forget(obj: KubeObject): void;
+};
+
+const keyOf = (
+  ref: Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'> & { namespace?: string | undefined },
+): string => `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`;
+
+/** Kubernetes resource versions are opaque; etcd's are integers, and only then are they compared. */
+function newer(a: KubeObject, b: KubeObject): boolean {
+  const x = Number(a.metadata.resourceVersion);
+  const y = Number(b.metadata.resourceVersion);
+  return Number.isSafeInteger(x) && Number.isSafeInteger(y) && x > y;
+}
+
+export function rememberStatusWrites(kube: KubeClient): StatusMemory {
+  const written = new Map<string, KubeObject>();
+  const client: KubeClient = {
+    ...kube,
+    async patchStatus(ref, status, opts, signal) {
+      const res = await kube.patchStatus(ref, status, opts, signal);
+      if (res.ok) written.set(keyOf(ref), res.value);
+      return res;
+    },
+  };
+  return {
+    kube: client,
+    freshest(obj) {
+      if (!obj) return obj;
+      const mine = written.get(
+        keyOf({
+          apiVersion: obj.apiVersion,
+          kind: obj.kind,
+          namespace: obj.metadata.namespace,
+          name: obj.metadata.name ?? '',
+        }),
+      );
+      if (!mine || mine.metadata.uid !== obj.metadata.uid) return obj;
+      if (!newer(mine, obj)) return obj;
+      const metadata = { ...obj.metadata };
+      if (mine.metadata.resourceVersion) metadata.resourceVersion = mine.metadata.resourceVersion;
+      return { ...obj, status: mine.status, metadata };
+    },
+    forget(obj) {
+      written.delete(
+        keyOf({
+          apiVersion: obj.apiVersion,
+          kind: obj.kind,
+          namespace: obj.metadata.namespace,
+          name: obj.metadata.name ?? '',
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * Applying one revision: record intent (inventory first), decide what drift to correct or leave
+ * per spec.drift.mode, validate and apply through apply/, then wait for health.
+ */
+import { parseDuration } from '../api/index.ts';
+import { applyPlan, refOf, waitForHealth, type ApplyOutcome } from '../apply/index.ts';
+import {
+  ConditionReasons,
+  ConditionStatuses,
+  ConditionTypes,
+  FIELD_MANAGER,
+  formatObjectId,
+  objectIdOf,
+  objectKey,
+  type KubeObject,
+} from '../core/index.ts';
+import {
+  formatChangeSummary,
+  inventoryEntryOf,
+  planChangeSet,
+  summarizeChangeSet,
+  type InventoryEntry,
+} from '../plan/index.ts';
+import { checkDrift, type DriftCheck } from './drift-check.ts';
+import { fail, sourceOf, type Ctx } from './sync-context.ts';
+import { finish, type Health } from './sync-finish.ts';
+import { appendHistory, mergeInventories, sameInventory, setConditions } from './sync-status.ts';
+import { writeStatus } from './status.ts';
+
+const kindsOf = (desired: readonly KubeObject[], inventory: readonly InventoryEntry[]) => {
+  const kinds = new Map<string, { apiVersion: string; kind: string }>();
+  for (const o of desired)
+    kinds.set(`${o.apiVersion}|${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+  for (const e of inventory) {
+    const apiVersion = e.group ? `${e.group}/${e.version}` : e.version;
+    kinds.set(`${apiVersion}|${e.kind}`, { apiVersion, kind: e.kind });
+  }
+  return [...kinds.values()];
+};
+
+/** Writes Reconciling and the inventory union before anything is created (ADR 0003). */
+async function recordIntent(
+  ctx: Ctx,
+  revision: string,
+  intent: InventoryEntry[],
+): Promise<Ctx | undefined> {
+  const conditions = setConditions(
+    ctx.status.conditions,
+    [
+      {
+        type: ConditionTypes.Reconciling,
+        status: ConditionStatuses.True,
+        reason: ConditionReasons.Progressing,
+        message: `applying revision ${revision}`,
+      },
+    ],
+    ctx.sync.metadata.generation,
+    ctx.now,
+  );
+  const status = {
+    ...ctx.status,
+    lastAttemptedRevision: revision,
+    inventory: { entries: intent },
+    conditions,
+  };
+  const res = await writeStatus(ctx.deps.kube, ctx.obj, status, ctx.signal);
+  if (res.error) {
+    await fail(
+      ctx,
+      ConditionReasons.ApplyFailed,
+      `recording the inventory before applying failed: ${res.error}`,
+    );
+    return undefined;
+  }
+  return res.obj ? { ...ctx, obj: res.obj, status: res.obj.status ?? {} } : ctx;
+}
+
+function failureReason(outcome: ApplyOutcome): string {
+  if (outcome.conflicts.length > 0) return ConditionReasons.Conflict;
+  if (outcome.phase === 'validate') return ConditionReasons.DryRunFailed;
+  if (outcome.phase === 'prune') return ConditionReasons.PruneFailed;
+  return ConditionReasons.ApplyFailed;
+}
+
+function reportConflicts(ctx: Ctx, outcome: ApplyOutcome): void {
+  for (const c of outcome.conflicts) {
+    const me = `Sync ${ctx.sync.metadata.namespace ?? ''}/${ctx.sync.metadata.name}`;
+    ctx.deps.events.record(
+      {
+        apiVersion: ctx.obj.apiVersion,
+        kind: 'Sync',
+        namespace: c.owner.namespace,
+        name: c.owner.name,
+      },
+      'Warning',
+      ConditionReasons.Conflict,
+      `${me} also declares ${formatObjectId(c.id)}, which this Sync owns; it was not taken over`,
+    );
+  }
+}
+
+async function assessHealth(
+  ctx: Ctx,
+  outcome: ApplyOutcome,
+  kube: Parameters<typeof waitForHealth>[0],
+): Promise<Health | undefined> {
+  if (!ctx.sync.spec.wait) return undefined;
+  const deps = ctx.deps;
+  // The cache answers for an object only when it holds the very version the apply left.
+  const fresh = (obj: KubeObject): KubeObject | undefined => {
+    const cached = deps.live(obj);
+    return cached?.metadata.resourceVersion === obj.metadata.resourceVersion ? cached : undefined;
+  };
+  const report = await waitForHealth(kube, outcome.applied, {
+    timeoutMs: parseDuration(ctx.sync.spec.timeout),
+    signal: ctx.signal,
+    now: () => deps.clock.now().getTime(),
+    concurrency: deps.concurrency,
+    live: fresh,
+  });
+  if (report.healthy) {
+    return {
+      status: 'True',
+      reason: ConditionReasons.Succeeded,
+      message: `all ${outcome.applied.length} objects are healthy`,
+    };
+  }
+  const open = [...report.failed, ...report.progressing].map((h) => h.message).slice(0, 10);
+  return {
+    status: 'False',
+    reason: report.timedOut
+      ? ConditionReasons.HealthCheckTimeout
+      : ConditionReasons.HealthCheckFailed,
+    message: open.join('; ') + (report.timedOut ? ` (after ${ctx.sync.spec.timeout})` : ''),
+  };
+}
+
+/**
+ * Drift against the cache, confirmed with one GET per suspect: the cache may be a watch event
+ * behind Moor's own last apply, and that is not drift.
+ */
+async function confirmDrift(ctx: Ctx, desired: readonly KubeObject[]): Promise<DriftCheck> {
+  const { deps } = ctx;
+  const suspects = checkDrift(desired, deps.live, ctx.status.drift, ctx.now).drifted;
+  if (suspects.length === 0) return { drifted: [], status: undefined, summary: [] };
+  const fresh = new Map<string, KubeObject | undefined>();
+  await Promise.all(
+    suspects.map(async (o) => {
+      const got = await deps.kube.get(refOf(o), ctx.signal);
+      fresh.set(objectKey(objectIdOf(o)), got.ok ? got.value : deps.live(o));
+    }),
+  );
+  const lookup = (o: KubeObject): KubeObject | undefined => {
+    const key = objectKey(objectIdOf(o));
+    return fresh.has(key) ? fresh.get(key) : deps.live(o);
+  };
+  return checkDrift(desired, lookup, ctx.status.drift, ctx.now);
+}
+
+export async function applyRevision(
+  start: Ctx,
+  revision: string,
+  desired: KubeObject[],
+): Promise<'success' | 'failure'> {
+  let ctx = start;
+  const { sync, deps } = ctx;
+  const started = deps.clock.now();
+  const oldInventory = ctx.status.inventory?.entries ?? [];
+  const desiredInventory = desired.map(inventoryEntryOf);
+  await deps.watchKinds(kindsOf(desired, oldInventory));
+
+  // Drift only exists against the revision already applied; a new revision is applied whole.
+  const newRevision = ctx.status.lastAppliedRevision !== revision;
+  const drift = newRevision ? undefined : await confirmDrift(ctx, desired);
+  const mode = sync.spec.drift.mode;
+  const leave = new Set(
+    mode === 'Correct' || !drift ? [] : drift.drifted.map((o) => objectKey(objectIdOf(o))),
+  );
+
+  const plan = planChangeSet({ desired, inventory: oldInventory, prune: sync.spec.prune });
+  const stages = plan.stages.map((s) => s.filter((o) => !leave.has(objectKey(objectIdOf(o)))));
+  const intent = mergeInventories(oldInventory, desiredInventory);
+  if (ctx.status.lastAttemptedRevision !== revision) {
+    deps.announce({
+      event: 'ChangeCommitted',
+      source: sourceOf(ctx),
+      revision,
+      message: `new revision ${revision}`,
+    });
+  }
+  if (!sameInventory(intent, oldInventory) || ctx.status.lastAttemptedRevision !== revision) {
+    const next = await recordIntent(ctx, revision, intent);
+    if (!next) return 'failure';
+    ctx = next;
+  }
+
+  const kube = sync.spec.serviceAccountName
+    ? deps.kube.impersonate(
+        `system:serviceaccount:${sync.metadata.namespace ?? ''}:${sync.spec.serviceAccountName}`,
+      )
+    : deps.kube;
+  const timeoutMs = parseDuration(sync.spec.timeout);
+  const outcome = await applyPlan(
+    {
+      stages,
+      prune: plan.prune,
+      owner: { name: sync.metadata.name, namespace: sync.metadata.namespace ?? '' },
+      fieldManager: FIELD_MANAGER,
+      force: sync.spec.force,
+      timeoutMs,
+    },
+    {
+      kube,
+      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]),
+      concurrency: deps.concurrency,
+      now: () => deps.clock.now().getTime(),
+      live: deps.live,
+    },
+  );
+  reportConflicts(ctx, outcome);
+  const counts = summarizeChangeSet(outcome);
+  const summary = formatChangeSummary(counts);
+  const history = (result: string, message: string) =>
+    appendHistory(
+      ctx.status.history,
+      {
+        revision,
+        startedAt: started.toISOString(),
+        finishedAt: deps.clock.now().toISOString(),
+        result,
+        message,
+        created: counts.created,
+        configured: counts.configured,
+        deleted: counts.deleted,
+        durationMs: deps.clock.now().getTime() - started.getTime(),
+      },
+      counts,
+    );
+
+  if (!outcome.ok) {
+    const failed = outcome.entries.filter((e) => e.action === 'failed');
+    const message = `revision ${revision}: ${failed.map((e) => e.message).join('; ')}`;
+    // Keep everything that may exist in the inventory so a later revision can prune it.
+    return fail(ctx, failureReason(outcome), message, {
+      extra: {
+        lastAttemptedRevision: revision,
+        inventory: { entries: intent },
+        history: history('Failed', message),
+      },
+      announce: {
+        event: 'ApplyFailed',
+        revision,
+        objects: failed.map((e) => formatObjectId(e.id)),
+      },
+    });
+  }
+  deps.rememberDesired(ctx.key, desired);
+  const health = await assessHealth(ctx, outcome, kube);
+  return finish(ctx, {
+    revision,
+    newRevision,
+    inventory: desiredInventory,
+    outcome,
+    summary,
+    counts,
+    health,
+    history,
+    drift: mode === 'Correct' ? undefined : drift,
+    corrected: mode === 'Correct' ? (drift?.drifted ?? []) : [],
+    desiredCount: desired.length,
+  });
+}
