@@ -10,7 +10,7 @@ const cm = (data: Record<string, string>, annotations?: Record<string, string>):
   data,
 });
 
-const t0 = new Date('2026-11-26T12:00:00Z');
+const t0 = new Date('2026-11-26T12:00:00.000Z');
 const t1 = new Date('2026-11-26T12:05:00Z');
 
 test('no drift: no status, nothing drifted', () => {
@@ -24,13 +24,13 @@ test('a changed value is reported with the time it was first seen, kept across c
   const desired = [cm({ a: '1' })];
   const first = checkDrift(desired, () => cm({ a: '2' }), undefined, t0);
   assert.equal(first.drifted.length, 1);
-  assert.equal(first.status?.since, '2026-11-26T12:00:00Z');
+  assert.equal(first.status?.since, '2026-11-26T12:00:00.000Z');
   assert.equal(first.status?.objects?.[0]?.fields?.[0]?.path, 'data.a');
-  assert.equal(first.status?.objects?.[0]?.fields?.[0]?.since, '2026-11-26T12:00:00Z');
+  assert.equal(first.status?.objects?.[0]?.fields?.[0]?.since, '2026-11-26T12:00:00.000Z');
   assert.match(first.summary[0] ?? '', /ConfigMap\/n\/c: data\.a/);
   const later = checkDrift(desired, () => cm({ a: '3' }), first.status, t1);
-  assert.equal(later.status?.since, '2026-11-26T12:00:00Z');
-  assert.equal(later.status?.objects?.[0]?.fields?.[0]?.since, '2026-11-26T12:00:00Z');
+  assert.equal(later.status?.since, '2026-11-26T12:00:00.000Z');
+  assert.equal(later.status?.objects?.[0]?.fields?.[0]?.since, '2026-11-26T12:00:00.000Z');
 });
 
 test('a deleted object is drift; an opted-out object is not', () => {

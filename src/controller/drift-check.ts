@@ -43,7 +43,7 @@ export function checkDrift(
   previous: DriftStatus | undefined,
   now: Date,
 ): DriftCheck {
-  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const stamp = now.toISOString();
   const before = new Map((previous?.objects ?? []).map((o) => [objectKey(o), o]));
   const drifted: KubeObject[] = [];
   const objects: DriftedObject[] = [];

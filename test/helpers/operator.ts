@@ -49,6 +49,8 @@ export function installCrds(kube: KubeClient = testKube()): Promise<void> {
 
 export type RunningOperator = {
   readonly process: ChildProcess;
+  /** `http://host:port` of the operator's HTTP server, once it logged it (with httpAddr). */
+  httpUrl(): Promise<string>;
   readonly logPath: string;
   logs(): Promise<string>;
   /** SIGTERM and wait for exit. */
@@ -62,6 +64,9 @@ export async function startOperator(opts: {
   extraArgs?: string[];
   storagePath?: string;
   allowFileUrls?: boolean;
+  /** Serve HTTP (metrics, receivers) on this address; default: no HTTP server. */
+  httpAddr?: string;
+  clusterName?: string;
 }): Promise<RunningOperator> {
   const cluster = testCluster();
   const dir = await mkdtemp(join(tmpdir(), 'moor-operator-'));
@@ -77,7 +82,8 @@ export async function startOperator(opts: {
       'operator',
       ...(opts.allowFileUrls === false ? [] : ['--allow-file-urls']),
       '--http-addr',
-      '',
+      opts.httpAddr ?? '',
+      ...(opts.clusterName ? ['--cluster-name', opts.clusterName] : []),
       '--log-level',
       'debug',
       '--storage-path',
@@ -99,6 +105,17 @@ export async function startOperator(opts: {
     process: child,
     logPath,
     logs: () => readFile(logPath, 'utf8'),
+    httpUrl: async () => {
+      let address = '';
+      await waitFor('the operator to start its HTTP server', async () => {
+        const line = (await readFile(logPath, 'utf8'))
+          .split('\n')
+          .find((l) => l.includes('"operator started"'));
+        address = line ? String((JSON.parse(line) as { http?: string }).http ?? '') : '';
+        return address !== '';
+      });
+      return `http://${address}`;
+    },
     stop: () => stopWith('SIGTERM'),
     kill: () => stopWith('SIGKILL'),
   };
