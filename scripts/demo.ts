@@ -17,6 +17,7 @@ const { values: args } = parseArgs({
     kubeconfig: { type: 'string' },
     'work-dir': { type: 'string', default: join(root, '.cache', 'demo') },
     'exit-when-converged': { type: 'boolean', default: false },
+    namespace: { type: 'string', default: 'default' },
   },
 });
 const workDir = resolve(args['work-dir']);
@@ -39,7 +40,13 @@ async function git(...argv: string[]): Promise<string> {
 
 async function moorCli(kubeconfig: string, ...argv: string[]): Promise<void> {
   say(`$ moor ${argv.join(' ')}`);
-  const { stdout } = await run(moor, ['--kubeconfig', kubeconfig, ...argv], { timeout: 120_000 });
+  const { stdout } = await run(
+    moor,
+    ['--kubeconfig', kubeconfig, '--namespace', args.namespace, ...argv],
+    {
+      timeout: 240_000,
+    },
+  );
   if (stdout.trim()) say(stdout.trimEnd().replace(/^/gm, '  '));
 }
 
@@ -64,6 +71,9 @@ if (!exists) {
   await mkdir(repo, { recursive: true });
   await cp(join(root, 'examples', 'demo'), repo, { recursive: true });
   await run('git', ['init', '-q', '-b', 'main', repo]);
+  // So that `git commit` in the demo repository works for whoever tries it.
+  await git('config', 'user.name', 'Moor Demo');
+  await git('config', 'user.email', 'demo@moor.invalid');
   await git('add', '-A');
   await git('commit', '-qm', 'Demo: infrastructure and the web app');
 }
@@ -121,9 +131,11 @@ const log = await open(logPath, 'a');
 const operator = spawn(
   moor,
   [
-    'operator',
     '--kubeconfig',
     kubeconfig,
+    '--namespace',
+    args.namespace,
+    'operator',
     '--allow-file-urls',
     '--http-addr',
     '127.0.0.1:0',
