@@ -1,17 +1,6 @@
 /** What the controllers are given: an injected clock and a pino-compatible logger. */
-export type Clock = { now(): Date };
+import type { Clock } from '../core/index.ts';
 
-export type LogFn = {
-  (obj: object, msg?: string): void;
-  (msg: string): void;
-};
-
-export type Logger = {
-  debug: LogFn;
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
-  child(bindings: Record<string, unknown>): Logger;
-};
+export type { Clock, LogFn, Logger } from '../core/index.ts';
 
 export const systemClock: Clock = { now: () => new Date() };

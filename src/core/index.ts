@@ -20,3 +20,4 @@ export {
   type ConditionType,
   type ConditionUpdate,
 } from './conditions.ts';
+export type { Clock, LogFn, Logger } from './logger.ts';

@@ -1,6 +1,7 @@
 // The Notifier: events in, deliveries out. publish() never blocks; each Provider has its own
 // bounded queue, rate limit and retry loop, so a slow or broken receiver delays only itself.
 import type { Alert, Provider, ProviderType } from '../api/index.ts';
+import type { Logger } from '../core/index.ts';
 import type { GitClient } from '../git/index.ts';
 import { deliverOnce, providerIdOf, type DeliveryDeps } from './deliver.ts';
 import { NotifyErrorCodes, notifyError, type NotifyError } from './errors.ts';
@@ -18,19 +19,7 @@ import {
   type TokenBucket,
 } from './timers.ts';
 
-export type LogFn = {
-  (obj: object, msg?: string): void;
-  (msg: string): void;
-};
-
-/** Pino-compatible. */
-export type Logger = {
-  debug: LogFn;
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
-  child(bindings: Record<string, unknown>): Logger;
-};
+export type { LogFn, Logger } from '../core/index.ts';
 
 export type ProviderRef = {
   readonly namespace: string;

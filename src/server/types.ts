@@ -1,18 +1,7 @@
 /** What the HTTP server is given: a pino-compatible logger and the receiver lookups. */
 import type { ReceiverType } from '../api/index.ts';
 
-export type LogFn = {
-  (obj: object, msg?: string): void;
-  (msg: string): void;
-};
-
-export type Logger = {
-  debug: LogFn;
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
-  child(bindings: Record<string, unknown>): Logger;
-};
+export type { LogFn, Logger } from '../core/index.ts';
 
 /** A resource a receiver triggers, as named in `spec.resources[]`. */
 export type ReceiverResourceRef = {
