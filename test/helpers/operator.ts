@@ -124,7 +124,7 @@ export async function startOperator(opts: {
 /** Polls until `check` returns true; fails with `what` and the last error after the timeout. */
 export async function waitFor(
   what: string,
-  check: () => Promise<boolean>,
+  check: () => Promise<boolean> | boolean,
   timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;

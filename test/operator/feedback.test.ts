@@ -129,7 +129,7 @@ test('a signed webhook hears ChangeCommitted, Diverged only after the grace peri
   await waitSyncReady(kube, ns, 'web', first);
   await waitFor(
     'ChangeCommitted and Converged',
-    async () => sink.received.some((r) => r.body.event === 'Converged'),
+    () => sink.received.some((r) => r.body.event === 'Converged'),
     20_000,
   );
   const events = () => sink.received.map((r) => r.body.event);
@@ -158,7 +158,7 @@ test('a signed webhook hears ChangeCommitted, Diverged only after the grace peri
     '-p',
     '{"data":{"color":"red"}}',
   ]);
-  await waitFor('Diverged', async () => events().includes('Diverged'), 20_000);
+  await waitFor('Diverged', () => events().includes('Diverged'), 20_000);
   const diverged = sink.received.find((r) => r.body.event === 'Diverged')!;
   assert.ok(
     diverged.at - edited >= 3000,
@@ -189,7 +189,7 @@ test('a signed webhook hears ChangeCommitted, Diverged only after the grace peri
   ]);
   await waitFor(
     'Converged after the divergence',
-    async () => events().filter((e) => e === 'Converged').length > before,
+    () => events().filter((e) => e === 'Converged').length > before,
     20_000,
   );
   assert.ok(sink.received.every((r) => r.signed));
