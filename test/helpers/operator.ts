@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { generateCrds } from '../../src/api/index.ts';
 import type { KubeObject } from '../../src/core/index.ts';
 import { createKubeClient, type KubeClient } from '../../src/kube/index.ts';
-import { testCluster } from './cluster.ts';
+import type { TestContext } from 'node:test';
+import { testCluster, testNamespace } from './cluster.ts';
+import { createTestRepo, type TestRepo } from './git-server.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const moorBin = join(root, 'bin', 'moor');
@@ -234,3 +236,42 @@ export function configMapYaml(
   for (const [k, v] of Object.entries(data)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
   return `${lines.join('\n')}\n`;
 }
+
+export type Scenario = { kube: KubeClient; ns: string; repo: TestRepo; operator: RunningOperator };
+
+/**
+ * The usual start of an operator test: Moor's CRDs, a namespace of its own, a Git repository with
+ * `files`, and an operator watching that namespace; all removed when the test ends.
+ */
+export async function setUpScenario(
+  t: TestContext,
+  prefix: string,
+  files: Record<string, string>,
+  operator: Omit<Parameters<typeof startOperator>[0], 'namespace'> = {},
+): Promise<Scenario> {
+  const kube = testKube();
+  await installCrds(kube);
+  const ns = await testNamespace(t, prefix);
+  const repo = await createTestRepo({ files });
+  t.after(() => repo.close());
+  const running = await startOperator({ namespace: ns, ...operator });
+  t.after(() => running.stop());
+  return { kube, ns, repo, operator: running };
+}
+
+export const secretObject = (
+  namespace: string,
+  name: string,
+  data: Record<string, string>,
+): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name, namespace },
+  stringData: data,
+});
+
+export const getSync = (
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<KubeObject | undefined> => getObject(kube, 'moor.dev/v1alpha1', 'Sync', namespace, name);

@@ -2,20 +2,18 @@
 // spec.serviceAccountName, and health with spec.wait.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { testNamespace } from '../helpers/cluster.ts';
-import { createTestRepo, fileUrl } from '../helpers/git-server.ts';
+import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,
   conditionOf,
   configMapYaml,
   getObject,
   gitRepository,
-  installCrds,
-  startOperator,
   sync,
-  testKube,
   waitFor,
   waitSyncReady,
+  setUpScenario,
+  getSync,
 } from '../helpers/operator.ts';
 
 const jobYaml = (image: string): string => `apiVersion: batch/v1
@@ -51,17 +49,10 @@ spec:
           image: example/web:1
 `;
 
-const syncOf = (kube: ReturnType<typeof testKube>, ns: string, name: string) =>
-  getObject(kube, 'moor.dev/v1alpha1', 'Sync', ns, name);
-
 test('an immutable-field change fails clearly, and spec.force recreates the object', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'op-force');
-  const repo = await createTestRepo({ files: { 'job.yaml': jobYaml('example/migrate:1') } });
-  t.after(() => repo.close());
-  const operator = await startOperator({ namespace: ns });
-  t.after(() => operator.stop());
+  const { kube, ns, repo } = await setUpScenario(t, 'op-force', {
+    'job.yaml': jobYaml('example/migrate:1'),
+  });
   await applyObject(
     kube,
     gitRepository(ns, 'src', { url: fileUrl(repo), ref: { branch: 'main' } }),
@@ -73,10 +64,10 @@ test('an immutable-field change fails clearly, and spec.force recreates the obje
 
   const next = await repo.commit({ 'job.yaml': jobYaml('example/migrate:2') });
   await waitFor('the immutable change is reported', async () => {
-    const ready = conditionOf(await syncOf(kube, ns, 'jobs'), 'Ready');
+    const ready = conditionOf(await getSync(kube, ns, 'jobs'), 'Ready');
     return ready?.status === 'False' && ready.message.includes(next);
   });
-  const ready = conditionOf(await syncOf(kube, ns, 'jobs'), 'Ready');
+  const ready = conditionOf(await getSync(kube, ns, 'jobs'), 'Ready');
   assert.equal(ready?.reason, 'DryRunFailed');
   assert.match(ready?.message ?? '', new RegExp(`Job.batch/${ns}/migrate`));
   assert.match(ready?.message ?? '', /immutable/);
@@ -96,13 +87,9 @@ test('an immutable-field change fails clearly, and spec.force recreates the obje
 });
 
 test('spec.serviceAccountName applies as that service account', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'op-sa');
-  const repo = await createTestRepo({ files: { 'cm.yaml': configMapYaml('app', { v: '1' }) } });
-  t.after(() => repo.close());
-  const operator = await startOperator({ namespace: ns });
-  t.after(() => operator.stop());
+  const { kube, ns, repo } = await setUpScenario(t, 'op-sa', {
+    'cm.yaml': configMapYaml('app', { v: '1' }),
+  });
   await applyObject(kube, {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
@@ -123,9 +110,9 @@ test('spec.serviceAccountName applies as that service account', async (t) => {
   );
   await waitFor(
     'forbidden without RBAC',
-    async () => conditionOf(await syncOf(kube, ns, 'app'), 'Ready')?.reason === 'DryRunFailed',
+    async () => conditionOf(await getSync(kube, ns, 'app'), 'Ready')?.reason === 'DryRunFailed',
   );
-  const refused = conditionOf(await syncOf(kube, ns, 'app'), 'Ready');
+  const refused = conditionOf(await getSync(kube, ns, 'app'), 'Ready');
   assert.match(refused?.message ?? '', /forbidden|Forbidden/);
   assert.match(refused?.message ?? '', new RegExp(`system:serviceaccount:${ns}:deployer`));
   assert.equal(await getObject(kube, 'v1', 'ConfigMap', ns, 'app'), undefined);
@@ -143,13 +130,9 @@ test('spec.serviceAccountName applies as that service account', async (t) => {
 });
 
 test('spec.wait reports Healthy, and an unready Deployment is named until the timeout', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'op-health');
-  const repo = await createTestRepo({ files: { 'web.yaml': deploymentYaml(true) } });
-  t.after(() => repo.close());
-  const operator = await startOperator({ namespace: ns });
-  t.after(() => operator.stop());
+  const { kube, ns, repo } = await setUpScenario(t, 'op-health', {
+    'web.yaml': deploymentYaml(true),
+  });
   await applyObject(
     kube,
     gitRepository(ns, 'src', { url: fileUrl(repo), ref: { branch: 'main' } }),
@@ -170,7 +153,7 @@ test('spec.wait reports Healthy, and an unready Deployment is named until the ti
 
   const next = await repo.commit({ 'web.yaml': deploymentYaml(false) });
   await waitFor('unhealthy reported', async () => {
-    s = (await syncOf(kube, ns, 'web'))!;
+    s = (await getSync(kube, ns, 'web'))!;
     return conditionOf(s, 'Healthy')?.status === 'False';
   });
   const healthy = conditionOf(s, 'Healthy');

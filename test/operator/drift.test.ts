@@ -4,19 +4,18 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { testCluster, testNamespace } from '../helpers/cluster.ts';
-import { createTestRepo, fileUrl } from '../helpers/git-server.ts';
+import { testCluster } from '../helpers/cluster.ts';
+import { fileUrl } from '../helpers/git-server.ts';
+import type { testKube } from '../helpers/operator.ts';
 import {
   applyObject,
   conditionOf,
   getObject,
   gitRepository,
-  installCrds,
-  startOperator,
   sync,
-  testKube,
   waitFor,
   waitSyncReady,
+  setUpScenario,
 } from '../helpers/operator.ts';
 
 const run = promisify(execFile);
@@ -48,13 +47,9 @@ const replicas = async (kube: ReturnType<typeof testKube>, ns: string): Promise<
     .replicas;
 
 test('Correct mode puts a kubectl change back within a second and says so', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'drift-fix');
-  const repo = await createTestRepo({ files: { 'web.yaml': deploymentYaml } });
-  t.after(() => repo.close());
-  const operator = await startOperator({ namespace: ns });
-  t.after(() => operator.stop());
+  const { kube, ns, repo } = await setUpScenario(t, 'drift-fix', {
+    'web.yaml': deploymentYaml,
+  });
   await applyObject(
     kube,
     gitRepository(ns, 'src', { url: fileUrl(repo), ref: { branch: 'main' } }),
@@ -104,13 +99,9 @@ test('Correct mode puts a kubectl change back within a second and says so', asyn
 });
 
 test('Alert mode leaves the change, reports the field and kubectl as its manager, and Ignore stays quiet', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'drift-alert');
-  const repo = await createTestRepo({ files: { 'web.yaml': deploymentYaml } });
-  t.after(() => repo.close());
-  const operator = await startOperator({ namespace: ns });
-  t.after(() => operator.stop());
+  const { kube, ns, repo } = await setUpScenario(t, 'drift-alert', {
+    'web.yaml': deploymentYaml,
+  });
   await applyObject(
     kube,
     gitRepository(ns, 'src', { url: fileUrl(repo), ref: { branch: 'main' } }),

@@ -3,39 +3,26 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { testNamespace } from '../helpers/cluster.ts';
-import { createTestRepo, fileUrl } from '../helpers/git-server.ts';
+import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,
   conditionOf,
   configMapYaml,
   getObject,
   gitRepository,
-  installCrds,
-  startOperator,
   sync,
-  testKube,
   waitFor,
   waitSyncReady,
+  setUpScenario,
+  getSync,
 } from '../helpers/operator.ts';
 
-const syncOf = (kube: ReturnType<typeof testKube>, ns: string, name: string) =>
-  getObject(kube, 'moor.dev/v1alpha1', 'Sync', ns, name);
-
 test('broken YAML and an unknown kind fail clearly, apply nothing, and leave other Syncs alone', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'op-bad');
-  const repo = await createTestRepo({
-    files: {
-      'good/cm.yaml': configMapYaml('good', { v: '1' }),
-      'bad/cm.yaml': configMapYaml('before', { v: '1' }),
-      'crd/widget.yaml': configMapYaml('side', { v: '1' }),
-    },
+  const { kube, ns, repo, operator } = await setUpScenario(t, 'op-bad', {
+    'good/cm.yaml': configMapYaml('good', { v: '1' }),
+    'bad/cm.yaml': configMapYaml('before', { v: '1' }),
+    'crd/widget.yaml': configMapYaml('side', { v: '1' }),
   });
-  t.after(() => repo.close());
-  const operator = await startOperator({ namespace: ns });
-  t.after(() => operator.stop());
   await applyObject(
     kube,
     gitRepository(ns, 'src', { url: fileUrl(repo), ref: { branch: 'main' } }),
@@ -64,18 +51,18 @@ test('broken YAML and an unknown kind fail clearly, apply nothing, and leave oth
   });
   await waitSyncReady(kube, ns, 'good', second);
   await waitFor('bad Sync reports the YAML error', async () => {
-    const ready = conditionOf(await syncOf(kube, ns, 'bad'), 'Ready');
+    const ready = conditionOf(await getSync(kube, ns, 'bad'), 'Ready');
     return ready?.status === 'False' && ready.reason === 'BuildFailed';
   });
-  const badReady = conditionOf(await syncOf(kube, ns, 'bad'), 'Ready');
+  const badReady = conditionOf(await getSync(kube, ns, 'bad'), 'Ready');
   assert.match(badReady?.message ?? '', /bad\/cm\.yaml:\d+:\d+/);
   assert.match(badReady?.message ?? '', new RegExp(second));
 
   await waitFor('crd Sync reports the unknown kind', async () => {
-    const ready = conditionOf(await syncOf(kube, ns, 'crd'), 'Ready');
+    const ready = conditionOf(await getSync(kube, ns, 'crd'), 'Ready');
     return ready?.status === 'False' && ready.reason === 'DryRunFailed';
   });
-  const crdReady = conditionOf(await syncOf(kube, ns, 'crd'), 'Ready');
+  const crdReady = conditionOf(await getSync(kube, ns, 'crd'), 'Ready');
   assert.match(crdReady?.message ?? '', /Widget/);
   assert.match(crdReady?.message ?? '', /w1/);
   assert.match(crdReady?.message ?? '', /CustomResourceDefinition missing/);
@@ -104,19 +91,11 @@ test('broken YAML and an unknown kind fail clearly, apply nothing, and leave oth
 });
 
 test('an object claimed by two Syncs is a conflict reported on both, never taken over', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'op-conflict');
-  const repo = await createTestRepo({
-    files: {
-      'a/shared.yaml': configMapYaml('shared', { owner: 'a' }),
-      'b/shared.yaml':
-        configMapYaml('shared', { owner: 'b' }) + '---\n' + configMapYaml('b-only', { x: '1' }),
-    },
+  const { kube, ns, repo } = await setUpScenario(t, 'op-conflict', {
+    'a/shared.yaml': configMapYaml('shared', { owner: 'a' }),
+    'b/shared.yaml':
+      configMapYaml('shared', { owner: 'b' }) + '---\n' + configMapYaml('b-only', { x: '1' }),
   });
-  t.after(() => repo.close());
-  const operator = await startOperator({ namespace: ns });
-  t.after(() => operator.stop());
   await applyObject(
     kube,
     gitRepository(ns, 'src', { url: fileUrl(repo), ref: { branch: 'main' } }),
@@ -132,10 +111,10 @@ test('an object claimed by two Syncs is a conflict reported on both, never taken
   );
   await waitFor(
     'Sync b reports the conflict',
-    async () => conditionOf(await syncOf(kube, ns, 'b'), 'Ready')?.reason === 'Conflict',
+    async () => conditionOf(await getSync(kube, ns, 'b'), 'Ready')?.reason === 'Conflict',
   );
   assert.match(
-    conditionOf(await syncOf(kube, ns, 'b'), 'Ready')?.message ?? '',
+    conditionOf(await getSync(kube, ns, 'b'), 'Ready')?.message ?? '',
     new RegExp(`ConfigMap/${ns}/shared.*Sync ${ns}/a`),
   );
   const shared = await getObject(kube, 'v1', 'ConfigMap', ns, 'shared');
@@ -158,18 +137,10 @@ test('an object claimed by two Syncs is a conflict reported on both, never taken
 });
 
 test('dependsOn waits for the named Sync, and suspend stops reconciling', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'op-deps');
-  const repo = await createTestRepo({
-    files: {
-      'base/cm.yaml': configMapYaml('base', { v: '1' }),
-      'app/cm.yaml': configMapYaml('app', { v: '1' }),
-    },
+  const { kube, ns, repo } = await setUpScenario(t, 'op-deps', {
+    'base/cm.yaml': configMapYaml('base', { v: '1' }),
+    'app/cm.yaml': configMapYaml('app', { v: '1' }),
   });
-  t.after(() => repo.close());
-  const operator = await startOperator({ namespace: ns });
-  t.after(() => operator.stop());
   await applyObject(
     kube,
     gitRepository(ns, 'src', { url: fileUrl(repo), ref: { branch: 'main' } }),
@@ -196,10 +167,10 @@ test('dependsOn waits for the named Sync, and suspend stops reconciling', async 
   await waitFor(
     'app waits for base',
     async () =>
-      conditionOf(await syncOf(kube, ns, 'app'), 'Ready')?.reason === 'DependencyNotReady',
+      conditionOf(await getSync(kube, ns, 'app'), 'Ready')?.reason === 'DependencyNotReady',
   );
   assert.match(
-    conditionOf(await syncOf(kube, ns, 'app'), 'Ready')?.message ?? '',
+    conditionOf(await getSync(kube, ns, 'app'), 'Ready')?.message ?? '',
     new RegExp(`Sync ${ns}/base`),
   );
   assert.equal(await getObject(kube, 'v1', 'ConfigMap', ns, 'app'), undefined);

@@ -21,6 +21,8 @@ import {
   testKube,
   waitFor,
   waitSyncReady,
+  setUpScenario,
+  secretObject,
 } from '../helpers/operator.ts';
 
 const run = promisify(execFile);
@@ -70,12 +72,6 @@ async function startWebhookSink(
   };
 }
 
-const secret = (ns: string, name: string, data: Record<string, string>) => ({
-  apiVersion: 'v1',
-  kind: 'Secret',
-  metadata: { name, namespace: ns },
-  stringData: data,
-});
 const moorObject = (kind: string, ns: string, name: string, spec: Record<string, unknown>) => ({
   apiVersion: 'moor.dev/v1alpha1',
   kind,
@@ -95,7 +91,7 @@ test('a signed webhook hears ChangeCommitted, Diverged only after the grace peri
   t.after(() => repo.close());
   const operator = await startOperator({ namespace: ns, clusterName: 'test-eu' });
   t.after(() => operator.stop());
-  await applyObject(kube, secret(ns, 'hook', { hmacKey: 'hmac-key-1' }));
+  await applyObject(kube, secretObject(ns, 'hook', { hmacKey: 'hmac-key-1' }));
   await applyObject(
     kube,
     moorObject('Provider', ns, 'sink', {
@@ -196,16 +192,15 @@ test('a signed webhook hears ChangeCommitted, Diverged only after the grace peri
 });
 
 test('a gittag Provider moves moor/<cluster>/<ns>/<sync> to the applied commit on the served repository', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'fb-tag');
-  const repo = await createTestRepo({ files: { 'cm.yaml': configMapYaml('web', { v: '1' }) } });
-  t.after(() => repo.close());
+  const { kube, ns, repo } = await setUpScenario(
+    t,
+    'fb-tag',
+    { 'cm.yaml': configMapYaml('web', { v: '1' }) },
+    { clusterName: 'edge-1' },
+  );
   const server = await startHttpGitServer(repo, { basic: { username: 'moor', password: 'pw' } });
   t.after(() => server.close());
-  const operator = await startOperator({ namespace: ns, clusterName: 'edge-1' });
-  t.after(() => operator.stop());
-  await applyObject(kube, secret(ns, 'git', { username: 'moor', password: 'pw' }));
+  await applyObject(kube, secretObject(ns, 'git', { username: 'moor', password: 'pw' }));
   await applyObject(
     kube,
     gitRepository(ns, 'src', {
@@ -243,15 +238,14 @@ test('a gittag Provider moves moor/<cluster>/<ns>/<sync> to the applied commit o
 });
 
 test('a signed push webhook makes the source fetch at once; a forged one does nothing', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'fb-receiver');
-  const repo = await createTestRepo({ files: { 'cm.yaml': configMapYaml('web', { v: '1' }) } });
-  t.after(() => repo.close());
-  const operator = await startOperator({ namespace: ns, httpAddr: '127.0.0.1:0' });
-  t.after(() => operator.stop());
+  const { kube, ns, repo, operator } = await setUpScenario(
+    t,
+    'fb-receiver',
+    { 'cm.yaml': configMapYaml('web', { v: '1' }) },
+    { httpAddr: '127.0.0.1:0' },
+  );
   const base = await operator.httpUrl();
-  await applyObject(kube, secret(ns, 'hook-token', { token: 'push-secret' }));
+  await applyObject(kube, secretObject(ns, 'hook-token', { token: 'push-secret' }));
   await applyObject(
     kube,
     moorObject('Receiver', ns, 'push', {

@@ -2,43 +2,30 @@
 // tags; and an unreachable server that keeps the last good artifact and the cluster as it was.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { testNamespace } from '../helpers/cluster.ts';
-import { createTestRepo, startHttpGitServer, startSshGitServer } from '../helpers/git-server.ts';
+import { startHttpGitServer, startSshGitServer } from '../helpers/git-server.ts';
 import {
   applyObject,
   conditionOf,
   configMapYaml,
   getObject,
   gitRepository,
-  installCrds,
-  startOperator,
   sync,
-  testKube,
   waitFor,
   waitSyncReady,
+  setUpScenario,
+  secretObject,
 } from '../helpers/operator.ts';
 
-const secret = (ns: string, name: string, data: Record<string, string>) => ({
-  apiVersion: 'v1',
-  kind: 'Secret',
-  metadata: { name, namespace: ns },
-  stringData: data,
-});
-
 test('HTTP with basic auth: applies, and an unreachable server keeps the last good state', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'op-http');
-  const repo = await createTestRepo({ files: { 'cm.yaml': configMapYaml('web', { v: '1' }) } });
-  t.after(() => repo.close());
+  const { kube, ns, repo } = await setUpScenario(t, 'op-http', {
+    'cm.yaml': configMapYaml('web', { v: '1' }),
+  });
   const server = await startHttpGitServer(repo, {
     basic: { username: 'moor', password: 's3cret' },
   });
   t.after(() => server.close());
-  const operator = await startOperator({ namespace: ns });
-  t.after(() => operator.stop());
 
-  await applyObject(kube, secret(ns, 'wrong', { username: 'moor', password: 'nope' }));
+  await applyObject(kube, secretObject(ns, 'wrong', { username: 'moor', password: 'nope' }));
   await applyObject(
     kube,
     gitRepository(ns, 'src', {
@@ -61,7 +48,7 @@ test('HTTP with basic auth: applies, and an unreachable server keeps the last go
   assert.equal(refused?.reason, 'AuthenticationFailed');
   assert.doesNotMatch(refused?.message ?? '', /nope/);
 
-  await applyObject(kube, secret(ns, 'right', { username: 'moor', password: 's3cret' }));
+  await applyObject(kube, secretObject(ns, 'right', { username: 'moor', password: 's3cret' }));
   await applyObject(
     kube,
     gitRepository(ns, 'src', {
@@ -108,11 +95,9 @@ test('HTTP with basic auth: applies, and an unreachable server keeps the last go
 });
 
 test('SSH with key and known_hosts, following the highest semver tag', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'op-ssh');
-  const repo = await createTestRepo({ files: { 'cm.yaml': configMapYaml('web', { v: '1.0.0' }) } });
-  t.after(() => repo.close());
+  const { kube, ns, repo } = await setUpScenario(t, 'op-ssh', {
+    'cm.yaml': configMapYaml('web', { v: '1.0.0' }),
+  });
   await repo.tag('v1.0.0');
   await repo.commit({ 'cm.yaml': configMapYaml('web', { v: '1.2.0' }) });
   const v12 = await repo.tag('v1.2.0');
@@ -120,12 +105,10 @@ test('SSH with key and known_hosts, following the highest semver tag', async (t)
   await repo.tag('v2.0.0');
   const server = await startSshGitServer(repo);
   t.after(() => server.close());
-  const operator = await startOperator({ namespace: ns });
-  t.after(() => operator.stop());
 
   await applyObject(
     kube,
-    secret(ns, 'ssh', { identity: server.identity, known_hosts: server.knownHosts }),
+    secretObject(ns, 'ssh', { identity: server.identity, known_hosts: server.knownHosts }),
   );
   await applyObject(
     kube,
@@ -160,13 +143,12 @@ test('SSH with key and known_hosts, following the highest semver tag', async (t)
 });
 
 test('file:// URLs are refused unless the operator allows them', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'op-file');
-  const repo = await createTestRepo({ files: { 'cm.yaml': configMapYaml('web', { v: '1' }) } });
-  t.after(() => repo.close());
-  const operator = await startOperator({ namespace: ns, allowFileUrls: false });
-  t.after(() => operator.stop());
+  const { kube, ns, repo } = await setUpScenario(
+    t,
+    'op-file',
+    { 'cm.yaml': configMapYaml('web', { v: '1' }) },
+    { allowFileUrls: false },
+  );
   await applyObject(
     kube,
     gitRepository(ns, 'src', { url: `file://${repo.dir}`, ref: { branch: 'main' } }),

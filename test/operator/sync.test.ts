@@ -3,20 +3,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { testNamespace } from '../helpers/cluster.ts';
-import { createTestRepo, fileUrl } from '../helpers/git-server.ts';
+import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,
   conditionOf,
   configMapYaml,
   getObject,
   gitRepository,
-  installCrds,
-  startOperator,
   sync,
-  testKube,
   waitFor,
   waitSyncReady,
+  setUpScenario,
 } from '../helpers/operator.ts';
 
 const deploymentYaml = (replicas: number, image: string): string => `apiVersion: apps/v1
@@ -37,20 +34,12 @@ spec:
 `;
 
 test('first sync, update, prune, and a quiet no-op', async (t) => {
-  const kube = testKube();
-  await installCrds(kube);
-  const ns = await testNamespace(t, 'op-sync');
-  const repo = await createTestRepo({
-    files: {
-      'deploy/app.yaml':
-        configMapYaml('settings', { color: 'blue' }) + '---\n' + deploymentYaml(2, 'example/web:1'),
-      'deploy/extra.yaml': configMapYaml('extra', { keep: 'no' }),
-      'README.md': 'not a manifest',
-    },
+  const { kube, ns, repo } = await setUpScenario(t, 'op-sync', {
+    'deploy/app.yaml':
+      configMapYaml('settings', { color: 'blue' }) + '---\n' + deploymentYaml(2, 'example/web:1'),
+    'deploy/extra.yaml': configMapYaml('extra', { keep: 'no' }),
+    'README.md': 'not a manifest',
   });
-  t.after(() => repo.close());
-  const operator = await startOperator({ namespace: ns });
-  t.after(() => operator.stop());
 
   await applyObject(
     kube,
