@@ -304,8 +304,23 @@ function buildClient(shared: Shared, identity: Readonly<Record<string, string>>)
 function loadKubeConfig(opts: KubeClientOptions): KubeConfig {
   if (opts.kubeConfig) return opts.kubeConfig;
   const kc = new KubeConfig();
-  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-  else kc.loadFromDefault();
+  const source =
+    opts.kubeconfig ?? 'the default kubeconfig ($KUBECONFIG, ~/.kube/config or in-cluster)';
+  try {
+    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new KubeError(
+      'Failed',
+      `kubeconfig ${source}: cannot be loaded: ${why}`,
+      {
+        verb: 'load',
+        subject: source,
+      },
+      { cause: error },
+    );
+  }
   if (opts.context) kc.setCurrentContext(opts.context);
   return kc;
 }
