@@ -106,6 +106,7 @@ async function prepareOne(
 async function readLive(obj: KubeObject, deps: ApplyDeps) {
   const cached = deps.live?.(obj);
   if (cached && matchesDesired(obj, cached)) return { ok: true as const, value: cached };
+  if (!cached && deps.knownAbsent?.(obj)) return { ok: true as const, value: undefined };
   return deps.kube.get(refOf(obj), deps.signal);
 }
 

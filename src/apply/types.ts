@@ -13,6 +13,11 @@ export type ApplyDeps = {
    * the API server). With it, objects whose desired fields all match live cost no request.
    */
   readonly live?: (obj: KubeObject) => KubeObject | undefined;
+  /**
+   * True when the cache watches the object's kind and holds no Moor-labelled object of that
+   * name: then no Sync owns it, and it needs no GET before its dry-run.
+   */
+  readonly knownAbsent?: (obj: KubeObject) => boolean;
 };
 
 export type ApplyRequest = {

@@ -100,6 +100,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     signal,
     logger: root.child({ part: 'live' }),
   });
+  const watchedKinds = new Set<string>();
   const lookupLive = (obj: KubeObject): KubeObject | undefined =>
     live.get(obj.apiVersion, obj.kind, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
 
@@ -185,15 +186,22 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
             logger,
             events,
             kubectlPath: process.env.MOOR_KUBECTL,
-            concurrency: 16,
+            concurrency: 32,
             renderCache,
             kindScopes,
             requeue: (k, ms) => syncQueue.addAfter(k, ms),
             lookupSync: (sns, sname) => memory.freshest(syncs.get(sns, sname)),
             watchKinds: async (kinds) => {
-              await Promise.all(kinds.map((k) => live.ensureKind(k.apiVersion, k.kind)));
+              await Promise.all(
+                kinds.map(async (k) => {
+                  const watched = await live.ensureKind(k.apiVersion, k.kind);
+                  if (watched.ok) watchedKinds.add(`${k.apiVersion}|${k.kind}`);
+                }),
+              );
             },
             live: lookupLive,
+            knownAbsent: (obj) =>
+              watchedKinds.has(`${obj.apiVersion}|${obj.kind}`) && lookupLive(obj) === undefined,
             rememberDesired: (syncKey, desired) =>
               desiredBySync.set(
                 syncKey,

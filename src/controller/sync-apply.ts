@@ -215,6 +215,7 @@ export async function applyRevision(
       concurrency: deps.concurrency,
       now: () => deps.clock.now().getTime(),
       live: deps.live,
+      knownAbsent: deps.knownAbsent,
     },
   );
   reportConflicts(ctx, outcome);

@@ -30,6 +30,8 @@ export type SyncReconcilerDeps = {
   /** Starts watching these kinds (once each) so `live` can answer for them. */
   readonly watchKinds: (kinds: readonly { apiVersion: string; kind: string }[]) => Promise<void>;
   readonly live: LiveLookup;
+  /** True when the kind is watched and no Moor-labelled object of that name exists. */
+  readonly knownAbsent: (obj: KubeObject) => boolean;
   /** The desired objects of a Sync's applied revision, for drift seen between reconciles. */
   readonly rememberDesired: (syncKey: string, desired: readonly KubeObject[]) => void;
   /** Feedback for Alerts and Providers; never blocks. */
