@@ -1,0 +1,74 @@
+// Command line of `node bench/run.ts`.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultSizes, quickSizes, sizeFlags, type Sizes } from './sizes.ts';
+
+export const ScenarioNames = ['ceiling', 'push', 'noop', 'drift', 'many-syncs', 'steady'] as const;
+export type ScenarioName = (typeof ScenarioNames)[number];
+
+export type BenchArgs = {
+  readonly scenarios: readonly ScenarioName[];
+  readonly kubeconfig?: string;
+  readonly out: string;
+  readonly quick: boolean;
+  readonly cpuProfDir?: string;
+  /** Keep the work dir (operator logs, repositories) after a successful run. */
+  readonly keep: boolean;
+  readonly sizes: Sizes;
+};
+
+export const USAGE = `usage: node bench/run.ts [--only ${ScenarioNames.join(',')}] [--quick]
+       [--kubeconfig PATH] [--out FILE.json] [--cpu-prof DIR] [--keep]
+       ${Object.values(sizeFlags)
+         .map((f) => `[--${f} N]`)
+         .join(' ')}`;
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new Error(`--${flag} must be a whole number ≥ 1`);
+  return n;
+}
+
+export function parseBenchArgs(argv: readonly string[], root: string): BenchArgs {
+  const sizeOptions = Object.fromEntries(
+    Object.values(sizeFlags).map((f) => [f, { type: 'string' as const }]),
+  );
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
+      out: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+      ...sizeOptions,
+    },
+    strict: true,
+  });
+  if (values.help) throw new Error(USAGE);
+  const base = values.quick ? quickSizes : defaultSizes;
+  const sizes: Record<string, unknown> = { ...base };
+  for (const [key, flag] of Object.entries(sizeFlags)) {
+    const raw = (values as Record<string, unknown>)[flag];
+    if (typeof raw !== 'string') continue;
+    sizes[key] =
+      key === 'concurrencies'
+        ? raw.split(',').map((v) => positive(flag, v.trim()))
+        : positive(flag, raw);
+  }
+  const only = values.only?.split(',').map((s) => s.trim()) ?? [...ScenarioNames];
+  for (const name of only)
+    if (!(ScenarioNames as readonly string[]).includes(name))
+      throw new Error(`--only: unknown scenario "${name}" (known: ${ScenarioNames.join(', ')})`);
+  return {
+    scenarios: ScenarioNames.filter((n) => only.includes(n)),
+    ...(values.kubeconfig ? { kubeconfig: resolve(values.kubeconfig) } : {}),
+    out: resolve(values.out ?? resolve(root, 'bench', 'results', 'latest.json')),
+    quick: values.quick,
+    keep: values.keep,
+    ...(values['cpu-prof'] ? { cpuProfDir: resolve(values['cpu-prof']) } : {}),
+    sizes: sizes as Sizes,
+  };
+}

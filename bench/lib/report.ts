@@ -1,0 +1,185 @@
+// The readable side of a run: one row per figure with its target (targets are goals, not
+// assertions), as a Markdown table that also reads well on a terminal.
+
+export type Results = Record<string, unknown>;
+
+/** The value at a dotted path of the results, when it is a number. */
+export function numberAt(results: Results, path: string): number | undefined {
+  let at: unknown = results;
+  for (const key of path.split('.')) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
+}
+
+type Row = {
+  readonly scenario: string;
+  readonly figure: string;
+  readonly paths: readonly string[];
+  readonly unit: string;
+  readonly target?: {
+    readonly text: string;
+    readonly met: (v: readonly (number | undefined)[]) => boolean;
+  };
+};
+
+const rows: readonly Row[] = [
+  {
+    scenario: 'push → converged, webhook',
+    figure: 'p50 / p95',
+    paths: ['pushToConverged.webhook.p50Ms', 'pushToConverged.webhook.p95Ms'],
+    unit: 'ms',
+    target: { text: 'p50 ≤ 300 ms', met: ([p50]) => (p50 ?? Infinity) <= 300 },
+  },
+  {
+    scenario: 'push, webhook: where the time went',
+    figure: 'to artifact / to applied / to Ready',
+    paths: [
+      'pushToConverged.webhook.phasesMs.toArtifact',
+      'pushToConverged.webhook.phasesMs.artifactToApplied',
+      'pushToConverged.webhook.phasesMs.appliedToReady',
+    ],
+    unit: 'ms (p50)',
+  },
+  {
+    scenario: 'push → converged, polling 1s',
+    figure: 'p50 / p95',
+    paths: ['pushToConverged.polling.p50Ms', 'pushToConverged.polling.p95Ms'],
+    unit: 'ms',
+  },
+  {
+    scenario: 'no-op reconcile (interval)',
+    figure: 'requests / writes',
+    paths: ['noop.requests', 'noop.writes'],
+    unit: 'per reconcile',
+    target: {
+      text: '≤ 2 requests, 0 writes',
+      met: ([r, w]) => (r ?? Infinity) <= 2 && w === 0,
+    },
+  },
+  {
+    scenario: 'no-op reconcile (interval)',
+    figure: 'CPU / wall',
+    paths: ['noop.cpuMs', 'noop.wallMs'],
+    unit: 'ms per reconcile',
+  },
+  {
+    scenario: 'forced reconcile (annotation)',
+    figure: 'requests / writes',
+    paths: ['noop.forced.requests', 'noop.forced.writes'],
+    unit: 'per reconcile',
+  },
+  {
+    scenario: 'forced reconcile (annotation)',
+    figure: 'CPU / wall',
+    paths: ['noop.forced.cpuMs', 'noop.forced.wallMs'],
+    unit: 'ms per reconcile',
+  },
+  {
+    scenario: 'drift corrected',
+    figure: 'p50 / p95',
+    paths: ['drift.p50Ms', 'drift.p95Ms'],
+    unit: 'ms',
+    target: { text: 'p50 ≤ 200 ms', met: ([p50]) => (p50 ?? Infinity) <= 200 },
+  },
+  {
+    scenario: 'many Syncs, all Ready',
+    figure: 'time / peak RSS',
+    paths: ['manySyncs.readySeconds', 'manySyncs.peakRssMiB'],
+    unit: 's / MiB',
+    target: {
+      text: '≤ 60 s, ≤ 200 MiB',
+      met: ([s, m]) => (s ?? Infinity) <= 60 && (m ?? Infinity) <= 200,
+    },
+  },
+  {
+    scenario: 'many Syncs, --concurrency 16',
+    figure: 'time / peak RSS',
+    paths: ['manySyncs.byConcurrency.16.readySeconds', 'manySyncs.byConcurrency.16.peakRssMiB'],
+    unit: 's / MiB',
+    target: {
+      text: '≤ 60 s, ≤ 200 MiB',
+      met: ([s, m]) => (s ?? Infinity) <= 60 && (m ?? Infinity) <= 200,
+    },
+  },
+  {
+    scenario: 'steady state, idle',
+    figure: 'RSS / CPU',
+    paths: ['steady.rssMiB', 'steady.cpuPercent'],
+    unit: 'MiB / % of a core',
+    target: { text: 'RSS ≤ 300 MiB', met: ([m]) => (m ?? Infinity) <= 300 },
+  },
+  {
+    scenario: 'steady state, idle',
+    figure: 'V8 heap used / total',
+    paths: ['steady.heapUsedMiB', 'steady.heapTotalMiB'],
+    unit: 'MiB',
+  },
+  {
+    scenario: 'ceiling: raw SSA, 32 parallel',
+    figure: 'throughput / round trip',
+    paths: ['ceiling.objectsPerSecond', 'ceiling.applyRoundTripMs'],
+    unit: 'objects/s / ms',
+  },
+  {
+    scenario: 'initial apply by Moor',
+    figure: 'throughput / ratio',
+    paths: ['initialApply.objectsPerSecond', 'initialApply.ratioToCeiling'],
+    unit: 'objects/s / of ceiling',
+    target: { text: '≥ 0.8 of ceiling', met: ([, r]) => (r ?? 0) >= 0.8 },
+  },
+  {
+    scenario: 'initial apply, requests per object',
+    figure: 'get / patch',
+    paths: ['initialApply.requestsPerObject.get', 'initialApply.requestsPerObject.patch'],
+    unit: 'requests',
+  },
+  {
+    scenario: 'initial apply, operator apply time',
+    figure: 'throughput / ratio',
+    paths: ['initialApply.operatorObjectsPerSecond', 'initialApply.operatorRatioToCeiling'],
+    unit: 'objects/s / of ceiling',
+  },
+];
+
+const format = (v: number | undefined): string =>
+  v === undefined ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 1);
+
+export function renderTable(results: Results): string {
+  const lines = [
+    '| scenario | figure | value | unit | target | met |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const row of rows) {
+    const values = row.paths.map((p) => numberAt(results, p));
+    if (values.every((v) => v === undefined)) continue;
+    const known = values.every((v) => v !== undefined);
+    const met = row.target && known ? (row.target.met(values) ? 'yes' : 'NO') : '';
+    lines.push(
+      `| ${row.scenario} | ${row.figure} | ${values.map(format).join(' / ')} | ${row.unit} | ${row.target?.text ?? ''} | ${met} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function renderMarkdown(results: Results): string {
+  const machine = (results.machine ?? {}) as Record<string, unknown>;
+  const sizes = JSON.stringify(results.sizes ?? {});
+  const errors = Object.entries((results.errors ?? {}) as Record<string, string>);
+  return [
+    '# Moor benchmarks',
+    '',
+    `${String(machine.date)} · ${String(machine.cores)} cores (${String(machine.cpuModel)}) · ` +
+      `${String(machine.memoryGiB)} GiB · Node ${String(machine.node)} · ` +
+      `${String(results.durationSeconds)} s`,
+    '',
+    'Every figure is a median over repeated runs (latencies: p50 / p95). Targets are goals, not assertions.',
+    '',
+    renderTable(results),
+    '',
+    `Sizes: \`${sizes}\``,
+    ...(errors.length ? ['', '## Errors', '', ...errors.map(([k, v]) => `- ${k}: ${v}`)] : []),
+    '',
+  ].join('\n');
+}

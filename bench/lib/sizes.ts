@@ -1,0 +1,83 @@
+// The sizes every scenario runs at: the full defaults, `--quick` (the smoke test), and one flag
+// per size to override either.
+
+export type Sizes = {
+  /** ConfigMaps in the Sync used by push, no-op, drift, ceiling and initial apply. */
+  readonly objects: number;
+  /** Commits per trigger (webhook, polling) in push-to-converged. */
+  readonly commits: number;
+  /** Interval-driven no-op windows and their length. */
+  readonly noopWindows: number;
+  readonly noopWindowSeconds: number;
+  /** Forced (annotation) reconciles. */
+  readonly forcedReconciles: number;
+  readonly driftRepetitions: number;
+  /** Many Syncs: how many, objects each, and the operator concurrencies to try. */
+  readonly syncs: number;
+  readonly objectsPerSync: number;
+  readonly concurrencies: readonly number[];
+  /** Steady state: managed objects, split over this many Syncs, idle this long. */
+  readonly steadyObjects: number;
+  readonly steadySyncs: number;
+  readonly idleSeconds: number;
+  /** Repetitions of the raw apply ceiling and of Moor's initial apply. */
+  readonly ceilingRuns: number;
+  readonly initialRuns: number;
+  /** Parallel applies of the ceiling client. */
+  readonly ceilingConcurrency: number;
+};
+
+export const defaultSizes: Sizes = {
+  objects: 1000,
+  commits: 20,
+  noopWindows: 3,
+  noopWindowSeconds: 10,
+  forcedReconciles: 3,
+  driftRepetitions: 20,
+  syncs: 1000,
+  objectsPerSync: 10,
+  concurrencies: [4, 16],
+  steadyObjects: 10_000,
+  steadySyncs: 10,
+  idleSeconds: 60,
+  ceilingRuns: 3,
+  initialRuns: 3,
+  ceilingConcurrency: 32,
+};
+
+export const quickSizes: Sizes = {
+  objects: 20,
+  commits: 3,
+  noopWindows: 2,
+  noopWindowSeconds: 5,
+  forcedReconciles: 2,
+  driftRepetitions: 3,
+  syncs: 10,
+  objectsPerSync: 2,
+  concurrencies: [4],
+  steadyObjects: 200,
+  steadySyncs: 2,
+  idleSeconds: 10,
+  ceilingRuns: 2,
+  initialRuns: 2,
+  ceilingConcurrency: 32,
+};
+
+/** Command-line flag for each size (`--objects 1000`, `--concurrencies 4,16`). */
+export const sizeFlags: Readonly<Record<keyof Sizes, string>> = {
+  objects: 'objects',
+  commits: 'commits',
+  noopWindows: 'noop-windows',
+  noopWindowSeconds: 'noop-window-seconds',
+  forcedReconciles: 'forced-reconciles',
+  driftRepetitions: 'drift-repetitions',
+  syncs: 'syncs',
+  objectsPerSync: 'objects-per-sync',
+  concurrencies: 'concurrencies',
+  steadyObjects: 'steady-objects',
+  steadySyncs: 'steady-syncs',
+  idleSeconds: 'idle-seconds',
+  ceilingRuns: 'ceiling-runs',
+  initialRuns: 'initial-runs',
+  ceilingConcurrency: 'ceiling-concurrency',
+};

@@ -1,0 +1,140 @@
+// `npm run bench`: measures Moor against the ceiling of the API server, in one run. Starts a local
+// control plane (or uses --kubeconfig), runs the scenarios, writes bench/results/latest.json and
+// latest.md (or --out FILE.json and FILE.md) and prints the table.
+//
+//   node bench/run.ts [--only push,noop] [--quick] [--kubeconfig PATH] [--objects 1000] …
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createKubeClient } from '../src/kube/index.ts';
+import { installCrds } from '../test/helpers/operator.ts';
+import { parseBenchArgs, type ScenarioName } from './lib/args.ts';
+import { openCluster } from './lib/cluster.ts';
+import type { BenchContext } from './lib/context.ts';
+import { createConfigMapSync, type ConfigMapSync } from './lib/fixture.ts';
+import { describeMachine } from './lib/machine.ts';
+import { readClockTicks } from './lib/proc.ts';
+import { renderMarkdown, renderTable, type Results } from './lib/report.ts';
+import { runCeiling } from './scenarios/ceiling.ts';
+import { runDrift } from './scenarios/drift.ts';
+import { runManySyncs } from './scenarios/many-syncs.ts';
+import { runNoop } from './scenarios/noop.ts';
+import { runPush } from './scenarios/push.ts';
+import { runSteady } from './scenarios/steady.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const RUN_TIMEOUT_MS = 60 * 60_000;
+
+type Scenario = (ctx: BenchContext, fixture: () => Promise<ConfigMapSync>) => Promise<Results>;
+
+const scenarios: Readonly<Record<ScenarioName, Scenario>> = {
+  ceiling: (ctx) => runCeiling(ctx),
+  push: async (ctx, fixture) => runPush(ctx, await fixture()),
+  noop: async (ctx, fixture) => runNoop(ctx, await fixture()),
+  drift: async (ctx, fixture) => runDrift(ctx, await fixture()),
+  'many-syncs': (ctx) => runManySyncs(ctx),
+  steady: (ctx) => runSteady(ctx),
+};
+/** Scenarios that share the N-ConfigMap Sync; it is closed after the last of them. */
+const usesFixture = new Set<ScenarioName>(['push', 'noop', 'drift']);
+
+const log = (line: string): void => console.log(line);
+
+async function runAll(ctx: BenchContext, names: readonly ScenarioName[]): Promise<Results> {
+  const results: Results = {};
+  const errors: Record<string, string> = {};
+  let fixture: Promise<ConfigMapSync> | undefined;
+  const lastFixtureUser = names.filter((n) => usesFixture.has(n)).pop();
+  for (const name of names) {
+    const started = performance.now();
+    log(`== ${name}`);
+    try {
+      Object.assign(
+        results,
+        await scenarios[name](ctx, () => (fixture ??= createConfigMapSync(ctx))),
+      );
+    } catch (error) {
+      errors[name] = (error as Error).message;
+      log(`  FAILED: ${(error as Error).stack ?? String(error)}`);
+    }
+    if (name === lastFixtureUser && fixture) {
+      await (await fixture.catch(() => undefined))?.close();
+      fixture = undefined;
+    }
+    log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  if (Object.keys(errors).length) results.errors = errors;
+  return results;
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseBenchArgs(process.argv.slice(2), root);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const machine = describeMachine(new Date());
+  const started = performance.now();
+  const controller = new AbortController();
+  const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(RUN_TIMEOUT_MS)]);
+  const workDir = await mkdtemp(join(tmpdir(), 'moor-bench-'));
+  const cluster = await openCluster({
+    ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
+    workDir,
+    signal,
+    log,
+  });
+  // Interrupted: stop the operators (they watch the signal) and the control plane, then leave.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      controller.abort(new Error(`interrupted by ${sig}`));
+      void cluster.stop().finally(() => setTimeout(() => process.exit(130), 2_000));
+    });
+  let results: Results;
+  try {
+    const kube = createKubeClient({ kubeconfig: cluster.kubeconfig });
+    await installCrds(kube);
+    const ctx: BenchContext = {
+      kube,
+      kubeconfig: cluster.kubeconfig,
+      ...(cluster.kubectl ? { kubectl: cluster.kubectl } : {}),
+      workDir,
+      clockTicks: await readClockTicks(),
+      ...(args.cpuProfDir ? { cpuProfDir: args.cpuProfDir } : {}),
+      sizes: args.sizes,
+      signal,
+      log,
+    };
+    const measured = await runAll(ctx, args.scenarios);
+    results = {
+      machine,
+      cluster: cluster.origin,
+      quick: args.quick,
+      scenarios: args.scenarios,
+      sizes: args.sizes,
+      durationSeconds: Math.round((performance.now() - started) / 1000),
+      ...measured,
+    };
+  } finally {
+    await cluster.stop();
+  }
+  await mkdir(dirname(args.out), { recursive: true });
+  await writeFile(args.out, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(args.out.replace(/\.json$/, '') + '.md', renderMarkdown(results));
+  log('');
+  log(renderTable(results));
+  log('');
+  log(`wrote ${args.out}`);
+  if (results.errors || args.keep) {
+    log(`operator logs are kept in ${workDir}`);
+    return results.errors ? 1 : 0;
+  }
+  await rm(workDir, { recursive: true, force: true });
+  return 0;
+}
+
+// Lingering keep-alive sockets must not keep a finished run alive.
+process.exit(await main());
