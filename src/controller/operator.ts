@@ -21,6 +21,7 @@ import { startInformer, type ChangeType } from './informer.ts';
 import type { OperatorOptions } from './options.ts';
 import { createWorkQueue } from './queue.ts';
 import { rememberStatusWrites } from './status-memory.ts';
+import type { ParseMemo } from '../render/index.ts';
 import type { KindScopes, RenderCache } from './render-desired.ts';
 import { reconcileSync } from './syncs.ts';
 import { systemClock, type Logger } from './types.ts';
@@ -92,6 +93,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const sourceFailures = new Map<string, number>();
   const syncFailures = new Map<string, number>();
   const renderCache: RenderCache = new Map();
+  const parseMemos = new Map<string, ParseMemo>();
   const kindScopes: KindScopes = new Map();
   const desiredBySync = new Map<string, Map<string, KubeObject>>();
   const live = createLiveCache({
@@ -172,6 +174,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
         const obj = memory.freshest(syncs.get(ns, name));
         if (!obj) {
           desiredBySync.delete(key);
+          parseMemos.delete(key);
           metrics.forgetObjects({ namespace: ns, sync: name });
           return;
         }
@@ -188,6 +191,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
             kubectlPath: process.env.MOOR_KUBECTL,
             concurrency: 32,
             renderCache,
+            parseMemos,
             kindScopes,
             requeue: (k, ms) => syncQueue.addAfter(k, ms),
             lookupSync: (sns, sname) => memory.freshest(syncs.get(sns, sname)),

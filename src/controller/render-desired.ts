@@ -5,7 +5,7 @@
  */
 import { err, ok, type KubeObject, type Result } from '../core/index.ts';
 import type { KubeClient } from '../kube/index.ts';
-import { renderSync, type RenderedObject } from '../render/index.ts';
+import { renderSync, type ParseMemo, type RenderedObject } from '../render/index.ts';
 
 export type RenderCache = Map<string, RenderedObject[]>;
 export type KindScopes = Map<string, boolean>;
@@ -69,6 +69,8 @@ export async function renderDesired(
     readonly cache: RenderCache;
     readonly scopes: KindScopes;
     readonly kubectlPath: string | undefined;
+    /** Parsed files per Sync, so a commit that changes one file parses one file. */
+    readonly memos: Map<string, ParseMemo>;
   },
   signal: AbortSignal,
 ): Promise<Result<RenderedObject[], string>> {
@@ -81,8 +83,12 @@ export async function renderDesired(
   ].join('|');
   const cached = deps.cache.get(key);
   if (cached) return ok(cached);
+  const memoKey = `${input.syncNamespace}/${input.syncName}`;
+  const memo = deps.memos.get(memoKey) ?? new Map<string, RenderedObject[]>();
+  deps.memos.set(memoKey, memo);
   const render = () =>
     renderSync({
+      memo,
       artifactDir: input.artifactDir,
       path: input.path,
       targetNamespace: input.targetNamespace,
@@ -101,6 +107,8 @@ export async function renderDesired(
     if (!rendered.ok) return err(rendered.error.message);
   }
   // Bound the cache: a handful of revisions per Sync is plenty.
+  // A memo holds at most about two revisions' worth of files.
+  if (memo.size > 2 * rendered.value.length + 100) memo.clear();
   if (deps.cache.size > 256) deps.cache.delete(deps.cache.keys().next().value ?? '');
   deps.cache.set(key, rendered.value);
   return ok(rendered.value);

@@ -161,6 +161,7 @@ export async function applyRevision(
   start: Ctx,
   revision: string,
   desired: KubeObject[],
+  timings: { renderMs: number },
 ): Promise<'success' | 'failure'> {
   let ctx = start;
   const { sync, deps } = ctx;
@@ -200,6 +201,7 @@ export async function applyRevision(
       )
     : deps.kube;
   const timeoutMs = parseDuration(sync.spec.timeout);
+  const applyStarted = performance.now();
   const outcome = await applyPlan(
     {
       stages,
@@ -258,6 +260,7 @@ export async function applyRevision(
   deps.rememberDesired(ctx.key, desired);
   const health = await assessHealth(ctx, outcome, kube);
   return finish(ctx, {
+    timings: { ...timings, applyMs: Math.round(performance.now() - applyStarted) },
     revision,
     newRevision,
     inventory: desiredInventory,

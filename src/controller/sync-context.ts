@@ -6,6 +6,7 @@ import type { EventInput } from '../notify/index.ts';
 import { backoffDelay, type Random } from './backoff.ts';
 import type { EventRecorder } from './events.ts';
 import type { ArtifactRegistry } from './git-repositories.ts';
+import type { ParseMemo } from '../render/index.ts';
 import type { KindScopes, RenderCache } from './render-desired.ts';
 import { writeStatus } from './status.ts';
 import { readyFalse, setConditions, withoutReconciling, type SyncStatus } from './sync-status.ts';
@@ -24,6 +25,7 @@ export type SyncReconcilerDeps = {
   readonly kubectlPath: string | undefined;
   readonly concurrency: number;
   readonly renderCache: RenderCache;
+  readonly parseMemos: Map<string, ParseMemo>;
   readonly kindScopes: KindScopes;
   readonly requeue: (key: string, delayMs: number) => void;
   readonly lookupSync: (namespace: string, name: string) => KubeObject | undefined;

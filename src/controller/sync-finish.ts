@@ -39,6 +39,8 @@ export type Finished = {
   /** Drifted objects that were re-applied (mode Correct). */
   readonly corrected: readonly KubeObject[];
   readonly desiredCount: number;
+  /** How long rendering and applying took, for the log. */
+  readonly timings: { readonly renderMs: number; readonly applyMs: number };
 };
 
 type InSync = {
@@ -112,7 +114,7 @@ function announceOutcome(ctx: Ctx, r: Finished, inSync: InSync, healthy: boolean
   const source = sourceOf(ctx);
   const changed = r.counts.created + r.counts.configured + r.counts.deleted > 0;
   if (changed || r.newRevision) {
-    ctx.log.info({ revision: r.revision, summary: r.summary }, 'applied');
+    ctx.log.info({ revision: r.revision, summary: r.summary, ...r.timings }, 'applied');
     deps.events.record(about(ctx), 'Normal', 'Applied', `revision ${r.revision}: ${r.summary}`, {
       'moor.dev/revision': r.revision,
     });

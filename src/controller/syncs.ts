@@ -42,6 +42,7 @@ export async function reconcileSync(
     const source = `GitRepository ${srcNamespace}/${sync.spec.sourceRef.name}`;
     return fail(ctx, ConditionReasons.ArtifactNotReady, `${source} has no artifact yet`);
   }
+  const renderStarted = performance.now();
   const rendered = await renderDesired(
     {
       artifactDir: artifact.dir,
@@ -56,6 +57,7 @@ export async function reconcileSync(
       cache: deps.renderCache,
       scopes: deps.kindScopes,
       kubectlPath: deps.kubectlPath,
+      memos: deps.parseMemos,
     },
     signal,
   );
@@ -66,9 +68,11 @@ export async function reconcileSync(
       announce: { event: 'ApplyFailed', revision: artifact.revision },
     });
   }
+  const timings = { renderMs: Math.round(performance.now() - renderStarted) };
   return applyRevision(
     ctx,
     artifact.revision,
     rendered.value.map((r) => r.object),
+    timings,
   );
 }

@@ -2,7 +2,7 @@
 export { RenderError, RenderErrorCode, type RenderErrorData } from './errors.ts';
 export { buildKustomization, type KustomizeOptions } from './kustomize.ts';
 export { KUSTOMIZATION_FILES, loadManifestFiles, type LoadOptions } from './load.ts';
-export { findDuplicate, parseManifests } from './parse.ts';
+export { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
 export { renderSync, type RenderSyncOptions } from './render.ts';
 export { CLUSTER_SCOPED_KINDS, resolveScopes, type IsNamespaced } from './scope.ts';
 export { transformObjects, type TransformOptions } from './transform.ts';

@@ -1,5 +1,6 @@
 import type { Dirent } from 'node:fs';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import pLimit from 'p-limit';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
@@ -30,6 +31,8 @@ type Walk = {
   /** Real paths of directories already walked: a symlink loop is walked once. */
   readonly visited: Set<string>;
   readonly files: ManifestFile[];
+  /** Regular files to read once the walk is done, in parallel. */
+  readonly pending: { readonly path: string; readonly full: string }[];
 };
 
 /**
@@ -54,9 +57,16 @@ export async function loadManifestFiles(
     const root = await realpath(artifactDir);
     const start = await resolveStart(root, relPath.value);
     if (!start.ok) return start;
-    const walk: Walk = { root, signal, options, visited: new Set(), files: [] };
+    const walk: Walk = { root, signal, options, visited: new Set(), files: [], pending: [] };
     const walked = await walkDir(walk, start.value, relPath.value);
     if (!walked.ok) return walked;
+    const limit = pLimit(32);
+    const read = await Promise.all(
+      walk.pending.map((f) =>
+        limit(async () => ({ path: f.path, content: await readFile(f.full, 'utf8') })),
+      ),
+    );
+    walk.files.push(...read);
     return ok(walk.files.sort((a, b) => compareText(a.path, b.path)));
   } catch (cause) {
     return err(readFailure(cause, relPath.value || '.'));
@@ -149,7 +159,7 @@ async function visitEntry(
   }
   if (isDir) return walkDir(walk, full, rel);
   if (isFile && isManifest(entry.name)) {
-    walk.files.push({ path: rel, content: await readFile(full, 'utf8') });
+    walk.pending.push({ path: rel, full });
   }
   return ok(undefined);
 }

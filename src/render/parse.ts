@@ -17,17 +17,27 @@ import type { ManifestFile, RenderedObject } from './types.ts';
  */
 export function parseManifests(
   files: readonly ManifestFile[],
+  memo?: ParseMemo,
 ): Result<RenderedObject[], RenderError> {
   const sorted = [...files].sort((a, b) => compareText(a.path, b.path));
   const objects: RenderedObject[] = [];
   for (const file of sorted) {
-    const parsed = parseFile(file);
+    const key = memo ? `${file.path}\0${file.content}` : '';
+    const known = memo?.get(key);
+    const parsed = known ? ok(known) : parseFile(file);
     if (!parsed.ok) return parsed;
+    if (memo && !known) memo.set(key, parsed.value);
     objects.push(...parsed.value);
   }
   const duplicate = findDuplicate(objects);
   return duplicate ? err(duplicate) : ok(objects);
 }
+
+/**
+ * Parsed files by path and content, kept by the caller across renders so that a commit changing
+ * one file parses one file. Its entries are never mutated (transform clones).
+ */
+export type ParseMemo = Map<string, RenderedObject[]>;
 
 /** The first object defined twice, as an error naming both places; undefined when none is. */
 export function findDuplicate(objects: readonly RenderedObject[]): RenderError | undefined {

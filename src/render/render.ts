@@ -2,12 +2,14 @@ import type { Result } from '../core/index.ts';
 import { err } from '../core/index.ts';
 import type { RenderError } from './errors.ts';
 import { loadManifestFiles } from './load.ts';
-import { findDuplicate, parseManifests } from './parse.ts';
+import { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
 import type { IsNamespaced } from './scope.ts';
 import { transformObjects } from './transform.ts';
 import type { RenderedObject } from './types.ts';
 
 export type RenderSyncOptions = {
+  /** Parsed files from earlier renders of the same Sync (see ParseMemo). */
+  readonly memo?: ParseMemo | undefined;
   /** The artifact: one commit's files on disk. */
   readonly artifactDir: string;
   /** The Sync's `spec.path`, relative to the artifact. */
@@ -38,7 +40,7 @@ export async function renderSync(
       : { kustomizeTimeoutMs: options.kustomizeTimeoutMs }),
   });
   if (!files.ok) return files;
-  const parsed = parseManifests(files.value);
+  const parsed = parseManifests(files.value, options.memo);
   if (!parsed.ok) return parsed;
   const transformed = transformObjects(parsed.value, options);
   if (!transformed.ok) return transformed;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import ignore from 'ignore';
+import pLimit from 'p-limit';
 
 async function listFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
@@ -26,20 +27,24 @@ export async function removeIgnored(root: string, patterns: string | undefined):
   return doomed.length;
 }
 
+/** One file's line in the digest: path, mode (or link) and content hash. */
+async function describeFile(root: string, file: string): Promise<string> {
+  const full = join(root, file);
+  const stat = await lstat(full);
+  if (stat.isSymbolicLink()) return `${file}\0link\0${await readlink(full)}\n`;
+  const content = createHash('sha256')
+    .update(await readFile(full))
+    .digest('hex');
+  const mode = stat.mode & 0o111 ? '755' : '644';
+  return `${file}\0${mode}\0${content}\n`;
+}
+
 export async function digestTree(root: string): Promise<string> {
+  const limit = pLimit(32);
+  const files = await listFiles(root);
+  // Read in parallel, hash in sorted order: the digest does not depend on timing.
+  const lines = await Promise.all(files.map((file) => limit(() => describeFile(root, file))));
   const hash = createHash('sha256');
-  for (const file of await listFiles(root)) {
-    const full = join(root, file);
-    const stat = await lstat(full);
-    if (stat.isSymbolicLink()) {
-      hash.update(`${file}\0link\0${await readlink(full)}\n`);
-      continue;
-    }
-    const content = createHash('sha256')
-      .update(await readFile(full))
-      .digest('hex');
-    const mode = stat.mode & 0o111 ? '755' : '644';
-    hash.update(`${file}\0${mode}\0${content}\n`);
-  }
+  for (const line of lines) hash.update(line);
   return `sha256:${hash.digest('hex')}`;
 }
