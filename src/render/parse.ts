@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Document, Node } from 'yaml';
 import { LineCounter, isNode, parseAllDocuments } from 'yaml';
 import type { KubeObject, Result } from '../core/index.ts';
@@ -22,7 +23,10 @@ export function parseManifests(
   const sorted = [...files].sort((a, b) => compareText(a.path, b.path));
   const objects: RenderedObject[] = [];
   for (const file of sorted) {
-    const key = memo ? `${file.path}\0${file.content}` : '';
+    // Keyed by a hash, not the text: the memo must not keep every file's text alive.
+    const key = memo
+      ? `${file.path}\0${createHash('sha256').update(file.content).digest('base64')}`
+      : '';
     const known = memo?.get(key);
     const parsed = known ? ok(known) : parseFile(file);
     if (!parsed.ok) return parsed;
