@@ -1,18 +1,6 @@
 /** Status writes that happen only when something changed, so a quiet reconcile writes nothing. */
-import type { KubeObject } from '../core/index.ts';
-import { FIELD_MANAGER } from '../core/index.ts';
+import { FIELD_MANAGER, stableStringify, type KubeObject } from '../core/index.ts';
 import type { KubeClient } from '../kube/index.ts';
-
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** Drops undefined members deeply so a status compares and serialises the same way each time. */
 export function compact<T>(value: T): T {

@@ -21,3 +21,4 @@ export {
   type ConditionUpdate,
 } from './conditions.ts';
 export type { Clock, LogFn, Logger } from './logger.ts';
+export { stableStringify } from './stable-json.ts';
