@@ -190,6 +190,8 @@ async function publish(ctx: Ctx, artifact: StoredArtifact): Promise<'success'> {
       : status.artifact,
     conditions,
   };
+  // Wake the Syncs first: they read the artifact from memory, not from this status.
+  if (isNew || previous?.digest !== artifact.digest) deps.onArtifact(namespace, name);
   const wrote = await writeStatus(deps.kube, ctx.obj, nextStatus, ctx.signal);
   if (wrote.error) ctx.log.warn({ err: wrote.error }, 'status not written');
   if (isNew) {
@@ -204,7 +206,6 @@ async function publish(ctx: Ctx, artifact: StoredArtifact): Promise<'success'> {
       },
     );
   }
-  if (isNew || previous?.digest !== artifact.digest) deps.onArtifact(namespace, name);
   // Keep the artifact before this one for Syncs still rendering it; remove the rest.
   const keep = new Set([artifact.digest, ...(previous ? [previous.digest] : [])]);
   await deps.store.collectGarbage(namespace, name, keep);
