@@ -9,6 +9,7 @@ import type { KubeError, ResourceInfo } from '../kube/index.ts';
 import { matchesDesired } from '../drift/index.ts';
 import { wouldChange } from './compare.ts';
 import type { ApplyDeps, ApplyRequest, Conflict } from './types.ts';
+import { refOf } from './wait.ts';
 
 export type Prepared = {
   readonly obj: KubeObject;
@@ -25,13 +26,6 @@ export type PreflightResult = {
   readonly failures: PreflightFailure[];
   readonly conflicts: Conflict[];
 };
-
-const refOf = (obj: KubeObject) => ({
-  apiVersion: obj.apiVersion,
-  kind: obj.kind,
-  name: obj.metadata.name ?? '',
-  ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
-});
 
 /** `group/Kind` pairs and namespaces that stage 1 of this set creates. */
 function definedByStageOne(stages: ApplyRequest['stages']): {

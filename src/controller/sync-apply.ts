@@ -170,10 +170,15 @@ export async function applyRevision(
   const desiredInventory = desired.map(inventoryEntryOf);
   await deps.watchKinds(kindsOf(desired, oldInventory));
 
-  // Drift only exists against the revision already applied; a new revision is applied whole.
-  const newRevision = ctx.status.lastAppliedRevision !== revision;
-  const drift = newRevision ? undefined : await confirmDrift(ctx, desired);
+  // Drift only exists against the desired state already applied: a new revision, or a changed
+  // spec (path, targetNamespace …), is applied whole.
+  const newRevision =
+    ctx.status.lastAppliedRevision !== revision ||
+    ctx.status.observedGeneration !== sync.metadata.generation;
   const mode = sync.spec.drift.mode;
+  // Correct mode needs no separate drift check: what the apply changes on the same desired state
+  // is the drift it corrected. Alert and Ignore must know it beforehand, to leave it alone.
+  const drift = newRevision || mode === 'Correct' ? undefined : await confirmDrift(ctx, desired);
   const leave = new Set(
     mode === 'Correct' || !drift ? [] : drift.drifted.map((o) => objectKey(objectIdOf(o))),
   );
@@ -269,8 +274,13 @@ export async function applyRevision(
     counts,
     health,
     history,
-    drift: mode === 'Correct' ? undefined : drift,
-    corrected: mode === 'Correct' ? (drift?.drifted ?? []) : [],
+    drift,
+    corrected:
+      mode === 'Correct' && !newRevision
+        ? outcome.entries
+            .filter((e) => e.action === 'created' || e.action === 'configured')
+            .map((e) => formatObjectId(e.id))
+        : [],
     desiredCount: desired.length,
   });
 }

@@ -14,7 +14,6 @@ import {
   objectIdOf,
   removeCondition,
   type Condition,
-  type KubeObject,
 } from '../core/index.ts';
 import type { ChangeCounts, InventoryEntry } from '../plan/index.ts';
 import { jitter } from './backoff.ts';
@@ -37,7 +36,7 @@ export type Finished = {
   /** Drift left in place (modes Alert and Ignore). */
   readonly drift: DriftCheck | undefined;
   /** Drifted objects that were re-applied (mode Correct). */
-  readonly corrected: readonly KubeObject[];
+  readonly corrected: readonly string[];
   readonly desiredCount: number;
   /** How long rendering and applying took, for the log. */
   readonly timings: { readonly renderMs: number; readonly applyMs: number };
@@ -132,7 +131,7 @@ function announceOutcome(ctx: Ctx, r: Finished, inSync: InSync, healthy: boolean
     });
   }
   if (r.corrected.length > 0) {
-    const objects = r.corrected.map((o) => formatObjectId(objectIdOf(o)));
+    const objects = r.corrected;
     const message = `re-applied ${objects.length} drifted object${objects.length === 1 ? '' : 's'}: ${objects.slice(0, 5).join(', ')}`;
     deps.events.record(about(ctx), 'Normal', ConditionReasons.DriftCorrected, message);
     deps.announce({ event: 'DriftCorrected', source, revision: r.revision, message, objects });
