@@ -8,6 +8,8 @@ export const RenderErrorCode = {
   notAnObject: 'NotAnObject',
   /** A value has no JSON form (`.inf`, `.nan`). */
   invalidValue: 'InvalidValue',
+  /** Collections nest deeper than the parser allows (`MAX_NESTING_DEPTH`). */
+  tooDeep: 'NestingTooDeep',
   /** A namespaced object has no namespace and the Sync sets no targetNamespace. */
   namespaceMissing: 'NamespaceMissing',
   /** The same object (group, kind, namespace, name) is rendered twice. */

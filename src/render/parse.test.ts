@@ -249,6 +249,36 @@ test('parseManifests rejects an alias bomb instead of expanding it', () => {
   if (!result.ok) assert.match(result.error.message, /^bomb\.yaml:1: /);
 });
 
+const deepObject = (depth: number, style: 'flow' | 'block'): string => {
+  const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n';
+  if (style === 'flow') return `${head}  a: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+  const keys = Array.from({ length: depth }, (_, i) => `${' '.repeat(2 * i + 2)}k:`);
+  return `${head}${keys.join('\n')} 1\n`;
+};
+
+test('parseManifests names the same place on every try for a document nested too deep', () => {
+  for (const [style, where] of [
+    ['flow', /^deep\.yaml:5:260: collections nest deeper than 256 levels$/],
+    ['block', /^deep\.yaml:260:513: collections nest deeper than 256 levels$/],
+  ] as const) {
+    const content = deepObject(10_000, style);
+    const messages = Array.from({ length: 3 }, () => {
+      const result = parseManifests([{ path: 'deep.yaml', content }]);
+      return result.ok ? 'parsed' : `${result.error.code} ${result.error.message}`;
+    });
+    for (const message of messages) assert.match(message.replace(/^\S+ /, ''), where, style);
+    assert.equal(new Set(messages).size, 1, style);
+    assert.ok(messages[0]?.startsWith('NestingTooDeep '), style);
+  }
+});
+
+test('parseManifests reads a document nested as deep as allowed', () => {
+  for (const style of ['flow', 'block'] as const) {
+    const result = parseManifests([{ path: 'deep.yaml', content: deepObject(250, style) }]);
+    assert.equal(result.ok, true, style);
+  }
+});
+
 const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
 const object = fc.record(
   {

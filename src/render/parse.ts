@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Document, Node } from 'yaml';
-import { LineCounter, isNode, parseAllDocuments } from 'yaml';
+import { Composer, LineCounter, Parser, isNode } from 'yaml';
 import type { KubeObject, Result } from '../core/index.ts';
 import { err, formatObjectId, objectIdOf, objectKey, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
 import { toJsonValue } from './json-value.ts';
+import { MAX_NESTING_DEPTH, findTooDeep } from './nesting.ts';
 import type { ManifestFile, RenderedObject } from './types.ts';
 
 /**
@@ -76,11 +77,12 @@ export function compareText(a: string, b: string): number {
 
 function parseFile(file: ManifestFile): Result<RenderedObject[], RenderError> {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(file.content, {
-    lineCounter: lines,
-    merge: true,
-    prettyErrors: false,
-  });
+  // Parse and compose in two steps (as parseAllDocuments does) to measure nesting in between:
+  // composing is recursive and would overflow the stack on a deep document.
+  const tokens = Array.from(new Parser(lines.addNewLine).parse(file.content));
+  const tooDeep = findTooDeep(tokens);
+  if (tooDeep !== undefined) return err(nestingError(file.path, lines.linePos(tooDeep)));
+  const docs = Array.from(new Composer({ merge: true }).compose(tokens));
   const objects: RenderedObject[] = [];
   for (const doc of docs) {
     const parsed = parseDocument(file.path, doc, lines);
@@ -88,6 +90,15 @@ function parseFile(file: ManifestFile): Result<RenderedObject[], RenderError> {
     objects.push(...parsed.value);
   }
   return ok(objects);
+}
+
+function nestingError(path: string, at: { line: number; col: number }): RenderError {
+  const { line, col } = at;
+  return new RenderError(
+    RenderErrorCode.tooDeep,
+    `${path}:${line}:${col}: collections nest deeper than ${MAX_NESTING_DEPTH} levels`,
+    { file: path, line, column: col },
+  );
 }
 
 function parseDocument(
