@@ -175,7 +175,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
         if (!obj) {
           desiredBySync.delete(key);
           parseMemos.delete(key);
-          metrics.forgetObjects({ namespace: ns, sync: name });
+          metrics.forgetSync({ namespace: ns, sync: name });
           return;
         }
         return reconcileSync(

@@ -47,9 +47,11 @@ test('recorded values appear in the exposition text', async () => {
   counts.set('get', 10);
   assert.match(await metrics.render(), /^moor_api_requests_total\{verb="get"\} 10$/m);
 
-  // A deleted Sync's objects disappear from the exposition.
-  metrics.forgetObjects({ namespace: 'apps', sync: 'web' });
-  assert.doesNotMatch(await metrics.render(), /^moor_objects\{/m);
+  // A deleted Sync's series disappear from the exposition.
+  metrics.forgetSync({ namespace: 'apps', sync: 'web' });
+  const after = await metrics.render();
+  assert.doesNotMatch(after, /^moor_objects\{/m);
+  assert.doesNotMatch(after, /^moor_commit_to_converged_seconds_\w+\{.*sync="web"/m);
 });
 
 test('each metrics object has its own registry and leaves the global one empty', async () => {

@@ -26,8 +26,8 @@ export type Metrics = {
   observeReconcile(observation: ReconcileObservation): void;
   /** `moor_objects{namespace, sync, state="in_sync"|"drifted"}`. */
   setObjects(counts: ObjectCounts): void;
-  /** Removes a Sync's `moor_objects` series (the Sync was deleted). */
-  forgetObjects(sync: { readonly namespace: string; readonly sync: string }): void;
+  /** Removes every series labelled with a Sync (the Sync was deleted). */
+  forgetSync(sync: { readonly namespace: string; readonly sync: string }): void;
   /** `moor_api_requests_total{verb}`, read from `source` at every scrape. */
   observeApiRequests(source: () => ReadonlyMap<string, number>): void;
   /** `moor_alert_deliveries_total{provider, result}`. */
@@ -112,8 +112,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       objects.set({ namespace, sync, state: ObjectStates.inSync }, inSync);
       objects.set({ namespace, sync, state: ObjectStates.drifted }, drifted);
     },
-    forgetObjects: ({ namespace, sync }) => {
+    forgetSync: ({ namespace, sync }) => {
       for (const state of Object.values(ObjectStates)) objects.remove({ namespace, sync, state });
+      commitToConverged.remove({ namespace, sync });
     },
     observeApiRequests: (source) => {
       apiRequests = source;
