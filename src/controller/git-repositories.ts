@@ -1,7 +1,8 @@
 /**
  * The GitRepository reconciler: fetch the newest revision of the ref into an artifact, publish it
  * in status, and wake the Syncs that use it at once. An unreachable or refusing server keeps the
- * last good artifact and marks the source not Ready with the reason.
+ * last good artifact and marks the source not Ready with the reason; a URL Moor refuses also
+ * marks it Stalled and is not retried until the spec changes.
  */
 import { parseDuration, parseGitRepository, type GitRepository } from '../api/index.ts';
 import {
@@ -12,7 +13,7 @@ import {
   setCondition,
   type Condition,
 } from '../core/index.ts';
-import { Annotations, type KubeObject } from '../core/index.ts';
+import { Annotations, MoorError, type KubeObject } from '../core/index.ts';
 import {
   fetchArtifact,
   type ArtifactStore,
@@ -57,6 +58,12 @@ const failureReason = (message: string): string => {
     return ConditionReasons.RefNotFound;
   return ConditionReasons.GitOperationFailed;
 };
+
+/** A URL Moor refuses: retrying cannot help until the spec (or the operator's flags) change. */
+const isInvalidUrl = (error: SourceError): boolean =>
+  error.code === 'FileUrlsDisabled' ||
+  error.code === 'InvalidUrl' ||
+  (error.cause instanceof MoorError && error.cause.code === 'InvalidUrl');
 
 type Ctx = {
   readonly obj: KubeObject;
@@ -118,22 +125,27 @@ async function reportFailure(
   const message = current?.revision
     ? `${error.message} (keeping the last good artifact ${current.revision})`
     : error.message;
-  const reason =
-    error.code === 'FileUrlsDisabled' || error.code === 'InvalidUrl'
-      ? ConditionReasons.InvalidUrl
-      : failureReason(error.message);
+  const stalled = isInvalidUrl(error);
+  const reason = stalled ? ConditionReasons.InvalidUrl : failureReason(error.message);
+  const failure = {
+    status: ConditionStatuses.False,
+    reason,
+    message,
+    observedGeneration: repo.metadata.generation,
+  };
   let conditions = setCondition(
     status.conditions,
-    {
-      type: ConditionTypes.Ready,
-      status: ConditionStatuses.False,
-      reason,
-      message,
-      observedGeneration: repo.metadata.generation,
-    },
+    { type: ConditionTypes.Ready, ...failure },
     ctx.now,
   );
   conditions = removeCondition(conditions, ConditionTypes.Reconciling);
+  conditions = stalled
+    ? setCondition(
+        conditions,
+        { type: ConditionTypes.Stalled, ...failure, status: ConditionStatuses.True },
+        ctx.now,
+      )
+    : removeCondition(conditions, ConditionTypes.Stalled);
   const ready = status.conditions?.find((c) => c.type === ConditionTypes.Ready);
   const repeated = ready?.status === ConditionStatuses.False && ready.message === message;
   await writeStatus(deps.kube, ctx.obj, { ...ctx.base, conditions }, ctx.signal);
@@ -154,6 +166,8 @@ async function reportFailure(
       deps.onArtifact(repo.metadata.namespace ?? '', repo.metadata.name);
     }
   }
+  // A refused URL waits for a spec change (a new generation wakes it), not for a retry.
+  if (stalled) return 'failure';
   const intervalMs = parseDuration(repo.spec.interval);
   deps.requeue(ctx.key, Math.min(backoffDelay(n, 1000, intervalMs), intervalMs));
   return 'failure';

@@ -195,6 +195,8 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
             kindScopes,
             requeue: (k, ms) => syncQueue.addAfter(k, ms),
             lookupSync: (sns, sname) => memory.freshest(syncs.get(sns, sname)),
+            lookupSource: (sns, sname) => memory.freshest(sources.get(sns, sname)),
+            sourcesListed: () => sourcesListed,
             watchKinds: async (kinds) => {
               await Promise.all(
                 kinds.map(async (k) => {
@@ -284,6 +286,8 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
       if (type === 'deleted' || needsReconcile(type, obj, old)) sourceQueue.add(keyOf(obj));
     },
   });
+  let sourcesListed = false;
+  void sources.synced.then(() => (sourcesListed = true));
   const syncs = startInformer({
     kube,
     apiVersion: API_GROUP_VERSION,

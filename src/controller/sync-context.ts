@@ -1,6 +1,12 @@
 /** What the Sync reconciler's steps share: its dependencies, the context of one reconcile, failure. */
 import { parseDuration, type Sync } from '../api/index.ts';
-import { Annotations, ConditionStatuses, ConditionTypes, type KubeObject } from '../core/index.ts';
+import {
+  Annotations,
+  ConditionStatuses,
+  ConditionTypes,
+  removeCondition,
+  type KubeObject,
+} from '../core/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import type { EventInput } from '../notify/index.ts';
 import { backoffDelay, type Random } from './backoff.ts';
@@ -29,6 +35,10 @@ export type SyncReconcilerDeps = {
   readonly kindScopes: KindScopes;
   readonly requeue: (key: string, delayMs: number) => void;
   readonly lookupSync: (namespace: string, name: string) => KubeObject | undefined;
+  /** The GitRepository as the informer holds it (undefined: absent, or not yet listed). */
+  readonly lookupSource: (namespace: string, name: string) => KubeObject | undefined;
+  /** True once the GitRepository informer has listed: an absent source then does not exist. */
+  readonly sourcesListed: () => boolean;
   /** Starts watching these kinds (once each) so `live` can answer for them. */
   readonly watchKinds: (kinds: readonly { apiVersion: string; kind: string }[]) => Promise<void>;
   readonly live: LiveLookup;
@@ -93,7 +103,10 @@ export type FailOptions = {
   readonly announce?: Pick<EventInput, 'event' | 'revision' | 'objects'>;
 };
 
-/** A failure before or during apply: Ready=False with the reason, retry with backoff. */
+/**
+ * A failure before or during apply: Ready=False with the reason, retry with backoff; `Stalled`
+ * only while the failure says retrying will not help.
+ */
 export async function fail(
   ctx: Ctx,
   reason: string,
@@ -113,14 +126,14 @@ export async function fail(
       ctx.now,
     ),
   );
-  if (opts.stalled) {
-    conditions = setConditions(
-      conditions,
-      [{ type: ConditionTypes.Stalled, status: ConditionStatuses.True, reason, message }],
-      ctx.sync.metadata.generation,
-      ctx.now,
-    );
-  }
+  conditions = opts.stalled
+    ? setConditions(
+        conditions,
+        [{ type: ConditionTypes.Stalled, status: ConditionStatuses.True, reason, message }],
+        ctx.sync.metadata.generation,
+        ctx.now,
+      )
+    : removeCondition(conditions, ConditionTypes.Stalled);
   const res = await writeStatus(
     ctx.deps.kube,
     ctx.obj,

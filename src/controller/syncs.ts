@@ -7,6 +7,7 @@ import { parseSync, type Sync } from '../api/index.ts';
 import { ConditionReasons, type KubeObject } from '../core/index.ts';
 import { applyRevision } from './sync-apply.ts';
 import { fail, type Ctx, type SyncReconcilerDeps } from './sync-context.ts';
+import { reportNoArtifact } from './sync-source.ts';
 import { unreadyDependencies } from './dependencies.ts';
 import { renderDesired } from './render-desired.ts';
 
@@ -38,10 +39,7 @@ export async function reconcileSync(
   }
   const srcNamespace = sync.spec.sourceRef.namespace ?? sync.metadata.namespace ?? '';
   const artifact = deps.artifacts.get(`${srcNamespace}/${sync.spec.sourceRef.name}`);
-  if (!artifact) {
-    const source = `GitRepository ${srcNamespace}/${sync.spec.sourceRef.name}`;
-    return fail(ctx, ConditionReasons.ArtifactNotReady, `${source} has no artifact yet`);
-  }
+  if (!artifact) return reportNoArtifact(ctx, srcNamespace, sync.spec.sourceRef.name);
   const renderStarted = performance.now();
   const rendered = await renderDesired(
     {

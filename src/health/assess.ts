@@ -1,5 +1,6 @@
 import type { KubeObject } from '../core/index.ts';
 import { formatObjectId, objectIdOf, parseApiVersion } from '../core/index.ts';
+import { assessAvailable } from './available.ts';
 import { assessCustomResourceDefinition } from './customresourcedefinition.ts';
 import { assessDaemonSet } from './daemonset.ts';
 import { assessDeployment } from './deployment.ts';
@@ -29,6 +30,7 @@ export const KIND_RULES: ReadonlyMap<string, KindRule> = new Map<string, KindRul
   ['Service', assessService],
   ['Namespace', assessNamespace],
   ['apiextensions.k8s.io/CustomResourceDefinition', assessCustomResourceDefinition],
+  ['apiregistration.k8s.io/APIService', assessAvailable],
 ]);
 
 /**

@@ -1,10 +1,13 @@
 // Command fakelet stands in for a kubelet on the local control plane. It registers one Node,
 // binds every unscheduled pod to it, reports pods as running and ready (pods that do not
 // restart as succeeded), and finishes the deletion of terminating pods. No container runs.
+// It reports the QoS class the API server computed (Guaranteed, Burstable or BestEffort from the
+// pod's requests and limits), which a status update may not change.
 //
 // Pod annotations change what it reports, so tests can exercise health checks:
-//   fakelet.moor.dev/phase: Failed      the pod fails
-//   fakelet.moor.dev/ready: "false"     the pod runs but never becomes ready
+//
+//	fakelet.moor.dev/phase: Failed      the pod fails
+//	fakelet.moor.dev/ready: "false"     the pod runs but never becomes ready
 package main
 
 import (
@@ -27,6 +30,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/util/workqueue"
+	"k8s.io/kubernetes/pkg/apis/core/v1/helper/qos"
 )
 
 const (
@@ -253,7 +257,8 @@ func (f *fakelet) desiredStatus(pod *corev1.Pod) corev1.PodStatus {
 		PodIP:     podIP,
 		PodIPs:    []corev1.PodIP{{IP: podIP}},
 		StartTime: &now,
-		QOSClass:  corev1.PodQOSBestEffort,
+		// The API server sets the class when it creates the pod and refuses to change it.
+		QOSClass: qos.GetPodQOS(pod),
 		Conditions: []corev1.PodCondition{
 			{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: now},
 			{Type: corev1.PodInitialized, Status: corev1.ConditionTrue, LastTransitionTime: now},
