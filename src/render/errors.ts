@@ -20,9 +20,9 @@ export const RenderErrorCode = {
   pathNotFound: 'PathNotFound',
   /** Reading the artifact failed. */
   readFailed: 'ReadFailed',
-  /** `kubectl kustomize` failed (its stderr is in the message and in `data.stderr`). */
+  /** `kustomize build` failed (its stderr is in the message and in `data.stderr`). */
   kustomizeFailed: 'KustomizeFailed',
-  /** A kustomization was found but no kubectl was configured to build it. */
+  /** A kustomization was found but no kustomize program was found to build it. */
   kustomizeUnavailable: 'KustomizeUnavailable',
   /** The signal was aborted. */
   aborted: 'Aborted',

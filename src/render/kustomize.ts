@@ -4,9 +4,19 @@ import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
 
+/** How an operator builds kustomizations. */
+export type KustomizeSettings = {
+  /** The kustomize program; undefined when none was found. */
+  readonly path: string | undefined;
+  /** Where the program was looked for, for the error when `path` is undefined. */
+  readonly lookedFor?: string;
+  /** Per build; default 60 s. */
+  readonly timeoutMs?: number;
+};
+
 export type KustomizeOptions = {
-  /** Path of the kubectl binary whose `kustomize` subcommand builds the directory. */
-  readonly kubectlPath: string;
+  /** Path of the kustomize program. */
+  readonly kustomizePath: string;
   readonly signal: AbortSignal;
   /** Default 60 s. */
   readonly timeoutMs?: number;
@@ -18,8 +28,9 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 /**
- * Runs `kubectl kustomize --load-restrictor=LoadRestrictionsRootOnly <dir>` and returns the YAML
- * stream it prints. `displayPath` (relative to the artifact) is how messages name the directory.
+ * Runs `kustomize build --load-restrictor=LoadRestrictionsRootOnly <dir>` and returns the YAML
+ * stream it prints. `displayPath` (relative to the artifact) is how messages name the
+ * kustomization.
  */
 export function buildKustomization(
   dir: string,
@@ -27,10 +38,10 @@ export function buildKustomization(
   options: KustomizeOptions,
 ): Promise<Result<string, RenderError>> {
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const args = ['kustomize', '--load-restrictor=LoadRestrictionsRootOnly', dir];
+  const args = ['build', '--load-restrictor=LoadRestrictionsRootOnly', dir];
   return new Promise((resolve) => {
     execFile(
-      options.kubectlPath,
+      options.kustomizePath,
       args,
       {
         cwd: dir,
@@ -72,7 +83,7 @@ function describeFailure(
   if (error.code === 'ENOENT') {
     return new RenderError(
       RenderErrorCode.kustomizeUnavailable,
-      `${displayPath}: cannot run kustomize: no kubectl at ${context.options.kubectlPath}`,
+      `${displayPath}: cannot run kustomize: no program at ${context.options.kustomizePath}`,
       data,
       { cause: error },
     );

@@ -5,7 +5,7 @@ import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
-import { buildKustomization } from './kustomize.ts';
+import { buildKustomization, type KustomizeSettings } from './kustomize.ts';
 import { compareText } from './parse.ts';
 import type { ManifestFile } from './types.ts';
 
@@ -19,9 +19,8 @@ export const KUSTOMIZATION_FILES: readonly string[] = [
 const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
 export type LoadOptions = {
-  /** kubectl used to build kustomizations; without it a kustomization is an error. */
-  readonly kubectlPath?: string | undefined;
-  readonly kustomizeTimeoutMs?: number;
+  /** How kustomizations are built; without a program a kustomization is an error. */
+  readonly kustomize?: KustomizeSettings | undefined;
 };
 
 type Walk = {
@@ -39,11 +38,10 @@ type Walk = {
  * Reads the manifests under `artifactDir/path`: every `*.yaml`, `*.yml` and `*.json` file,
  * recursively, skipping entries whose name starts with a dot (`.git`, `.github`, `.sops.yaml`).
  * A directory holding a kustomization (`kustomization.yaml`, `kustomization.yml`,
- * `Kustomization`) is built with `kubectl kustomize` instead, and its output stands for the
+ * `Kustomization`) is built with `kustomize build` instead, and its output stands for the
  * directory as one file named after the kustomization file (lines in it then count in
- * kustomize's output). Paths are relative to the artifact
- * root and the result is sorted by path. A `path` outside the artifact, or a symlink resolving
- * outside it, is refused.
+ * kustomize's output). Paths are relative to the artifact root and the result is sorted by path.
+ * A `path` outside the artifact, or a symlink resolving outside it, is refused.
  */
 export async function loadManifestFiles(
   artifactDir: string,
@@ -200,23 +198,22 @@ async function buildDir(
   const kustomizationRel = join(rel, kustomizationName);
   const escaping = await findEscapingLink(walk, dir, rel);
   if (!escaping.ok) return escaping;
-  const kubectlPath = walk.options.kubectlPath;
-  if (!kubectlPath) {
+  const settings = walk.options.kustomize;
+  if (!settings?.path) {
+    const lookedFor = settings?.lookedFor ? ` (looked for ${settings.lookedFor})` : '';
     return err(
       new RenderError(
         RenderErrorCode.kustomizeUnavailable,
-        `${kustomizationRel}: found a kustomization but no kubectl is configured to build it`,
+        `${kustomizationRel}: found a kustomization but no kustomize program to build it${lookedFor}`,
         { file: kustomizationRel },
       ),
     );
   }
   const built = await buildKustomization(dir, kustomizationRel, {
-    kubectlPath,
+    kustomizePath: settings.path,
     signal: walk.signal,
     artifactDir: walk.root,
-    ...(walk.options.kustomizeTimeoutMs === undefined
-      ? {}
-      : { timeoutMs: walk.options.kustomizeTimeoutMs }),
+    ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
   });
   if (!built.ok) return built;
   walk.files.push({ path: kustomizationRel, content: built.value });
