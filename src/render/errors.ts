@@ -24,6 +24,8 @@ export const RenderErrorCode = {
   kustomizeFailed: 'KustomizeFailed',
   /** A kustomization was found but no kustomize program was found to build it. */
   kustomizeUnavailable: 'KustomizeUnavailable',
+  /** A kustomization refers to a base or file outside the artifact (`../../..`, absolute). */
+  referenceEscapes: 'ReferenceEscapesArtifact',
   /** The signal was aborted. */
   aborted: 'Aborted',
 } as const;
@@ -37,6 +39,8 @@ export type RenderErrorData = {
   readonly column?: number;
   /** The other place, for duplicates. */
   readonly other?: { readonly file: string; readonly line: number };
+  /** The kustomization entry refused. */
+  readonly entry?: string;
   /** The program's stderr, for kustomize failures. */
   readonly stderr?: string;
 };

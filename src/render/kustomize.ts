@@ -12,6 +12,8 @@ export type KustomizeSettings = {
   readonly lookedFor?: string;
   /** Per build; default 60 s. */
   readonly timeoutMs?: number;
+  /** Where private copies of artifacts are made for builds; default: the OS temp dir. */
+  readonly scratchDir?: string;
 };
 
 export type KustomizeOptions = {
@@ -20,7 +22,7 @@ export type KustomizeOptions = {
   readonly signal: AbortSignal;
   /** Default 60 s. */
   readonly timeoutMs?: number;
-  /** The artifact root: removed from paths in error messages, which then read relative to it. */
+  /** The root the build runs in: removed from paths in messages, which then read relative to it. */
   readonly artifactDir?: string;
 };
 

@@ -6,15 +6,10 @@ import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
 import { buildKustomization, type KustomizeSettings } from './kustomize.ts';
+import { checkKustomizationGraph, KUSTOMIZATION_FILES } from './kustomize-graph.ts';
+import { copyArtifact, type PrivateRoot } from './kustomize-root.ts';
 import { compareText } from './parse.ts';
 import type { ManifestFile } from './types.ts';
-
-/** File names that make a directory a kustomization, in the order kustomize looks for them. */
-export const KUSTOMIZATION_FILES: readonly string[] = [
-  'kustomization.yaml',
-  'kustomization.yml',
-  'Kustomization',
-];
 
 const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
@@ -32,16 +27,19 @@ type Walk = {
   readonly files: ManifestFile[];
   /** Regular files to read once the walk is done, in parallel. */
   readonly pending: { readonly path: string; readonly full: string }[];
+  /** The private copy of the artifact kustomizations are built in, made at the first one. */
+  copy?: Promise<PrivateRoot>;
 };
 
 /**
  * Reads the manifests under `artifactDir/path`: every `*.yaml`, `*.yml` and `*.json` file,
  * recursively, skipping entries whose name starts with a dot (`.git`, `.github`, `.sops.yaml`).
  * A directory holding a kustomization (`kustomization.yaml`, `kustomization.yml`,
- * `Kustomization`) is built with `kustomize build` instead, and its output stands for the
- * directory as one file named after the kustomization file (lines in it then count in
- * kustomize's output). Paths are relative to the artifact root and the result is sorted by path.
- * A `path` outside the artifact, or a symlink resolving outside it, is refused.
+ * `Kustomization`) is built with `kustomize build` instead, in a private copy of the artifact,
+ * after its references are checked (nothing outside the artifact); its output stands for the directory as one file named after the
+ * kustomization file (lines in it then count in kustomize's output). Paths are relative to the
+ * artifact root and the result is sorted by path. A `path` outside the artifact, or a symlink
+ * resolving outside it, is refused.
  */
 export async function loadManifestFiles(
   artifactDir: string,
@@ -51,11 +49,12 @@ export async function loadManifestFiles(
 ): Promise<Result<ManifestFile[], RenderError>> {
   const relPath = checkPath(path);
   if (!relPath.ok) return relPath;
+  let walk: Walk | undefined;
   try {
     const root = await realpath(artifactDir);
     const start = await resolveStart(root, relPath.value);
     if (!start.ok) return start;
-    const walk: Walk = { root, signal, options, visited: new Set(), files: [], pending: [] };
+    walk = { root, signal, options, visited: new Set(), files: [], pending: [] };
     const walked = await walkDir(walk, start.value, relPath.value);
     if (!walked.ok) return walked;
     const limit = pLimit(32);
@@ -68,6 +67,9 @@ export async function loadManifestFiles(
     return ok(walk.files.sort((a, b) => compareText(a.path, b.path)));
   } catch (cause) {
     return err(readFailure(cause, relPath.value || '.'));
+  } finally {
+    const copy = await walk?.copy?.catch(() => undefined);
+    await copy?.remove();
   }
 }
 
@@ -209,10 +211,15 @@ async function buildDir(
       ),
     );
   }
-  const built = await buildKustomization(dir, kustomizationRel, {
+  walk.copy ??= copyArtifact(walk.root, settings.scratchDir);
+  const copy = await walk.copy;
+  const copiedDir = join(copy.dir, relative(walk.root, await realpath(dir)));
+  const checked = await checkKustomizationGraph(copy.dir, copiedDir, walk.signal);
+  if (!checked.ok) return checked;
+  const built = await buildKustomization(copiedDir, kustomizationRel, {
     kustomizePath: settings.path,
     signal: walk.signal,
-    artifactDir: walk.root,
+    artifactDir: copy.dir,
     ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
   });
   if (!built.ok) return built;

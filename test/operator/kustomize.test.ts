@@ -1,26 +1,117 @@
 // Kustomizations through the real operator: built with the pinned kustomize found without any
-// environment variable.
+// environment variable, inside a root holding only their own revision (not the host, not another
+// source's artifact).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { KubeClient } from '../../src/kube/index.ts';
 import { testCluster, testNamespace } from '../helpers/cluster.ts';
 import { createTestRepo, fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,
+  conditionOf,
   configMapYaml,
   getObject,
+  getSync,
   gitRepository,
   installCrds,
   moorBin,
+  setUpScenario,
   sync,
   testKube,
+  waitFor,
   waitSyncReady,
 } from '../helpers/operator.ts';
+
+/** Waits until the Sync settled (Ready True, or False for a build failure) and returns Ready. */
+async function settledReady(kube: KubeClient, ns: string, name: string) {
+  let ready: ReturnType<typeof conditionOf>;
+  await waitFor(`Sync ${ns}/${name} to settle`, async () => {
+    ready = conditionOf(await getSync(kube, ns, name), 'Ready');
+    return ready?.status === 'True' || ready?.reason === 'BuildFailed';
+  });
+  return ready;
+}
+
+const configMapNames = async (kube: KubeClient, ns: string): Promise<string[]> => {
+  const listed = await kube.list('v1', 'ConfigMap', { namespace: ns }, AbortSignal.timeout(10_000));
+  if (!listed.ok) throw listed.error;
+  return listed.value.items
+    .map((c) => c.metadata.name ?? '')
+    .filter((n) => n !== 'kube-root-ca.crt');
+};
+
+test("a kustomization cannot apply the host's files or another source's artifact", async (t) => {
+  const work = await mkdtemp(join(tmpdir(), 'moor-kustomize-escape-'));
+  t.after(() => rm(work, { recursive: true, force: true }));
+  // A kustomization on the operator's host, outside the artifact store.
+  await mkdir(join(work, 'host'));
+  await writeFile(join(work, 'host', 'kustomization.yaml'), 'resources: [host.yaml]\n');
+  await writeFile(join(work, 'host', 'host.yaml'), configMapYaml('host-file', { from: 'host' }));
+  const storagePath = join(work, 'artifacts');
+  // Another source's repository, fetched into the same store.
+  const tenant = await createTestRepo({
+    files: {
+      'secret/kustomization.yaml': 'resources: [tenant.yaml]\n',
+      'secret/tenant.yaml': configMapYaml('other-tenant', { from: 'tenant' }),
+    },
+  });
+  t.after(() => tenant.close());
+  const { kube, ns, repo } = await setUpScenario(
+    t,
+    'op-kust-escape',
+    { 'README.md': 'app\n' },
+    { storagePath },
+  );
+  await applyObject(
+    kube,
+    gitRepository(ns, 'tenant', { url: fileUrl(tenant), ref: { branch: 'main' } }),
+  );
+  let digest = '';
+  await waitFor('the tenant artifact', async () => {
+    const src = await getObject(kube, 'moor.dev/v1alpha1', 'GitRepository', ns, 'tenant');
+    digest =
+      (src?.status as { artifact?: { digest?: string } } | undefined)?.artifact?.digest ?? '';
+    return digest !== '';
+  });
+  // From <store>/<ns>/app/<digest>/<dir>: four levels up is the store, five the work dir.
+  const entries = {
+    host: '../../../../../host',
+    tenant: `../../../tenant/${digest.replace(':', '-')}/secret`,
+  };
+  const files: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(entries)) {
+    files[`${name}/kustomization.yaml`] = `resources:\n  - own.yaml\n  - ${entry}\n`;
+    files[`${name}/own.yaml`] = configMapYaml(`own-${name}`, { from: 'app' });
+  }
+  const revision = await repo.commit(files);
+  await applyObject(
+    kube,
+    gitRepository(ns, 'app', { url: fileUrl(repo), ref: { branch: 'main' } }),
+  );
+  for (const name of Object.keys(entries))
+    await applyObject(
+      kube,
+      sync(ns, name, { sourceRef: { name: 'app' }, path: `./${name}`, targetNamespace: ns }),
+    );
+
+  const settled: Record<string, string> = {};
+  const want: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(entries)) {
+    const ready = await settledReady(kube, ns, name);
+    settled[name] = `${ready?.status ?? '?'}: ${ready?.message ?? ''}`;
+    want[name] =
+      `False: revision main@sha1:${revision}: ${name}/kustomization.yaml: resources entry ${entry} is outside the artifact`;
+  }
+  assert.deepEqual(settled, want);
+  // Nothing of that revision was applied: neither what leaked nor the Syncs' own objects.
+  assert.deepEqual(await configMapNames(kube, ns), []);
+});
 
 test('the operator started as the README shows (no MOOR_* variables) builds a kustomization', async (t) => {
   const cluster = testCluster();
