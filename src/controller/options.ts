@@ -11,7 +11,7 @@ export type OperatorOptions = {
   /** Address of the HTTP server (metrics, health, receivers), e.g. `127.0.0.1:9090`; empty: none. */
   readonly httpAddr: string;
   readonly allowFileUrls: boolean;
-  /** The kustomize program (found once, at start). */
+  /** The kustomize program and what kustomizations may refer to (remote bases: off by default). */
   readonly kustomize: KustomizeSettings;
   /** Directory for artifacts; default: a directory under the OS temp dir. */
   readonly storagePath?: string;

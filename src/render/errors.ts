@@ -26,6 +26,10 @@ export const RenderErrorCode = {
   kustomizeUnavailable: 'KustomizeUnavailable',
   /** A kustomization refers to a base or file outside the artifact (`../../..`, absolute). */
   referenceEscapes: 'ReferenceEscapesArtifact',
+  /** A kustomization refers to a remote base or resource and the operator does not allow them. */
+  remoteRefused: 'RemoteResourceRefused',
+  /** A kustomization configures a plugin that is not a kustomize builtin (exec, KRM function). */
+  pluginRefused: 'KustomizePluginRefused',
   /** The signal was aborted. */
   aborted: 'Aborted',
 } as const;
@@ -39,7 +43,7 @@ export type RenderErrorData = {
   readonly column?: number;
   /** The other place, for duplicates. */
   readonly other?: { readonly file: string; readonly line: number };
-  /** The kustomization entry refused. */
+  /** The kustomization entry refused (a path, a URL, or a plugin's `apiVersion kind/name`). */
   readonly entry?: string;
   /** The program's stderr, for kustomize failures. */
   readonly stderr?: string;

@@ -2,6 +2,13 @@
 export { RenderError, RenderErrorCode, type RenderErrorData } from './errors.ts';
 export { buildKustomization, type KustomizeOptions, type KustomizeSettings } from './kustomize.ts';
 export { KUSTOMIZATION_FILES } from './kustomize-graph.ts';
+export {
+  isRemote,
+  scanKustomization,
+  scanPluginFile,
+  type KustomizePolicy,
+  type LocalReference,
+} from './kustomization-scan.ts';
 export { loadManifestFiles, type LoadOptions } from './load.ts';
 export { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
 export { renderSync, type RenderSyncOptions } from './render.ts';

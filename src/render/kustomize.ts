@@ -4,12 +4,14 @@ import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
 
-/** How an operator builds kustomizations. */
+/** How an operator builds kustomizations: the program, and what kustomizations may refer to. */
 export type KustomizeSettings = {
   /** The kustomize program; undefined when none was found. */
   readonly path: string | undefined;
   /** Where the program was looked for, for the error when `path` is undefined. */
   readonly lookedFor?: string;
+  /** Accept remote bases and resources (http(s), git); default: refused. */
+  readonly allowRemote?: boolean;
   /** Per build; default 60 s. */
   readonly timeoutMs?: number;
   /** Where private copies of artifacts are made for builds; default: the OS temp dir. */
@@ -30,9 +32,9 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 /**
- * Runs `kustomize build --load-restrictor=LoadRestrictionsRootOnly <dir>` and returns the YAML
- * stream it prints. `displayPath` (relative to the artifact) is how messages name the
- * kustomization.
+ * Runs `kustomize build --load-restrictor=LoadRestrictionsRootOnly <dir>` (never with plugins,
+ * exec functions or helm enabled) and returns the YAML stream it prints. `displayPath` (relative
+ * to the artifact) is how messages name the kustomization.
  */
 export function buildKustomization(
   dir: string,

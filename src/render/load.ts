@@ -36,7 +36,8 @@ type Walk = {
  * recursively, skipping entries whose name starts with a dot (`.git`, `.github`, `.sops.yaml`).
  * A directory holding a kustomization (`kustomization.yaml`, `kustomization.yml`,
  * `Kustomization`) is built with `kustomize build` instead, in a private copy of the artifact,
- * after its references are checked (nothing outside the artifact); its output stands for the directory as one file named after the
+ * after its references are checked (nothing outside the artifact, no remote entries unless
+ * allowed, no plugins); its output stands for the directory as one file named after the
  * kustomization file (lines in it then count in kustomize's output). Paths are relative to the
  * artifact root and the result is sorted by path. A `path` outside the artifact, or a symlink
  * resolving outside it, is refused.
@@ -214,7 +215,8 @@ async function buildDir(
   walk.copy ??= copyArtifact(walk.root, settings.scratchDir);
   const copy = await walk.copy;
   const copiedDir = join(copy.dir, relative(walk.root, await realpath(dir)));
-  const checked = await checkKustomizationGraph(copy.dir, copiedDir, walk.signal);
+  const policy = { allowRemote: settings.allowRemote ?? false };
+  const checked = await checkKustomizationGraph(copy.dir, copiedDir, policy, walk.signal);
   if (!checked.ok) return checked;
   const built = await buildKustomization(copiedDir, kustomizationRel, {
     kustomizePath: settings.path,

@@ -1,13 +1,15 @@
 // Kustomizations through the real operator: built with the pinned kustomize found without any
 // environment variable, inside a root holding only their own revision (not the host, not another
-// source's artifact).
+// source's artifact), never fetching remote resources unless the operator allows them.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../src/kube/index.ts';
 import { testCluster, testNamespace } from '../helpers/cluster.ts';
@@ -111,6 +113,58 @@ test("a kustomization cannot apply the host's files or another source's artifact
   assert.deepEqual(settled, want);
   // Nothing of that revision was applied: neither what leaked nor the Syncs' own objects.
   assert.deepEqual(await configMapNames(kube, ns), []);
+});
+
+/** A loopback HTTP server serving one ConfigMap manifest; counts its requests. */
+async function manifestServer(t: TestContext): Promise<{ url: string; requests: () => number }> {
+  let requests = 0;
+  const server = createServer((_req, res) => {
+    requests += 1;
+    res.writeHead(200, { 'content-type': 'application/yaml' });
+    res.end(configMapYaml('fetched', { from: 'http' }));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  t.after(() => new Promise<void>((done) => server.close(() => done())));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/cm.yaml`, requests: () => requests };
+}
+
+test('a remote resource in a kustomization is refused and never fetched, unless allowed', async (t) => {
+  const server = await manifestServer(t);
+  const allowedServer = await manifestServer(t);
+  const files = (url: string) => ({
+    'deploy/kustomization.yaml': `resources:\n  - own.yaml\n  - ${url}\n`,
+    'deploy/own.yaml': configMapYaml('own', { from: 'app' }),
+  });
+  const refused = await setUpScenario(t, 'op-kust-remote', files(server.url));
+  const allowed = await setUpScenario(t, 'op-kust-remote-ok', files(allowedServer.url), {
+    extraArgs: ['--allow-remote-bases'],
+  });
+  for (const { kube, ns, repo } of [refused, allowed]) {
+    await applyObject(
+      kube,
+      gitRepository(ns, 'app', { url: fileUrl(repo), ref: { branch: 'main' } }),
+    );
+    await applyObject(
+      kube,
+      sync(ns, 'app', { sourceRef: { name: 'app' }, path: './deploy', targetNamespace: ns }),
+    );
+  }
+
+  const revision = await refused.repo.revParse('HEAD');
+  const ready = await settledReady(refused.kube, refused.ns, 'app');
+  assert.equal(ready?.status, 'False', ready?.message);
+  assert.equal(
+    ready?.message,
+    `revision main@sha1:${revision}: deploy/kustomization.yaml: resources entry ${server.url} is remote: remote bases and resources are refused unless the operator runs with --allow-remote-bases`,
+  );
+  assert.deepEqual(await configMapNames(refused.kube, refused.ns), []);
+  assert.equal(server.requests(), 0);
+
+  // The operator started with --allow-remote-bases fetches it.
+  await waitSyncReady(allowed.kube, allowed.ns, 'app');
+  assert.deepEqual((await configMapNames(allowed.kube, allowed.ns)).sort(), ['fetched', 'own']);
+  assert.ok(allowedServer.requests() >= 1);
 });
 
 test('the operator started as the README shows (no MOOR_* variables) builds a kustomization', async (t) => {

@@ -30,6 +30,11 @@ export function registerOperatorCommand(root: RootCommand, ctx: CliContext): voi
       '--kustomize <path>',
       "kustomize program (default: the set-up's pinned build, then kustomize on PATH)",
     )
+    .option(
+      '--allow-remote-bases',
+      'let kustomizations refer to remote bases and resources (http(s), git)',
+      false,
+    )
     .option('--leader-elect', 'elect a leader among replicas (not implemented yet)', false)
     .option('--storage-path <dir>', 'directory for artifacts (default: under the OS temp dir)')
     .option('--cluster-name <name>', 'name used in commit-status contexts and tags', 'local')
@@ -53,7 +58,7 @@ export function registerOperatorCommand(root: RootCommand, ctx: CliContext): voi
         concurrency: opts.concurrency,
         httpAddr: opts.httpAddr,
         allowFileUrls: opts.allowFileUrls,
-        kustomize,
+        kustomize: { ...kustomize, allowRemote: opts.allowRemoteBases },
         ...(opts.storagePath === undefined ? {} : { storagePath: opts.storagePath }),
         clusterName: opts.clusterName,
         logLevel: opts.logLevel,
