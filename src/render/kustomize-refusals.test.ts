@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -99,6 +99,35 @@ test(
     assert.ok(files.ok, files.ok ? '' : files.error.message);
     assert.match(files.value[0]?.content ?? '', /name: prod-settings/);
     assert.deepEqual(await readdir(scratch), []);
+  },
+);
+
+test(
+  'symlinks in the copy: inside the artifact followed, leading out of it left out',
+  { skip },
+  async (t) => {
+    const dir = await scratchStore(t);
+    const artifact = join(dir, 'store', 'ns', 'mine', 'sha256-a');
+    await writeTree(artifact, {
+      'real-base/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'real-base/cm.yaml': configMap('linked'),
+      'inside/kustomization.yaml': 'resources: [../base-link]\n',
+      'outside/kustomization.yaml': 'resources: [../host-link]\n',
+    });
+    await symlink(join(artifact, 'real-base'), join(artifact, 'base-link'));
+    await symlink(join(dir, 'host'), join(artifact, 'host-link'));
+    const inside = await build(artifact, 'inside');
+    assert.ok(inside.ok, inside.ok ? '' : inside.error.message);
+    assert.match(inside.value[0]?.content ?? '', /name: linked/);
+    const outside = await build(artifact, 'outside');
+    assert.equal(outside.ok, false);
+    if (outside.ok) return;
+    assert.equal(outside.error.code, 'KustomizeFailed');
+    assert.match(
+      outside.error.message,
+      /^outside\/kustomization\.yaml: kustomize build failed: .*host-link/,
+    );
+    assert.doesNotMatch(outside.error.message, /host-file/);
   },
 );
 
