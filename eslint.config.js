@@ -16,8 +16,14 @@ const ioParts = [
   'drift',
 ];
 const pureParts = ['core', 'plan', 'health', 'render'];
-// Files of a pure part that do I/O on purpose (reading an artifact tree, running kustomize).
-const pureExceptions = ['src/render/load.ts', 'src/render/kustomize.ts'];
+// Files of a pure part that do I/O on purpose (reading an artifact tree, copying it into the
+// private root a kustomization is built in, following its references, running kustomize).
+const pureExceptions = [
+  'src/render/load.ts',
+  'src/render/kustomize.ts',
+  'src/render/kustomize-root.ts',
+  'src/render/kustomize-graph.ts',
+];
 
 const allParts = [
   'core',

@@ -100,7 +100,6 @@ async function main(): Promise<number> {
     const ctx: BenchContext = {
       kube,
       kubeconfig: cluster.kubeconfig,
-      ...(cluster.kubectl ? { kubectl: cluster.kubectl } : {}),
       workDir,
       clockTicks: await readClockTicks(),
       ...(args.cpuProfDir ? { cpuProfDir: args.cpuProfDir } : {}),

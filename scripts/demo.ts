@@ -142,10 +142,7 @@ const operator = spawn(
     '--storage-path',
     join(workDir, 'artifacts'),
   ],
-  {
-    stdio: ['ignore', log.fd, log.fd],
-    env: { ...process.env, ...(binDir ? { MOOR_KUBECTL: join(binDir, 'kubectl') } : {}) },
-  },
+  { stdio: ['ignore', log.fd, log.fd] },
 );
 const stop = (): void => {
   operator.kill('SIGTERM');

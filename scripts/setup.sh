@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine of the project's kind for Moor: Debian packages, npm packages (which
-# bring Node 24), and the local control plane's binaries (built once, cached outside the tree).
+# bring Node 24), the pinned programs Moor runs (kustomize) and the local control plane's
+# binaries (both built once, cached outside the tree).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -19,13 +20,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-command -v go >/dev/null || { echo "setup: Go >= 1.26 is required to build the local control plane" >&2; exit 2; }
+command -v go >/dev/null || { echo "setup: Go >= 1.26 is required to build kustomize and the local control plane" >&2; exit 2; }
 
 # npm packages; the pinned `node` package provides Node 24 for every npm script.
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# The pinned programs Moor runs (kustomize), linked where the operator looks: .cache/bin/.
+tools_bin=$(bash tools/build.sh | tail -n 1)
+mkdir -p .cache/bin
+for tool in "$tools_bin"/*; do ln -sfn "$tool" ".cache/bin/$(basename "$tool")"; done
 
 # The control plane's binaries (cold: many minutes; cached by a hash of go.sum afterwards).
 bash test/cluster/build.sh >/dev/null

@@ -36,7 +36,7 @@ test('the demo installs Moor, converges both Syncs through kustomize and depends
       ns,
       '--exit-when-converged',
     ],
-    { timeout: 240_000, env: { ...process.env, MOOR_KUBECTL: cluster.kubectl } },
+    { timeout: 240_000 },
   );
   assert.match(stdout, /\$ moor install/);
   assert.match(stdout, /\$ moor reconcile sync apps --wait/);

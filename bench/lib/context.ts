@@ -10,7 +10,6 @@ import type { Sizes } from './sizes.ts';
 export type BenchContext = {
   readonly kube: KubeClient;
   readonly kubeconfig: string;
-  readonly kubectl?: string;
   /** A temp dir for repositories, operator logs and artifacts. */
   readonly workDir: string;
   readonly clockTicks: number;
@@ -72,7 +71,6 @@ export function startBenchOperator(
     signal: ctx.signal,
     ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
     ...(ctx.cpuProfDir ? { cpuProfDir: join(ctx.cpuProfDir, namespace) } : {}),
-    ...(ctx.kubectl ? { kubectl: ctx.kubectl } : {}),
   });
 }
 

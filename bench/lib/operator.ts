@@ -23,8 +23,6 @@ export type OperatorLaunch = {
   readonly concurrency?: number;
   /** Write a V8 CPU profile of the operator into this directory when it stops. */
   readonly cpuProfDir?: string;
-  /** kubectl for kustomize rendering, when known. */
-  readonly kubectl?: string;
   readonly clockTicks: number;
   /** Aborting it stops the operator (an interrupted run leaves none behind). */
   readonly signal: AbortSignal;
@@ -49,7 +47,6 @@ export async function launchOperator(opts: OperatorLaunch): Promise<BenchOperato
   const logPath = join(opts.workDir, 'operator.log');
   const out = createWriteStream(logPath);
   const env: NodeJS.ProcessEnv = { ...process.env };
-  if (opts.kubectl) env.MOOR_KUBECTL = opts.kubectl;
   if (opts.cpuProfDir) {
     await mkdir(opts.cpuProfDir, { recursive: true });
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${opts.cpuProfDir}`;

@@ -188,7 +188,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
             random: Math.random,
             logger,
             events,
-            kubectlPath: process.env.MOOR_KUBECTL,
+            kustomize: opts.kustomize,
             concurrency: 32,
             renderCache,
             parseMemos,
@@ -341,7 +341,12 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   await Promise.all([sources.synced, syncs.synced, feedback.synced]);
   ready = true;
   logger.info(
-    { namespace: opts.namespace ?? '(all)', storage, http: http?.address },
+    {
+      namespace: opts.namespace ?? '(all)',
+      storage,
+      http: http?.address,
+      kustomize: opts.kustomize.path ?? '(none)',
+    },
     'operator started',
   );
 

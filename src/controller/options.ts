@@ -1,3 +1,5 @@
+import type { KustomizeSettings } from '../render/index.ts';
+
 /** What `moor operator` passes to the composition root. */
 export type OperatorOptions = {
   /** Path of a kubeconfig; default: KUBECONFIG, in-cluster, ~/.kube/config. */
@@ -9,6 +11,8 @@ export type OperatorOptions = {
   /** Address of the HTTP server (metrics, health, receivers), e.g. `127.0.0.1:9090`; empty: none. */
   readonly httpAddr: string;
   readonly allowFileUrls: boolean;
+  /** The kustomize program and what kustomizations may refer to (remote bases: off by default). */
+  readonly kustomize: KustomizeSettings;
   /** Directory for artifacts; default: a directory under the OS temp dir. */
   readonly storagePath?: string;
   /** Name used in commit-status contexts and tags. */

@@ -5,7 +5,12 @@
  */
 import { err, ok, type KubeObject, type Result } from '../core/index.ts';
 import type { KubeClient } from '../kube/index.ts';
-import { renderSync, type ParseMemo, type RenderedObject } from '../render/index.ts';
+import {
+  renderSync,
+  type KustomizeSettings,
+  type ParseMemo,
+  type RenderedObject,
+} from '../render/index.ts';
 
 export type RenderCache = Map<string, RenderedObject[]>;
 export type KindScopes = Map<string, boolean>;
@@ -68,7 +73,7 @@ export async function renderDesired(
     readonly kube: KubeClient;
     readonly cache: RenderCache;
     readonly scopes: KindScopes;
-    readonly kubectlPath: string | undefined;
+    readonly kustomize: KustomizeSettings;
     /** Parsed files per Sync, so a commit that changes one file parses one file. */
     readonly memos: Map<string, ParseMemo>;
   },
@@ -95,7 +100,7 @@ export async function renderDesired(
       syncName: input.syncName,
       syncNamespace: input.syncNamespace,
       isNamespaced: (apiVersion, kind) => deps.scopes.get(scopeKey(apiVersion, kind)),
-      kubectlPath: deps.kubectlPath,
+      kustomize: deps.kustomize,
       signal,
     });
   let rendered = await render();

@@ -12,7 +12,7 @@ import type { EventInput } from '../notify/index.ts';
 import { backoffDelay, type Random } from './backoff.ts';
 import type { EventRecorder } from './events.ts';
 import type { ArtifactRegistry } from './git-repositories.ts';
-import type { ParseMemo } from '../render/index.ts';
+import type { KustomizeSettings, ParseMemo } from '../render/index.ts';
 import type { KindScopes, RenderCache } from './render-desired.ts';
 import { writeStatus } from './status.ts';
 import { readyFalse, setConditions, withoutReconciling, type SyncStatus } from './sync-status.ts';
@@ -28,7 +28,7 @@ export type SyncReconcilerDeps = {
   readonly random: Random;
   readonly logger: Logger;
   readonly events: EventRecorder;
-  readonly kubectlPath: string | undefined;
+  readonly kustomize: KustomizeSettings;
   readonly concurrency: number;
   readonly renderCache: RenderCache;
   readonly parseMemos: Map<string, ParseMemo>;

@@ -54,7 +54,7 @@ export async function reconcileSync(
       kube: deps.kube,
       cache: deps.renderCache,
       scopes: deps.kindScopes,
-      kubectlPath: deps.kubectlPath,
+      kustomize: deps.kustomize,
       memos: deps.parseMemos,
     },
     signal,

@@ -22,10 +22,16 @@ export const RenderErrorCode = {
   pathNotFound: 'PathNotFound',
   /** Reading the artifact failed. */
   readFailed: 'ReadFailed',
-  /** `kubectl kustomize` failed (its stderr is in the message and in `data.stderr`). */
+  /** `kustomize build` failed (its stderr is in the message and in `data.stderr`). */
   kustomizeFailed: 'KustomizeFailed',
-  /** A kustomization was found but no kubectl was configured to build it. */
+  /** A kustomization was found but no kustomize program was found to build it. */
   kustomizeUnavailable: 'KustomizeUnavailable',
+  /** A kustomization refers to a base or file outside the artifact (`../../..`, absolute). */
+  referenceEscapes: 'ReferenceEscapesArtifact',
+  /** A kustomization refers to a remote base or resource and the operator does not allow them. */
+  remoteRefused: 'RemoteResourceRefused',
+  /** A kustomization configures a plugin that is not a kustomize builtin (exec, KRM function). */
+  pluginRefused: 'KustomizePluginRefused',
   /** The signal was aborted. */
   aborted: 'Aborted',
 } as const;
@@ -39,6 +45,8 @@ export type RenderErrorData = {
   readonly column?: number;
   /** The other place, for duplicates. */
   readonly other?: { readonly file: string; readonly line: number };
+  /** The kustomization entry refused (a path, a URL, or a plugin's `apiVersion kind/name`). */
+  readonly entry?: string;
   /** The program's stderr, for kustomize failures. */
   readonly stderr?: string;
 };

@@ -1,7 +1,15 @@
 // Render: an artifact path → the desired objects of a Sync.
 export { RenderError, RenderErrorCode, type RenderErrorData } from './errors.ts';
-export { buildKustomization, type KustomizeOptions } from './kustomize.ts';
-export { KUSTOMIZATION_FILES, loadManifestFiles, type LoadOptions } from './load.ts';
+export { buildKustomization, type KustomizeOptions, type KustomizeSettings } from './kustomize.ts';
+export { KUSTOMIZATION_FILES } from './kustomize-graph.ts';
+export {
+  isRemote,
+  scanKustomization,
+  scanPluginFile,
+  type KustomizePolicy,
+  type LocalReference,
+} from './kustomization-scan.ts';
+export { loadManifestFiles, type LoadOptions } from './load.ts';
 export { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
 export { renderSync, type RenderSyncOptions } from './render.ts';
 export { CLUSTER_SCOPED_KINDS, resolveScopes, type IsNamespaced } from './scope.ts';

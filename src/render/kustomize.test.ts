@@ -2,28 +2,22 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { testCluster } from '../../test/helpers/cluster.ts';
+import { testKustomize } from '../../test/helpers/kustomize.ts';
 import { loadManifestFiles } from './load.ts';
 import { parseManifests } from './parse.ts';
 
 const artifact = join(import.meta.dirname, 'testdata', 'artifact');
 
-/** The control plane's kubectl (a recent kustomize); the one on PATH is too old to rely on. */
-function findKubectl(): { kubectl?: string; skip?: string } {
-  try {
-    return { kubectl: join(testCluster().binDir, 'kubectl') };
-  } catch {
-    return { skip: 'needs the control plane binaries: set MOOR_TEST_BIN_DIR (npm test does)' };
-  }
-}
-const { kubectl, skip } = findKubectl();
+const { kustomize, skip } = testKustomize();
 
 async function load(path: string) {
-  return loadManifestFiles(artifact, path, AbortSignal.timeout(60_000), { kubectlPath: kubectl });
+  return loadManifestFiles(artifact, path, AbortSignal.timeout(60_000), {
+    kustomize: { path: kustomize },
+  });
 }
 
 test(
-  'a kustomization is built with kubectl kustomize, bases outside its directory included',
+  'a kustomization is built with kustomize, bases outside its directory included',
   { skip },
   async () => {
     const files = await load('kustomize/overlay');
@@ -85,13 +79,13 @@ test('kustomize may not read files outside the kustomization root', { skip }, as
   if (!files.ok) assert.match(files.error.message, /is not in or below/);
 });
 
-test('a missing kubectl is named', async () => {
+test('a missing kustomize program is named', async () => {
   const files = await loadManifestFiles(
     artifact,
     'kustomize/overlay',
     AbortSignal.timeout(10_000),
     {
-      kubectlPath: '/nonexistent/kubectl',
+      kustomize: { path: '/nonexistent/kustomize' },
     },
   );
   assert.equal(files.ok, false);
@@ -99,6 +93,24 @@ test('a missing kubectl is named', async () => {
   assert.equal(files.error.code, 'KustomizeUnavailable');
   assert.equal(
     files.error.message,
-    'kustomize/overlay/kustomization.yaml: cannot run kustomize: no kubectl at /nonexistent/kubectl',
+    'kustomize/overlay/kustomization.yaml: cannot run kustomize: no program at /nonexistent/kustomize',
+  );
+});
+
+test('no kustomize program at all says where it was looked for', async () => {
+  const files = await loadManifestFiles(
+    artifact,
+    'kustomize/overlay',
+    AbortSignal.timeout(10_000),
+    {
+      kustomize: { path: undefined, lookedFor: '/x/.cache/bin/kustomize and kustomize on PATH' },
+    },
+  );
+  assert.equal(files.ok, false);
+  if (files.ok) return;
+  assert.equal(files.error.code, 'KustomizeUnavailable');
+  assert.equal(
+    files.error.message,
+    'kustomize/overlay/kustomization.yaml: found a kustomization but no kustomize program to build it (looked for /x/.cache/bin/kustomize and kustomize on PATH)',
   );
 });

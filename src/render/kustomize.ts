@@ -4,13 +4,27 @@ import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
 
+/** How an operator builds kustomizations: the program, and what kustomizations may refer to. */
+export type KustomizeSettings = {
+  /** The kustomize program; undefined when none was found. */
+  readonly path: string | undefined;
+  /** Where the program was looked for, for the error when `path` is undefined. */
+  readonly lookedFor?: string;
+  /** Accept remote bases and resources (http(s), git); default: refused. */
+  readonly allowRemote?: boolean;
+  /** Per build; default 60 s. */
+  readonly timeoutMs?: number;
+  /** Where private copies of artifacts are made for builds; default: the OS temp dir. */
+  readonly scratchDir?: string;
+};
+
 export type KustomizeOptions = {
-  /** Path of the kubectl binary whose `kustomize` subcommand builds the directory. */
-  readonly kubectlPath: string;
+  /** Path of the kustomize program. */
+  readonly kustomizePath: string;
   readonly signal: AbortSignal;
   /** Default 60 s. */
   readonly timeoutMs?: number;
-  /** The artifact root: removed from paths in error messages, which then read relative to it. */
+  /** The root the build runs in: removed from paths in messages, which then read relative to it. */
   readonly artifactDir?: string;
 };
 
@@ -18,8 +32,9 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 /**
- * Runs `kubectl kustomize --load-restrictor=LoadRestrictionsRootOnly <dir>` and returns the YAML
- * stream it prints. `displayPath` (relative to the artifact) is how messages name the directory.
+ * Runs `kustomize build --load-restrictor=LoadRestrictionsRootOnly <dir>` (never with plugins,
+ * exec functions or helm enabled) and returns the YAML stream it prints. `displayPath` (relative
+ * to the artifact) is how messages name the kustomization.
  */
 export function buildKustomization(
   dir: string,
@@ -27,10 +42,10 @@ export function buildKustomization(
   options: KustomizeOptions,
 ): Promise<Result<string, RenderError>> {
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const args = ['kustomize', '--load-restrictor=LoadRestrictionsRootOnly', dir];
+  const args = ['build', '--load-restrictor=LoadRestrictionsRootOnly', dir];
   return new Promise((resolve) => {
     execFile(
-      options.kubectlPath,
+      options.kustomizePath,
       args,
       {
         cwd: dir,
@@ -72,7 +87,7 @@ function describeFailure(
   if (error.code === 'ENOENT') {
     return new RenderError(
       RenderErrorCode.kustomizeUnavailable,
-      `${displayPath}: cannot run kustomize: no kubectl at ${context.options.kubectlPath}`,
+      `${displayPath}: cannot run kustomize: no program at ${context.options.kustomizePath}`,
       data,
       { cause: error },
     );

@@ -40,14 +40,14 @@ for (const path of ['apps/', './apps', 'apps/web/..', 'apps//']) {
   });
 }
 
-test('loadManifestFiles with an empty path reads the whole artifact (kustomizations need kubectl)', async () => {
+test('loadManifestFiles with an empty path reads the whole artifact (kustomizations need kustomize)', async () => {
   const result = await loadManifestFiles(artifact, '', signal);
   assert.equal(result.ok, false);
   if (!result.ok) {
     assert.equal(result.error.code, 'KustomizeUnavailable');
     assert.equal(
       result.error.message,
-      'kustomize/base/kustomization.yaml: found a kustomization but no kubectl is configured to build it',
+      'kustomize/base/kustomization.yaml: found a kustomization but no kustomize program to build it',
     );
   }
 });
@@ -133,7 +133,7 @@ for (const c of escapes) {
     await c.make(dir, outside);
     const path = c.name.includes('kustomization') ? 'kustomize/overlay/../base' : 'apps';
     const result = await loadManifestFiles(dir, path, signal, {
-      kubectlPath: '/nonexistent/kubectl',
+      kustomize: { path: '/nonexistent/kustomize' },
     });
     assert.equal(result.ok, false);
     if (result.ok) return;

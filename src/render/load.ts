@@ -5,23 +5,17 @@ import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
-import { buildKustomization } from './kustomize.ts';
+import { buildKustomization, type KustomizeSettings } from './kustomize.ts';
+import { checkKustomizationGraph, KUSTOMIZATION_FILES } from './kustomize-graph.ts';
+import { copyArtifact, type PrivateRoot } from './kustomize-root.ts';
 import { compareText } from './parse.ts';
 import type { ManifestFile } from './types.ts';
-
-/** File names that make a directory a kustomization, in the order kustomize looks for them. */
-export const KUSTOMIZATION_FILES: readonly string[] = [
-  'kustomization.yaml',
-  'kustomization.yml',
-  'Kustomization',
-];
 
 const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
 export type LoadOptions = {
-  /** kubectl used to build kustomizations; without it a kustomization is an error. */
-  readonly kubectlPath?: string | undefined;
-  readonly kustomizeTimeoutMs?: number;
+  /** How kustomizations are built; without a program a kustomization is an error. */
+  readonly kustomize?: KustomizeSettings | undefined;
 };
 
 type Walk = {
@@ -33,17 +27,20 @@ type Walk = {
   readonly files: ManifestFile[];
   /** Regular files to read once the walk is done, in parallel. */
   readonly pending: { readonly path: string; readonly full: string }[];
+  /** The private copy of the artifact kustomizations are built in, made at the first one. */
+  copy?: Promise<PrivateRoot>;
 };
 
 /**
  * Reads the manifests under `artifactDir/path`: every `*.yaml`, `*.yml` and `*.json` file,
  * recursively, skipping entries whose name starts with a dot (`.git`, `.github`, `.sops.yaml`).
  * A directory holding a kustomization (`kustomization.yaml`, `kustomization.yml`,
- * `Kustomization`) is built with `kubectl kustomize` instead, and its output stands for the
- * directory as one file named after the kustomization file (lines in it then count in
- * kustomize's output). Paths are relative to the artifact
- * root and the result is sorted by path. A `path` outside the artifact, or a symlink resolving
- * outside it, is refused.
+ * `Kustomization`) is built with `kustomize build` instead, in a private copy of the artifact,
+ * after its references are checked (nothing outside the artifact, no remote entries unless
+ * allowed, no plugins); its output stands for the directory as one file named after the
+ * kustomization file (lines in it then count in kustomize's output). Paths are relative to the
+ * artifact root and the result is sorted by path. A `path` outside the artifact, or a symlink
+ * resolving outside it, is refused.
  */
 export async function loadManifestFiles(
   artifactDir: string,
@@ -53,11 +50,12 @@ export async function loadManifestFiles(
 ): Promise<Result<ManifestFile[], RenderError>> {
   const relPath = checkPath(path);
   if (!relPath.ok) return relPath;
+  let walk: Walk | undefined;
   try {
     const root = await realpath(artifactDir);
     const start = await resolveStart(root, relPath.value);
     if (!start.ok) return start;
-    const walk: Walk = { root, signal, options, visited: new Set(), files: [], pending: [] };
+    walk = { root, signal, options, visited: new Set(), files: [], pending: [] };
     const walked = await walkDir(walk, start.value, relPath.value);
     if (!walked.ok) return walked;
     const limit = pLimit(32);
@@ -70,6 +68,9 @@ export async function loadManifestFiles(
     return ok(walk.files.sort((a, b) => compareText(a.path, b.path)));
   } catch (cause) {
     return err(readFailure(cause, relPath.value || '.'));
+  } finally {
+    const copy = await walk?.copy?.catch(() => undefined);
+    await copy?.remove();
   }
 }
 
@@ -200,23 +201,28 @@ async function buildDir(
   const kustomizationRel = join(rel, kustomizationName);
   const escaping = await findEscapingLink(walk, dir, rel);
   if (!escaping.ok) return escaping;
-  const kubectlPath = walk.options.kubectlPath;
-  if (!kubectlPath) {
+  const settings = walk.options.kustomize;
+  if (!settings?.path) {
+    const lookedFor = settings?.lookedFor ? ` (looked for ${settings.lookedFor})` : '';
     return err(
       new RenderError(
         RenderErrorCode.kustomizeUnavailable,
-        `${kustomizationRel}: found a kustomization but no kubectl is configured to build it`,
+        `${kustomizationRel}: found a kustomization but no kustomize program to build it${lookedFor}`,
         { file: kustomizationRel },
       ),
     );
   }
-  const built = await buildKustomization(dir, kustomizationRel, {
-    kubectlPath,
+  walk.copy ??= copyArtifact(walk.root, settings.scratchDir);
+  const copy = await walk.copy;
+  const copiedDir = join(copy.dir, relative(walk.root, await realpath(dir)));
+  const policy = { allowRemote: settings.allowRemote ?? false };
+  const checked = await checkKustomizationGraph(copy.dir, copiedDir, policy, walk.signal);
+  if (!checked.ok) return checked;
+  const built = await buildKustomization(copiedDir, kustomizationRel, {
+    kustomizePath: settings.path,
     signal: walk.signal,
-    artifactDir: walk.root,
-    ...(walk.options.kustomizeTimeoutMs === undefined
-      ? {}
-      : { timeoutMs: walk.options.kustomizeTimeoutMs }),
+    artifactDir: copy.dir,
+    ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
   });
   if (!built.ok) return built;
   walk.files.push({ path: kustomizationRel, content: built.value });

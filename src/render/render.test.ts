@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { testCluster } from '../../test/helpers/cluster.ts';
+import { testKustomize } from '../../test/helpers/kustomize.ts';
 import { formatObjectId, Labels, objectIdOf } from '../core/index.ts';
 import { renderSync, type RenderSyncOptions } from './index.ts';
 
@@ -17,14 +17,6 @@ const base: RenderSyncOptions = {
   isNamespaced: () => undefined,
   signal: AbortSignal.timeout(60_000),
 };
-
-function kubectlOrSkip(): { kubectl?: string; skip?: string } {
-  try {
-    return { kubectl: join(testCluster().binDir, 'kubectl') };
-  } catch {
-    return { skip: 'needs the control plane binaries: set MOOR_TEST_BIN_DIR (npm test does)' };
-  }
-}
 
 test('renderSync renders a directory of manifests into labelled objects in the target namespace', async () => {
   const result = await renderSync({ ...base, targetNamespace: 'team' });
@@ -78,7 +70,7 @@ test('renderSync reports a YAML error with file, line and column', async (t) => 
   }
 });
 
-const { kubectl, skip } = kubectlOrSkip();
+const { kustomize, skip } = testKustomize();
 test(
   'renderSync builds a kustomization and still applies targetNamespace and labels',
   { skip },
@@ -87,7 +79,7 @@ test(
       ...base,
       path: 'kustomize/overlay',
       targetNamespace: 'team',
-      kubectlPath: kubectl,
+      kustomize: { path: kustomize },
     });
     assert.ok(result.ok, result.ok ? '' : result.error.message);
     assert.deepEqual(

@@ -1,6 +1,7 @@
 import type { Result } from '../core/index.ts';
 import { err } from '../core/index.ts';
 import type { RenderError } from './errors.ts';
+import type { KustomizeSettings } from './kustomize.ts';
 import { loadManifestFiles } from './load.ts';
 import { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
 import type { IsNamespaced } from './scope.ts';
@@ -19,9 +20,8 @@ export type RenderSyncOptions = {
   readonly syncNamespace: string;
   /** The cluster's answer to "is this kind namespaced?" (undefined: unknown). */
   readonly isNamespaced: IsNamespaced;
-  /** kubectl that builds kustomizations; without it a kustomization is a render error. */
-  readonly kubectlPath?: string | undefined;
-  readonly kustomizeTimeoutMs?: number;
+  /** How kustomizations are built; without a program a kustomization is a render error. */
+  readonly kustomize?: KustomizeSettings | undefined;
   readonly signal: AbortSignal;
 };
 
@@ -34,10 +34,7 @@ export async function renderSync(
   options: RenderSyncOptions,
 ): Promise<Result<RenderedObject[], RenderError>> {
   const files = await loadManifestFiles(options.artifactDir, options.path, options.signal, {
-    kubectlPath: options.kubectlPath,
-    ...(options.kustomizeTimeoutMs === undefined
-      ? {}
-      : { kustomizeTimeoutMs: options.kustomizeTimeoutMs }),
+    kustomize: options.kustomize,
   });
   if (!files.ok) return files;
   const parsed = parseManifests(files.value, options.memo);

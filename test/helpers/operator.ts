@@ -92,7 +92,7 @@ export async function startOperator(opts: {
       opts.storagePath ?? join(dir, 'artifacts'),
       ...(opts.extraArgs ?? []),
     ],
-    { env: { ...process.env, MOOR_KUBECTL: cluster.kubectl }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
