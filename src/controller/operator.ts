@@ -111,7 +111,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     let result = 'success';
     try {
       const r = await run();
-      if (r === 'failure') result = 'failure';
+      if (r === 'failure' || r === 'abandoned') result = r;
     } catch (error) {
       result = 'error';
       throw error;
