@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createEventCorrelator, type EventWrite } from './event-correlator.ts';
 
-const limits = { burst: 3, refillMs: 1000, maxTracked: 100 };
+const limits = { burst: 3, refillMs: 1000, updateMs: 500, maxTracked: 100 };
 const namer = () => {
   let n = 0;
   return () => `ev-${++n}`;
@@ -11,7 +11,7 @@ const namer = () => {
 test('a repeated event updates the first Event: the count grows, the first time stays', () => {
   const c = createEventCorrelator(limits);
   const name = namer();
-  const writes = [0, 10, 20].map((at) => c.observe('sync/a', 'Conflict: x', at, name));
+  const writes = [0, 500, 1000].map((at) => c.observe('sync/a', 'Conflict: x', at, name));
   assert.deepEqual(writes, [
     { kind: 'create', name: 'ev-1', count: 1, firstMs: 0 },
     { kind: 'update', name: 'ev-1', count: 2, firstMs: 0 },
@@ -19,23 +19,29 @@ test('a repeated event updates the first Event: the count grows, the first time 
   ]);
 });
 
-test('an object gets a burst of writes, then one per refill period; refused repeats still count', () => {
+test('repeats are written at most once per update period, with every occurrence counted', () => {
   const c = createEventCorrelator(limits);
   const name = namer();
   const writes: (EventWrite | undefined)[] = [];
-  for (let i = 0; i < 10; i++) writes.push(c.observe('sync/a', 'same', 0, name));
-  assert.equal(writes.filter((w) => w !== undefined).length, limits.burst);
-  assert.equal(c.observe('sync/a', 'same', 999, name), undefined, 'not refilled yet');
+  for (let at = 0; at < 1000; at++) writes.push(c.observe('sync/a', 'same', at, name));
+  assert.deepEqual(
+    writes.filter((w) => w !== undefined),
+    [
+      { kind: 'create', name: 'ev-1', count: 1, firstMs: 0 },
+      { kind: 'update', name: 'ev-1', count: 501, firstMs: 0 },
+    ],
+  );
   assert.deepEqual(c.observe('sync/a', 'same', 1000, name), {
     kind: 'update',
     name: 'ev-1',
-    count: 12,
+    count: 1001,
     firstMs: 0,
   });
-  assert.equal(c.observe('sync/a', 'same', 1000, name), undefined);
+  // Repeats take nothing from the object's new Events.
+  assert.equal(c.observe('sync/a', 'other', 1000, name)?.kind, 'create');
 });
 
-test('distinct messages are distinct Events, under the same per-object limit', () => {
+test('an object gets a burst of new Events, then one per refill period', () => {
   const c = createEventCorrelator(limits);
   const name = namer();
   const created = Array.from({ length: 100 }, (_, i) => c.observe('sync/a', `msg ${i}`, 0, name));
@@ -43,6 +49,8 @@ test('distinct messages are distinct Events, under the same per-object limit', (
     created.filter((w) => w !== undefined).map((w) => w.name),
     ['ev-1', 'ev-2', 'ev-3'],
   );
+  assert.equal(c.observe('sync/a', 'later', 999, name), undefined, 'not refilled yet');
+  assert.equal(c.observe('sync/a', 'later', 1000, name)?.kind, 'create');
   // Another object has a bucket of its own.
   assert.equal(c.observe('sync/b', 'b: msg 0', 0, name)?.kind, 'create');
 });
@@ -62,7 +70,7 @@ test('a refused first occurrence is created later with the count so far', () => 
 });
 
 test('memory stays bounded: the least recently seen events and objects are forgotten', () => {
-  const c = createEventCorrelator({ burst: 1, refillMs: 1000, maxTracked: 2 });
+  const c = createEventCorrelator({ ...limits, burst: 1, maxTracked: 2 });
   const name = namer();
   c.observe('o1', 'e1', 0, name);
   c.observe('o2', 'e2', 0, name);

@@ -1,6 +1,6 @@
 /**
  * Kubernetes Events about Moor's resources (core/v1), written without blocking reconciles. Repeats
- * update one Event's count, and each object's writes are rate-limited (event-correlator.ts).
+ * update one Event's count, and each object's new Events are rate-limited (event-correlator.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../core/index.ts';
