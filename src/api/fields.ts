@@ -2,13 +2,42 @@
 // Each becomes both zod validation and (through crd.ts) the OpenAPI the API server enforces.
 import { z } from 'zod';
 import { ConditionStatuses } from '../core/index.ts';
-import { DURATION_PATTERN } from './duration.ts';
+import { DURATION_PATTERN, formatDuration, safeParseDuration } from './duration.ts';
 
 /** A Go duration such as `1m30s`; the same pattern is in the CRD. */
 export const durationField = () =>
   z.string().regex(new RegExp(DURATION_PATTERN, 'u'), {
     message: 'must be a Go duration such as 30s, 5m or 1h30m',
   });
+
+/**
+ * The shortest period a resource may ask to be reconciled at (`spec.interval`,
+ * `spec.retryInterval`). Shorter periods, `0s` above all, would keep the operator busy with one
+ * resource; the work queue copes with them, admission refuses them.
+ */
+export const MIN_INTERVAL_MS = 1000;
+
+const minIntervalMessage = `must be at least ${formatDuration(MIN_INTERVAL_MS)}`;
+
+/** A Go duration of at least MIN_INTERVAL_MS: checked by zod and, as a CEL rule, by the API server. */
+export const intervalField = () =>
+  durationField()
+    .refine(
+      (text) => {
+        const parsed = safeParseDuration(text);
+        // Text that is no duration is reported by the pattern, once.
+        return !parsed.ok || parsed.value >= MIN_INTERVAL_MS;
+      },
+      { message: minIntervalMessage },
+    )
+    .meta({
+      'x-kubernetes-validations': [
+        {
+          rule: `duration(self) >= duration('${formatDuration(MIN_INTERVAL_MS)}')`,
+          message: minIntervalMessage,
+        },
+      ],
+    });
 
 /** A Kubernetes object name (DNS subdomain, as the API server checks names). */
 export const nameField = () =>

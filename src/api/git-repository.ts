@@ -1,7 +1,13 @@
 // GitRepository: where desired state comes from (DESIGN.md "Resources").
 import semver from 'semver';
 import { z } from 'zod';
-import { commonStatusFields, durationField, secretRefSchema, timestampField } from './fields.ts';
+import {
+  commonStatusFields,
+  durationField,
+  intervalField,
+  secretRefSchema,
+  timestampField,
+} from './fields.ts';
 
 const REF_KEYS = ['branch', 'tag', 'semver', 'commit'] as const;
 
@@ -55,7 +61,9 @@ export const GitRepositorySpecSchema = z.object({
       'https://, http://, ssh://, git@host:path, or file:// (only with --allow-file-urls).',
     ),
   ref: GitRefSchema,
-  interval: durationField().default('1m').describe('How often to look for a new revision.'),
+  interval: intervalField()
+    .default('1m')
+    .describe('How often to look for a new revision. At least 1s.'),
   timeout: durationField().default('60s').describe('Limit for one Git operation.'),
   secretRef: secretRefSchema
     .optional()

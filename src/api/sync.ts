@@ -5,6 +5,7 @@ import {
   gitRepositoryRefSchema,
   countField,
   durationField,
+  intervalField,
   nameField,
   namespaceField,
   timestampField,
@@ -49,12 +50,12 @@ export const RollbackPolicySchema = z
 export const SyncSpecSchema = z.object({
   sourceRef: gitRepositoryRefSchema.describe('The source whose artifact is applied.'),
   path: z.string().min(1).default('./').describe('Directory inside the artifact to apply.'),
-  interval: durationField()
+  interval: intervalField()
     .default('10m')
-    .describe('Full re-verification period; drift is also watched continuously.'),
-  retryInterval: durationField()
+    .describe('Full re-verification period; drift is also watched continuously. At least 1s.'),
+  retryInterval: intervalField()
     .optional()
-    .describe('Wait before retrying a failed apply; defaults to interval.'),
+    .describe('Wait before retrying a failed apply; defaults to interval. At least 1s.'),
   timeout: durationField().default('5m').describe('Limit for one apply, including the wait.'),
   prune: z.boolean().default(false).describe('Delete objects removed from Git.'),
   wait: z.boolean().default(false).describe('Wait for everything applied to be healthy.'),

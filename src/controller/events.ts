@@ -1,20 +1,31 @@
-/** Kubernetes Events about Moor's resources (core/v1), written without blocking reconciles. */
+/**
+ * Kubernetes Events about Moor's resources (core/v1), written without blocking reconciles. Repeats
+ * update one Event's count, and each object's new Events are rate-limited (event-correlator.ts).
+ */
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../core/index.ts';
 import type { KubeClient } from '../kube/index.ts';
+import {
+  createEventCorrelator,
+  DEFAULT_EVENT_LIMITS,
+  type EventLimits,
+  type EventWrite,
+} from './event-correlator.ts';
 import type { Clock, Logger } from './types.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
+export type EventSubject = {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  uid?: string | undefined;
+};
+
 export type EventRecorder = {
   record(
-    about: {
-      apiVersion: string;
-      kind: string;
-      namespace: string;
-      name: string;
-      uid?: string | undefined;
-    },
+    about: EventSubject,
     type: EventType,
     reason: string,
     message: string,
@@ -24,46 +35,116 @@ export type EventRecorder = {
   flush(): Promise<void>;
 };
 
+const MAX_MESSAGE = 1000;
+
 export function createEventRecorder(deps: {
   kube: KubeClient;
   clock: Clock;
   logger: Logger;
   component: string;
   signal: AbortSignal;
+  limits?: EventLimits;
 }): EventRecorder {
+  const correlator = createEventCorrelator(deps.limits ?? DEFAULT_EVENT_LIMITS);
   const inflight = new Set<Promise<void>>();
+  // Writes of one Event go out one after another, so a count never goes back.
+  const chains = new Map<string, Promise<void>>();
+
+  const eventOf = (
+    about: EventSubject,
+    write: EventWrite,
+    fields: { type: EventType; reason: string; message: string; now: string },
+    annotations: Record<string, string> | undefined,
+  ): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: {
+      name: write.name,
+      namespace: about.namespace || 'default',
+      ...(annotations ? { annotations } : {}),
+    },
+    involvedObject: {
+      apiVersion: about.apiVersion,
+      kind: about.kind,
+      namespace: about.namespace,
+      name: about.name,
+      ...(about.uid ? { uid: about.uid } : {}),
+    },
+    type: fields.type,
+    reason: fields.reason,
+    message: fields.message,
+    source: { component: deps.component },
+    reportingComponent: deps.component,
+    firstTimestamp: new Date(write.firstMs).toISOString(),
+    lastTimestamp: fields.now,
+    count: write.count,
+  });
+
+  const send = async (event: KubeObject, write: EventWrite): Promise<void> => {
+    const ref = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      namespace: event.metadata.namespace ?? 'default',
+      name: write.name,
+    };
+    if (write.kind === 'update') {
+      const patch = { count: write.count, lastTimestamp: event.lastTimestamp };
+      const res = await deps.kube.mergePatch(ref, patch, deps.signal);
+      // An Event the server let expire is written anew, with the count so far.
+      if (res.ok || res.error.code !== 'NotFound') return report(res, event);
+    }
+    report(await deps.kube.create(event, deps.signal), event);
+  };
+  const report = (res: { ok: boolean; error?: { message: string } }, event: KubeObject): void => {
+    if (!res.ok) {
+      deps.logger.warn(
+        { err: res.error?.message, reason: event.reason, event: event.metadata.name },
+        'event not recorded',
+      );
+    }
+  };
+
   return {
     record(about, type, reason, message, annotations) {
-      const now = deps.clock.now().toISOString();
-      const event: KubeObject = {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: {
-          name: `${about.name}.${Date.now().toString(16)}${randomBytes(2).toString('hex')}`,
-          namespace: about.namespace || 'default',
-          ...(annotations ? { annotations } : {}),
-        },
-        involvedObject: {
-          apiVersion: about.apiVersion,
-          kind: about.kind,
-          namespace: about.namespace,
-          name: about.name,
-          ...(about.uid ? { uid: about.uid } : {}),
-        },
-        type,
-        reason,
-        message: message.length > 1000 ? `${message.slice(0, 997)}...` : message,
-        source: { component: deps.component },
-        reportingComponent: deps.component,
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-      };
-      const sent = deps.kube.create(event, deps.signal).then((res) => {
-        if (!res.ok) deps.logger.warn({ err: res.error.message, reason }, 'event not recorded');
-      });
+      const now = deps.clock.now();
+      const text =
+        message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 3)}...` : message;
+      const objectKey = JSON.stringify([
+        about.apiVersion,
+        about.kind,
+        about.namespace,
+        about.name,
+        about.uid ?? '',
+      ]);
+      const eventKey = JSON.stringify([objectKey, type, reason, text]);
+      const write = correlator.observe(
+        objectKey,
+        eventKey,
+        now.getTime(),
+        () => `${about.name}.${now.getTime().toString(16)}${randomBytes(4).toString('hex')}`,
+      );
+      if (!write) {
+        deps.logger.debug(
+          { reason, object: `${about.kind}/${about.namespace}/${about.name}` },
+          'event rate-limited',
+        );
+        return;
+      }
+      const event = eventOf(
+        about,
+        write,
+        { type, reason, message: text, now: now.toISOString() },
+        annotations,
+      );
+      const sent = (chains.get(eventKey) ?? Promise.resolve())
+        .then(() => send(event, write))
+        .catch((error: unknown) => report({ ok: false, error: { message: String(error) } }, event));
+      chains.set(eventKey, sent);
       inflight.add(sent);
-      void sent.finally(() => inflight.delete(sent));
+      void sent.finally(() => {
+        inflight.delete(sent);
+        if (chains.get(eventKey) === sent) chains.delete(eventKey);
+      });
     },
     async flush() {
       await Promise.all([...inflight]);

@@ -25,7 +25,7 @@ import type { KubeClient } from '../kube/index.ts';
 import { backoffDelay, jitter, type Random } from './backoff.ts';
 import type { EventRecorder } from './events.ts';
 import { writeStatus } from './status.ts';
-import type { Clock, Logger } from './types.ts';
+import { ReconcileOutcomes, type Clock, type Logger } from './types.ts';
 
 export type ArtifactRegistry = Map<string, StoredArtifact>;
 
@@ -232,7 +232,7 @@ export async function reconcileGitRepository(
   failures: Map<string, number>,
   deps: SourceReconcilerDeps,
   signal: AbortSignal,
-): Promise<'success' | 'failure' | undefined> {
+): Promise<'success' | 'failure' | 'abandoned' | undefined> {
   const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
   const parsed = parseGitRepository(obj);
   if (!parsed.ok) return reportInvalid(obj, parsed.error.message, deps, signal);
@@ -275,6 +275,12 @@ export async function reconcileGitRepository(
       signal: AbortSignal.any([signal, AbortSignal.timeout(parseDuration(repo.spec.timeout))]),
     },
   );
+  // A fetch cut short by the operator stopping is no failure of the source: write nothing, send
+  // no event; the next run fetches again.
+  if (signal.aborted) {
+    ctx.log.info('reconcile abandoned: the operator is stopping');
+    return ReconcileOutcomes.abandoned;
+  }
   if (!fetched.ok) return reportFailure(ctx, fetched.error, failures);
   failures.delete(key);
   return publish(ctx, fetched.value.artifact);

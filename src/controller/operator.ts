@@ -12,7 +12,7 @@ import { Annotations, Labels, objectIdOf, objectKey, type KubeObject } from '../
 import { createLiveCache, matchesDesired } from '../drift/index.ts';
 import { createGitClient } from '../git/index.ts';
 import { createKubeClient, type KubeClient } from '../kube/index.ts';
-import { createMetrics, createServerApp, startServer } from '../server/index.ts';
+import { bindServer, createMetrics, createServerApp } from '../server/index.ts';
 import { createArtifactStore } from '../source/index.ts';
 import { createEventRecorder } from './events.ts';
 import { startFeedback } from './feedback.ts';
@@ -80,6 +80,8 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const store = createArtifactStore(storage);
   const metrics = createMetrics();
   metrics.observeApiRequests(() => kube.requestCounts);
+  // Listen before anything starts: an address in use stops the operator here, with its name.
+  const listener = opts.httpAddr ? await bindServer(opts.httpAddr) : undefined;
   const artifacts: ArtifactRegistry = new Map();
   const revisionSeen = new Map<string, number>();
   const events = createEventRecorder({
@@ -111,7 +113,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     let result = 'success';
     try {
       const r = await run();
-      if (r === 'failure') result = 'failure';
+      if (r === 'failure' || r === 'abandoned') result = r;
     } catch (error) {
       result = 'error';
       throw error;
@@ -319,9 +321,8 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     sources,
   });
   let ready = false;
-  const http = opts.httpAddr
-    ? await startServer(
-        opts.httpAddr,
+  const http = listener
+    ? listener.serve(
         createServerApp({
           logger,
           metrics,

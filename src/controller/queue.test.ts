@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createWorkQueue } from './queue.ts';
+import { createWorkQueue, MIN_REQUEUE_DELAY_MS, type QueueTimers } from './queue.ts';
 
 test('a key added many times while queued is processed once', async () => {
   const seen: string[] = [];
@@ -94,4 +94,116 @@ test('an error in one key does not stop the queue', async () => {
   await q.done;
   assert.deepEqual(errors, ['bad']);
   assert.deepEqual(done, ['good']);
+});
+
+/** Timers the test drives: `advance` fires what is due, in deadline order. */
+function fakeTimers(): QueueTimers & { advance(ms: number): void; delays: number[] } {
+  let now = 0;
+  const due: { at: number; run: () => void; cancelled: boolean }[] = [];
+  const delays: number[] = [];
+  return {
+    delays,
+    now: () => now,
+    schedule(run, delayMs) {
+      delays.push(delayMs);
+      const entry = { at: now + delayMs, run, cancelled: false };
+      due.push(entry);
+      return () => {
+        entry.cancelled = true;
+      };
+    },
+    handOff: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    advance(ms) {
+      now += ms;
+      for (const entry of due.sort((a, b) => a.at - b.at).filter((e) => e.at <= now)) {
+        due.splice(due.indexOf(entry), 1);
+        if (!entry.cancelled) entry.run();
+      }
+    },
+  };
+}
+
+test('a requeue with no delay, or a negative one, waits the minimum delay', async () => {
+  const seen: string[] = [];
+  const ac = new AbortController();
+  const timers = fakeTimers();
+  const q = createWorkQueue({
+    concurrency: 1,
+    signal: ac.signal,
+    timers,
+    handler: (key) => {
+      seen.push(key);
+      return Promise.resolve();
+    },
+  });
+  q.addAfter('zero', 0);
+  q.addAfter('negative', -5);
+  q.addAfter('nan', Number.NaN);
+  assert.deepEqual(timers.delays, [
+    MIN_REQUEUE_DELAY_MS,
+    MIN_REQUEUE_DELAY_MS,
+    MIN_REQUEUE_DELAY_MS,
+  ]);
+  await sleep(10);
+  assert.deepEqual(seen, [], 'nothing ran before the minimum delay');
+  timers.advance(MIN_REQUEUE_DELAY_MS - 1);
+  await sleep(10);
+  assert.deepEqual(seen, []);
+  timers.advance(1);
+  await sleep(10);
+  assert.deepEqual(seen, ['zero', 'negative', 'nan']);
+  ac.abort();
+  await q.done;
+});
+
+test('a handler that re-adds its own key at once still lets timers and I/O run', async () => {
+  const cap = 20_000;
+  let runs = 0;
+  let immediateAt: number | undefined;
+  let timerAt: number | undefined;
+  const ac = new AbortController();
+  const q = createWorkQueue({
+    concurrency: 2,
+    signal: ac.signal,
+    handler: (key) => {
+      runs++;
+      if (runs < cap) q.add(key);
+      return Promise.resolve();
+    },
+  });
+  setImmediate(() => (immediateAt = runs));
+  setTimeout(() => (timerAt = runs), 0);
+  q.add('spin');
+  await sleep(50);
+  ac.abort();
+  await q.done;
+  assert.ok(
+    immediateAt !== undefined && immediateAt < 10,
+    `setImmediate ran after ${immediateAt} runs`,
+  );
+  assert.ok(timerAt !== undefined && timerAt < cap, `a timer ran only after ${timerAt} runs`);
+});
+
+test('a reconcile that requeues itself with delay 0 runs a few times a second, not in a loop', async () => {
+  const cap = 20_000;
+  let runs = 0;
+  const ac = new AbortController();
+  const q = createWorkQueue({
+    concurrency: 1,
+    signal: ac.signal,
+    handler: (key) => {
+      runs++;
+      if (runs < cap) q.addAfter(key, 0);
+      return Promise.resolve();
+    },
+  });
+  const started = performance.now();
+  q.add('spin');
+  await sleep(350);
+  const elapsed = performance.now() - started;
+  ac.abort();
+  await q.done;
+  const most = Math.floor(elapsed / MIN_REQUEUE_DELAY_MS) + 1;
+  assert.ok(runs >= 2, `ran ${runs} times`);
+  assert.ok(runs <= most, `ran ${runs} times in ${Math.round(elapsed)} ms (at most ${most})`);
 });

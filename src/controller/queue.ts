@@ -2,6 +2,10 @@
  * A keyed work queue: a key is queued at most once, never processed by two workers at the same
  * time, and re-processed once more if it was added again while being processed. Delayed adds
  * (requeue after an interval or a backoff) keep only the earliest deadline per key.
+ *
+ * The queue never starves the event loop: a worker hands off to the event loop (timers, I/O,
+ * signals) after every item, and a delayed add waits at least `minDelayMs`, so a reconcile that
+ * requeues itself with no delay runs a few times a second, not in a synchronous loop.
  */
 export type QueueHandler = (key: string, signal: AbortSignal) => Promise<void>;
 
@@ -14,19 +18,48 @@ export type WorkQueue = {
   readonly done: Promise<void>;
 };
 
+/** The time and timers a queue uses; injected so tests can drive them. */
+export type QueueTimers = {
+  /** Milliseconds on a monotonic-enough clock. */
+  now(): number;
+  /** Runs `run` after `delayMs`, without keeping the process alive; returns a cancel function. */
+  schedule(run: () => void, delayMs: number): () => void;
+  /** Resolves once the event loop has had a turn (pending I/O, timers and signals ran). */
+  handOff(): Promise<void>;
+};
+
+/** The shortest delay of `addAfter`: a requeue sooner than this is a requeue after this. */
+export const MIN_REQUEUE_DELAY_MS = 100;
+
+export const systemQueueTimers: QueueTimers = {
+  now: () => performance.now(),
+  schedule(run, delayMs) {
+    const timer = setTimeout(run, delayMs);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+  handOff: () => new Promise<void>((resolve) => setImmediate(resolve)),
+};
+
 export type QueueOptions = {
   readonly concurrency: number;
   readonly handler: QueueHandler;
   readonly signal: AbortSignal;
   readonly onError?: (key: string, error: unknown) => void;
+  /** Default: the real clock and timers. */
+  readonly timers?: QueueTimers;
+  /** Default: MIN_REQUEUE_DELAY_MS. */
+  readonly minDelayMs?: number;
 };
 
 export function createWorkQueue(opts: QueueOptions): WorkQueue {
+  const clock = opts.timers ?? systemQueueTimers;
+  const minDelayMs = opts.minDelayMs ?? MIN_REQUEUE_DELAY_MS;
   const pending: string[] = [];
   const queued = new Set<string>();
   const active = new Set<string>();
   const dirty = new Set<string>();
-  const timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  const timers = new Map<string, { at: number; cancel: () => void }>();
   const waiters: (() => void)[] = [];
 
   const notify = (): void => {
@@ -47,17 +80,17 @@ export function createWorkQueue(opts: QueueOptions): WorkQueue {
 
   const addAfter = (key: string, delayMs: number): void => {
     if (opts.signal.aborted) return;
-    if (delayMs <= 0) return add(key);
-    const at = Date.now() + delayMs;
+    // NaN, negative and zero delays included: never sooner than the minimum.
+    const delay = delayMs >= minDelayMs ? delayMs : minDelayMs;
+    const at = clock.now() + delay;
     const existing = timers.get(key);
     if (existing && existing.at <= at) return;
-    if (existing) clearTimeout(existing.timer);
-    const timer = setTimeout(() => {
+    existing?.cancel();
+    const cancel = clock.schedule(() => {
       timers.delete(key);
       add(key);
-    }, delayMs);
-    timer.unref();
-    timers.set(key, { at, timer });
+    }, delay);
+    timers.set(key, { at, cancel });
   };
 
   const next = async (): Promise<string | undefined> => {
@@ -90,13 +123,15 @@ export function createWorkQueue(opts: QueueOptions): WorkQueue {
         if (dirty.delete(key)) add(key);
         notify();
       }
+      // A handler that settles without I/O must not chain the next item in the same turn.
+      await clock.handOff();
     }
   };
 
   opts.signal.addEventListener(
     'abort',
     () => {
-      for (const { timer } of timers.values()) clearTimeout(timer);
+      for (const { cancel } of timers.values()) cancel();
       timers.clear();
       // Wake every waiting worker so it sees the abort.
       for (const w of waiters.splice(0)) w();

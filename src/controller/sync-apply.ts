@@ -22,7 +22,7 @@ import {
   type InventoryEntry,
 } from '../plan/index.ts';
 import { checkDrift, type DriftCheck } from './drift-check.ts';
-import { fail, sourceOf, type Ctx } from './sync-context.ts';
+import { abandon, fail, sourceOf, type Ctx } from './sync-context.ts';
 import { finish, type Health } from './sync-finish.ts';
 import { appendHistory, mergeInventories, sameInventory, setConditions } from './sync-status.ts';
 import { writeStatus } from './status.ts';
@@ -162,7 +162,7 @@ export async function applyRevision(
   revision: string,
   desired: KubeObject[],
   timings: { renderMs: number },
-): Promise<'success' | 'failure'> {
+): Promise<'success' | 'failure' | 'abandoned'> {
   let ctx = start;
   const { sync, deps } = ctx;
   const started = deps.clock.now();
@@ -196,7 +196,7 @@ export async function applyRevision(
   }
   if (!sameInventory(intent, oldInventory) || ctx.status.lastAttemptedRevision !== revision) {
     const next = await recordIntent(ctx, revision, intent);
-    if (!next) return 'failure';
+    if (!next) return ctx.signal.aborted ? 'abandoned' : 'failure';
     ctx = next;
   }
 
@@ -225,6 +225,8 @@ export async function applyRevision(
       knownAbsent: deps.knownAbsent,
     },
   );
+  // An apply cut short by the operator stopping reports nothing; the next run applies again.
+  if (ctx.signal.aborted) return abandon(ctx);
   reportConflicts(ctx, outcome);
   const counts = summarizeChangeSet(outcome);
   const summary = formatChangeSummary(counts);

@@ -16,7 +16,7 @@ import type { KustomizeSettings, ParseMemo } from '../render/index.ts';
 import type { KindScopes, RenderCache } from './render-desired.ts';
 import { writeStatus } from './status.ts';
 import { readyFalse, setConditions, withoutReconciling, type SyncStatus } from './sync-status.ts';
-import type { Clock, Logger } from './types.ts';
+import { ReconcileOutcomes, type Clock, type Logger } from './types.ts';
 
 /** The live object as the watch-fed cache holds it (undefined: not cached). */
 export type LiveLookup = (obj: KubeObject) => KubeObject | undefined;
@@ -104,6 +104,16 @@ export type FailOptions = {
 };
 
 /**
+ * A reconcile cut short by the operator stopping (its signal aborted) is no failure of the Sync:
+ * whatever it saw (an aborted read, a health wait cut short) says nothing about the Sync. It
+ * writes no status and no event, announces nothing and is not requeued; the next run redoes it.
+ */
+export function abandon(ctx: Ctx): typeof ReconcileOutcomes.abandoned {
+  ctx.log.info('reconcile abandoned: the operator is stopping');
+  return ReconcileOutcomes.abandoned;
+}
+
+/**
  * A failure before or during apply: Ready=False with the reason, retry with backoff; `Stalled`
  * only while the failure says retrying will not help.
  */
@@ -112,7 +122,8 @@ export async function fail(
   reason: string,
   message: string,
   opts: FailOptions = {},
-): Promise<'failure'> {
+): Promise<'failure' | 'abandoned'> {
+  if (ctx.signal.aborted) return abandon(ctx);
   const previous = ctx.status.conditions?.find((c) => c.type === ConditionTypes.Ready);
   const repeated =
     previous?.status === ConditionStatuses.False &&

@@ -18,7 +18,7 @@ import {
 import type { ChangeCounts, InventoryEntry } from '../plan/index.ts';
 import { jitter } from './backoff.ts';
 import type { DriftCheck } from './drift-check.ts';
-import { about, baseStatus, retryDelay, sourceOf, type Ctx } from './sync-context.ts';
+import { abandon, about, baseStatus, retryDelay, sourceOf, type Ctx } from './sync-context.ts';
 import { readyFalse, setConditions, withoutReconciling, type SyncStatus } from './sync-status.ts';
 import { writeStatus } from './status.ts';
 
@@ -174,7 +174,9 @@ function announceOutcome(ctx: Ctx, r: Finished, inSync: InSync, healthy: boolean
   }
 }
 
-export async function finish(ctx: Ctx, r: Finished): Promise<'success' | 'failure'> {
+export async function finish(ctx: Ctx, r: Finished): Promise<'success' | 'failure' | 'abandoned'> {
+  // A health wait cut short by the operator stopping is no health failure.
+  if (ctx.signal.aborted) return abandon(ctx);
   const { sync, deps } = ctx;
   const healthy = r.health?.status !== 'False';
   const inSync = inSyncOf(ctx, r);

@@ -7,7 +7,11 @@ import { fail, type Ctx } from './sync-context.ts';
  * Sync through its first artifact. One that exists but has no artifact yet is waited for, with
  * the reason it gave when its last fetch failed.
  */
-export function reportNoArtifact(ctx: Ctx, namespace: string, name: string): Promise<'failure'> {
+export function reportNoArtifact(
+  ctx: Ctx,
+  namespace: string,
+  name: string,
+): ReturnType<typeof fail> {
   const source = `GitRepository ${namespace}/${name}`;
   const obj = ctx.deps.lookupSource(namespace, name);
   if (!obj && ctx.deps.sourcesListed()) {

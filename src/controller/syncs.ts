@@ -18,7 +18,7 @@ export async function reconcileSync(
   failures: Map<string, number>,
   deps: SyncReconcilerDeps,
   signal: AbortSignal,
-): Promise<'success' | 'failure' | undefined> {
+): Promise<'success' | 'failure' | 'abandoned' | undefined> {
   const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
   const now = deps.clock.now();
   const log = deps.logger.child({ sync: key });

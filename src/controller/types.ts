@@ -4,3 +4,12 @@ import type { Clock } from '../core/index.ts';
 export type { Clock, LogFn, Logger } from '../core/index.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** How a reconcile ended; `undefined` from a reconciler: nothing to do (suspended, deleted). */
+export const ReconcileOutcomes = {
+  success: 'success',
+  failure: 'failure',
+  /** The operator is stopping: the work was dropped, nothing written; the next run redoes it. */
+  abandoned: 'abandoned',
+} as const;
+export type ReconcileOutcome = (typeof ReconcileOutcomes)[keyof typeof ReconcileOutcomes];

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test, type TestContext } from 'node:test';
-import { createServerApp, parseListenAddress, startServer, type ServerDeps } from './app.ts';
+import {
+  bindServer,
+  createServerApp,
+  parseListenAddress,
+  startServer,
+  type ServerDeps,
+} from './app.ts';
+import { ServerAddressError } from './errors.ts';
 import { createMetrics } from './metrics.ts';
 import { webhookPathFor } from './receivers.ts';
 import type { Logger, ReceiverResource, ReceiverTarget } from './types.ts';
@@ -343,6 +350,35 @@ test('startServer refuses a bad address and a port in use', async (t) => {
   const first = await startServer('127.0.0.1:0', createServerApp(minimalDeps()));
   t.after(() => first.close());
   await assert.rejects(startServer(first.address, createServerApp(minimalDeps())), /EADDRINUSE/);
+});
+
+test('a busy address is a ServerAddressError naming the address, not a raw listen error', async (t) => {
+  const first = await startServer('127.0.0.1:0', createServerApp(minimalDeps()));
+  t.after(() => first.close());
+  const error: unknown = await bindServer(first.address).then(
+    () => assert.fail('listened twice on one address'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof ServerAddressError, String(error));
+  assert.equal(error.code, 'ListenFailed');
+  assert.deepEqual(error.data, { address: first.address });
+  assert.equal(
+    error.message,
+    `cannot listen on HTTP address ${first.address}: address already in use (EADDRINUSE)`,
+  );
+});
+
+test('a bound server answers 503 until it is given its app', async (t) => {
+  const bound = await bindServer('127.0.0.1:0');
+  t.after(() => bound.close());
+  const before = await fetch(`http://${bound.address}/healthz`);
+  assert.equal(before.status, 503);
+  await before.body?.cancel();
+  const running = bound.serve(createServerApp(minimalDeps()));
+  assert.equal(running.address, bound.address);
+  const after = await fetch(`http://${bound.address}/healthz`);
+  assert.equal(after.status, 200);
+  assert.equal(await after.text(), 'ok');
 });
 
 function minimalDeps(): ServerDeps {

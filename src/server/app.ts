@@ -100,28 +100,70 @@ export type RunningServer = {
 /** How long close() waits for requests in flight before cutting their connections. */
 const CLOSE_GRACE_MS = 5_000;
 
+/** A server listening on its address, answering 503 until it is given the app to serve. */
+export type BoundServer = RunningServer & {
+  serve(app: ServerApp): RunningServer;
+};
+
 /**
  * Listens on `addr` (`host:port`, `[::1]:port`, or `:port` for every interface; port 0 picks a
- * free one) and serves `app`.
+ * free one). A bad address or one that cannot be listened on (in use, not ours) is a
+ * ServerAddressError naming it, before anything else has started.
  */
-export async function startServer(addr: string, app: ServerApp): Promise<RunningServer> {
+export async function bindServer(addr: string): Promise<BoundServer> {
   const parsed = parseListenAddress(addr);
   if (!parsed.ok) throw parsed.error;
   const { host, port } = parsed.value;
+  let app: ServerApp | undefined;
   const server = createAdaptorServer({
-    fetch: app.fetch,
+    fetch: (request: Request, env: unknown) =>
+      app ? app.fetch(request, env) : new Response('starting', { status: 503 }),
     ...(host === undefined ? {} : { hostname: host }),
   }) as Server;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refuse = (error: NodeJS.ErrnoException): void => reject(listenError(addr, error));
+    server.once('error', refuse);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', refuse);
       resolve();
     });
   });
   const bound = server.address();
   const address =
     bound !== null && typeof bound === 'object' ? formatHostPort(bound.address, bound.port) : addr;
+  const running = runningServer(server, address);
+  return {
+    ...running,
+    serve(served) {
+      app = served;
+      return running;
+    },
+  };
+}
+
+/** Listens on `addr` (as bindServer) and serves `app`. */
+export async function startServer(addr: string, app: ServerApp): Promise<RunningServer> {
+  return (await bindServer(addr)).serve(app);
+}
+
+const LISTEN_REASONS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'address already in use',
+  EACCES: 'permission denied',
+  EADDRNOTAVAIL: 'address not available on this machine',
+};
+
+function listenError(addr: string, error: NodeJS.ErrnoException): ServerAddressError {
+  const code = error.code ?? 'unknown error';
+  const reason = LISTEN_REASONS[code] ?? error.message;
+  return new ServerAddressError(
+    'ListenFailed',
+    `cannot listen on HTTP address ${addr}: ${reason} (${code})`,
+    { address: addr },
+    { cause: error },
+  );
+}
+
+function runningServer(server: Server, address: string): RunningServer {
   return {
     address,
     close: () =>

@@ -12,5 +12,8 @@ export class ReceiverError extends MoorError<
   { type: string; header?: string | undefined }
 > {}
 
-/** The `--http-addr` value is not `host:port`. */
-export class ServerAddressError extends MoorError<'InvalidAddress', { address: string }> {}
+/** The `--http-addr` value is not `host:port`, or cannot be listened on (in use, not allowed). */
+export class ServerAddressError extends MoorError<
+  'InvalidAddress' | 'ListenFailed',
+  { address: string }
+> {}

@@ -2,8 +2,10 @@
 export {
   MAX_WEBHOOK_BODY_BYTES,
   createServerApp,
+  bindServer,
   parseListenAddress,
   startServer,
+  type BoundServer,
   type RunningServer,
   type ServerApp,
   type ServerDeps,

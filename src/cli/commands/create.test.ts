@@ -170,6 +170,7 @@ void test('invalid flags exit 2 with a message naming the object and the flag', 
     ],
     [[...git, '--semver', 'not a range'], /--semver: must be a semver range/],
     [[...git, '--branch', 'main', '--interval', 'soon'], /--interval: must be a Go duration/],
+    [[...git, '--branch', 'main', '--interval', '0s'], /--interval: must be at least 1s/],
     [
       ['create', 'source', 'git', 'Repo', '--url', 'https://e.com/r', '--branch', 'main'],
       /GitRepository\/default\/Repo: name must be a lowercase DNS name/,
@@ -186,6 +187,8 @@ void test('invalid flags exit 2 with a message naming the object and the flag', 
       [...sync, '--drift-alert-after', '5 minutes'],
       /Sync\/default\/web: --drift-alert-after: must be a Go duration/,
     ],
+    [[...sync, '--interval', '0s'], /Sync\/default\/web: --interval: must be at least 1s/],
+    [[...sync, '--retry-interval', '500ms'], /--retry-interval: must be at least 1s/],
     [
       ['create', 'sync', 'web', '--source', 'Bucket/ns/x'],
       /--source Bucket\/ns\/x: only GitRepository sources are supported/,
@@ -205,4 +208,29 @@ void test('invalid flags exit 2 with a message naming the object and the flag', 
     assert.equal(run.stdout, '', args.join(' '));
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
   }
+});
+
+void test('an interval below the minimum is refused before anything is written', async () => {
+  let connected = false;
+  const connect = () => {
+    connected = true;
+    throw new Error('this test has no cluster');
+  };
+  const runs = [
+    await runInProcess(['create', 'sync', 'web', '--source', 'repo', '--interval', '0s'], {
+      connect,
+    }),
+    await runInProcess(
+      ['create', 'source', 'git', 'repo', '--url', 'https://e.com/r', '--branch', 'main'].concat([
+        '--interval',
+        '0',
+      ]),
+      { connect },
+    ),
+  ];
+  for (const run of runs) {
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--interval: must be at least 1s/);
+  }
+  assert.equal(connected, false, 'no connection to the cluster was made');
 });
