@@ -1,3 +1,5 @@
+import type { LeaderElectionConfig } from './leader/elector.ts';
+
 /** What `moor operator` passes to the composition root. */
 export type OperatorOptions = {
   /** Path of a kubeconfig; default: KUBECONFIG, in-cluster, ~/.kube/config. */
@@ -14,5 +16,7 @@ export type OperatorOptions = {
   /** Name used in commit-status contexts and tags. */
   readonly clusterName: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Reconcile and write only while holding this Lease (`--leader-elect`); omitted: always. */
+  readonly leaderElection?: LeaderElectionConfig;
   readonly signal: AbortSignal;
 };
