@@ -105,7 +105,7 @@ export interface KubeClient {
   create(obj: KubeObject, signal: AbortSignal): Promise<Result<KubeObject, KubeError>>;
   /**
    * Replaces the whole object (PUT). With `metadata.resourceVersion` set this is optimistic
-   * concurrency: `Conflict` when the object changed since that version; `NotFound` when gone.
+   * concurrency: `Conflict` when the object changed or was deleted since that version.
    */
   update(obj: KubeObject, signal: AbortSignal): Promise<Result<KubeObject, KubeError>>;
   /** Discovery, cached; a miss re-discovers the group version once before `UnknownKind`. */
