@@ -142,7 +142,12 @@ export function startLeaderElection(deps: LeaderElectionDeps): Leadership {
     log.info({ holder }, 'standing by: another process leads');
   };
 
-  const write = (decision: Exclude<LeaseDecision, { action: 'wait' }>, signal: AbortSignal) => {
+  /** Creates the Lease, or replaces `read` at its resourceVersion (never blindly: a PUT without one would overwrite). */
+  const write = (
+    decision: Exclude<LeaseDecision, { action: 'wait' }>,
+    read: KubeObject | undefined,
+    signal: AbortSignal,
+  ) => {
     if (decision.action === 'create') {
       const lease: KubeObject = {
         apiVersion: LEASE_API_VERSION,
@@ -152,10 +157,9 @@ export function startLeaderElection(deps: LeaderElectionDeps): Leadership {
       };
       return kube.create(lease, signal);
     }
-    // `update` is decided only from an observation, which comes with the object.
+    if (!read?.metadata.resourceVersion) return undefined;
     // Fields leader election does not know (a newer API's) are kept as they were.
-    const base = current?.obj ?? { apiVersion: ref.apiVersion, kind: ref.kind, metadata: {} };
-    return kube.update({ ...base, spec: { ...rawSpecOf(base), ...decision.spec } }, signal);
+    return kube.update({ ...read, spec: { ...rawSpecOf(read), ...decision.spec } }, signal);
   };
 
   /** One try to acquire or renew; true when this process holds a freshly written Lease. */
@@ -181,7 +185,8 @@ export function startLeaderElection(deps: LeaderElectionDeps): Leadership {
       noteHolder(decision.holder);
       return false;
     }
-    const res = await write(decision, signal);
+    const res = await write(decision, current?.obj, signal);
+    if (!res) return false;
     if (res.ok) {
       remember(res.value, startedMs);
       lastHolder = identity;
