@@ -2,6 +2,7 @@
 // --leader-elect only the holder of the Lease reconciles and writes; the other stands by, healthy,
 // and takes over when the leader dies (within the lease duration) or stops (at once: it releases).
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient, WatchEvent } from '../../src/kube/index.ts';
@@ -203,4 +204,34 @@ test('a leader stopped with SIGTERM releases the Lease and the standby takes ove
   const converged = await waitSyncReady(kube, ns, 'app', sha);
   assert.ok(converged);
   assert.ok((await reconciles(b)) > 0, 'the new leader reconciles');
+});
+
+test('a leader frozen past its renew deadline stops leading when it wakes, and exits without writing', async (t) => {
+  const { kube, ns, repo } = await setUp(t, 'op-leader-stop');
+  const a = await startElecting(t, ns, 'op-a', fastArgs);
+  await applySync(kube, ns, repo);
+  await waitSyncReady(kube, ns, 'app');
+  const b = await startElecting(t, ns, 'op-b', fastArgs);
+  await b.httpUrl();
+  const live = await getObject(kube, 'v1', 'ConfigMap', ns, 'settings');
+  const watched = watchRevs(kube, ns, live?.metadata.resourceVersion ?? '');
+  t.after(() => watched.stop());
+
+  // A pause longer than the lease (a frozen node, a long GC): the standby takes over meanwhile.
+  const exited = once(a.process, 'exit');
+  a.process.kill('SIGSTOP');
+  t.after(() => a.process.kill('SIGCONT'));
+  await timeUntilHolder(kube, ns, 'op-b', 30_000);
+  const sha = await repo.commit({ 'deploy/cm.yaml': configMapYaml('settings', { rev: '1' }) }, '1');
+  await waitSyncReady(kube, ns, 'app', sha);
+
+  // Woken, the old leader finds its renew deadline long past: it writes nothing and exits.
+  a.process.kill('SIGCONT');
+  const [code] = (await Promise.race([exited, sleep(20_000).then(() => ['timeout'])])) as [unknown];
+  assert.equal(code, 2, 'a leader that lost its Lease exits with an error');
+  assert.match(await a.logs(), /"lost leadership"/);
+  await sleep(2_000);
+  watched.stop();
+  assert.deepEqual(watched.revs, ['1'], 'the old leader wrote its stale revision back');
+  assert.equal(await holderOf(kube, ns), 'op-b');
 });
