@@ -255,13 +255,19 @@ export function startLeaderElection(deps: LeaderElectionDeps): Leadership {
       if (!leading || !current) return;
       leading = false;
       deps.onChange?.(false);
-      const spec = releasedLease(specOf(current.obj), nowMs());
-      const res = await kube.update(
-        { ...current.obj, spec: { ...rawSpecOf(current.obj), ...spec } },
-        AbortSignal.timeout(Math.min(RELEASE_TIMEOUT_MS, timings.renewDeadlineMs)),
-      );
-      if (res.ok) log.info('released leadership');
-      else log.warn({ err: res.error.message }, 'lease not released');
+      const signal = AbortSignal.timeout(Math.min(RELEASE_TIMEOUT_MS, timings.renewDeadlineMs));
+      // A renew cut short by the stop may still have landed: then read the Lease once more.
+      let read: KubeObject | undefined = current.obj;
+      for (let tries = 0; tries < 2 && read; tries++) {
+        if (specOf(read).holderIdentity !== identity) return;
+        const spec = { ...rawSpecOf(read), ...releasedLease(specOf(read), nowMs()) };
+        const res = await kube.update({ ...read, spec }, signal);
+        if (res.ok) return log.info('released leadership');
+        log.warn({ err: res.error.message }, 'lease not released');
+        if (res.error.code !== 'Conflict') return;
+        const got = await kube.get(ref, signal);
+        read = got.ok ? got.value : undefined;
+      }
     },
   };
 }
