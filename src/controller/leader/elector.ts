@@ -142,7 +142,7 @@ export function startLeaderElection(deps: LeaderElectionDeps): Leadership {
     log.info({ holder }, 'standing by: another process leads');
   };
 
-  /** Creates the Lease, or replaces `read` at its resourceVersion (never blindly: a PUT without one would overwrite). */
+  /** Creates the Lease, or replaces `read` at its resourceVersion (never without one: blindly). */
   const write = (
     decision: Exclude<LeaseDecision, { action: 'wait' }>,
     read: KubeObject | undefined,
@@ -226,8 +226,8 @@ export function startLeaderElection(deps: LeaderElectionDeps): Leadership {
       await sleep(delay, undefined, { signal: stop.signal }).catch(() => undefined);
     }
   };
-  const done = run();
   deps.onChange?.(false);
+  const done = run();
 
   return {
     identity,
