@@ -1,6 +1,7 @@
 // Everything an in-cluster install needs, as plain objects: `moor install --export` prints them.
 import { generateCrds } from '../api/index.ts';
 import type { KubeObject } from '../core/index.ts';
+import { DEFAULT_LEASE_NAME } from './commands/leader-election.ts';
 
 export const INSTALL_NAMESPACE = 'moor-system';
 export const OPERATOR_NAME = 'moor-operator';
@@ -32,6 +33,7 @@ export function buildInstallManifests(version: string): KubeObject[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME },
       subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace: INSTALL_NAMESPACE }],
     },
+    ...buildLeaderElectionRbac(),
     buildDeployment(version),
   ];
 }
@@ -50,6 +52,35 @@ function buildClusterRole(): KubeObject {
       { nonResourceURLs: ['*'], verbs: ['*'] },
     ],
   };
+}
+
+/**
+ * Replicas elect a leader with a Lease in the install namespace (the Deployment's rolling update
+ * runs two at once): this Role says so explicitly, whatever the ClusterRole grants.
+ */
+function buildLeaderElectionRbac(): KubeObject[] {
+  const name = `${OPERATOR_NAME}-leader-election`;
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name, namespace: INSTALL_NAMESPACE, labels: { ...partOf } },
+      rules: [
+        {
+          apiGroups: ['coordination.k8s.io'],
+          resources: ['leases'],
+          verbs: ['get', 'create', 'update'],
+        },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name, namespace: INSTALL_NAMESPACE, labels: { ...partOf } },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace: INSTALL_NAMESPACE }],
+    },
+  ];
 }
 
 function buildDeployment(version: string): KubeObject {
@@ -82,6 +113,17 @@ function buildDeployment(version: string): KubeObject {
                 `--http-addr=0.0.0.0:${HTTP_PORT}`,
                 '--storage-path=/data',
                 '--log-level=info',
+                '--leader-elect',
+                `--leader-elect-lease-name=${DEFAULT_LEASE_NAME}`,
+                '--leader-elect-namespace=$(POD_NAMESPACE)',
+                '--leader-elect-identity=$(POD_NAME)',
+              ],
+              env: [
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                {
+                  name: 'POD_NAMESPACE',
+                  valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
+                },
               ],
               ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],
               resources: {

@@ -11,7 +11,7 @@ export {
 } from '../api/index.ts';
 export { Annotations, FIELD_MANAGER, type KubeObject, type Result } from '../core/index.ts';
 export type { KubeClient } from '../kube/index.ts';
-export type { OperatorOptions } from '../controller/index.ts';
+export type { LeaderElectionConfig, OperatorOptions } from '../controller/index.ts';
 
 /** The controllers, loaded only by `moor operator` (the other commands need none of them). */
 export async function loadController() {

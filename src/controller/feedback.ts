@@ -40,6 +40,8 @@ export type FeedbackDeps = {
     signal: AbortSignal,
   ) => Promise<Record<string, string> | undefined>;
   readonly sources: Informer;
+  /** Resolves true once this process leads (at once without leader election). */
+  readonly whenLeading: (signal: AbortSignal) => Promise<boolean>;
 };
 
 export type Feedback = {
@@ -73,6 +75,14 @@ export function startFeedback(deps: FeedbackDeps): Feedback {
   const byPath = new Map<string, ReceiverTarget>();
   const receiverPaths = new Map<string, string>();
 
+  // A standby serves its receivers' paths but leaves their status to the leader (or to itself,
+  // once it leads).
+  const writeReceiverStatus = async (
+    obj: KubeObject,
+    status: Record<string, unknown>,
+  ): Promise<void> => {
+    if (await deps.whenLeading(deps.signal)) await writeStatus(deps.kube, obj, status, deps.signal);
+  };
   const reconcileReceiver = async (obj: KubeObject, deleted: boolean): Promise<void> => {
     const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
     const old = receiverPaths.get(key);
@@ -83,19 +93,14 @@ export function startFeedback(deps: FeedbackDeps): Feedback {
     const now = deps.clock.now();
     const conditions = (obj.status as { conditions?: Condition[] } | undefined)?.conditions;
     const notReady = (reason: string, message: string) =>
-      writeStatus(
-        deps.kube,
-        obj,
-        {
-          ...(obj.status as object),
-          conditions: setCondition(
-            conditions,
-            { type: ConditionTypes.Ready, status: ConditionStatuses.False, reason, message },
-            now,
-          ),
-        },
-        deps.signal,
-      );
+      writeReceiverStatus(obj, {
+        ...(obj.status as object),
+        conditions: setCondition(
+          conditions,
+          { type: ConditionTypes.Ready, status: ConditionStatuses.False, reason, message },
+          now,
+        ),
+      });
     if (!parsed.ok) return void (await notReady('InvalidSpec', parsed.error.message));
     const r = parsed.value;
     const namespace = r.metadata.namespace ?? '';
@@ -127,17 +132,12 @@ export function startFeedback(deps: FeedbackDeps): Feedback {
       },
       now,
     );
-    await writeStatus(
-      deps.kube,
-      obj,
-      {
-        ...(obj.status as object),
-        webhookPath: path,
-        conditions: ready,
-        observedGeneration: obj.metadata.generation,
-      },
-      deps.signal,
-    );
+    await writeReceiverStatus(obj, {
+      ...(obj.status as object),
+      webhookPath: path,
+      conditions: ready,
+      observedGeneration: obj.metadata.generation,
+    });
   };
   const receivers = startInformer({
     ...common,

@@ -2,5 +2,12 @@
 export { backoffDelay, jitter } from './backoff.ts';
 export { startInformer, type Informer } from './informer.ts';
 export { runOperator, needsReconcile } from './operator.ts';
+export {
+  checkLeaseTimings,
+  DEFAULT_LEASE_TIMINGS,
+  LeaseTimingsError,
+  type LeaseTimings,
+} from './leader/decide.ts';
+export { LeadershipLostError, type LeaderElectionConfig } from './leader/elector.ts';
 export type { OperatorOptions } from './options.ts';
 export { createWorkQueue, type WorkQueue } from './queue.ts';

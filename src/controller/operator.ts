@@ -11,13 +11,15 @@ import { API_GROUP_VERSION, Kinds } from '../api/index.ts';
 import { Annotations, Labels, objectIdOf, objectKey, type KubeObject } from '../core/index.ts';
 import { createLiveCache, matchesDesired } from '../drift/index.ts';
 import { createGitClient } from '../git/index.ts';
-import { createKubeClient, type KubeClient } from '../kube/index.ts';
+import { createKubeClient, gateWrites, type KubeClient } from '../kube/index.ts';
 import { bindServer, createMetrics, createServerApp } from '../server/index.ts';
 import { createArtifactStore } from '../source/index.ts';
 import { createEventRecorder } from './events.ts';
 import { startFeedback } from './feedback.ts';
 import { reconcileGitRepository, type ArtifactRegistry } from './git-repositories.ts';
 import { startInformer, type ChangeType } from './informer.ts';
+import { alwaysLeading, startLeaderElection } from './leader/elector.ts';
+import { whileLeading } from './leader/gate.ts';
 import type { OperatorOptions } from './options.ts';
 import { createWorkQueue } from './queue.ts';
 import { rememberStatusWrites } from './status-memory.ts';
@@ -62,12 +64,29 @@ async function readSecret(
 export async function runOperator(opts: OperatorOptions): Promise<void> {
   const root = pino({ level: opts.logLevel, base: { component: 'moor' } });
   const logger = root as unknown as Logger;
-  const { signal } = opts;
+  const metrics = createMetrics();
+  // Listen before anything starts: an address in use stops the operator here, with its name.
+  const listener = opts.httpAddr ? await bindServer(opts.httpAddr) : undefined;
+  const raw = createKubeClient({
+    ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+    logger: root.child({ part: 'kube' }),
+  });
+  // Standbys keep their caches warm but neither reconcile nor write; a leader that loses its
+  // Lease stops everything (signal) and the process exits.
+  const leadership = opts.leaderElection
+    ? startLeaderElection({
+        kube: raw,
+        clock: systemClock,
+        logger,
+        random: Math.random,
+        config: opts.leaderElection,
+        onChange: (leading) => metrics.setLeader(leading),
+      })
+    : alwaysLeading('');
+  if (!opts.leaderElection) metrics.setLeader(true);
+  const signal = AbortSignal.any([opts.signal, leadership.lost]);
   const memory = rememberStatusWrites(
-    createKubeClient({
-      ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
-      logger: root.child({ part: 'kube' }),
-    }),
+    gateWrites(raw, { mayWrite: () => leadership.isLeading(), identity: leadership.identity }),
   );
   const kube = memory.kube;
   const git = createGitClient({
@@ -78,10 +97,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const storage = opts.storagePath ?? join(tmpdir(), `moor-artifacts-${process.pid}`);
   await mkdir(storage, { recursive: true });
   const store = createArtifactStore(storage);
-  const metrics = createMetrics();
   metrics.observeApiRequests(() => kube.requestCounts);
-  // Listen before anything starts: an address in use stops the operator here, with its name.
-  const listener = opts.httpAddr ? await bindServer(opts.httpAddr) : undefined;
   const artifacts: ArtifactRegistry = new Map();
   const revisionSeen = new Map<string, number>();
   const events = createEventRecorder({
@@ -131,7 +147,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     signal,
     onError: (key, error) =>
       logger.error({ gitrepository: key, err: String(error) }, 'reconcile crashed'),
-    handler: (key, s) =>
+    handler: whileLeading(leadership, (key, s) =>
       timed(Kinds.GitRepository, async () => {
         const [ns, name] = splitKey(key);
         const obj = memory.freshest(sources.get(ns, name));
@@ -165,12 +181,13 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
           s,
         );
       }),
+    ),
   });
   const syncQueue = createWorkQueue({
     concurrency: opts.concurrency,
     signal,
     onError: (key, error) => logger.error({ sync: key, err: String(error) }, 'reconcile crashed'),
-    handler: (key, s) =>
+    handler: whileLeading(leadership, (key, s) =>
       timed(Kinds.Sync, async () => {
         const [ns, name] = splitKey(key);
         const obj = memory.freshest(syncs.get(ns, name));
@@ -234,6 +251,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
           s,
         );
       }),
+    ),
   });
 
   const sourceRefOf = (sync: KubeObject): string => {
@@ -319,6 +337,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     signal,
     readSecret: (ns, name, sig) => readSecret(kube, ns, name, sig),
     sources,
+    whenLeading: (sig) => leadership.whenLeading(sig),
   });
   let ready = false;
   const http = listener
@@ -364,5 +383,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     live.stopped(),
   ]);
   await events.flush().catch(() => undefined);
+  await leadership.release();
   await http?.close();
+  if (leadership.lost.aborted) throw leadership.lost.reason as Error;
 }

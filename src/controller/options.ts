@@ -1,4 +1,5 @@
 import type { KustomizeSettings } from '../render/index.ts';
+import type { LeaderElectionConfig } from './leader/elector.ts';
 
 /** What `moor operator` passes to the composition root. */
 export type OperatorOptions = {
@@ -18,5 +19,7 @@ export type OperatorOptions = {
   /** Name used in commit-status contexts and tags. */
   readonly clusterName: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Reconcile and write only while holding this Lease (`--leader-elect`); omitted: always. */
+  readonly leaderElection?: LeaderElectionConfig;
   readonly signal: AbortSignal;
 };

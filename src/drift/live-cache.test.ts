@@ -70,6 +70,7 @@ function scriptedClient(script: {
     patchStatus: unused,
     mergePatch: unused,
     create: unused,
+    update: unused,
     resolveKind: unused,
     impersonate: () => client,
   };

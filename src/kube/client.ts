@@ -274,6 +274,21 @@ function buildClient(shared: Shared, identity: Readonly<Record<string, string>>)
       return res.ok ? ok(asObject(res.value.body)) : res;
     },
 
+    async update(obj, signal) {
+      const t = await target(refOf(obj), 'update');
+      if (!t.ok) return t;
+      const req: HttpRequest = {
+        method: 'PUT',
+        path: t.value.path,
+        contentType: JSON_TYPE,
+        body: JSON.stringify(obj),
+        verb: 'update',
+        subject: t.value.subject,
+      };
+      const res = await send(req, obj.apiVersion, signal);
+      return res.ok ? ok(asObject(res.value.body)) : res;
+    },
+
     async resolveKind(apiVersion, kind, signal) {
       if (signal.aborted) {
         const subject = collectionSubject(apiVersion, kind, undefined);

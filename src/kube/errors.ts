@@ -11,6 +11,8 @@ export const KubeErrorCodes = [
   'Timeout',
   'Unavailable',
   'Aborted',
+  /** A write refused before it was sent: this process does not lead (see `gateWrites`). */
+  'NotLeader',
   'Failed',
 ] as const;
 export type KubeErrorCode = (typeof KubeErrorCodes)[number];

@@ -8,6 +8,7 @@ export {
   type StatusCause,
 } from './errors.ts';
 export type { KubeLogger } from './transport.ts';
+export { gateWrites, type WriteGate } from './write-gate.ts';
 export {
   WatchEventTypes,
   type ApplyOptions,

@@ -15,7 +15,7 @@ import { KubeError, errorFromException, errorFromResponse } from './errors.ts';
 
 export type KubeLogger = Pick<Logger, 'debug' | 'warn'>;
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
 
 export type HttpRequest = {
@@ -24,7 +24,7 @@ export type HttpRequest = {
   readonly path: string;
   readonly contentType?: string;
   readonly body?: string;
-  /** Counted in `requestCounts`: `get`, `list`, `watch`, `patch`, `create`, `delete`, `discovery`. */
+  /** Counted in `requestCounts`: `get`, `list`, `watch`, `patch`, `create`, `update`, `delete`, `discovery`. */
   readonly verb: string;
   /** Named in error messages when more precise than `verb` (`apply`, `apply status`). */
   readonly action?: string;

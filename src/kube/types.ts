@@ -103,6 +103,11 @@ export interface KubeClient {
   ): Promise<Result<KubeObject, KubeError>>;
   /** Plain create (POST); `Conflict` when it exists. */
   create(obj: KubeObject, signal: AbortSignal): Promise<Result<KubeObject, KubeError>>;
+  /**
+   * Replaces the whole object (PUT). With `metadata.resourceVersion` set this is optimistic
+   * concurrency: `Conflict` when the object changed or was deleted since that version.
+   */
+  update(obj: KubeObject, signal: AbortSignal): Promise<Result<KubeObject, KubeError>>;
   /** Discovery, cached; a miss re-discovers the group version once before `UnknownKind`. */
   resolveKind(
     apiVersion: string,
@@ -111,6 +116,6 @@ export interface KubeClient {
   ): Promise<Result<ResourceInfo, KubeError>>;
   /** A client acting as `user` (e.g. `system:serviceaccount:ns:name`), sharing connections and caches. */
   impersonate(user: string, groups?: readonly string[]): KubeClient;
-  /** Requests sent, by verb (`get`, `list`, `watch`, `patch`, `create`, `delete`, `discovery`). */
+  /** Requests sent, by verb (`get`, `list`, `watch`, `patch`, `create`, `update`, `delete`, `discovery`). */
   readonly requestCounts: ReadonlyMap<string, number>;
 }

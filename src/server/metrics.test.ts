@@ -54,6 +54,14 @@ test('recorded values appear in the exposition text', async () => {
   assert.doesNotMatch(after, /^moor_commit_to_converged_seconds_\w+\{.*sync="web"/m);
 });
 
+test('moor_leader says whether this process leads', async () => {
+  const metrics = createMetrics({ processMetrics: false });
+  metrics.setLeader(false);
+  assert.match(await metrics.render(), /^moor_leader 0$/m);
+  metrics.setLeader(true);
+  assert.match(await metrics.render(), /^moor_leader 1$/m);
+});
+
 test('each metrics object has its own registry and leaves the global one empty', async () => {
   const a = createMetrics({ processMetrics: false });
   const b = createMetrics();

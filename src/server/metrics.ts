@@ -41,6 +41,8 @@ export type Metrics = {
     readonly sync: string;
     readonly seconds: number;
   }): void;
+  /** `moor_leader`: 1 while this process leads (always, without leader election), else 0. */
+  setLeader(leading: boolean): void;
   /** The exposition text of every metric. */
   render(): Promise<string>;
   /** The Content-Type of `render()`'s output. */
@@ -91,6 +93,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
     registers,
   });
+  const leader = new Gauge({
+    name: 'moor_leader',
+    help: 'Whether this process leads and so reconciles and writes (1) or stands by (0).',
+    registers,
+  });
   let apiRequests: (() => ReadonlyMap<string, number>) | undefined;
   new Counter({
     name: 'moor_api_requests_total',
@@ -124,6 +131,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     observeCommitToConverged: ({ namespace, sync, seconds }) => {
       commitToConverged.observe({ namespace, sync }, seconds);
+    },
+    setLeader: (leading) => {
+      leader.set(leading ? 1 : 0);
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

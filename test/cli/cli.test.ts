@@ -88,6 +88,8 @@ void test('moor install --export prints valid YAML documents of every install ki
     'CustomResourceDefinition',
     'Deployment',
     'Namespace',
+    'Role',
+    'RoleBinding',
     'ServiceAccount',
   ]);
 });

@@ -2,7 +2,9 @@
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { findKustomize } from '../kustomize-program.ts';
 import { loadController, type OperatorOptions } from '../parts.ts';
+import { DEFAULT_LEASE_NAME, leaderElectionConfig, parseDurationMs } from './leader-election.ts';
 import type { CliContext } from '../context.ts';
+import { CliError } from '../errors.ts';
 import type { RootCommand } from '../program.ts';
 
 export const LogLevels = ['debug', 'info', 'warn', 'error'] as const;
@@ -35,16 +37,51 @@ export function registerOperatorCommand(root: RootCommand, ctx: CliContext): voi
       'let kustomizations refer to remote bases and resources (http(s), git)',
       false,
     )
-    .option('--leader-elect', 'elect a leader among replicas (not implemented yet)', false)
+    .option(
+      '--leader-elect',
+      'reconcile and write only while holding a Lease; others stand by',
+      false,
+    )
+    .option('--leader-elect-lease-name <name>', 'name of the Lease', DEFAULT_LEASE_NAME)
+    .option(
+      '--leader-elect-namespace <namespace>',
+      'namespace of the Lease (default: --namespace, else moor-system)',
+    )
+    .option(
+      '--leader-elect-identity <id>',
+      'this process in the Lease (default: the hostname and a random suffix)',
+    )
+    .addOption(
+      new Option(
+        '--leader-elect-lease-duration <duration>',
+        'how long a standby waits on an unrenewed Lease',
+      )
+        .argParser(parseDurationMs)
+        .default(15_000, '15s'),
+    )
+    .addOption(
+      new Option(
+        '--leader-elect-renew-deadline <duration>',
+        'how long a leader leads without a renew',
+      )
+        .argParser(parseDurationMs)
+        .default(10_000, '10s'),
+    )
+    .addOption(
+      new Option('--leader-elect-retry-period <duration>', 'time between tries to acquire or renew')
+        .argParser(parseDurationMs)
+        .default(2_000, '2s'),
+    )
     .option('--storage-path <dir>', 'directory for artifacts (default: under the OS temp dir)')
     .option('--cluster-name <name>', 'name used in commit-status contexts and tags', 'local')
     .addOption(new Option('--log-level <level>', 'log level').choices(LogLevels).default('info'))
     .action(async (opts, cmd) => {
       const globals = cmd.optsWithGlobals();
-      if (opts.leaderElect) {
-        ctx.stderr(
-          'warning: --leader-elect is not implemented yet; running without leader election\n',
-        );
+      const { runOperator, checkLeaseTimings } = await loadController();
+      const election = opts.leaderElect ? leaderElectionConfig(opts, globals.namespace) : undefined;
+      if (election) {
+        const checked = checkLeaseTimings(election.timings);
+        if (!checked.ok) throw new CliError(checked.error.message, { cause: checked.error });
       }
       const kustomize = findKustomize({ flag: opts.kustomize, searchPath: process.env.PATH });
       if (!kustomize.path) {
@@ -62,9 +99,9 @@ export function registerOperatorCommand(root: RootCommand, ctx: CliContext): voi
         ...(opts.storagePath === undefined ? {} : { storagePath: opts.storagePath }),
         clusterName: opts.clusterName,
         logLevel: opts.logLevel,
+        ...(election ? { leaderElection: election } : {}),
         signal: ctx.signal,
       };
-      const { runOperator } = await loadController();
       await runOperator(options);
     });
 }
