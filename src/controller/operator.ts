@@ -267,9 +267,16 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     const desired = desiredBySync.get(syncKey)?.get(objectKey(objectIdOf(obj)));
     if (!desired) return;
     const [sns, sname] = splitKey(syncKey);
-    const reported = (syncs.get(sns, sname)?.status as { drift?: unknown } | undefined)?.drift;
-    // Drift begins (no longer matches) or may have ended (the Sync reports drift).
-    if (type === 'deleted' || reported !== undefined || !matchesDesired(desired, obj))
+    const status = memory.freshest(syncs.get(sns, sname))?.status as
+      { drift?: unknown; healthWait?: unknown } | undefined;
+    // Drift begins (no longer matches) or may have ended (the Sync reports drift); or the Sync
+    // waits for its objects' health, which this change may decide.
+    if (
+      type === 'deleted' ||
+      status?.drift !== undefined ||
+      status?.healthWait !== undefined ||
+      !matchesDesired(desired, obj)
+    )
       syncQueue.add(syncKey);
   });
 
