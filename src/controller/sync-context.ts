@@ -105,12 +105,14 @@ export async function fail(
     previous?.status === ConditionStatuses.False &&
     previous.reason === reason &&
     previous.message === message;
+  // The failure is now, however long the reconcile took to reach it.
+  const at = ctx.deps.clock.now();
   let conditions = withoutReconciling(
     setConditions(
       ctx.status.conditions,
       [readyFalse(reason, message)],
       ctx.sync.metadata.generation,
-      ctx.now,
+      at,
     ),
   );
   if (opts.stalled) {
@@ -118,7 +120,7 @@ export async function fail(
       conditions,
       [{ type: ConditionTypes.Stalled, status: ConditionStatuses.True, reason, message }],
       ctx.sync.metadata.generation,
-      ctx.now,
+      at,
     );
   }
   const res = await writeStatus(

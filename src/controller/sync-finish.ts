@@ -51,7 +51,15 @@ type InSync = {
 /** The InSync condition and whether the grace period just ran out. */
 function inSyncOf(ctx: Ctx, r: Finished): InSync {
   const mode = ctx.sync.spec.drift.mode;
-  if (mode === 'Ignore') return { diverged: false };
+  if (mode === 'Ignore') {
+    const update = {
+      type: ConditionTypes.InSync,
+      status: ConditionStatuses.Unknown,
+      reason: ConditionReasons.DriftIgnored,
+      message: 'live objects are not compared with Git: spec.drift.mode is Ignore',
+    };
+    return { update, diverged: false };
+  }
   const drift = r.drift?.status;
   if (!drift || mode !== 'Alert') {
     const message = `all ${r.desiredCount} objects match revision ${r.revision}`;
@@ -134,8 +142,9 @@ function conditionsOf(ctx: Ctx, r: Finished, inSync: InSync, at: Date): Conditio
   ];
   let conditions = setConditions(ctx.status.conditions, updates, ctx.sync.metadata.generation, at);
   if (phase !== 'waiting') conditions = withoutReconciling(conditions);
-  conditions = removeCondition(conditions, ConditionTypes.Stalled);
-  return inSync.update ? conditions : removeCondition(conditions, ConditionTypes.InSync);
+  // Without spec.wait nothing is assessed: an old verdict would contradict Ready.
+  if (!health) conditions = removeCondition(conditions, ConditionTypes.Healthy);
+  return removeCondition(conditions, ConditionTypes.Stalled);
 }
 
 function announceOutcome(ctx: Ctx, r: Finished, inSync: InSync, phase: Phase): void {
@@ -224,7 +233,8 @@ export async function finish(ctx: Ctx, r: Finished): Promise<'success' | 'failur
     lastAttemptedRevision: r.revision,
     ...(phase === 'healthy' ? { lastHealthyRevision: r.revision } : {}),
     inventory: { entries: r.inventory },
-    conditions: conditionsOf(ctx, r, inSync, ctx.now),
+    // Conditions say when their state changed: now, not when this reconcile began.
+    conditions: conditionsOf(ctx, r, inSync, deps.clock.now()),
     history: r.history(historyResults[phase], r.summary),
     ...(drift ? { drift } : {}),
     ...(healthWait ? { healthWait } : {}),

@@ -100,6 +100,7 @@ test('a health wait is interrupted by a new commit, drift and a spec change', as
   await applyObject(kube, sync(ns, 'web', { ...spec, wait: false }));
   const ready = await waitSyncReady(kube, ns, 'web', next, 10_000);
   t.diagnostic(`wait: false took effect ${Date.now() - edited} ms after the edit`);
+  assert.equal(conditionOf(ready, 'Healthy'), undefined, 'a Healthy verdict without spec.wait');
   assert.equal(conditionOf(ready, 'Reconciling'), undefined);
   assert.equal((ready.status as { healthWait?: unknown }).healthWait, undefined);
 });
