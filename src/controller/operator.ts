@@ -16,6 +16,7 @@ import { createMetrics, createServerApp, startServer } from '../server/index.ts'
 import { createArtifactStore } from '../source/index.ts';
 import { createEventRecorder } from './events.ts';
 import { startFeedback } from './feedback.ts';
+import { createCommitClock } from './commit-clock.ts';
 import { reconcileGitRepository, type ArtifactRegistry } from './git-repositories.ts';
 import { startInformer, type ChangeType } from './informer.ts';
 import type { OperatorOptions } from './options.ts';
@@ -81,7 +82,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const metrics = createMetrics();
   metrics.observeApiRequests(() => kube.requestCounts);
   const artifacts: ArtifactRegistry = new Map();
-  const revisionSeen = new Map<string, number>();
+  const commits = createCommitClock();
   const events = createEventRecorder({
     kube,
     clock: systemClock,
@@ -153,8 +154,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
             events,
             onArtifact: (sns, sname) => {
               const artifact = artifacts.get(`${sns}/${sname}`);
-              if (artifact && !revisionSeen.has(artifact.revision))
-                revisionSeen.set(artifact.revision, Date.now());
+              if (artifact) commits.seen(artifact.revision, Date.now());
               wakeSyncsOf(sns, sname);
             },
             requeue: (k, ms) => sourceQueue.addAfter(k, ms),
@@ -175,6 +175,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
         if (!obj) {
           desiredBySync.delete(key);
           parseMemos.delete(key);
+          commits.forget(key);
           metrics.forgetObjects({ namespace: ns, sync: name });
           return;
         }
@@ -213,14 +214,10 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
               ),
             announce: (event) => feedback.notifier.publish({ ...event, cluster: opts.clusterName }),
             observeConverged: (syncKey, revision) => {
-              const seen = revisionSeen.get(revision);
+              const seconds = commits.converged(syncKey, revision, Date.now());
               const [sns, sname] = splitKey(syncKey);
-              if (seen !== undefined)
-                metrics.observeCommitToConverged({
-                  namespace: sns,
-                  sync: sname,
-                  seconds: (Date.now() - seen) / 1000,
-                });
+              if (seconds !== undefined)
+                metrics.observeCommitToConverged({ namespace: sns, sync: sname, seconds });
             },
             observeObjects: (syncKey, inSync, drifted) => {
               const [sns, sname] = splitKey(syncKey);

@@ -1,8 +1,10 @@
-// What status says about a Sync: conditions change when the state does and never contradict
-// each other, and Healthy counts the whole inventory.
+// What status and metrics say about a Sync: conditions change when the state does and never
+// contradict each other, Healthy counts the whole inventory, and commit-to-converged is measured
+// once per revision.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { testCluster } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
@@ -107,4 +109,48 @@ test('conditions move when the state does, Healthy counts every object, InSync s
   const inSync = conditionOf(ignoring, 'InSync');
   assert.equal(inSync?.status, 'Unknown', 'InSync vanished or claims to know in Ignore mode');
   assert.equal(inSync?.reason, 'DriftIgnored');
+});
+
+const convergedCount = async (base: string, ns: string, name: string): Promise<number> => {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) =>
+      l.startsWith(`moor_commit_to_converged_seconds_count{namespace="${ns}",sync="${name}"}`),
+    );
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+};
+
+test('commit-to-converged is observed once per revision, not again after a spec edit', async (t) => {
+  const { kube, ns, repo, operator } = await setUpScenario(
+    t,
+    'op-c2c',
+    { 'cm.yaml': configMapYaml('web', { v: '1' }) },
+    { httpAddr: '127.0.0.1:0' },
+  );
+  const base = await operator.httpUrl();
+  await applyObject(
+    kube,
+    gitRepository(ns, 'src', { url: fileUrl(repo), ref: { branch: 'main' } }),
+  );
+  const spec = { sourceRef: { name: 'src' }, path: './', targetNamespace: ns, interval: '1h' };
+  await applyObject(kube, sync(ns, 'web', spec));
+  await waitSyncReady(kube, ns, 'web', await repo.revParse('HEAD'));
+  await waitFor('the first observation', async () => (await convergedCount(base, ns, 'web')) === 1);
+
+  // A spec edit converges again on the same revision: no new commit, no new observation.
+  await applyObject(kube, sync(ns, 'web', { ...spec, interval: '59m' }));
+  await waitFor('the spec edit applied', async () => {
+    const o = await getSync(kube, ns, 'web');
+    return (o?.status as { observedGeneration?: number }).observedGeneration === 2;
+  });
+  await sleep(1000);
+  assert.equal(await convergedCount(base, ns, 'web'), 1, 'observed again after a spec edit');
+
+  const next = await repo.commit({ 'cm.yaml': configMapYaml('web', { v: '2' }) });
+  await waitSyncReady(kube, ns, 'web', next);
+  await waitFor(
+    'the new revision observed',
+    async () => (await convergedCount(base, ns, 'web')) === 2,
+  );
 });
