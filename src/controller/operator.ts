@@ -21,6 +21,7 @@ import { reconcileGitRepository, type ArtifactRegistry } from './git-repositorie
 import { startInformer, type ChangeType } from './informer.ts';
 import type { OperatorOptions } from './options.ts';
 import { createWorkQueue } from './queue.ts';
+import { restoreArtifacts } from './restore-artifacts.ts';
 import { rememberStatusWrites } from './status-memory.ts';
 import type { ParseMemo } from '../render/index.ts';
 import type { KindScopes, RenderCache } from './render-desired.ts';
@@ -170,6 +171,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     onError: (key, error) => logger.error({ sync: key, err: String(error) }, 'reconcile crashed'),
     handler: (key, s) =>
       timed(Kinds.Sync, async () => {
+        await restored;
         const [ns, name] = splitKey(key);
         const obj = memory.freshest(syncs.get(ns, name));
         if (!obj) {
@@ -288,6 +290,13 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
       if (type === 'deleted' || needsReconcile(type, obj, old)) sourceQueue.add(keyOf(obj));
     },
   });
+  // Syncs reconcile only once the artifacts published before this process are known again.
+  const restored = sources.synced
+    .then(() => restoreArtifacts(sources.list(), store, artifacts))
+    .then(
+      (n) => logger.info({ artifacts: n }, 'artifacts restored from the store'),
+      (error: unknown) => logger.warn({ err: String(error) }, 'artifacts not restored'),
+    );
   const syncs = startInformer({
     kube,
     apiVersion: API_GROUP_VERSION,
@@ -338,7 +347,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
         }),
       )
     : undefined;
-  await Promise.all([sources.synced, syncs.synced, feedback.synced]);
+  await Promise.all([sources.synced, syncs.synced, feedback.synced, restored]);
   ready = true;
   logger.info(
     { namespace: opts.namespace ?? '(all)', storage, http: http?.address },
