@@ -198,6 +198,11 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
             kindScopes,
             requeue: (k, ms) => syncQueue.addAfter(k, ms),
             lookupSync: (sns, sname) => memory.freshest(syncs.get(sns, sname)),
+            publishedRevision: (sns, sname) =>
+              (
+                memory.freshest(sources.get(sns, sname))?.status as
+                  { artifact?: { revision?: string } } | undefined
+              )?.artifact?.revision,
             watchKinds: async (kinds) => {
               await Promise.all(
                 kinds.map(async (k) => {

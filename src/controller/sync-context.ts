@@ -29,6 +29,8 @@ export type SyncReconcilerDeps = {
   readonly kindScopes: KindScopes;
   readonly requeue: (key: string, delayMs: number) => void;
   readonly lookupSync: (namespace: string, name: string) => KubeObject | undefined;
+  /** The revision a GitRepository's status says it published (this process may not hold it yet). */
+  readonly publishedRevision: (namespace: string, name: string) => string | undefined;
   /** Starts watching these kinds (once each) so `live` can answer for them. */
   readonly watchKinds: (kinds: readonly { apiVersion: string; kind: string }[]) => Promise<void>;
   readonly live: LiveLookup;

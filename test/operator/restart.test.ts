@@ -1,12 +1,12 @@
 // An operator restart is invisible to users: the artifacts on disk serve the Syncs from their
-// first reconcile, so no Sync turns ArtifactNotReady, no alert is sent, and `reconcile --wait`
-// succeeds right away.
+// first reconcile (or, with an empty store, the Syncs wait for the fetch), so no Sync turns
+// ArtifactNotReady, no alert is sent, and `reconcile --wait` succeeds right away.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { moor } from '../cli/helpers.ts';
 import { testNamespace } from '../helpers/cluster.ts';
@@ -53,7 +53,7 @@ const moorObject = (kind: string, ns: string, name: string, spec: Record<string,
   spec,
 });
 
-test('a restart sends no alerts and keeps every Sync Ready', async (t) => {
+async function restartQuietly(t: TestContext, keepStore: boolean): Promise<void> {
   const kube = testKube();
   // Warning events of the namespace, with how often each was recorded.
   const warnings = async (): Promise<string[]> => {
@@ -65,7 +65,7 @@ test('a restart sends no alerts and keeps every Sync Ready', async (t) => {
       .sort();
   };
   await installCrds(kube);
-  const ns = await testNamespace(t, 'op-restart');
+  const ns = await testNamespace(t, keepStore ? 'op-restart' : 'op-restart-fresh');
   const sink = await startSink();
   t.after(() => sink.close());
   const repo = await createTestRepo({
@@ -77,6 +77,8 @@ test('a restart sends no alerts and keeps every Sync Ready', async (t) => {
   t.after(() => repo.close());
   const storagePath = await mkdtemp(join(tmpdir(), 'moor-restart-'));
   const first = await startOperator({ namespace: ns, storagePath });
+  // Without a kept store, the new process starts with an empty one and must fetch again.
+  const secondStore = keepStore ? storagePath : await mkdtemp(join(tmpdir(), 'moor-restart-'));
   await applyObject(kube, secretObject(ns, 'hook', { hmacKey: 'k' }));
   await applyObject(
     kube,
@@ -123,7 +125,7 @@ test('a restart sends no alerts and keeps every Sync Ready', async (t) => {
   const before = [...sink.events];
   const warningsBefore = await warnings();
 
-  const second = await startOperator({ namespace: ns, storagePath });
+  const second = await startOperator({ namespace: ns, storagePath: secondStore });
   t.after(() => second.stop());
   // Right after the restart: a requested reconcile with --wait succeeds.
   const waited = await moor(['-n', ns, 'reconcile', 'sync', 'a', '--wait', '--timeout', '30s']);
@@ -142,4 +144,9 @@ test('a restart sends no alerts and keeps every Sync Ready', async (t) => {
   }
   assert.deepEqual(sink.events.slice(before.length), [], 'alerts sent because of the restart');
   assert.deepEqual(await warnings(), warningsBefore, 'Warning events after the restart');
-});
+}
+
+test('a restart sends no alerts and keeps every Sync Ready', (t) => restartQuietly(t, true));
+
+test('a restart onto an empty artifact store is as quiet: the Syncs wait for the fetch', (t) =>
+  restartQuietly(t, false));
