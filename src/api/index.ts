@@ -42,6 +42,7 @@ export {
   type DriftPolicy,
   type DriftStatus,
   type DriftedObject,
+  type HealthWait,
   type HistoryEntry,
   type InventoryEntry,
   type SyncSpec,

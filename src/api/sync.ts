@@ -19,6 +19,8 @@ export const HistoryResults = {
   Succeeded: 'Succeeded',
   Failed: 'Failed',
   RolledBack: 'RolledBack',
+  /** Applied, health not decided yet: the entry is completed by the reconcile that decides it. */
+  Progressing: 'Progressing',
 } as const;
 
 export const DependencySchema = z.object({
@@ -116,6 +118,14 @@ export const HistoryEntrySchema = z.object({
   durationMs: countField().optional(),
 });
 
+export const HealthWaitSchema = z
+  .object({
+    revision: z.string().min(1).describe('The revision whose health is awaited.'),
+    generation: countField().optional().describe('The metadata.generation applied with it.'),
+    startedAt: timestampField().describe('When the wait began; spec.timeout counts from here.'),
+  })
+  .describe('The health wait of the desired state applied last (spec.wait), until it is healthy.');
+
 export const SyncStatusSchema = z.object({
   ...commonStatusFields,
   lastAppliedRevision: z.string().optional().describe('The revision last applied successfully.'),
@@ -129,6 +139,7 @@ export const SyncStatusSchema = z.object({
     .optional()
     .describe('Every object applied by this Sync.'),
   drift: DriftStatusSchema.optional(),
+  healthWait: HealthWaitSchema.optional(),
   history: z.array(HistoryEntrySchema).optional().describe('Recent applies, newest first.'),
 });
 
@@ -142,3 +153,4 @@ export type DriftStatus = z.output<typeof DriftStatusSchema>;
 export type DriftedObject = z.output<typeof DriftedObjectSchema>;
 export type DriftField = z.output<typeof DriftFieldSchema>;
 export type HistoryEntry = z.output<typeof HistoryEntrySchema>;
+export type HealthWait = z.output<typeof HealthWaitSchema>;

@@ -1,6 +1,6 @@
 // Apply: execute a change set with server-side apply (validate all, write by stage, prune).
 export { applyPlan } from './apply.ts';
-export { waitForHealth, type HealthReport } from './health-wait.ts';
+export { assessObjects, type HealthReport } from './health-wait.ts';
 export { wouldChange } from './compare.ts';
 export { isEstablished, pollUntil, refOf } from './wait.ts';
 export {

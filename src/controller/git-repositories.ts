@@ -24,6 +24,7 @@ import type { GitClient } from '../git/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import { backoffDelay, jitter, type Random } from './backoff.ts';
 import type { EventRecorder } from './events.ts';
+import { restoreArtifact } from './restore-artifacts.ts';
 import { writeStatus } from './status.ts';
 import { ReconcileOutcomes, type Clock, type Logger } from './types.ts';
 
@@ -154,18 +155,9 @@ async function reportFailure(
     deps.events.record(about(ctx), 'Warning', reason, message);
   }
   // An artifact still on disk from before this process keeps serving the Syncs.
-  if (current?.revision && current.digest && !deps.artifacts.has(ctx.key)) {
-    const dir = await deps.store.find(
-      repo.metadata.namespace ?? '',
-      repo.metadata.name,
-      current.digest,
-    );
-    if (dir) {
-      const sha = current.revision.slice(current.revision.lastIndexOf(':') + 1);
-      deps.artifacts.set(ctx.key, { revision: current.revision, digest: current.digest, sha, dir });
-      deps.onArtifact(repo.metadata.namespace ?? '', repo.metadata.name);
-    }
-  }
+  const namespace = repo.metadata.namespace ?? '';
+  if (await restoreArtifact(namespace, repo.metadata.name, current, deps.store, deps.artifacts))
+    deps.onArtifact(namespace, repo.metadata.name);
   // A refused URL waits for a spec change (a new generation wakes it), not for a retry.
   if (stalled) return 'failure';
   const intervalMs = parseDuration(repo.spec.interval);

@@ -16,12 +16,14 @@ import { bindServer, createMetrics, createServerApp } from '../server/index.ts';
 import { createArtifactStore } from '../source/index.ts';
 import { createEventRecorder } from './events.ts';
 import { startFeedback } from './feedback.ts';
+import { createCommitClock } from './commit-clock.ts';
 import { reconcileGitRepository, type ArtifactRegistry } from './git-repositories.ts';
 import { startInformer, type ChangeType } from './informer.ts';
 import { alwaysLeading, startLeaderElection } from './leader/elector.ts';
 import { whileLeading } from './leader/gate.ts';
 import type { OperatorOptions } from './options.ts';
 import { createWorkQueue } from './queue.ts';
+import { restoreArtifacts } from './restore-artifacts.ts';
 import { rememberStatusWrites } from './status-memory.ts';
 import type { ParseMemo } from '../render/index.ts';
 import type { KindScopes, RenderCache } from './render-desired.ts';
@@ -99,7 +101,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const store = createArtifactStore(storage);
   metrics.observeApiRequests(() => kube.requestCounts);
   const artifacts: ArtifactRegistry = new Map();
-  const revisionSeen = new Map<string, number>();
+  const commits = createCommitClock();
   const events = createEventRecorder({
     kube,
     clock: systemClock,
@@ -171,8 +173,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
             events,
             onArtifact: (sns, sname) => {
               const artifact = artifacts.get(`${sns}/${sname}`);
-              if (artifact && !revisionSeen.has(artifact.revision))
-                revisionSeen.set(artifact.revision, Date.now());
+              if (artifact) commits.seen(artifact.revision, Date.now());
               wakeSyncsOf(sns, sname);
             },
             requeue: (k, ms) => sourceQueue.addAfter(k, ms),
@@ -189,11 +190,13 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     onError: (key, error) => logger.error({ sync: key, err: String(error) }, 'reconcile crashed'),
     handler: whileLeading(leadership, (key, s) =>
       timed(Kinds.Sync, async () => {
+        await restored;
         const [ns, name] = splitKey(key);
         const obj = memory.freshest(syncs.get(ns, name));
         if (!obj) {
           desiredBySync.delete(key);
           parseMemos.delete(key);
+          commits.forget(key);
           metrics.forgetSync({ namespace: ns, sync: name });
           return;
         }
@@ -216,6 +219,11 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
             lookupSync: (sns, sname) => memory.freshest(syncs.get(sns, sname)),
             lookupSource: (sns, sname) => memory.freshest(sources.get(sns, sname)),
             sourcesListed: () => sourcesListed,
+            publishedRevision: (sns, sname) =>
+              (
+                memory.freshest(sources.get(sns, sname))?.status as
+                  { artifact?: { revision?: string } } | undefined
+              )?.artifact?.revision,
             watchKinds: async (kinds) => {
               await Promise.all(
                 kinds.map(async (k) => {
@@ -234,14 +242,10 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
               ),
             announce: (event) => feedback.notifier.publish({ ...event, cluster: opts.clusterName }),
             observeConverged: (syncKey, revision) => {
-              const seen = revisionSeen.get(revision);
+              const seconds = commits.converged(syncKey, revision, Date.now());
               const [sns, sname] = splitKey(syncKey);
-              if (seen !== undefined)
-                metrics.observeCommitToConverged({
-                  namespace: sns,
-                  sync: sname,
-                  seconds: (Date.now() - seen) / 1000,
-                });
+              if (seconds !== undefined)
+                metrics.observeCommitToConverged({ namespace: sns, sync: sname, seconds });
             },
             observeObjects: (syncKey, inSync, drifted) => {
               const [sns, sname] = splitKey(syncKey);
@@ -289,9 +293,16 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     const desired = desiredBySync.get(syncKey)?.get(objectKey(objectIdOf(obj)));
     if (!desired) return;
     const [sns, sname] = splitKey(syncKey);
-    const reported = (syncs.get(sns, sname)?.status as { drift?: unknown } | undefined)?.drift;
-    // Drift begins (no longer matches) or may have ended (the Sync reports drift).
-    if (type === 'deleted' || reported !== undefined || !matchesDesired(desired, obj))
+    const status = memory.freshest(syncs.get(sns, sname))?.status as
+      { drift?: unknown; healthWait?: unknown } | undefined;
+    // Drift begins (no longer matches) or may have ended (the Sync reports drift); or the Sync
+    // waits for its objects' health, which this change may decide.
+    if (
+      type === 'deleted' ||
+      status?.drift !== undefined ||
+      status?.healthWait !== undefined ||
+      !matchesDesired(desired, obj)
+    )
       syncQueue.add(syncKey);
   });
 
@@ -308,6 +319,13 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   });
   let sourcesListed = false;
   void sources.synced.then(() => (sourcesListed = true));
+  // Syncs reconcile only once the artifacts published before this process are known again.
+  const restored = sources.synced
+    .then(() => restoreArtifacts(sources.list(), store, artifacts))
+    .then(
+      (n) => logger.info({ artifacts: n }, 'artifacts restored from the store'),
+      (error: unknown) => logger.warn({ err: String(error) }, 'artifacts not restored'),
+    );
   const syncs = startInformer({
     kube,
     apiVersion: API_GROUP_VERSION,
@@ -358,7 +376,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
         }),
       )
     : undefined;
-  await Promise.all([sources.synced, syncs.synced, feedback.synced]);
+  await Promise.all([sources.synced, syncs.synced, feedback.synced, restored]);
   ready = true;
   logger.info(
     {

@@ -1,9 +1,9 @@
 /**
  * Applying one revision: record intent (inventory first), decide what drift to correct or leave
- * per spec.drift.mode, validate and apply through apply/, then wait for health.
+ * per spec.drift.mode, validate and apply through apply/, then assess health (once).
  */
 import { parseDuration } from '../api/index.ts';
-import { applyPlan, refOf, waitForHealth, type ApplyOutcome } from '../apply/index.ts';
+import { applyPlan, assessObjects, refOf, type ApplyOutcome } from '../apply/index.ts';
 import {
   ConditionReasons,
   ConditionStatuses,
@@ -23,7 +23,8 @@ import {
 } from '../plan/index.ts';
 import { checkDrift, type DriftCheck } from './drift-check.ts';
 import { abandon, fail, sourceOf, type Ctx } from './sync-context.ts';
-import { finish, type Health } from './sync-finish.ts';
+import { decideHealth, type HealthDecision } from './health-phase.ts';
+import { finish } from './sync-finish.ts';
 import { appendHistory, mergeInventories, sameInventory, setConditions } from './sync-status.ts';
 import { writeStatus } from './status.ts';
 
@@ -99,40 +100,44 @@ function reportConflicts(ctx: Ctx, outcome: ApplyOutcome): void {
   }
 }
 
+/** The newer of two versions of one object (etcd resource versions are integers). */
+function newerOf(a: KubeObject | undefined, b: KubeObject | undefined): KubeObject | undefined {
+  if (!a || !b) return a ?? b;
+  const x = Number(a.metadata.resourceVersion);
+  const y = Number(b.metadata.resourceVersion);
+  if (Number.isSafeInteger(x) && Number.isSafeInteger(y)) return y >= x ? b : a;
+  return a.metadata.resourceVersion === b.metadata.resourceVersion ? b : a;
+}
+
+/**
+ * One look at the health of every desired object (spec.wait), never a wait: the objects as the
+ * apply left them or as the cache holds them since, whichever is newer; a GET for the rest.
+ */
 async function assessHealth(
   ctx: Ctx,
+  revision: string,
+  desired: readonly KubeObject[],
   outcome: ApplyOutcome,
-  kube: Parameters<typeof waitForHealth>[0],
-): Promise<Health | undefined> {
+  kube: Parameters<typeof assessObjects>[0],
+): Promise<HealthDecision | undefined> {
   if (!ctx.sync.spec.wait) return undefined;
   const deps = ctx.deps;
-  // The cache answers for an object only when it holds the very version the apply left.
-  const fresh = (obj: KubeObject): KubeObject | undefined => {
-    const cached = deps.live(obj);
-    return cached?.metadata.resourceVersion === obj.metadata.resourceVersion ? cached : undefined;
-  };
-  const report = await waitForHealth(kube, outcome.applied, {
-    timeoutMs: parseDuration(ctx.sync.spec.timeout),
+  const applied = new Map(outcome.applied.map((o) => [objectKey(objectIdOf(o)), o]));
+  const report = await assessObjects(kube, desired, {
     signal: ctx.signal,
     now: () => deps.clock.now().getTime(),
     concurrency: deps.concurrency,
-    live: fresh,
+    live: (obj) => newerOf(applied.get(objectKey(objectIdOf(obj))), deps.live(obj)),
   });
-  if (report.healthy) {
-    return {
-      status: 'True',
-      reason: ConditionReasons.Succeeded,
-      message: `all ${outcome.applied.length} objects are healthy`,
-    };
-  }
-  const open = [...report.failed, ...report.progressing].map((h) => h.message).slice(0, 10);
-  return {
-    status: 'False',
-    reason: report.timedOut
-      ? ConditionReasons.HealthCheckTimeout
-      : ConditionReasons.HealthCheckFailed,
-    message: open.join('; ') + (report.timedOut ? ` (after ${ctx.sync.spec.timeout})` : ''),
-  };
+  return decideHealth({
+    previous: ctx.status.healthWait,
+    revision,
+    generation: ctx.sync.metadata.generation,
+    now: deps.clock.now(),
+    timeoutMs: parseDuration(ctx.sync.spec.timeout),
+    timeout: ctx.sync.spec.timeout,
+    ...report,
+  });
 }
 
 /**
@@ -265,7 +270,7 @@ export async function applyRevision(
     });
   }
   deps.rememberDesired(ctx.key, desired);
-  const health = await assessHealth(ctx, outcome, kube);
+  const health = await assessHealth(ctx, revision, desired, outcome, kube);
   return finish(ctx, {
     timings: { ...timings, applyMs: Math.round(performance.now() - applyStarted) },
     revision,

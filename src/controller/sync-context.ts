@@ -39,6 +39,8 @@ export type SyncReconcilerDeps = {
   readonly lookupSource: (namespace: string, name: string) => KubeObject | undefined;
   /** True once the GitRepository informer has listed: an absent source then does not exist. */
   readonly sourcesListed: () => boolean;
+  /** The revision a GitRepository's status says it published (this process may not hold it yet). */
+  readonly publishedRevision: (namespace: string, name: string) => string | undefined;
   /** Starts watching these kinds (once each) so `live` can answer for them. */
   readonly watchKinds: (kinds: readonly { apiVersion: string; kind: string }[]) => Promise<void>;
   readonly live: LiveLookup;
@@ -129,12 +131,14 @@ export async function fail(
     previous?.status === ConditionStatuses.False &&
     previous.reason === reason &&
     previous.message === message;
+  // The failure is now, however long the reconcile took to reach it.
+  const at = ctx.deps.clock.now();
   let conditions = withoutReconciling(
     setConditions(
       ctx.status.conditions,
       [readyFalse(reason, message)],
       ctx.sync.metadata.generation,
-      ctx.now,
+      at,
     ),
   );
   conditions = opts.stalled
@@ -142,7 +146,7 @@ export async function fail(
         conditions,
         [{ type: ConditionTypes.Stalled, status: ConditionStatuses.True, reason, message }],
         ctx.sync.metadata.generation,
-        ctx.now,
+        at,
       )
     : removeCondition(conditions, ConditionTypes.Stalled);
   const res = await writeStatus(

@@ -3,7 +3,7 @@
  * what to tell people: Applied, Pruned, DriftCorrected, Diverged (after the grace period, once),
  * Converged (once, when a change or a divergence ends), HealthFailed.
  */
-import { parseDuration } from '../api/index.ts';
+import { HistoryResults, parseDuration } from '../api/index.ts';
 import type { ApplyOutcome } from '../apply/index.ts';
 import {
   ConditionReasons,
@@ -18,11 +18,10 @@ import {
 import type { ChangeCounts, InventoryEntry } from '../plan/index.ts';
 import { jitter } from './backoff.ts';
 import type { DriftCheck } from './drift-check.ts';
+import type { HealthDecision } from './health-phase.ts';
 import { abandon, about, baseStatus, retryDelay, sourceOf, type Ctx } from './sync-context.ts';
 import { readyFalse, setConditions, withoutReconciling, type SyncStatus } from './sync-status.ts';
 import { writeStatus } from './status.ts';
-
-export type Health = { status: 'True' | 'False'; reason: string; message: string };
 
 export type Finished = {
   readonly revision: string;
@@ -31,7 +30,8 @@ export type Finished = {
   readonly outcome: ApplyOutcome;
   readonly summary: string;
   readonly counts: ChangeCounts;
-  readonly health: Health | undefined;
+  /** Undefined without spec.wait. */
+  readonly health: HealthDecision | undefined;
   readonly history: (result: string, message: string) => SyncStatus['history'];
   /** Drift left in place (modes Alert and Ignore). */
   readonly drift: DriftCheck | undefined;
@@ -51,7 +51,15 @@ type InSync = {
 /** The InSync condition and whether the grace period just ran out. */
 function inSyncOf(ctx: Ctx, r: Finished): InSync {
   const mode = ctx.sync.spec.drift.mode;
-  if (mode === 'Ignore') return { diverged: false };
+  if (mode === 'Ignore') {
+    const update = {
+      type: ConditionTypes.InSync,
+      status: ConditionStatuses.Unknown,
+      reason: ConditionReasons.DriftIgnored,
+      message: 'live objects are not compared with Git: spec.drift.mode is Ignore',
+    };
+    return { update, diverged: false };
+  }
   const drift = r.drift?.status;
   if (!drift || mode !== 'Alert') {
     const message = `all ${r.desiredCount} objects match revision ${r.revision}`;
@@ -83,32 +91,63 @@ function inSyncOf(ctx: Ctx, r: Finished): InSync {
   };
 }
 
-function conditionsOf(ctx: Ctx, r: Finished, inSync: InSync): Condition[] {
-  const healthy = r.health?.status !== 'False';
-  const ready = healthy
-    ? {
-        type: ConditionTypes.Ready,
-        status: ConditionStatuses.True,
-        reason: ConditionReasons.Succeeded,
-        message: `Applied revision ${r.revision}`,
-      }
-    : readyFalse(
-        r.health?.reason ?? ConditionReasons.HealthCheckFailed,
-        `revision ${r.revision} applied but not healthy: ${r.health?.message ?? ''}`,
-      );
-  const updates = [
-    ready,
-    ...(r.health ? [{ type: ConditionTypes.Healthy, ...r.health }] : []),
-    ...(inSync.update ? [inSync.update] : []),
-  ];
-  let conditions = withoutReconciling(
-    setConditions(ctx.status.conditions, updates, ctx.sync.metadata.generation, ctx.now),
+/** The three states of a finished apply: converged, still waiting for health, or unhealthy. */
+type Phase = 'healthy' | 'waiting' | 'unhealthy';
+
+const phaseOf = (r: Finished): Phase => {
+  const status = r.health?.health.status ?? ConditionStatuses.True;
+  if (status === ConditionStatuses.True) return 'healthy';
+  return status === ConditionStatuses.Unknown ? 'waiting' : 'unhealthy';
+};
+
+function readyOf(r: Finished, phase: Phase): Omit<Condition, 'lastTransitionTime'> {
+  const health = r.health?.health;
+  if (phase === 'healthy')
+    return {
+      type: ConditionTypes.Ready,
+      status: ConditionStatuses.True,
+      reason: ConditionReasons.Succeeded,
+      message: `Applied revision ${r.revision}`,
+    };
+  if (phase === 'waiting')
+    return {
+      type: ConditionTypes.Ready,
+      status: ConditionStatuses.Unknown,
+      reason: ConditionReasons.Progressing,
+      message: `revision ${r.revision} applied, ${health?.message ?? ''}`,
+    };
+  return readyFalse(
+    health?.reason ?? ConditionReasons.HealthCheckFailed,
+    `revision ${r.revision} applied but not healthy: ${health?.message ?? ''}`,
   );
-  conditions = removeCondition(conditions, ConditionTypes.Stalled);
-  return inSync.update ? conditions : removeCondition(conditions, ConditionTypes.InSync);
 }
 
-function announceOutcome(ctx: Ctx, r: Finished, inSync: InSync, healthy: boolean): void {
+function conditionsOf(ctx: Ctx, r: Finished, inSync: InSync, at: Date): Condition[] {
+  const phase = phaseOf(r);
+  const health = r.health?.health;
+  const updates = [
+    readyOf(r, phase),
+    ...(health ? [{ type: ConditionTypes.Healthy, ...health }] : []),
+    ...(inSync.update ? [inSync.update] : []),
+    ...(phase === 'waiting'
+      ? [
+          {
+            type: ConditionTypes.Reconciling,
+            status: ConditionStatuses.True,
+            reason: ConditionReasons.Progressing,
+            message: health?.message ?? '',
+          },
+        ]
+      : []),
+  ];
+  let conditions = setConditions(ctx.status.conditions, updates, ctx.sync.metadata.generation, at);
+  if (phase !== 'waiting') conditions = withoutReconciling(conditions);
+  // Without spec.wait nothing is assessed: an old verdict would contradict Ready.
+  if (!health) conditions = removeCondition(conditions, ConditionTypes.Healthy);
+  return removeCondition(conditions, ConditionTypes.Stalled);
+}
+
+function announceOutcome(ctx: Ctx, r: Finished, inSync: InSync, phase: Phase): void {
   const { deps } = ctx;
   const source = sourceOf(ctx);
   const changed = r.counts.created + r.counts.configured + r.counts.deleted > 0;
@@ -151,7 +190,8 @@ function announceOutcome(ctx: Ctx, r: Finished, inSync: InSync, healthy: boolean
   const wasApart =
     previousInSync?.status === ConditionStatuses.False ||
     previousReady?.status !== ConditionStatuses.True;
-  const together = healthy && !(r.drift?.status && ctx.sync.spec.drift.mode === 'Alert');
+  const together =
+    phase === 'healthy' && !(r.drift?.status && ctx.sync.spec.drift.mode === 'Alert');
   if (together && (r.newRevision || wasApart)) {
     const message = `converged on revision ${r.revision}`;
     deps.events.record(about(ctx), 'Normal', ConditionReasons.Converged, message, {
@@ -162,50 +202,61 @@ function announceOutcome(ctx: Ctx, r: Finished, inSync: InSync, healthy: boolean
   }
   const wasUnhealthy =
     getCondition(ctx.status.conditions, ConditionTypes.Healthy)?.status === ConditionStatuses.False;
-  if (!healthy && !wasUnhealthy) {
-    const message = r.health?.message ?? '';
+  if (phase === 'unhealthy' && !wasUnhealthy) {
+    const message = r.health?.health.message ?? '';
     deps.events.record(
       about(ctx),
       'Warning',
-      r.health?.reason ?? ConditionReasons.HealthCheckFailed,
+      r.health?.health.reason ?? ConditionReasons.HealthCheckFailed,
       message,
     );
     deps.announce({ event: 'HealthFailed', source, revision: r.revision, message });
   }
 }
 
+const historyResults: Record<Phase, string> = {
+  healthy: HistoryResults.Succeeded,
+  waiting: HistoryResults.Progressing,
+  unhealthy: HistoryResults.Failed,
+};
+
 export async function finish(ctx: Ctx, r: Finished): Promise<'success' | 'failure' | 'abandoned'> {
   // A health wait cut short by the operator stopping is no health failure.
   if (ctx.signal.aborted) return abandon(ctx);
   const { sync, deps } = ctx;
-  const healthy = r.health?.status !== 'False';
+  const phase = phaseOf(r);
   const inSync = inSyncOf(ctx, r);
   const drift = sync.spec.drift.mode === 'Alert' ? r.drift?.status : undefined;
-  const { drift: _old, ...rest } = baseStatus(ctx);
+  const healthWait = r.health?.wait;
+  const { drift: _old, healthWait: _oldWait, ...rest } = baseStatus(ctx);
   const status: SyncStatus = {
     ...rest,
     lastAppliedRevision: r.revision,
     lastAttemptedRevision: r.revision,
-    ...(healthy && (r.health || !sync.spec.wait) ? { lastHealthyRevision: r.revision } : {}),
+    ...(phase === 'healthy' ? { lastHealthyRevision: r.revision } : {}),
     inventory: { entries: r.inventory },
-    conditions: conditionsOf(ctx, r, inSync),
-    history: r.history(healthy ? 'Succeeded' : 'Failed', r.summary),
+    // Conditions say when their state changed: now, not when this reconcile began.
+    conditions: conditionsOf(ctx, r, inSync, deps.clock.now()),
+    history: r.history(historyResults[phase], r.summary),
     ...(drift ? { drift } : {}),
+    ...(healthWait ? { healthWait } : {}),
   };
   const res = await writeStatus(deps.kube, ctx.obj, status, ctx.signal);
   if (res.error) ctx.log.warn({ err: res.error }, 'status not written');
-  announceOutcome(ctx, r, inSync, healthy);
+  announceOutcome(ctx, r, inSync, phase);
   const drifted = r.drift?.drifted.length ?? 0;
   deps.observeObjects(ctx.key, r.desiredCount - drifted, drifted);
-  if (!healthy) {
+  if (phase === 'unhealthy') {
     deps.requeue(ctx.key, retryDelay(ctx));
     return 'failure';
   }
-  ctx.failures.delete(ctx.key);
   const interval = jitter(parseDuration(sync.spec.interval), deps.random);
-  deps.requeue(
-    ctx.key,
-    inSync.alertInMs === undefined ? interval : Math.min(interval, inSync.alertInMs + 50),
+  const soonest = Math.min(
+    interval,
+    inSync.alertInMs === undefined ? interval : inSync.alertInMs + 50,
+    r.health?.recheckInMs ?? interval,
   );
+  if (phase === 'healthy') ctx.failures.delete(ctx.key);
+  deps.requeue(ctx.key, soonest);
   return 'success';
 }

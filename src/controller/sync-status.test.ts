@@ -71,3 +71,36 @@ test('inventories merge without duplicates, in a stable order', () => {
   assert.ok(sameInventory(merged, [...merged].reverse()));
   assert.ok(!sameInventory(a, merged));
 });
+
+test('an entry waiting for health is completed in place, not repeated', () => {
+  const pending = appendHistory(
+    [],
+    {
+      ...entry('main@sha1:a', 'Progressing', '1 configured'),
+      configured: 1,
+      finishedAt: '2026-01-01T00:00:01Z',
+    },
+    counts({ configured: 1 }),
+  );
+  const polled = appendHistory(
+    pending,
+    { ...entry('main@sha1:a', 'Progressing', '1 unchanged'), finishedAt: '2026-01-01T00:00:03Z' },
+    counts({ unchanged: 1 }),
+  );
+  assert.deepEqual(polled, pending, 'a poll that changed nothing writes nothing');
+  const done = appendHistory(
+    polled,
+    {
+      ...entry('main@sha1:a', 'Succeeded', '1 unchanged'),
+      startedAt: '2026-01-01T00:00:09Z',
+      finishedAt: '2026-01-01T00:00:10Z',
+    },
+    counts({ unchanged: 1 }),
+  );
+  assert.equal(done.length, 1);
+  assert.equal(done[0]?.result, 'Succeeded');
+  assert.equal(done[0]?.startedAt, '2026-01-01T00:00:00Z');
+  assert.equal(done[0]?.message, '1 configured');
+  assert.equal(done[0]?.configured, 1, 'what the first pass changed is kept');
+  assert.equal(done[0]?.durationMs, 10_000);
+});

@@ -1,5 +1,5 @@
 /** Pure pieces of the Sync reconciler: conditions, history and inventory for a status write. */
-import type { HistoryEntry, Sync } from '../api/index.ts';
+import { HistoryResults, type HistoryEntry, type Sync } from '../api/index.ts';
 import {
   ConditionStatuses,
   ConditionTypes,
@@ -54,9 +54,25 @@ export function sameInventory(a: readonly InventoryEntry[], b: readonly Inventor
   return b.every((e) => keys.has(entryKey(e)));
 }
 
+/** A pending entry (applied, health undecided) completed by a later reconcile of its revision. */
+function completeEntry(pending: HistoryEntry, entry: HistoryEntry, changed: boolean): HistoryEntry {
+  const finished = entry.finishedAt ? Date.parse(entry.finishedAt) : Number.NaN;
+  const durationMs = finished - Date.parse(pending.startedAt);
+  return {
+    ...entry,
+    startedAt: pending.startedAt,
+    message: changed ? entry.message : pending.message,
+    created: pending.created + entry.created,
+    configured: pending.configured + entry.configured,
+    deleted: pending.deleted + entry.deleted,
+    ...(Number.isFinite(durationMs) ? { durationMs } : {}),
+  };
+}
+
 /**
  * Adds a history entry when something happened: a new revision, a change, or a new failure.
- * A reconcile that changed nothing leaves the history as it was.
+ * A reconcile that changed nothing leaves the history as it was. An entry still Progressing
+ * (waiting for health) is completed in place by the next reconcile of its revision.
  */
 export function appendHistory(
   history: readonly HistoryEntry[] | undefined,
@@ -66,6 +82,10 @@ export function appendHistory(
   const list = [...(history ?? [])];
   const last = list[0];
   const changed = counts.created + counts.configured + counts.deleted > 0;
+  if (last?.revision === entry.revision && last.result === HistoryResults.Progressing) {
+    if (entry.result === HistoryResults.Progressing && !changed) return list;
+    return [completeEntry(last, entry, changed), ...list.slice(1)];
+  }
   const same = last && last.revision === entry.revision && last.result === entry.result;
   if (same && !changed) return list;
   return [entry, ...list].slice(0, HISTORY_LIMIT);

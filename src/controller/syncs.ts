@@ -3,7 +3,7 @@
  * server-side apply, prune what left Git, optionally wait for health, watch for drift, and say so
  * in status, events and notifications. Quiet when nothing changed: no status write, no event.
  */
-import { parseSync, type Sync } from '../api/index.ts';
+import { parseDuration, parseSync, type Sync } from '../api/index.ts';
 import { ConditionReasons, type KubeObject } from '../core/index.ts';
 import { applyRevision } from './sync-apply.ts';
 import { fail, type Ctx, type SyncReconcilerDeps } from './sync-context.ts';
@@ -39,6 +39,16 @@ export async function reconcileSync(
   }
   const srcNamespace = sync.spec.sourceRef.namespace ?? sync.metadata.namespace ?? '';
   const artifact = deps.artifacts.get(`${srcNamespace}/${sync.spec.sourceRef.name}`);
+  if (!artifact && deps.publishedRevision(srcNamespace, sync.spec.sourceRef.name)) {
+    // Published before this process started and not on disk here: the source fetches it again
+    // and wakes this Sync. Until then the cluster is as the last apply left it; nothing to say.
+    log.debug(
+      { source: `${srcNamespace}/${sync.spec.sourceRef.name}` },
+      'waiting for the artifact',
+    );
+    deps.requeue(key, parseDuration(sync.spec.interval));
+    return undefined;
+  }
   if (!artifact) return reportNoArtifact(ctx, srcNamespace, sync.spec.sourceRef.name);
   const renderStarted = performance.now();
   const rendered = await renderDesired(

@@ -169,17 +169,19 @@ test('Alert mode leaves the change, reports the field and kubectl as its manager
 
   // Ignore: neither corrected nor reported.
   await applyObject(kube, sync(ns, 'web', { ...spec, drift: { mode: 'Ignore' } }));
+  // InSync stays, saying that live objects are not compared (not True, not gone).
+  const ignored = async () =>
+    conditionOf(await getObject(kube, 'moor.dev/v1alpha1', 'Sync', ns, 'web'), 'InSync');
   await waitFor(
-    'InSync dropped',
-    async () =>
-      conditionOf(await getObject(kube, 'moor.dev/v1alpha1', 'Sync', ns, 'web'), 'InSync') ===
-      undefined,
+    'InSync Unknown: drift ignored',
+    async () => (await ignored())?.status === 'Unknown',
     10_000,
   );
   await kubectl(ns, 'scale', 'deployment/web', '--replicas=3');
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal(await replicas(kube, ns), 3);
   s = (await getObject(kube, 'moor.dev/v1alpha1', 'Sync', ns, 'web'))!;
-  assert.equal(conditionOf(s, 'InSync'), undefined);
+  assert.equal(conditionOf(s, 'InSync')?.status, 'Unknown');
+  assert.equal(conditionOf(s, 'InSync')?.reason, 'DriftIgnored');
   assert.equal((s.status as { drift?: unknown }).drift, undefined);
 });
