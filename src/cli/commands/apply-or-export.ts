@@ -18,7 +18,7 @@ export async function applyOrExport(
     ctx.stdout(formatYamlDocuments([obj]));
     return;
   }
-  const kube = connectWith(ctx, globals);
+  const kube = await connectWith(ctx, globals);
   const action = await applyObject(kube, obj, ctx.signal);
   ctx.stdout(`✔ ${formatSubject(subjectOf(obj))} ${action}\n`);
 }

@@ -1,5 +1,6 @@
 // `moor create source git NAME --url URL --branch B …`: a GitRepository from flags.
-import { API_GROUP_VERSION, Kinds, parseGitRepository, type KubeObject } from '../parts.ts';
+import { API_GROUP_VERSION, Kinds, type KubeObject } from '../parts.ts';
+import { parseGitRepository } from '../parts-api.ts';
 import { namespaceOf, type CliContext } from '../context.ts';
 import { CliError, formatSubject } from '../errors.ts';
 import type { GroupCommand } from '../program.ts';

@@ -1,6 +1,7 @@
 // `moor create sync NAME --source NAME …`: a Sync from flags.
 import { Option } from '@commander-js/extra-typings';
-import { API_GROUP_VERSION, DriftModes, Kinds, parseSync, type KubeObject } from '../parts.ts';
+import { API_GROUP_VERSION, Kinds, type KubeObject } from '../parts.ts';
+import { DriftModes, parseSync } from '../parts-api.ts';
 import { namespaceOf, type CliContext } from '../context.ts';
 import { CliError, formatSubject, type Subject } from '../errors.ts';
 import type { GroupCommand } from '../program.ts';

@@ -6,7 +6,7 @@ import { CliError } from '../errors.ts';
 import { eventObjectOf, eventTimeOf, listMoorEvents, type EventFilter } from '../events.ts';
 import { stringAt } from '../objects.ts';
 import { formatAge, listOf, outputOption, renderOutput, renderTable, truncate } from '../output.ts';
-import type { RootCommand } from '../program.ts';
+import type { GroupCommand } from '../program.ts';
 
 const MESSAGE_WIDTH = 100;
 
@@ -60,10 +60,8 @@ export function renderEventsTable(
   return renderTable(header, rows);
 }
 
-export function registerEventsCommand(root: RootCommand, ctx: CliContext): void {
-  root
-    .command('events')
-    .description('recent Kubernetes Events about Moor resources, newest last')
+export function registerEventsCommand(events: GroupCommand, ctx: CliContext): void {
+  events
     .option('-A, --all-namespaces', 'across all namespaces')
     .option('--for <kind/name>', 'only events about this resource: sync/NAME or source/NAME')
     .addOption(
@@ -76,7 +74,7 @@ export function registerEventsCommand(root: RootCommand, ctx: CliContext): void 
         ...(opts.for === undefined ? {} : parseEventSubject(opts.for)),
         type: opts.type,
       };
-      const kube = connectWith(ctx, globals);
+      const kube = await connectWith(ctx, globals);
       const all = Boolean(opts.allNamespaces);
       const namespace = namespaceOf(globals);
       const events = await listMoorEvents(kube, all ? undefined : namespace, filter, ctx.signal);

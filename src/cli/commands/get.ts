@@ -11,7 +11,7 @@ import {
   renderTable,
   truncate,
 } from '../output.ts';
-import type { GroupCommand, RootCommand } from '../program.ts';
+import type { GroupCommand } from '../program.ts';
 
 const MESSAGE_WIDTH = 80;
 
@@ -73,7 +73,7 @@ function registerListing(get: GroupCommand, ctx: CliContext, listing: Listing): 
     .addOption(outputOption())
     .action(async (name, opts, cmd) => {
       const globals = cmd.optsWithGlobals();
-      const kube = connectWith(ctx, globals);
+      const kube = await connectWith(ctx, globals);
       const namespace = namespaceOf(globals);
       if (name !== undefined) {
         const ref = refTo(listing.kind, namespace, name);
@@ -103,7 +103,6 @@ function registerListing(get: GroupCommand, ctx: CliContext, listing: Listing): 
     });
 }
 
-export function registerGetCommands(root: RootCommand, ctx: CliContext): void {
-  const get = root.command('get').description('list sources or syncs');
+export function registerGetCommands(get: GroupCommand, ctx: CliContext): void {
   for (const listing of listings) registerListing(get, ctx, listing);
 }

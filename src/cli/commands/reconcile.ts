@@ -1,17 +1,11 @@
 // `moor reconcile source|sync NAME [--wait] [--timeout 5m] [--with-source]`.
 import { Option } from '@commander-js/extra-typings';
-import {
-  Kinds,
-  safeParseDuration,
-  Annotations,
-  type KubeObject,
-  type KubeClient,
-} from '../parts.ts';
+import { Kinds, loadApi, Annotations, type KubeObject, type KubeClient } from '../parts.ts';
 import { connectWith, namespaceOf, unwrapKube, type CliContext } from '../context.ts';
 import { CliError, formatSubject, notFoundError } from '../errors.ts';
 import { recordAt, refTo, stringAt, type TargetKind } from '../objects.ts';
 import { pollUntil } from '../poll.ts';
-import type { GroupCommand, RootCommand } from '../program.ts';
+import type { GroupCommand } from '../program.ts';
 import { assessSourceWait, assessSyncWait, type WaitState } from '../reconcile-wait.ts';
 
 const POLL_INTERVAL_MS = 500;
@@ -103,10 +97,11 @@ function registerReconcile(
     );
   cmd.action(async (name, opts, command) => {
     const globals = command.optsWithGlobals();
+    const { safeParseDuration } = await loadApi();
     const timeout = safeParseDuration(opts.timeout);
     if (!timeout.ok) throw new CliError(`--timeout: ${timeout.error.message}`);
     const wait = { ctx, timeoutMs: timeout.value, timeoutText: opts.timeout };
-    const kube = connectWith(ctx, globals);
+    const kube = await connectWith(ctx, globals);
     const ref = refTo(kind, namespaceOf(globals), name);
     if (opts.withSource && kind === Kinds.Sync) {
       const sync = await getOrFail(kube, ref, ctx.signal);
@@ -121,8 +116,7 @@ function registerReconcile(
   });
 }
 
-export function registerReconcileCommands(root: RootCommand, ctx: CliContext): void {
-  const reconcile = root.command('reconcile').description('request a reconcile now');
+export function registerReconcileCommands(reconcile: GroupCommand, ctx: CliContext): void {
   registerReconcile(reconcile, ctx, 'source', Kinds.GitRepository);
   registerReconcile(reconcile, ctx, 'sync', Kinds.Sync);
 }
