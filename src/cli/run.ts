@@ -9,6 +9,11 @@ import { createProgram } from './program.ts';
 export async function runCli(args: readonly string[], ctx: CliContext): Promise<ExitCode> {
   try {
     const program = await createProgram(ctx, args);
+    if (args.length === 0) {
+      // `moor` alone asks what there is: the help, on stdout, as a success.
+      program.outputHelp();
+      return ExitCodes.Success;
+    }
     await program.parseAsync([...args], { from: 'user' });
     return ExitCodes.Success;
   } catch (e) {
