@@ -7,7 +7,16 @@ import { parse, parseAllDocuments } from 'yaml';
 import { generateCrds } from '../../src/api/index.ts';
 import type { KubeObject } from '../../src/core/index.ts';
 import { createKubeClient, type KubeClient, type ObjectRef } from '../../src/kube/index.ts';
-import { condition, getObject as getObjectIn, GV, moor, must, ref, signal } from './helpers.ts';
+import {
+  condition,
+  getObject as getObjectIn,
+  GV,
+  moor,
+  must,
+  ref,
+  signal,
+  type Run,
+} from './helpers.ts';
 import { testCluster, testNamespace } from '../helpers/cluster.ts';
 
 let kube: KubeClient;
@@ -255,7 +264,17 @@ void test('moor reconcile --wait with no operator times out with exit 2 and says
   const ns = await testNamespace(t, 'cli-wait-timeout');
   await createSourceAndSync(ns);
   const started = performance.now();
-  const run = await moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--timeout', '3s']);
+  const run = await moor([
+    '-n',
+    ns,
+    'reconcile',
+    'sync',
+    'web',
+    '--wait',
+    '--no-source',
+    '--timeout',
+    '3s',
+  ]);
   const took = performance.now() - started;
   assert.equal(run.code, 2);
   assert.match(run.stdout, /◎ waiting: the operator has not handled the reconcile request yet/);
@@ -266,6 +285,25 @@ void test('moor reconcile --wait with no operator times out with exit 2 and says
     ),
   );
   assert.ok(took >= 3000 && took < 20_000, `took ${took}ms`);
+
+  // Without --no-source, --wait first waits for the source to fetch, and says so.
+  const withSource = await moor([
+    '-n',
+    ns,
+    'reconcile',
+    'sync',
+    'web',
+    '--wait',
+    '--timeout',
+    '3s',
+  ]);
+  assert.equal(withSource.code, 2);
+  assert.match(
+    withSource.stderr,
+    new RegExp(
+      `^error: timed out after 3s waiting for GitRepository/${ns}/repo: the operator has not handled the reconcile request yet`,
+    ),
+  );
 });
 
 /** Plays the operator: once the annotation appears, writes the status `statusFor` returns. */
@@ -311,7 +349,7 @@ void test('moor reconcile --wait returns once the newest revision is applied, an
   );
 
   const [ok] = await Promise.all([
-    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--timeout', '30s']),
+    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--no-source', '--timeout', '30s']),
     answerReconcile(ns, (requested) => ({
       lastHandledReconcileAt: requested,
       observedGeneration: 1,
@@ -330,7 +368,7 @@ void test('moor reconcile --wait returns once the newest revision is applied, an
     ),
   );
   const [failed] = await Promise.all([
-    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--timeout', '30s']),
+    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--no-source', '--timeout', '30s']),
     answerReconcile(ns, (requested) => ({
       lastHandledReconcileAt: requested,
       conditions: [
@@ -459,4 +497,127 @@ void test('moor events lists Events about Moor objects, filtered by object and t
 
   const everywhere = await moor(['events', '-A', '--for', 'sync/web']);
   assert.match(everywhere.stdout, new RegExp(`^${ns} +\\d+s +Normal +ChangeCommitted`, 'm'));
+});
+
+const NEW_REV = `main@sha1:${'d'.repeat(40)}`;
+
+/**
+ * Plays the operator for the source and the Sync until `stop` aborts: answers every new reconcile
+ * request as Moor does. The source fetches `fetches`; the Sync applies what the source's artifact
+ * names at that moment.
+ */
+async function playOperator(ns: string, fetches: string, stop: AbortSignal): Promise<void> {
+  const annotation = (o: KubeObject | undefined) =>
+    o?.metadata.annotations?.['moor.dev/reconcile-requested-at'];
+  const handled = (o: KubeObject | undefined) =>
+    (o?.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt;
+  const write = async (kind: string, name: string, status: Record<string, unknown>) =>
+    must(
+      await kube.patchStatus(ref(kind, ns, name), status, { fieldManager: 'moor-test' }, signal()),
+    );
+  while (!stop.aborted) {
+    const source = await getObject(ref('GitRepository', ns, 'repo'));
+    const requested = annotation(source);
+    if (requested && requested !== handled(source)) {
+      await write('GitRepository', 'repo', {
+        lastHandledReconcileAt: requested,
+        observedGeneration: 1,
+        artifact: {
+          revision: fetches,
+          digest: `sha256:${'1'.repeat(64)}`,
+          lastUpdateTime: new Date().toISOString(),
+        },
+        conditions: [condition('Ready', 'True', 'Succeeded', `stored artifact for ${fetches}`)],
+      });
+    }
+    const sync = await getObject(ref('Sync', ns, 'web'));
+    const syncRequested = annotation(sync);
+    if (syncRequested && syncRequested !== handled(sync)) {
+      const live = await getObject(ref('GitRepository', ns, 'repo'));
+      const revision = (live?.status as { artifact?: { revision?: string } } | undefined)?.artifact
+        ?.revision;
+      await write('Sync', 'web', {
+        lastHandledReconcileAt: syncRequested,
+        observedGeneration: 1,
+        lastAppliedRevision: revision,
+        conditions: [condition('Ready', 'True', 'Succeeded', `Applied revision ${revision}`)],
+      });
+    }
+    await sleep(100);
+  }
+}
+
+/** A source whose artifact is REV and a Sync that applied it. */
+async function appliedOldRevision(ns: string): Promise<void> {
+  await createSourceAndSync(ns);
+  const artifact = {
+    revision: REV,
+    digest: `sha256:${'0'.repeat(64)}`,
+    lastUpdateTime: new Date().toISOString(),
+  };
+  must(
+    await kube.patchStatus(
+      ref('GitRepository', ns, 'repo'),
+      {
+        artifact,
+        observedGeneration: 1,
+        conditions: [condition('Ready', 'True', 'Succeeded', 'stored')],
+      },
+      { fieldManager: 'moor-test' },
+      signal(),
+    ),
+  );
+  must(
+    await kube.patchStatus(
+      ref('Sync', ns, 'web'),
+      {
+        lastAppliedRevision: REV,
+        observedGeneration: 1,
+        conditions: [condition('Ready', 'True', 'Succeeded', `Applied revision ${REV}`)],
+      },
+      { fieldManager: 'moor-test' },
+      signal(),
+    ),
+  );
+}
+
+async function withOperator(ns: string, fetches: string, run: () => Promise<Run>): Promise<Run> {
+  const stop = new AbortController();
+  const operator = playOperator(ns, fetches, stop.signal);
+  try {
+    return await run();
+  } finally {
+    stop.abort();
+    await operator;
+  }
+}
+
+void test('moor reconcile sync --wait fetches the source first and succeeds only on the revision it fetched', async (t) => {
+  const ns = await testNamespace(t, 'cli-wait-source');
+  await appliedOldRevision(ns);
+  const run = await withOperator(ns, NEW_REV, () =>
+    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--timeout', '30s']),
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, new RegExp(`^► reconcile requested for GitRepository/${ns}/repo\\n`));
+  assert.match(
+    run.stdout,
+    new RegExp(`✔ GitRepository/${ns}/repo: fetched revision ${NEW_REV}\\n`),
+  );
+  assert.match(run.stdout, new RegExp(`✔ Sync/${ns}/web: applied revision ${NEW_REV}\\n$`));
+  // The operator answered at once: no hint that it might not be running.
+  assert.doesNotMatch(run.stdout, /has not handled/);
+});
+
+void test('moor reconcile sync --wait --no-source leaves the source alone and waits for what it has', async (t) => {
+  const ns = await testNamespace(t, 'cli-wait-nosource');
+  await appliedOldRevision(ns);
+  const run = await withOperator(ns, NEW_REV, () =>
+    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--no-source', '--timeout', '30s']),
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stdout, /GitRepository/);
+  assert.match(run.stdout, new RegExp(`✔ Sync/${ns}/web: applied revision ${REV}\\n$`));
+  const source = await getObject(ref('GitRepository', ns, 'repo'));
+  assert.equal(source?.metadata.annotations?.['moor.dev/reconcile-requested-at'], undefined);
 });
