@@ -9,6 +9,9 @@ import { err, MoorError, ok, type Result } from '../core/index.ts';
  */
 export const DURATION_PATTERN = '^(0|(([0-9]+(\\.[0-9]+)?)(ns|us|µs|μs|ms|s|m|h))+)$';
 
+/** The shortest `spec.interval` (and `spec.retryInterval`) Moor accepts: 1s. */
+export const MIN_INTERVAL_MS = 1_000;
+
 const NANOS_PER_MS = 1_000_000n;
 const MAX_NANOS = (1n << 63n) - 1n;
 

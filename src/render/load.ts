@@ -51,7 +51,7 @@ export async function loadManifestFiles(
   signal: AbortSignal,
   options: LoadOptions = {},
 ): Promise<Result<ManifestFile[], RenderError>> {
-  const relPath = checkPath(path);
+  const relPath = checkArtifactPath(path);
   if (!relPath.ok) return relPath;
   try {
     const root = await realpath(artifactDir);
@@ -74,7 +74,7 @@ export async function loadManifestFiles(
 }
 
 /** `spec.path` relative to the artifact, normalized ('' for the root), unless it escapes. */
-function checkPath(path: string): Result<string, RenderError> {
+export function checkArtifactPath(path: string): Result<string, RenderError> {
   const cleaned = normalize(path === '' ? '.' : path);
   const escapes =
     isAbsolute(path) || cleaned === '..' || cleaned.startsWith(`..${sep}`) || path.includes('\0');

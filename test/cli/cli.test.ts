@@ -540,7 +540,10 @@ async function playOperator(ns: string, fetches: string, stop: AbortSignal): Pro
         lastHandledReconcileAt: syncRequested,
         observedGeneration: 1,
         lastAppliedRevision: revision,
-        conditions: [condition('Ready', 'True', 'Succeeded', `Applied revision ${revision}`)],
+        conditions: [
+          condition('Ready', 'True', 'Succeeded', `Applied revision ${revision}`),
+          condition('Healthy', 'True', 'Healthy', 'all objects are healthy'),
+        ],
       });
     }
     await sleep(100);
@@ -620,4 +623,99 @@ void test('moor reconcile sync --wait --no-source leaves the source alone and wa
   assert.match(run.stdout, new RegExp(`✔ Sync/${ns}/web: applied revision ${REV}\\n$`));
   const source = await getObject(ref('GitRepository', ns, 'repo'));
   assert.equal(source?.metadata.annotations?.['moor.dev/reconcile-requested-at'], undefined);
+});
+
+void test('moor create … --wait blocks until the source has fetched and the Sync has applied it', async (t) => {
+  const ns = await testNamespace(t, 'cli-create-wait');
+  const created = await withOperator(ns, NEW_REV, async () => {
+    const source = await moor([
+      '-n',
+      ns,
+      'create',
+      'source',
+      'git',
+      'repo',
+      '--url',
+      'https://example.com/r.git',
+      '--branch',
+      'main',
+      '--wait',
+      '--wait-timeout',
+      '30s',
+    ]);
+    assert.equal(source.code, 0, source.stderr);
+    assert.match(
+      source.stdout,
+      new RegExp(`✔ GitRepository/${ns}/repo: fetched revision ${NEW_REV}\\n$`),
+    );
+    return moor([
+      '-n',
+      ns,
+      'create',
+      'sync',
+      'web',
+      '--source',
+      'repo',
+      '--wait',
+      '--wait-timeout',
+      '30s',
+    ]);
+  });
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(created.stdout, new RegExp(`^✔ Sync/${ns}/web created\\n`));
+  assert.match(created.stdout, new RegExp(`✔ Sync/${ns}/web: applied revision ${NEW_REV}\\n$`));
+  const live = await getObject(ref('Sync', ns, 'web'));
+  assert.equal((live?.spec as { wait?: boolean }).wait, true);
+});
+
+void test('moor create with an invalid URL, path or interval exits 2 and writes nothing', async (t) => {
+  const ns = await testNamespace(t, 'cli-create-invalid');
+  const badUrl = await moor([
+    '-n',
+    ns,
+    'create',
+    'source',
+    'git',
+    'repo',
+    '--url',
+    'ftp://e.com/r',
+    '--branch',
+    'main',
+  ]);
+  assert.equal(badUrl.code, 2);
+  assert.match(
+    badUrl.stderr,
+    new RegExp(`^error: GitRepository/${ns}/repo: --url: .*unsupported scheme ftp:`),
+  );
+  const fast = await moor([
+    '-n',
+    ns,
+    'create',
+    'source',
+    'git',
+    'repo',
+    '--url',
+    'https://e.com/r',
+    '--branch',
+    'main',
+    '--interval',
+    '100ms',
+  ]);
+  assert.equal(fast.code, 2);
+  assert.match(fast.stderr, /--interval 100ms is shorter than the minimum of 1s/);
+  assert.equal(await getObject(ref('GitRepository', ns, 'repo')), undefined);
+  const escape = await moor([
+    '-n',
+    ns,
+    'create',
+    'sync',
+    'web',
+    '--source',
+    'repo',
+    '--path',
+    '../../etc',
+  ]);
+  assert.equal(escape.code, 2);
+  assert.match(escape.stderr, /--path: path \.\.\/\.\.\/etc is outside/);
+  assert.equal(await getObject(ref('Sync', ns, 'web')), undefined);
 });

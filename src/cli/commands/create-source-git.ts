@@ -5,7 +5,8 @@ import { namespaceOf, type CliContext } from '../context.ts';
 import { CliError, formatSubject } from '../errors.ts';
 import type { GroupCommand } from '../program.ts';
 import { applyOrExport } from './apply-or-export.ts';
-import { requireValid, requireValidName } from './validate.ts';
+import { waitOptions } from './reconcile.ts';
+import { requireGitUrl, requireInterval, requireValid, requireValidName } from './validate.ts';
 
 export type GitSourceFlags = {
   readonly url: string;
@@ -65,6 +66,8 @@ export function buildGitRepository(
     },
   };
   requireValid(parseGitRepository(obj), flagOfField);
+  requireGitUrl(subject, flags.url);
+  requireInterval(subject, '--interval', flags.interval);
   return obj;
 }
 
@@ -83,9 +86,14 @@ export function registerCreateSourceGitCommand(source: GroupCommand, ctx: CliCon
     .option('--secret-ref <name>', 'Secret with the credentials, in the same namespace')
     .option('--ignore <patterns>', 'paths to leave out, in .gitignore syntax')
     .option('--export', 'print the object as YAML instead of applying it')
+    .option('--wait', 'then block until the source has fetched its revision')
+    .option('--wait-timeout <duration>', 'how long --wait waits', '5m')
     .action(async (name, opts, cmd) => {
       const globals = cmd.optsWithGlobals();
       const obj = buildGitRepository(name, namespaceOf(globals), opts);
-      await applyOrExport(ctx, globals, obj, opts.export);
+      const wait = opts.wait
+        ? await waitOptions(ctx, opts.waitTimeout, '--wait-timeout')
+        : undefined;
+      await applyOrExport(ctx, globals, obj, { exportOnly: opts.export, wait });
     });
 }

@@ -6,7 +6,8 @@ import { namespaceOf, type CliContext } from '../context.ts';
 import { CliError, formatSubject, type Subject } from '../errors.ts';
 import type { GroupCommand } from '../program.ts';
 import { applyOrExport } from './apply-or-export.ts';
-import { requireValid, requireValidName } from './validate.ts';
+import { waitOptions } from './reconcile.ts';
+import { requireInterval, requireSyncPath, requireValid, requireValidName } from './validate.ts';
 
 export type SyncFlags = {
   readonly source: string;
@@ -115,6 +116,9 @@ export function buildSync(name: string, namespace: string, flags: SyncFlags): Ku
     spec: buildSyncSpec(flags, subject),
   };
   requireValid(parseSync(obj), flagOfField);
+  requireSyncPath(subject, flags.path ?? './');
+  requireInterval(subject, '--interval', flags.interval);
+  requireInterval(subject, '--retry-interval', flags.retryInterval);
   return obj;
 }
 
@@ -132,7 +136,11 @@ export function registerCreateSyncCommand(create: GroupCommand, ctx: CliContext)
     .option('--retry-interval <duration>', 'wait before retrying a failed apply')
     .option('--timeout <duration>', 'limit for one apply, including the wait (default: 5m)')
     .option('--prune', 'delete objects removed from Git')
-    .option('--wait', 'wait for everything applied to be healthy')
+    .option(
+      '--wait',
+      'wait for everything applied to be healthy (spec.wait), and block until it is applied and healthy',
+    )
+    .option('--wait-timeout <duration>', 'how long --wait blocks', '5m')
     .option('--depends-on <sync...>', 'Syncs that must be Ready first: NAME or NAMESPACE/NAME')
     .option('--target-namespace <namespace>', 'namespace for namespaced objects that name none')
     .option('--service-account <name>', 'apply as this service account')
@@ -149,6 +157,9 @@ export function registerCreateSyncCommand(create: GroupCommand, ctx: CliContext)
     .action(async (name, opts, cmd) => {
       const globals = cmd.optsWithGlobals();
       const obj = buildSync(name, namespaceOf(globals), opts);
-      await applyOrExport(ctx, globals, obj, opts.export);
+      const wait = opts.wait
+        ? await waitOptions(ctx, opts.waitTimeout, '--wait-timeout')
+        : undefined;
+      await applyOrExport(ctx, globals, obj, { exportOnly: opts.export, wait });
     });
 }

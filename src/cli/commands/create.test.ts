@@ -206,3 +206,42 @@ void test('invalid flags exit 2 with a message naming the object and the flag', 
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
   }
 });
+
+void test('create checks URL scheme, path and intervals before anything is written', async () => {
+  const source = ['create', 'source', 'git', 'repo', '--branch', 'main'];
+  const sync = ['create', 'sync', 'web', '--source', 'repo'];
+  const cases: ReadonlyArray<[string[], RegExp]> = [
+    [[...source, '--url', 'ftp://example.com/r.git'], /--url: .*unsupported scheme ftp:/],
+    [[...source, '--url', 'example.com/r.git'], /--url: .*expected http\(s\):\/\//],
+    [
+      [...source, '--url', 'https://e.com/r', '--interval', '500ms'],
+      /GitRepository\/default\/repo: --interval 500ms is shorter than the minimum of 1s/,
+    ],
+    [[...source, '--url', 'https://e.com/r', '--interval', '0s'], /--interval 0s is shorter/],
+    [
+      [...source, '--url', 'https://e.com/r', '--interval', 'soon'],
+      /--interval: must be a Go duration/,
+    ],
+    [[...sync, '--path', '../other'], /Sync\/default\/web: --path: path \.\.\/other is outside/],
+    [[...sync, '--path', '/etc'], /--path: path \/etc is outside/],
+    [[...sync, '--interval', '100ms'], /--interval 100ms is shorter than the minimum of 1s/],
+    [[...sync, '--retry-interval', '10ms'], /--retry-interval 10ms is shorter/],
+    [[...sync, '--wait', '--wait-timeout', 'later'], /--wait-timeout: invalid duration "later"/],
+  ];
+  for (const [args, message] of cases) {
+    const run = await runInProcess(args);
+    assert.equal(run.code, 2, args.join(' '));
+    assert.match(run.stderr, message, args.join(' '));
+    assert.doesNotMatch(run.stderr, /no cluster/, `${args.join(' ')}: refused before connecting`);
+  }
+  // What is valid still gets as far as the cluster (which this test does not have).
+  const valid = await runInProcess([
+    ...source,
+    '--url',
+    'https://e.com/r',
+    '--interval',
+    '1s',
+    '--wait',
+  ]);
+  assert.match(valid.stderr, /no cluster/);
+});

@@ -14,7 +14,7 @@ const POLL_INTERVAL_MS = 500;
 export const UNANSWERED_HINT_AFTER_MS = 2_000;
 
 type Target = ReturnType<typeof refTo>;
-type Wait = {
+export type Wait = {
   readonly ctx: CliContext;
   readonly timeoutMs: number;
   readonly timeoutText: string;
@@ -98,11 +98,34 @@ async function waitForReconcile(
   ctx.stdout(`✔ ${formatSubject(ref)}: ${final.message}\n`);
 }
 
-async function waitOptions(ctx: CliContext, timeoutText: string): Promise<Wait> {
+export async function waitOptions(
+  ctx: CliContext,
+  timeoutText: string,
+  flag = '--timeout',
+): Promise<Wait> {
   const { safeParseDuration } = await loadApi();
   const timeout = safeParseDuration(timeoutText);
-  if (!timeout.ok) throw new CliError(`--timeout: ${timeout.error.message}`);
+  if (!timeout.ok) throw new CliError(`${flag}: ${timeout.error.message}`);
   return { ctx, timeoutMs: timeout.value, timeoutText };
+}
+
+/**
+ * Requests a reconcile of `ref` (of a Sync's source first, with `withSource`) and, given `wait`,
+ * blocks until each request is handled and converged.
+ */
+export async function reconcileNow(
+  kube: KubeClient,
+  ref: Target,
+  opts: { readonly ctx: CliContext; readonly wait: Wait | undefined; readonly withSource: boolean },
+): Promise<void> {
+  const { ctx, wait } = opts;
+  if (opts.withSource && ref.kind === Kinds.Sync) {
+    const source = sourceRefOf(await getOrFail(kube, ref, ctx.signal));
+    const sourceRequested = await requestReconcile(kube, source, ctx);
+    if (wait) await waitForReconcile(kube, source, sourceRequested, wait);
+  }
+  const requestedAt = await requestReconcile(kube, ref, ctx);
+  if (wait) await waitForReconcile(kube, ref, requestedAt, wait);
 }
 
 const timeoutOption = () =>
@@ -120,8 +143,7 @@ function registerReconcileSource(reconcile: GroupCommand, ctx: CliContext): void
       const wait = await waitOptions(ctx, opts.timeout);
       const kube = await connectWith(ctx, globals);
       const ref = refTo(Kinds.GitRepository, namespaceOf(globals), name);
-      const requestedAt = await requestReconcile(kube, ref, ctx);
-      if (opts.wait) await waitForReconcile(kube, ref, requestedAt, wait);
+      await reconcileNow(kube, ref, { ctx, wait: opts.wait ? wait : undefined, withSource: false });
     });
 }
 
@@ -143,13 +165,7 @@ function registerReconcileSync(reconcile: GroupCommand, ctx: CliContext): void {
       const kube = await connectWith(ctx, globals);
       const ref = refTo(Kinds.Sync, namespaceOf(globals), name);
       const withSource = opts.withSource === true || (opts.wait === true && opts.source);
-      if (withSource) {
-        const source = sourceRefOf(await getOrFail(kube, ref, ctx.signal));
-        const sourceRequested = await requestReconcile(kube, source, ctx);
-        if (opts.wait) await waitForReconcile(kube, source, sourceRequested, wait);
-      }
-      const requestedAt = await requestReconcile(kube, ref, ctx);
-      if (opts.wait) await waitForReconcile(kube, ref, requestedAt, wait);
+      await reconcileNow(kube, ref, { ctx, wait: opts.wait ? wait : undefined, withSource });
     });
 }
 

@@ -1,5 +1,12 @@
 // Checks of objects built from flags, reported in terms of the flags the user typed.
 import type { ApiValidationError, Result } from '../parts.ts';
+import {
+  checkArtifactPath,
+  formatDuration,
+  MIN_INTERVAL_MS,
+  parseGitUrl,
+  safeParseDuration,
+} from '../parts-api.ts';
 import { CliError, formatSubject, type Subject } from '../errors.ts';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -39,4 +46,29 @@ export function requireValidName(subject: Subject): void {
       `${formatSubject(subject)}: name must be a lowercase DNS name (a-z, 0-9, "-", ".")`,
     );
   }
+}
+
+/** An interval flag: a Go duration of at least MIN_INTERVAL_MS (as admission will require). */
+export function requireInterval(subject: Subject, flag: string, text: string | undefined): void {
+  if (text === undefined) return;
+  const ms = safeParseDuration(text);
+  if (!ms.ok) throw new CliError(`${formatSubject(subject)}: ${flag}: ${ms.error.message}`);
+  if (ms.value < MIN_INTERVAL_MS) {
+    throw new CliError(
+      `${formatSubject(subject)}: ${flag} ${text} is shorter than the minimum of ${formatDuration(MIN_INTERVAL_MS)}`,
+    );
+  }
+}
+
+/** A Git URL the operator can fetch (file:// too: whether it is allowed is the operator's flag). */
+export function requireGitUrl(subject: Subject, url: string): void {
+  const parsed = parseGitUrl(url, true);
+  if (!parsed.ok) throw new CliError(`${formatSubject(subject)}: --url: ${parsed.error.message}`);
+}
+
+/** A path inside the source's repository, as rendering will check it. */
+export function requireSyncPath(subject: Subject, path: string): void {
+  const checked = checkArtifactPath(path);
+  if (!checked.ok)
+    throw new CliError(`${formatSubject(subject)}: --path: ${checked.error.message}`);
 }
