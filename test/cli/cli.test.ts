@@ -719,3 +719,18 @@ void test('moor create with an invalid URL, path or interval exits 2 and writes 
   assert.match(escape.stderr, /--path: path \.\.\/\.\.\/etc is outside/);
   assert.equal(await getObject(ref('Sync', ns, 'web')), undefined);
 });
+
+void test('moor get sources git lists the same as get sources (the Flux habit)', async (t) => {
+  const ns = await testNamespace(t, 'cli-get-git');
+  await createSourceAndSync(ns);
+  const plain = await moor(['-n', ns, 'get', 'sources']);
+  assert.equal(plain.code, 0, plain.stderr);
+  const git = await moor(['-n', ns, 'get', 'sources', 'git']);
+  assert.equal(git.code, 0, git.stderr);
+  assert.equal(git.stdout, plain.stdout);
+  assert.match(git.stdout, /^NAME +READY +REVISION +SUSPENDED +MESSAGE\nrepo +/);
+  const one = await moor(['-n', ns, 'get', 'sources', 'git', 'repo', '-o', 'json']);
+  assert.equal((JSON.parse(one.stdout) as KubeObject).metadata.name, 'repo');
+  const all = await moor(['get', 'sources', 'git', '-A']);
+  assert.match(all.stdout, new RegExp(`^${ns} +repo +`, 'm'));
+});
