@@ -12,6 +12,7 @@ import {
   getObject as getObjectIn,
   GV,
   moor,
+  moorRunning,
   must,
   ref,
   signal,
@@ -442,20 +443,27 @@ void test('moor status sync shows the conditions, inventory, drift and events wr
   assert.equal((json.status as { lastAppliedRevision: string }).lastAppliedRevision, REV);
 });
 
+let eventCount = 0;
+
 async function createEvent(
   ns: string,
   name: string,
   type: string,
   reason: string,
   message: string,
+  at = new Date(),
 ) {
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  eventCount += 1;
   must(
     await kube.create(
       {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${name}.${reason.toLowerCase()}.${Date.now()}`, namespace: ns },
+        metadata: {
+          name: `${name}.${reason.toLowerCase()}.${Date.now()}.${eventCount}`,
+          namespace: ns,
+        },
         involvedObject: { apiVersion: GV, kind: 'Sync', namespace: ns, name },
         type,
         reason,
@@ -733,4 +741,35 @@ void test('moor get sources git lists the same as get sources (the Flux habit)',
   assert.equal((JSON.parse(one.stdout) as KubeObject).metadata.name, 'repo');
   const all = await moor(['get', 'sources', 'git', '-A']);
   assert.match(all.stdout, new RegExp(`^${ns} +repo +`, 'm'));
+});
+
+void test('moor events shows the newest 50 unless --limit says otherwise, --since cuts by time, --watch follows', async (t) => {
+  const ns = await testNamespace(t, 'cli-events-limit');
+  const hoursAgo = new Date(Date.now() - 2 * 3600_000);
+  await createEvent(ns, 'web', 'Normal', 'OldNews', 'from two hours ago', hoursAgo);
+  for (let i = 0; i < 60; i++) {
+    await createEvent(ns, 'web', 'Normal', 'Applied', `apply ${String(i).padStart(2, '0')}`);
+  }
+  const rows = (text: string) => text.trim().split('\n').slice(1);
+  const byDefault = await moor(['-n', ns, 'events']);
+  assert.equal(byDefault.code, 0, byDefault.stderr);
+  assert.equal(rows(byDefault.stdout).length, 50);
+  assert.match(byDefault.stderr, /the newest 50 of 61; --limit 0 shows all/);
+  const five = await moor(['-n', ns, 'events', '--limit', '5']);
+  assert.equal(rows(five.stdout).length, 5);
+  assert.match(five.stdout, /apply 59/);
+  assert.equal(rows((await moor(['-n', ns, 'events', '--limit', '0'])).stdout).length, 61);
+  const lastHour = await moor(['-n', ns, 'events', '--since', '1h', '--limit', '0']);
+  assert.equal(rows(lastHour.stdout).length, 60);
+  assert.doesNotMatch(lastHour.stdout, /OldNews/);
+
+  const watching = moorRunning(['-n', ns, 'events', '--watch', '--limit', '1']);
+  for (let i = 0; i < 100 && !/apply 59/.test(watching.stdout()); i++) await sleep(100);
+  await createEvent(ns, 'web', 'Warning', 'Diverged', 'spec.replicas set to 5 by kubectl-edit');
+  for (let i = 0; i < 100 && !/Diverged/.test(watching.stdout()); i++) await sleep(100);
+  const watched = await watching.interrupt();
+  assert.match(
+    watched.stdout,
+    /^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE\n.*apply 59\n.*Warning +Diverged +Sync\/web +spec\.replicas set to 5/,
+  );
 });
