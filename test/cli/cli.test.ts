@@ -445,14 +445,13 @@ void test('moor status sync shows the conditions, inventory, drift and events wr
 
 let eventCount = 0;
 
-async function createEvent(
-  ns: string,
-  name: string,
-  type: string,
-  reason: string,
-  message: string,
-  at = new Date(),
-) {
+type EventFields = { name: string; type: string; reason: string; message: string };
+
+function createEvent(ns: string, name: string, type: string, reason: string, message: string) {
+  return createEventAt(ns, { name, type, reason, message }, new Date());
+}
+
+async function createEventAt(ns: string, { name, type, reason, message }: EventFields, at: Date) {
   const now = at.toISOString().replace(/\.\d{3}Z$/, 'Z');
   eventCount += 1;
   must(
@@ -746,7 +745,8 @@ void test('moor get sources git lists the same as get sources (the Flux habit)',
 void test('moor events shows the newest 50 unless --limit says otherwise, --since cuts by time, --watch follows', async (t) => {
   const ns = await testNamespace(t, 'cli-events-limit');
   const hoursAgo = new Date(Date.now() - 2 * 3600_000);
-  await createEvent(ns, 'web', 'Normal', 'OldNews', 'from two hours ago', hoursAgo);
+  const old = { name: 'web', type: 'Normal', reason: 'OldNews', message: 'from two hours ago' };
+  await createEventAt(ns, old, hoursAgo);
   for (let i = 0; i < 60; i++) {
     await createEvent(ns, 'web', 'Normal', 'Applied', `apply ${String(i).padStart(2, '0')}`);
   }
