@@ -17,6 +17,7 @@ import { describeMachine } from './lib/machine.ts';
 import { readClockTicks } from './lib/proc.ts';
 import { renderMarkdown, renderTable, type Results } from './lib/report.ts';
 import { runCeiling } from './scenarios/ceiling.ts';
+import { runCli } from './scenarios/cli.ts';
 import { runDrift } from './scenarios/drift.ts';
 import { runManySyncs } from './scenarios/many-syncs.ts';
 import { runNoop } from './scenarios/noop.ts';
@@ -35,6 +36,7 @@ const scenarios: Readonly<Record<ScenarioName, Scenario>> = {
   drift: async (ctx, fixture) => runDrift(ctx, await fixture()),
   'many-syncs': (ctx) => runManySyncs(ctx),
   steady: (ctx) => runSteady(ctx),
+  cli: (ctx) => runCli(ctx),
 };
 /** Scenarios that share the N-ConfigMap Sync; it is closed after the last of them. */
 const usesFixture = new Set<ScenarioName>(['push', 'noop', 'drift']);
@@ -100,6 +102,7 @@ async function main(): Promise<number> {
     const ctx: BenchContext = {
       kube,
       kubeconfig: cluster.kubeconfig,
+      ...(cluster.kubectl ? { kubectl: cluster.kubectl } : {}),
       workDir,
       clockTicks: await readClockTicks(),
       ...(args.cpuProfDir ? { cpuProfDir: args.cpuProfDir } : {}),

@@ -6,7 +6,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-# Debian packages: git (with http-backend), openssh (sshd and ssh for Git over SSH), openssl.
+# Debian packages: git (with http-backend), openssh (sshd and ssh for Git over SSH), openssl,
+# time (GNU time: the CLI benchmark's CPU and memory figures).
 missing=()
 command -v git >/dev/null || missing+=(git)
 [ -x /usr/lib/git-core/git-http-backend ] || missing+=(git)
@@ -14,6 +15,7 @@ command -v git >/dev/null || missing+=(git)
 command -v ssh >/dev/null || missing+=(openssh-client)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v openssl >/dev/null || missing+=(openssl)
+[ -x /usr/bin/time ] || missing+=(time)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
   echo "setup: installing Debian packages: ${missing[*]}"

@@ -10,6 +10,8 @@ import type { Sizes } from './sizes.ts';
 export type BenchContext = {
   readonly kube: KubeClient;
   readonly kubeconfig: string;
+  /** The control plane's kubectl, for figures compared with it (the operator does not use it). */
+  readonly kubectl?: string;
   /** A temp dir for repositories, operator logs and artifacts. */
   readonly workDir: string;
   readonly clockTicks: number;

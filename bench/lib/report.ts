@@ -136,6 +136,25 @@ const rows: readonly Row[] = [
     unit: 'requests',
   },
   {
+    scenario: 'CLI: moor --version',
+    figure: 'wall / CPU / peak RSS',
+    paths: ['cli.version.wallMs', 'cli.version.cpuMs', 'cli.version.rssMiB'],
+    unit: 'ms / ms / MiB (median)',
+  },
+  {
+    scenario: 'CLI: moor get syncs -A',
+    figure: 'wall / CPU / peak RSS',
+    paths: ['cli.getSyncs.wallMs', 'cli.getSyncs.cpuMs', 'cli.getSyncs.rssMiB'],
+    unit: 'ms / ms / MiB (median)',
+    target: { text: 'wall ≤ 200 ms', met: ([wall]) => (wall ?? Infinity) <= 200 },
+  },
+  {
+    scenario: 'CLI: kubectl get syncs.moor.dev -A',
+    figure: 'wall / CPU / peak RSS',
+    paths: ['cli.kubectl.wallMs', 'cli.kubectl.cpuMs', 'cli.kubectl.rssMiB'],
+    unit: 'ms / ms / MiB (median)',
+  },
+  {
     scenario: 'initial apply, operator apply time',
     figure: 'throughput / ratio',
     paths: ['initialApply.operatorObjectsPerSecond', 'initialApply.operatorRatioToCeiling'],

@@ -9,6 +9,13 @@ import { err, MoorError, ok, type Result } from '../core/index.ts';
  */
 export const DURATION_PATTERN = '^(0|(([0-9]+(\\.[0-9]+)?)(ns|us|µs|μs|ms|s|m|h))+)$';
 
+/**
+ * The shortest period a resource may ask to be reconciled at (`spec.interval`,
+ * `spec.retryInterval`): 1s. Shorter periods, `0s` above all, would keep the operator busy with
+ * one resource; the work queue copes with them, admission refuses them.
+ */
+export const MIN_INTERVAL_MS = 1_000;
+
 const NANOS_PER_MS = 1_000_000n;
 const MAX_NANOS = (1n << 63n) - 1n;
 

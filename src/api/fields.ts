@@ -2,20 +2,18 @@
 // Each becomes both zod validation and (through crd.ts) the OpenAPI the API server enforces.
 import { z } from 'zod';
 import { ConditionStatuses } from '../core/index.ts';
-import { DURATION_PATTERN, formatDuration, safeParseDuration } from './duration.ts';
+import {
+  DURATION_PATTERN,
+  MIN_INTERVAL_MS,
+  formatDuration,
+  safeParseDuration,
+} from './duration.ts';
 
 /** A Go duration such as `1m30s`; the same pattern is in the CRD. */
 export const durationField = () =>
   z.string().regex(new RegExp(DURATION_PATTERN, 'u'), {
     message: 'must be a Go duration such as 30s, 5m or 1h30m',
   });
-
-/**
- * The shortest period a resource may ask to be reconciled at (`spec.interval`,
- * `spec.retryInterval`). Shorter periods, `0s` above all, would keep the operator busy with one
- * resource; the work queue copes with them, admission refuses them.
- */
-export const MIN_INTERVAL_MS = 1000;
 
 const minIntervalMessage = `must be at least ${formatDuration(MIN_INTERVAL_MS)}`;
 

@@ -3,6 +3,7 @@
 export {
   DURATION_PATTERN,
   InvalidDurationError,
+  MIN_INTERVAL_MS,
   formatDuration,
   parseDuration,
   safeParseDuration,

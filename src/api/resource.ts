@@ -2,8 +2,7 @@
 // definition validates objects (parseResource) and generates the CRD (crd.ts).
 import { z } from 'zod';
 import {
-  API_GROUP,
-  API_VERSION,
+  API_GROUP_VERSION,
   err,
   formatObjectId,
   MoorError,
@@ -12,7 +11,7 @@ import {
   type Result,
 } from '../core/index.ts';
 
-export const API_GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
+export { API_GROUP_VERSION };
 
 export type PrinterColumn = {
   readonly name: string;

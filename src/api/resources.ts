@@ -1,5 +1,5 @@
 // The five v1alpha1 resources: definitions, resource types and typed parsers.
-import type { Result } from '../core/index.ts';
+import { Kinds, type MoorKind, type Result } from '../core/index.ts';
 import {
   GitRepositorySpecSchema,
   GitRepositoryStatusSchema,
@@ -29,14 +29,7 @@ import {
 } from './resource.ts';
 import { SyncSpecSchema, SyncStatusSchema, type SyncSpec, type SyncStatus } from './sync.ts';
 
-export const Kinds = {
-  GitRepository: 'GitRepository',
-  Sync: 'Sync',
-  Provider: 'Provider',
-  Alert: 'Alert',
-  Receiver: 'Receiver',
-} as const;
-export type MoorKind = (typeof Kinds)[keyof typeof Kinds];
+export { Kinds, type MoorKind };
 
 const readyColumns: readonly PrinterColumn[] = [
   {

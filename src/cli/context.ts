@@ -1,9 +1,8 @@
 // What every command gets from its caller: output streams, the clock, the abort signal, and a
 // way to reach the cluster. main.ts builds the real one; tests pass their own.
-import { createKubeClient, type KubeClient } from '../kube/index.ts';
+import type { KubeClient, KubeError } from '../kube/index.ts';
 import { type Result } from '../core/index.ts';
 import { cliErrorFromKube, CliError, type Subject } from './errors.ts';
-import type { KubeError } from '../kube/index.ts';
 
 export type CliContext = {
   readonly stdout: (text: string) => void;
@@ -14,7 +13,7 @@ export type CliContext = {
   /** The package version (install manifests name the image by it). */
   readonly version: string;
   /** A client for the cluster the kubeconfig names (`undefined`: KUBECONFIG, ~/.kube/config). */
-  readonly connect: (kubeconfig: string | undefined) => KubeClient;
+  readonly connect: (kubeconfig: string | undefined) => Promise<KubeClient>;
 };
 
 /** Options every command inherits from the root. */
@@ -29,9 +28,9 @@ export function namespaceOf(globals: GlobalOptions): string {
   return globals.namespace ?? DEFAULT_NAMESPACE;
 }
 
-export function connectWith(ctx: CliContext, globals: GlobalOptions): KubeClient {
+export async function connectWith(ctx: CliContext, globals: GlobalOptions): Promise<KubeClient> {
   try {
-    return ctx.connect(globals.kubeconfig);
+    return await ctx.connect(globals.kubeconfig);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     const from = globals.kubeconfig ?? 'the default kubeconfig';
@@ -39,7 +38,9 @@ export function connectWith(ctx: CliContext, globals: GlobalOptions): KubeClient
   }
 }
 
-export function connectReal(kubeconfig: string | undefined): KubeClient {
+/** The client main.ts gives commands; src/kube loads only when a command reaches the cluster. */
+export async function connectReal(kubeconfig: string | undefined): Promise<KubeClient> {
+  const { createKubeClient } = await import('../kube/index.ts');
   return createKubeClient(kubeconfig === undefined ? {} : { kubeconfig });
 }
 

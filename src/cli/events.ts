@@ -51,6 +51,17 @@ export function selectEvents(events: readonly KubeObject[], filter: EventFilter)
   return picked.sort((a, b) => at(a) - at(b));
 }
 
+/** The newest `limit` events (0: all) that happened at or after `since`; oldest first still. */
+export function recentEvents(
+  events: readonly KubeObject[],
+  opts: { readonly since?: Date | undefined; readonly limit: number },
+): KubeObject[] {
+  const from = opts.since?.getTime();
+  const recent =
+    from === undefined ? [...events] : events.filter((ev) => Date.parse(eventTimeOf(ev)) >= from);
+  return opts.limit > 0 ? recent.slice(-opts.limit) : recent;
+}
+
 /** Lists core/v1 Events (in `namespace`, or everywhere) and keeps Moor's that match `filter`. */
 export async function listMoorEvents(
   kube: KubeClient,
@@ -58,10 +69,54 @@ export async function listMoorEvents(
   filter: EventFilter,
   signal: AbortSignal,
 ): Promise<KubeObject[]> {
+  return (await listMoorEventsAt(kube, namespace, filter, signal)).events;
+}
+
+/** As listMoorEvents, with the resource version to watch from. */
+export async function listMoorEventsAt(
+  kube: KubeClient,
+  namespace: string | undefined,
+  filter: EventFilter,
+  signal: AbortSignal,
+): Promise<{ readonly events: KubeObject[]; readonly resourceVersion: string }> {
   const listed = unwrapKube(
     await kube.list('v1', 'Event', namespace === undefined ? {} : { namespace }, signal),
   );
-  return selectEvents(listed.items, filter);
+  return { events: selectEvents(listed.items, filter), resourceVersion: listed.resourceVersion };
+}
+
+/**
+ * Calls `onEvent` for every Moor event matching `filter` that happens after `resourceVersion`
+ * (new, or repeated: a count going up), until `signal` aborts. Re-watches when the server ends a
+ * watch; lists again (printing nothing) when the version has expired.
+ */
+export async function watchMoorEvents(
+  kube: KubeClient,
+  at: { readonly namespace: string | undefined; readonly resourceVersion: string },
+  filter: EventFilter,
+  onEvent: (ev: KubeObject) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  let resourceVersion = at.resourceVersion;
+  const scope = at.namespace === undefined ? {} : { namespace: at.namespace };
+  while (!signal.aborted) {
+    const watched = await kube.watch(
+      'v1',
+      'Event',
+      { ...scope, resourceVersion },
+      (e) => {
+        if (e.object.metadata.resourceVersion) resourceVersion = e.object.metadata.resourceVersion;
+        if (e.type !== 'ADDED' && e.type !== 'MODIFIED') return;
+        if (selectEvents([e.object], filter).length) onEvent(e.object);
+      },
+      signal,
+    );
+    if (signal.aborted) return;
+    if (!watched.ok && watched.error.code !== 'Expired') unwrapKube(watched);
+    if (!watched.ok)
+      resourceVersion = (await listMoorEventsAt(kube, at.namespace, filter, signal))
+        .resourceVersion;
+  }
 }
 
 /** `Sync/web` as events name the object they are about. */

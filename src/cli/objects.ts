@@ -1,7 +1,12 @@
 // Reading Moor objects for display: defensive accessors (a half-written status still prints)
 // and the summary row `get` shows.
-import { API_GROUP_VERSION, Kinds } from '../api/index.ts';
-import { getCondition, type Condition, type KubeObject } from '../core/index.ts';
+import {
+  API_GROUP_VERSION,
+  getCondition,
+  Kinds,
+  type Condition,
+  type KubeObject,
+} from '../core/index.ts';
 import type { ObjectRef } from '../kube/index.ts';
 import type { Subject } from './errors.ts';
 

@@ -1,17 +1,22 @@
 // What the commands take from Moor's other parts, in one place: commands/ imports from here.
+// Only light modules are imported up front; the schemas (zod) and the controllers load on demand,
+// so that `moor get` and friends start fast.
 export {
   API_GROUP_VERSION,
-  DriftModes,
+  Annotations,
+  FIELD_MANAGER,
   Kinds,
-  generateCrds,
-  parseGitRepository,
-  parseSync,
-  safeParseDuration,
-  type ApiValidationError,
-} from '../api/index.ts';
-export { Annotations, FIELD_MANAGER, type KubeObject, type Result } from '../core/index.ts';
+  type KubeObject,
+  type Result,
+} from '../core/index.ts';
+export type { ApiValidationError } from '../api/index.ts';
 export type { KubeClient } from '../kube/index.ts';
 export type { LeaderElectionConfig, OperatorOptions } from '../controller/index.ts';
+
+/** The resource schemas, parsers, CRDs and durations (src/api, built on zod). */
+export async function loadApi() {
+  return import('../api/index.ts');
+}
 
 /** The controllers, loaded only by `moor operator` (the other commands need none of them). */
 export async function loadController() {

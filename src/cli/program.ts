@@ -1,13 +1,7 @@
-// The command tree. Each command lives in commands/<name>.ts and registers itself here.
+// The command tree. Each top-level command lives in commands/<name>.ts and is loaded only when it
+// is the one being run: `moor --version`, `moor --help` and every other command load nothing
+// they do not use (the table below gives the names and descriptions the root help lists).
 import { Command } from '@commander-js/extra-typings';
-import { registerCreateCommands } from './commands/create.ts';
-import { registerEventsCommand } from './commands/events.ts';
-import { registerGetCommands } from './commands/get.ts';
-import { registerInstallCommand } from './commands/install.ts';
-import { registerOperatorCommand } from './commands/operator.ts';
-import { registerReconcileCommands } from './commands/reconcile.ts';
-import { registerStatusCommands } from './commands/status.ts';
-import { registerSuspendCommands } from './commands/suspend.ts';
 import type { CliContext } from './context.ts';
 
 function createRootCommand(ctx: CliContext) {
@@ -23,22 +17,96 @@ function createRootCommand(ctx: CliContext) {
 
 export type RootCommand = ReturnType<typeof createRootCommand>;
 
-/** The `moor` program; `parseAsync` rejects with CommanderError or CliError (see main.ts). */
-export function createProgram(ctx: CliContext): RootCommand {
-  const program = createRootCommand(ctx);
-  registerInstallCommand(program, ctx);
-  registerOperatorCommand(program, ctx);
-  registerCreateCommands(program, ctx);
-  registerGetCommands(program, ctx);
-  registerStatusCommands(program, ctx);
-  registerReconcileCommands(program, ctx);
-  registerSuspendCommands(program, ctx);
-  registerEventsCommand(program, ctx);
-  return program;
-}
-
 /** Options of the root (`--kubeconfig`, `--namespace`) as subcommands see them. */
 export type RootOptions = ReturnType<RootCommand['opts']>;
 
-/** A command group (`create`, `get`, …) under which subcommands register. */
+/** A command (`create`, `get`, `install`, …) to which its module adds options, subcommands, an action. */
 export type GroupCommand = Command<[], Record<never, never>, RootOptions>;
+
+type Register = (command: GroupCommand, ctx: CliContext) => void;
+
+type TopLevel = {
+  readonly name: string;
+  readonly description: string;
+  readonly load: () => Promise<Register>;
+};
+
+const topLevel: readonly TopLevel[] = [
+  {
+    name: 'install',
+    description: 'install (or upgrade) the Moor CRDs',
+    load: async () => (await import('./commands/install.ts')).registerInstallCommand,
+  },
+  {
+    name: 'operator',
+    description: 'run the Moor controllers (all namespaces unless --namespace is given)',
+    load: async () => (await import('./commands/operator.ts')).registerOperatorCommand,
+  },
+  {
+    name: 'create',
+    description: 'create or update resources from flags',
+    load: async () => (await import('./commands/create.ts')).registerCreateCommands,
+  },
+  {
+    name: 'get',
+    description: 'list sources or syncs',
+    load: async () => (await import('./commands/get.ts')).registerGetCommands,
+  },
+  {
+    name: 'status',
+    description: 'show the state of one resource',
+    load: async () => (await import('./commands/status.ts')).registerStatusCommands,
+  },
+  {
+    name: 'reconcile',
+    description: 'request a reconcile now',
+    load: async () => (await import('./commands/reconcile.ts')).registerReconcileCommands,
+  },
+  {
+    name: 'suspend',
+    description: 'stop reconciling a resource',
+    load: async () => (await import('./commands/suspend.ts')).registerSuspendCommands,
+  },
+  {
+    name: 'resume',
+    description: 'start reconciling a resource again',
+    load: async () => (await import('./commands/suspend.ts')).registerResumeCommands,
+  },
+  {
+    name: 'events',
+    description: 'recent Kubernetes Events about Moor resources, newest last',
+    load: async () => (await import('./commands/events.ts')).registerEventsCommand,
+  },
+];
+
+/** Root options that take a value: their value is not the command's name. */
+const ROOT_VALUE_OPTIONS: ReadonlySet<string> = new Set(['--kubeconfig', '-n', '--namespace']);
+
+/** The top-level command `args` run (`help get` runs `get`'s help), if any. */
+export function commandNameOf(args: readonly string[]): string | undefined {
+  const operands: string[] = [];
+  for (let i = 0; i < args.length && operands.length < 2; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--') break;
+    if (ROOT_VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) operands.push(arg);
+  }
+  return operands[0] === 'help' ? operands[1] : operands[0];
+}
+
+/**
+ * The `moor` program for `args`: the command they name fully registered, the others by name and
+ * description only. `parseAsync` rejects with CommanderError or CliError (see run.ts).
+ */
+export async function createProgram(
+  ctx: CliContext,
+  args: readonly string[],
+): Promise<RootCommand> {
+  const program = createRootCommand(ctx);
+  const wanted = commandNameOf(args);
+  for (const entry of topLevel) {
+    const command = program.command(entry.name).description(entry.description);
+    if (entry.name === wanted) (await entry.load())(command, ctx);
+  }
+  return program;
+}

@@ -4,7 +4,12 @@ import { formatSubject } from './errors.ts';
 import { conditionsOf, recordAt, stringAt, subjectOf } from './objects.ts';
 
 export type WaitState =
-  | { readonly phase: 'waiting'; readonly message: string }
+  | {
+      readonly phase: 'waiting';
+      readonly message: string;
+      /** The operator has not answered this request at all (yet). */
+      readonly unanswered?: true;
+    }
   | { readonly phase: 'done'; readonly message: string }
   | { readonly phase: 'failed'; readonly message: string };
 
@@ -21,7 +26,7 @@ const NOT_HANDLED =
 function assessCommon(obj: KubeObject, requestedAt: string): WaitState | undefined {
   const conditions = conditionsOf(obj);
   if (stringAt(obj, 'status', 'lastHandledReconcileAt') !== requestedAt) {
-    return { phase: 'waiting', message: NOT_HANDLED };
+    return { phase: 'waiting', message: NOT_HANDLED, unanswered: true };
   }
   const reconciling = getCondition(conditions, 'Reconciling');
   if (reconciling?.status === 'True') {

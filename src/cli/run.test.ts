@@ -5,6 +5,7 @@ import { runInProcess } from './test-helpers.ts';
 void test('exit codes: help and version are 0, usage errors 2, a failed connection 2 without a stack', async () => {
   const cases: ReadonlyArray<[string[], number, RegExp]> = [
     [['--help'], 0, /Usage: moor/],
+    [[], 0, /^Usage: moor \[options\] \[command\][^]*Commands:\n +install/],
     [['--version'], 0, /^9\.9\.9-test\n$/],
     [['get', 'syncs', '--help'], 0, /--all-namespaces/],
     [['frobnicate'], 2, /unknown command 'frobnicate'/],

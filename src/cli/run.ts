@@ -7,8 +7,13 @@ import { createProgram } from './program.ts';
 
 /** Parses `args` (without node and script), runs the command, returns the exit code. */
 export async function runCli(args: readonly string[], ctx: CliContext): Promise<ExitCode> {
-  const program = createProgram(ctx);
   try {
+    const program = await createProgram(ctx, args);
+    if (args.length === 0) {
+      // `moor` alone asks what there is: the help, on stdout, as a success.
+      program.outputHelp();
+      return ExitCodes.Success;
+    }
     await program.parseAsync([...args], { from: 'user' });
     return ExitCodes.Success;
   } catch (e) {

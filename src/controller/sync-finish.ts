@@ -42,6 +42,20 @@ export type Finished = {
   readonly timings: { readonly renderMs: number; readonly applyMs: number };
 };
 
+/** The InSync message when every desired object matches the revision. */
+export function matchMessage(count: number, revision: string): string {
+  return count === 1
+    ? `the 1 object matches revision ${revision}`
+    : `all ${count} objects match revision ${revision}`;
+}
+
+/** The InSync message when some objects differ: how many, and the first five. */
+export function differMessage(objects: readonly string[], revision: string): string {
+  const n = objects.length;
+  const counted = n === 1 ? '1 object differs' : `${n} objects differ`;
+  return `${counted} from revision ${revision}: ${objects.slice(0, 5).join('; ')}`;
+}
+
 type InSync = {
   update?: Omit<Condition, 'lastTransitionTime'>;
   diverged: boolean;
@@ -62,7 +76,7 @@ function inSyncOf(ctx: Ctx, r: Finished): InSync {
   }
   const drift = r.drift?.status;
   if (!drift || mode !== 'Alert') {
-    const message = `all ${r.desiredCount} objects match revision ${r.revision}`;
+    const message = matchMessage(r.desiredCount, r.revision);
     return {
       update: {
         type: ConditionTypes.InSync,
@@ -78,7 +92,7 @@ function inSyncOf(ctx: Ctx, r: Finished): InSync {
   const grace = parseDuration(ctx.sync.spec.drift.alertAfter);
   const previous = getCondition(ctx.status.conditions, ConditionTypes.InSync);
   const due = elapsed >= grace;
-  const message = `${objects.length} object${objects.length === 1 ? '' : 's'} differ from revision ${r.revision}: ${objects.slice(0, 5).join('; ')}`;
+  const message = differMessage(objects, r.revision);
   return {
     update: {
       type: ConditionTypes.InSync,

@@ -1,6 +1,15 @@
 export { MoorError } from './errors.ts';
 export { formatObjectId, objectKey, parseApiVersion, type ObjectId } from './ids.ts';
-export { API_GROUP, API_VERSION, Annotations, FIELD_MANAGER, Labels } from './labels.ts';
+export {
+  API_GROUP,
+  API_GROUP_VERSION,
+  API_VERSION,
+  Annotations,
+  FIELD_MANAGER,
+  Kinds,
+  Labels,
+  type MoorKind,
+} from './labels.ts';
 export { err, ok, type Result } from './result.ts';
 export { objectIdOf, type KubeObject, type ManagedFieldsEntry, type ObjectMeta } from './object.ts';
 export {

@@ -95,8 +95,8 @@ export type FailureContext = {
 };
 
 function subject(context: FailureContext): string {
-  const ref = context.ref === undefined ? '' : ` (ref ${context.ref})`;
-  return `git ${context.op} ${context.url}${ref}`;
+  const ref = context.ref === undefined ? '' : `(ref ${context.ref})`;
+  return ['git', context.op, context.url, ref].filter(Boolean).join(' ');
 }
 
 /** A GitError whose message names the operation, the URL and the ref, with stderr in data. */

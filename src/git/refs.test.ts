@@ -95,6 +95,18 @@ test('a RefNotFound message names the ref that was asked for', () => {
   assert.equal(result.error.data.ref, 'branch feature/x');
 });
 
+test('a failure message reads as one phrase, with or without the URL', () => {
+  const without = resolveRef(refs, { branch: 'feature/x' });
+  assert.ok(!without.ok);
+  assert.match(without.error.message, /^git resolve \(ref branch feature\/x\): ref not found/);
+  const withUrl = resolveRef(refs, { branch: 'feature/x' }, 'https://git.example/repo');
+  assert.ok(!withUrl.ok);
+  assert.match(
+    withUrl.error.message,
+    /^git resolve https:\/\/git\.example\/repo \(ref branch feature\/x\): /,
+  );
+});
+
 test("formatRevision and parseRevision use DESIGN.md's <ref>@sha1:<sha> form", () => {
   const table: [string, string, string][] = [
     ['main', sha('a'), `main@sha1:${sha('a')}`],

@@ -1,5 +1,7 @@
 // The generic, discovery-driven client: every kind goes through the same REST calls.
-import { KubeConfig } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type * as ClientNode from '@kubernetes/client-node';
 import {
   err,
   formatObjectId,
@@ -8,18 +10,20 @@ import {
   type KubeObject,
   type Result,
 } from '../core/index.ts';
+import { clientNodeApiAccess, staticApiAccess, type ApiAccess } from './auth.ts';
 import { createDiscovery, type Discovery } from './discovery.ts';
 import { KubeError } from './errors.ts';
 import { collectionPath, objectPath, withQuery } from './paths.ts';
 import { createTransport, type HttpRequest, type KubeLogger, type Transport } from './transport.ts';
 import type { KubeClient, ListResult, ObjectRef, ResourceInfo, WatchOptions } from './types.ts';
+import { kubeconfigPathOf, readStaticAccess } from './kubeconfig.ts';
 import { consumeWatchStream } from './watch.ts';
 
 export type KubeClientOptions = {
   /** Path of a kubeconfig; default: `KUBECONFIG`, `~/.kube/config`, or in-cluster (as `kubectl`). */
   readonly kubeconfig?: string;
   /** An already loaded configuration (wins over `kubeconfig`). */
-  readonly kubeConfig?: KubeConfig;
+  readonly kubeConfig?: ClientNode.KubeConfig;
   /** Context to use instead of the kubeconfig's current one. */
   readonly context?: string;
   readonly logger?: KubeLogger;
@@ -316,33 +320,51 @@ function buildClient(shared: Shared, identity: Readonly<Record<string, string>>)
   return client;
 }
 
-function loadKubeConfig(opts: KubeClientOptions): KubeConfig {
-  if (opts.kubeConfig) return opts.kubeConfig;
-  const kc = new KubeConfig();
+function loadFailed(source: string, error: unknown): KubeError {
+  const why = error instanceof Error ? error.message : String(error);
+  const data = { verb: 'load', subject: source };
+  return new KubeError('Failed', `kubeconfig ${source}: cannot be loaded: ${why}`, data, {
+    cause: error,
+  });
+}
+
+/** client-node, loaded (synchronously) only for the kubeconfigs kubeconfig.ts leaves to it. */
+function loadClientNode(): typeof ClientNode {
+  return createRequire(import.meta.url)('@kubernetes/client-node') as typeof ClientNode;
+}
+
+function loadWithClientNode(opts: KubeClientOptions): ApiAccess {
+  const lib = loadClientNode();
+  if (opts.kubeConfig) return clientNodeApiAccess(opts.kubeConfig, lib);
+  const kc = new lib.KubeConfig();
   const source =
     opts.kubeconfig ?? 'the default kubeconfig ($KUBECONFIG, ~/.kube/config or in-cluster)';
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
     else kc.loadFromDefault();
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw new KubeError(
-      'Failed',
-      `kubeconfig ${source}: cannot be loaded: ${why}`,
-      {
-        verb: 'load',
-        subject: source,
-      },
-      { cause: error },
-    );
+    throw loadFailed(source, error);
   }
   if (opts.context) kc.setCurrentContext(opts.context);
-  return kc;
+  return clientNodeApiAccess(kc, lib);
+}
+
+/** The server and credentials the options name: read here when static, else by client-node. */
+function loadApiAccess(opts: KubeClientOptions): ApiAccess {
+  const path = opts.kubeConfig ? undefined : kubeconfigPathOf(opts.kubeconfig, process.env);
+  if (path === undefined) return loadWithClientNode(opts);
+  let access;
+  try {
+    access = readStaticAccess(readFileSync(path, 'utf8'), path, opts.context);
+  } catch (error) {
+    throw loadFailed(path, error);
+  }
+  return access ? staticApiAccess(access) : loadWithClientNode(opts);
 }
 
 /** The real client; throws `KubeError` (`Failed`) when the kubeconfig names no server. */
 export function createKubeClient(opts: KubeClientOptions = {}): KubeClient {
-  const transport = createTransport(loadKubeConfig(opts), {
+  const transport = createTransport(loadApiAccess(opts), {
     timeoutMs: opts.timeoutMs ?? 30_000,
     maxConcurrent: opts.maxConcurrent ?? 32,
     logger: opts.logger,

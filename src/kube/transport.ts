@@ -1,22 +1,16 @@
-// HTTP to the API server: authentication and TLS from the kubeconfig, one keep-alive connection
-// pool, a concurrency limit, a timeout per request, and request counts by verb.
-import type { RequestOptions } from 'node:https';
+// HTTP to the API server over undici: authentication and TLS from the kubeconfig (auth.ts), one
+// keep-alive connection pool, a concurrency limit, a timeout per request, and request counts by verb.
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  IsomorphicFetchHttpLibrary,
-  RequestContext,
-  type KubeConfig,
-  type ResponseContext,
-} from '@kubernetes/client-node';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
+import { fetch, type Response } from 'undici';
 import { err, ok, type Result } from '../core/index.ts';
+import type { ApiAccess } from './auth.ts';
 import { KubeError, errorFromException, errorFromResponse } from './errors.ts';
 
 export type KubeLogger = Pick<Logger, 'debug' | 'warn'>;
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
 
 export type HttpRequest = {
   readonly method: Method;
@@ -61,38 +55,6 @@ export type TransportOptions = {
   readonly maxConcurrent: number;
   readonly logger?: KubeLogger | undefined;
 };
-
-type Auth = {
-  readonly headers: () => Promise<Record<string, string>>;
-  readonly dispatcher: Dispatcher;
-};
-
-/**
- * Reads TLS and credentials once. The dispatcher (a keep-alive pool) is shared by every request;
- * users whose credentials can change (exec plugins, auth providers, in-cluster token files)
- * get fresh headers per request.
- */
-async function prepareAuth(kc: KubeConfig, server: string): Promise<Auth> {
-  const probe = new RequestContext(server, 'GET');
-  await kc.applySecurityAuthentication(probe);
-  const dispatcher = probe.getDispatcher();
-  const user = kc.getCurrentUser();
-  if (!user?.exec && !user?.authProvider) {
-    const fixed = { ...probe.getHeaders() };
-    return { headers: () => Promise.resolve(fixed), dispatcher };
-  }
-  const headers = async (): Promise<Record<string, string>> => {
-    const opts: RequestOptions = {};
-    await kc.applyToHTTPSOptions(opts);
-    const out: Record<string, string> = {};
-    for (const [key, value] of Object.entries(opts.headers ?? {})) {
-      if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : String(value);
-    }
-    if (opts.auth) out.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    return out;
-  };
-  return { headers, dispatcher };
-}
 
 /** Links the caller's signal and a timer to one controller; `done` releases both. */
 function linkSignal(signal: AbortSignal, timeoutMs: number) {
@@ -140,50 +102,46 @@ const MAX_RETRY_AFTER_S = 10;
  * How long to wait before sending again, or undefined: like client-go, a 429 (or a 5xx carrying
  * `Retry-After`) means the server did not act on the request, so it is safe to repeat.
  */
-function retryDelayMs(res: ResponseContext, attempt: number): number | undefined {
-  const status = res.httpStatusCode;
-  const header = res.headers['retry-after'];
+function retryDelayMs(res: Response, attempt: number): number | undefined {
+  const status = res.status;
+  const header = res.headers.get('retry-after') ?? undefined;
   if (attempt >= MAX_RETRIES || !(status === 429 || (status >= 500 && header))) return undefined;
   const seconds = Number.parseInt(header ?? '', 10);
   return Math.min(Number.isFinite(seconds) && seconds > 0 ? seconds : 1, MAX_RETRY_AFTER_S) * 1000;
 }
 
-export function createTransport(kc: KubeConfig, opts: TransportOptions): Transport {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster?.server) {
-    const context = kc.getCurrentContext();
-    const message = `kubeconfig context "${context}" names no cluster server`;
-    throw new KubeError('Failed', message, { verb: 'connect', subject: context });
-  }
-  const server = cluster.server.replace(/\/+$/, '');
-  const http = new IsomorphicFetchHttpLibrary();
+export function createTransport(access: ApiAccess, opts: TransportOptions): Transport {
+  const server = access.server.replace(/\/+$/, '');
   const limit: LimitFunction = pLimit(opts.maxConcurrent);
   const counts = new Map<string, number>();
-  let auth: Promise<Auth> | undefined;
+  let auth: ReturnType<ApiAccess['prepare']> | undefined;
 
-  const sendOnce = async (req: HttpRequest, signal: AbortSignal): Promise<ResponseContext> => {
+  const sendOnce = async (req: HttpRequest, signal: AbortSignal): Promise<Response> => {
     counts.set(req.verb, (counts.get(req.verb) ?? 0) + 1);
-    auth ??= prepareAuth(kc, server).catch((e: unknown) => {
+    auth ??= access.prepare().catch((e: unknown) => {
       auth = undefined;
       throw e;
     });
     const { headers, dispatcher } = await auth;
-    const ctx = new RequestContext(`${server}${req.path}`, req.method);
-    for (const [key, value] of Object.entries(await headers())) ctx.setHeaderParam(key, value);
-    ctx.setHeaderParam('Accept', 'application/json');
-    if (req.contentType) ctx.setHeaderParam('Content-Type', req.contentType);
-    for (const [key, value] of Object.entries(req.headers ?? {})) ctx.setHeaderParam(key, value);
-    if (req.body !== undefined) ctx.setBody(req.body);
-    if (dispatcher) ctx.setDispatcher(dispatcher);
-    ctx.setSignal(signal);
-    return http.send(ctx).toPromise();
+    return fetch(`${server}${req.path}`, {
+      method: req.method,
+      headers: {
+        ...(await headers()),
+        Accept: 'application/json',
+        ...(req.contentType ? { 'Content-Type': req.contentType } : {}),
+        ...req.headers,
+      },
+      ...(req.body === undefined ? {} : { body: req.body }),
+      ...(dispatcher ? { dispatcher } : {}),
+      signal,
+    });
   };
 
-  const send = async (req: HttpRequest, signal: AbortSignal): Promise<ResponseContext> => {
+  const send = async (req: HttpRequest, signal: AbortSignal): Promise<Response> => {
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       const res = await sendOnce(req, signal);
-      const status = res.httpStatusCode;
+      const status = res.status;
       const ms = Math.round(performance.now() - started);
       opts.logger?.debug(
         { verb: req.verb, method: req.method, path: req.path, status, ms },
@@ -191,7 +149,7 @@ export function createTransport(kc: KubeConfig, opts: TransportOptions): Transpo
       );
       const delay = retryDelayMs(res, attempt);
       if (delay === undefined) return res;
-      await res.body.text();
+      await res.text();
       await sleep(delay, undefined, { signal });
     }
   };
@@ -213,11 +171,11 @@ export function createTransport(kc: KubeConfig, opts: TransportOptions): Transpo
       const link = linkSignal(signal, opts.timeoutMs);
       try {
         const res = await send(req, link.signal);
-        const text = await res.body.text();
-        if (res.httpStatusCode < 200 || res.httpStatusCode > 299) {
-          return err(errorFromResponse(actionOf(req), req.subject, res.httpStatusCode, text));
+        const text = await res.text();
+        if (res.status < 200 || res.status > 299) {
+          return err(errorFromResponse(actionOf(req), req.subject, res.status, text));
         }
-        return parseBody(req, res.httpStatusCode, text);
+        return parseBody(req, res.status, text);
       } catch (e) {
         return failed(req, e, signal, link.timedOut());
       } finally {
@@ -234,11 +192,11 @@ export function createTransport(kc: KubeConfig, opts: TransportOptions): Transpo
     try {
       const res = await send(req, link.signal);
       link.stopTimer();
-      const body = res.body.stream();
-      if (res.httpStatusCode !== 200 || !body) {
-        const text = await res.body.text();
+      const body = res.body;
+      if (res.status !== 200 || !body) {
+        const text = await res.text();
         link.done();
-        return err(errorFromResponse(actionOf(req), req.subject, res.httpStatusCode, text));
+        return err(errorFromResponse(actionOf(req), req.subject, res.status, text));
       }
       const close = (): void => {
         link.abort();

@@ -9,7 +9,7 @@ export {
   type KustomizePolicy,
   type LocalReference,
 } from './kustomization-scan.ts';
-export { loadManifestFiles, type LoadOptions } from './load.ts';
+export { checkArtifactPath, loadManifestFiles, type LoadOptions } from './load.ts';
 export { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
 export { renderSync, type RenderSyncOptions } from './render.ts';
 export { CLUSTER_SCOPED_KINDS, resolveScopes, type IsNamespaced } from './scope.ts';

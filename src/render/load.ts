@@ -48,7 +48,7 @@ export async function loadManifestFiles(
   signal: AbortSignal,
   options: LoadOptions = {},
 ): Promise<Result<ManifestFile[], RenderError>> {
-  const relPath = checkPath(path);
+  const relPath = checkArtifactPath(path);
   if (!relPath.ok) return relPath;
   let walk: Walk | undefined;
   try {
@@ -75,7 +75,7 @@ export async function loadManifestFiles(
 }
 
 /** `spec.path` relative to the artifact, normalized ('' for the root), unless it escapes. */
-function checkPath(path: string): Result<string, RenderError> {
+export function checkArtifactPath(path: string): Result<string, RenderError> {
   const cleaned = normalize(path === '' ? '.' : path);
   const escapes =
     isAbsolute(path) || cleaned === '..' || cleaned.startsWith(`..${sep}`) || path.includes('\0');

@@ -89,7 +89,7 @@ export async function fetchArtifact(
   } else {
     const refs = await deps.git.listRemoteRefs(url, auth, deps.signal);
     if (!refs.ok) return gitFail(refs.error.message, refs.error);
-    const resolved = resolveRef(refs.value, ref);
+    const resolved = resolveRef(refs.value, ref, redactUrl(url));
     if (!resolved.ok) return gitFail(resolved.error.message, resolved.error);
     target = resolved.value;
   }

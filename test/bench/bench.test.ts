@@ -28,6 +28,9 @@ const REQUIRED_KEYS = [
   'ceiling.objectsPerSecond',
   'initialApply.objectsPerSecond',
   'initialApply.ratioToCeiling',
+  'cli.getSyncs.wallMs',
+  'cli.getSyncs.cpuMs',
+  'cli.kubectl.wallMs',
 ] as const;
 
 function runBench(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {

@@ -7,7 +7,17 @@ import { parse, parseAllDocuments } from 'yaml';
 import { generateCrds } from '../../src/api/index.ts';
 import type { KubeObject } from '../../src/core/index.ts';
 import { createKubeClient, type KubeClient, type ObjectRef } from '../../src/kube/index.ts';
-import { condition, getObject as getObjectIn, GV, moor, must, ref, signal } from './helpers.ts';
+import {
+  condition,
+  getObject as getObjectIn,
+  GV,
+  moor,
+  moorRunning,
+  must,
+  ref,
+  signal,
+  type Run,
+} from './helpers.ts';
 import { testCluster, testNamespace } from '../helpers/cluster.ts';
 
 let kube: KubeClient;
@@ -257,7 +267,17 @@ void test('moor reconcile --wait with no operator times out with exit 2 and says
   const ns = await testNamespace(t, 'cli-wait-timeout');
   await createSourceAndSync(ns);
   const started = performance.now();
-  const run = await moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--timeout', '3s']);
+  const run = await moor([
+    '-n',
+    ns,
+    'reconcile',
+    'sync',
+    'web',
+    '--wait',
+    '--no-source',
+    '--timeout',
+    '3s',
+  ]);
   const took = performance.now() - started;
   assert.equal(run.code, 2);
   assert.match(run.stdout, /◎ waiting: the operator has not handled the reconcile request yet/);
@@ -268,6 +288,25 @@ void test('moor reconcile --wait with no operator times out with exit 2 and says
     ),
   );
   assert.ok(took >= 3000 && took < 20_000, `took ${took}ms`);
+
+  // Without --no-source, --wait first waits for the source to fetch, and says so.
+  const withSource = await moor([
+    '-n',
+    ns,
+    'reconcile',
+    'sync',
+    'web',
+    '--wait',
+    '--timeout',
+    '3s',
+  ]);
+  assert.equal(withSource.code, 2);
+  assert.match(
+    withSource.stderr,
+    new RegExp(
+      `^error: timed out after 3s waiting for GitRepository/${ns}/repo: the operator has not handled the reconcile request yet`,
+    ),
+  );
 });
 
 /** Plays the operator: once the annotation appears, writes the status `statusFor` returns. */
@@ -313,7 +352,7 @@ void test('moor reconcile --wait returns once the newest revision is applied, an
   );
 
   const [ok] = await Promise.all([
-    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--timeout', '30s']),
+    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--no-source', '--timeout', '30s']),
     answerReconcile(ns, (requested) => ({
       lastHandledReconcileAt: requested,
       observedGeneration: 1,
@@ -332,7 +371,7 @@ void test('moor reconcile --wait returns once the newest revision is applied, an
     ),
   );
   const [failed] = await Promise.all([
-    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--timeout', '30s']),
+    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--no-source', '--timeout', '30s']),
     answerReconcile(ns, (requested) => ({
       lastHandledReconcileAt: requested,
       conditions: [
@@ -406,20 +445,26 @@ void test('moor status sync shows the conditions, inventory, drift and events wr
   assert.equal((json.status as { lastAppliedRevision: string }).lastAppliedRevision, REV);
 });
 
-async function createEvent(
-  ns: string,
-  name: string,
-  type: string,
-  reason: string,
-  message: string,
-) {
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+let eventCount = 0;
+
+type EventFields = { name: string; type: string; reason: string; message: string };
+
+function createEvent(ns: string, name: string, type: string, reason: string, message: string) {
+  return createEventAt(ns, { name, type, reason, message }, new Date());
+}
+
+async function createEventAt(ns: string, { name, type, reason, message }: EventFields, at: Date) {
+  const now = at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  eventCount += 1;
   must(
     await kube.create(
       {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${name}.${reason.toLowerCase()}.${Date.now()}`, namespace: ns },
+        metadata: {
+          name: `${name}.${reason.toLowerCase()}.${Date.now()}.${eventCount}`,
+          namespace: ns,
+        },
         involvedObject: { apiVersion: GV, kind: 'Sync', namespace: ns, name },
         type,
         reason,
@@ -461,4 +506,272 @@ void test('moor events lists Events about Moor objects, filtered by object and t
 
   const everywhere = await moor(['events', '-A', '--for', 'sync/web']);
   assert.match(everywhere.stdout, new RegExp(`^${ns} +\\d+s +Normal +ChangeCommitted`, 'm'));
+});
+
+const NEW_REV = `main@sha1:${'d'.repeat(40)}`;
+
+/**
+ * Plays the operator for the source and the Sync until `stop` aborts: answers every new reconcile
+ * request as Moor does. The source fetches `fetches`; the Sync applies what the source's artifact
+ * names at that moment.
+ */
+async function playOperator(ns: string, fetches: string, stop: AbortSignal): Promise<void> {
+  const annotation = (o: KubeObject | undefined) =>
+    o?.metadata.annotations?.['moor.dev/reconcile-requested-at'];
+  const handled = (o: KubeObject | undefined) =>
+    (o?.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt;
+  const write = async (kind: string, name: string, status: Record<string, unknown>) =>
+    must(
+      await kube.patchStatus(ref(kind, ns, name), status, { fieldManager: 'moor-test' }, signal()),
+    );
+  while (!stop.aborted) {
+    const source = await getObject(ref('GitRepository', ns, 'repo'));
+    const requested = annotation(source);
+    if (requested && requested !== handled(source)) {
+      await write('GitRepository', 'repo', {
+        lastHandledReconcileAt: requested,
+        observedGeneration: 1,
+        artifact: {
+          revision: fetches,
+          digest: `sha256:${'1'.repeat(64)}`,
+          lastUpdateTime: new Date().toISOString(),
+        },
+        conditions: [condition('Ready', 'True', 'Succeeded', `stored artifact for ${fetches}`)],
+      });
+    }
+    const sync = await getObject(ref('Sync', ns, 'web'));
+    const syncRequested = annotation(sync);
+    if (syncRequested && syncRequested !== handled(sync)) {
+      const live = await getObject(ref('GitRepository', ns, 'repo'));
+      const revision = (live?.status as { artifact?: { revision?: string } } | undefined)?.artifact
+        ?.revision;
+      await write('Sync', 'web', {
+        lastHandledReconcileAt: syncRequested,
+        observedGeneration: 1,
+        lastAppliedRevision: revision,
+        conditions: [
+          condition('Ready', 'True', 'Succeeded', `Applied revision ${revision}`),
+          condition('Healthy', 'True', 'Healthy', 'all objects are healthy'),
+        ],
+      });
+    }
+    await sleep(100);
+  }
+}
+
+/** A source whose artifact is REV and a Sync that applied it. */
+async function appliedOldRevision(ns: string): Promise<void> {
+  await createSourceAndSync(ns);
+  const artifact = {
+    revision: REV,
+    digest: `sha256:${'0'.repeat(64)}`,
+    lastUpdateTime: new Date().toISOString(),
+  };
+  must(
+    await kube.patchStatus(
+      ref('GitRepository', ns, 'repo'),
+      {
+        artifact,
+        observedGeneration: 1,
+        conditions: [condition('Ready', 'True', 'Succeeded', 'stored')],
+      },
+      { fieldManager: 'moor-test' },
+      signal(),
+    ),
+  );
+  must(
+    await kube.patchStatus(
+      ref('Sync', ns, 'web'),
+      {
+        lastAppliedRevision: REV,
+        observedGeneration: 1,
+        conditions: [condition('Ready', 'True', 'Succeeded', `Applied revision ${REV}`)],
+      },
+      { fieldManager: 'moor-test' },
+      signal(),
+    ),
+  );
+}
+
+async function withOperator(ns: string, fetches: string, run: () => Promise<Run>): Promise<Run> {
+  const stop = new AbortController();
+  const operator = playOperator(ns, fetches, stop.signal);
+  try {
+    return await run();
+  } finally {
+    stop.abort();
+    await operator;
+  }
+}
+
+void test('moor reconcile sync --wait fetches the source first and succeeds only on the revision it fetched', async (t) => {
+  const ns = await testNamespace(t, 'cli-wait-source');
+  await appliedOldRevision(ns);
+  const run = await withOperator(ns, NEW_REV, () =>
+    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--timeout', '30s']),
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, new RegExp(`^► reconcile requested for GitRepository/${ns}/repo\\n`));
+  assert.match(
+    run.stdout,
+    new RegExp(`✔ GitRepository/${ns}/repo: fetched revision ${NEW_REV}\\n`),
+  );
+  assert.match(run.stdout, new RegExp(`✔ Sync/${ns}/web: applied revision ${NEW_REV}\\n$`));
+  // The operator answered at once: no hint that it might not be running.
+  assert.doesNotMatch(run.stdout, /has not handled/);
+});
+
+void test('moor reconcile sync --wait --no-source leaves the source alone and waits for what it has', async (t) => {
+  const ns = await testNamespace(t, 'cli-wait-nosource');
+  await appliedOldRevision(ns);
+  const run = await withOperator(ns, NEW_REV, () =>
+    moor(['-n', ns, 'reconcile', 'sync', 'web', '--wait', '--no-source', '--timeout', '30s']),
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stdout, /GitRepository/);
+  assert.match(run.stdout, new RegExp(`✔ Sync/${ns}/web: applied revision ${REV}\\n$`));
+  const source = await getObject(ref('GitRepository', ns, 'repo'));
+  assert.equal(source?.metadata.annotations?.['moor.dev/reconcile-requested-at'], undefined);
+});
+
+void test('moor create … --wait blocks until the source has fetched and the Sync has applied it', async (t) => {
+  const ns = await testNamespace(t, 'cli-create-wait');
+  const created = await withOperator(ns, NEW_REV, async () => {
+    const source = await moor([
+      '-n',
+      ns,
+      'create',
+      'source',
+      'git',
+      'repo',
+      '--url',
+      'https://example.com/r.git',
+      '--branch',
+      'main',
+      '--wait',
+      '--wait-timeout',
+      '30s',
+    ]);
+    assert.equal(source.code, 0, source.stderr);
+    assert.match(
+      source.stdout,
+      new RegExp(`✔ GitRepository/${ns}/repo: fetched revision ${NEW_REV}\\n$`),
+    );
+    return moor([
+      '-n',
+      ns,
+      'create',
+      'sync',
+      'web',
+      '--source',
+      'repo',
+      '--wait',
+      '--wait-timeout',
+      '30s',
+    ]);
+  });
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(created.stdout, new RegExp(`^✔ Sync/${ns}/web created\\n`));
+  assert.match(created.stdout, new RegExp(`✔ Sync/${ns}/web: applied revision ${NEW_REV}\\n$`));
+  const live = await getObject(ref('Sync', ns, 'web'));
+  assert.equal((live?.spec as { wait?: boolean }).wait, true);
+});
+
+void test('moor create with an invalid URL, path or interval exits 2 and writes nothing', async (t) => {
+  const ns = await testNamespace(t, 'cli-create-invalid');
+  const badUrl = await moor([
+    '-n',
+    ns,
+    'create',
+    'source',
+    'git',
+    'repo',
+    '--url',
+    'ftp://e.com/r',
+    '--branch',
+    'main',
+  ]);
+  assert.equal(badUrl.code, 2);
+  assert.match(
+    badUrl.stderr,
+    new RegExp(`^error: GitRepository/${ns}/repo: --url: .*unsupported scheme ftp:`),
+  );
+  const fast = await moor([
+    '-n',
+    ns,
+    'create',
+    'source',
+    'git',
+    'repo',
+    '--url',
+    'https://e.com/r',
+    '--branch',
+    'main',
+    '--interval',
+    '100ms',
+  ]);
+  assert.equal(fast.code, 2);
+  assert.match(fast.stderr, /--interval 100ms is shorter than the minimum of 1s/);
+  assert.equal(await getObject(ref('GitRepository', ns, 'repo')), undefined);
+  const escape = await moor([
+    '-n',
+    ns,
+    'create',
+    'sync',
+    'web',
+    '--source',
+    'repo',
+    '--path',
+    '../../etc',
+  ]);
+  assert.equal(escape.code, 2);
+  assert.match(escape.stderr, /--path: path \.\.\/\.\.\/etc is outside/);
+  assert.equal(await getObject(ref('Sync', ns, 'web')), undefined);
+});
+
+void test('moor get sources git lists the same as get sources (the Flux habit)', async (t) => {
+  const ns = await testNamespace(t, 'cli-get-git');
+  await createSourceAndSync(ns);
+  const plain = await moor(['-n', ns, 'get', 'sources']);
+  assert.equal(plain.code, 0, plain.stderr);
+  const git = await moor(['-n', ns, 'get', 'sources', 'git']);
+  assert.equal(git.code, 0, git.stderr);
+  assert.equal(git.stdout, plain.stdout);
+  assert.match(git.stdout, /^NAME +READY +REVISION +SUSPENDED +MESSAGE\nrepo +/);
+  const one = await moor(['-n', ns, 'get', 'sources', 'git', 'repo', '-o', 'json']);
+  assert.equal((JSON.parse(one.stdout) as KubeObject).metadata.name, 'repo');
+  const all = await moor(['get', 'sources', 'git', '-A']);
+  assert.match(all.stdout, new RegExp(`^${ns} +repo +`, 'm'));
+});
+
+void test('moor events shows the newest 50 unless --limit says otherwise, --since cuts by time, --watch follows', async (t) => {
+  const ns = await testNamespace(t, 'cli-events-limit');
+  const hoursAgo = new Date(Date.now() - 2 * 3600_000);
+  const old = { name: 'web', type: 'Normal', reason: 'OldNews', message: 'from two hours ago' };
+  await createEventAt(ns, old, hoursAgo);
+  for (let i = 0; i < 60; i++) {
+    await createEvent(ns, 'web', 'Normal', 'Applied', `apply ${String(i).padStart(2, '0')}`);
+  }
+  const rows = (text: string) => text.trim().split('\n').slice(1);
+  const byDefault = await moor(['-n', ns, 'events']);
+  assert.equal(byDefault.code, 0, byDefault.stderr);
+  assert.equal(rows(byDefault.stdout).length, 50);
+  assert.match(byDefault.stderr, /the newest 50 of 61; --limit 0 shows all/);
+  const five = await moor(['-n', ns, 'events', '--limit', '5']);
+  assert.equal(rows(five.stdout).length, 5);
+  assert.match(five.stdout, /apply 59/);
+  assert.equal(rows((await moor(['-n', ns, 'events', '--limit', '0'])).stdout).length, 61);
+  const lastHour = await moor(['-n', ns, 'events', '--since', '1h', '--limit', '0']);
+  assert.equal(rows(lastHour.stdout).length, 60);
+  assert.doesNotMatch(lastHour.stdout, /OldNews/);
+
+  const watching = moorRunning(['-n', ns, 'events', '--watch', '--limit', '1']);
+  for (let i = 0; i < 100 && !/apply 59/.test(watching.stdout()); i++) await sleep(100);
+  await createEvent(ns, 'web', 'Warning', 'Diverged', 'spec.replicas set to 5 by kubectl-edit');
+  for (let i = 0; i < 100 && !/Diverged/.test(watching.stdout()); i++) await sleep(100);
+  const watched = await watching.interrupt();
+  assert.match(
+    watched.stdout,
+    /^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE\n.*apply 59\n.*Warning +Diverged +Sync\/web +spec\.replicas set to 5/,
+  );
 });

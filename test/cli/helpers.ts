@@ -1,5 +1,5 @@
 // Running `bin/moor` as a child process against the test control plane, and small builders.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../../src/core/index.ts';
@@ -22,6 +22,31 @@ export function moor(args: readonly string[], timeoutMs = 60_000): Promise<Run> 
       done({ code, stdout, stderr });
     });
   });
+}
+
+/** `bin/moor args…` left running (e.g. `--watch`): what it printed so far, and a Ctrl-C. */
+export function moorRunning(args: readonly string[]): {
+  readonly stdout: () => string;
+  readonly interrupt: () => Promise<Run>;
+} {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', LC_ALL: 'C' };
+  const argv = ['--kubeconfig', testCluster().kubeconfig, ...args];
+  const child = spawn(moorBin, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number>((done) => child.on('exit', (code) => done(code ?? -1)));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  return {
+    stdout: () => stdout,
+    interrupt: async () => {
+      child.kill('SIGINT');
+      const code = await exited;
+      clearTimeout(killer);
+      return { code, stdout, stderr };
+    },
+  };
 }
 
 export function must<T>(res: { ok: true; value: T } | { ok: false; error: Error }): T {

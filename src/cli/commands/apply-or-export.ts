@@ -2,25 +2,34 @@
 import type { KubeObject, KubeClient } from '../parts.ts';
 import { connectWith, unwrapKube, type CliContext, type GlobalOptions } from '../context.ts';
 import { formatSubject } from '../errors.ts';
-import { subjectOf } from '../objects.ts';
+import { refTo, subjectOf } from '../objects.ts';
 import { formatYamlDocuments } from '../output.ts';
+import { reconcileNow, type Wait } from './reconcile.ts';
 
 /** The field manager of objects the CLI creates (the operator applies as `moor`). */
 export const CLI_FIELD_MANAGER = 'moor-cli';
 
+/**
+ * Prints the object (`exportOnly`), or applies it; given `wait`, then requests a reconcile and
+ * blocks as `moor reconcile … --wait` does (a Sync's source is fetched first).
+ */
 export async function applyOrExport(
   ctx: CliContext,
   globals: GlobalOptions,
   obj: KubeObject,
-  exportOnly: boolean | undefined,
+  opts: { readonly exportOnly: boolean | undefined; readonly wait?: Wait | undefined },
 ): Promise<void> {
-  if (exportOnly) {
+  if (opts.exportOnly) {
     ctx.stdout(formatYamlDocuments([obj]));
     return;
   }
-  const kube = connectWith(ctx, globals);
+  const kube = await connectWith(ctx, globals);
   const action = await applyObject(kube, obj, ctx.signal);
-  ctx.stdout(`✔ ${formatSubject(subjectOf(obj))} ${action}\n`);
+  const subject = subjectOf(obj);
+  ctx.stdout(`✔ ${formatSubject(subject)} ${action}\n`);
+  if (!opts.wait) return;
+  const ref = refTo(subject.kind, subject.namespace ?? '', subject.name);
+  await reconcileNow(kube, ref, { ctx, wait: opts.wait, withSource: true });
 }
 
 /** Server-side apply as `moor-cli`; says whether the object was created, changed, or already so. */

@@ -1,10 +1,12 @@
 // `moor create source git NAME --url URL --branch B …`: a GitRepository from flags.
-import { API_GROUP_VERSION, Kinds, parseGitRepository, type KubeObject } from '../parts.ts';
+import { API_GROUP_VERSION, Kinds, type KubeObject } from '../parts.ts';
+import { parseGitRepository } from '../parts-api.ts';
 import { namespaceOf, type CliContext } from '../context.ts';
 import { CliError, formatSubject } from '../errors.ts';
 import type { GroupCommand } from '../program.ts';
 import { applyOrExport } from './apply-or-export.ts';
-import { requireValid, requireValidName } from './validate.ts';
+import { waitOptions } from './reconcile.ts';
+import { requireGitUrl, requireValid, requireValidName } from './validate.ts';
 
 export type GitSourceFlags = {
   readonly url: string;
@@ -64,6 +66,7 @@ export function buildGitRepository(
     },
   };
   requireValid(parseGitRepository(obj), flagOfField);
+  requireGitUrl(subject, flags.url);
   return obj;
 }
 
@@ -82,9 +85,14 @@ export function registerCreateSourceGitCommand(source: GroupCommand, ctx: CliCon
     .option('--secret-ref <name>', 'Secret with the credentials, in the same namespace')
     .option('--ignore <patterns>', 'paths to leave out, in .gitignore syntax')
     .option('--export', 'print the object as YAML instead of applying it')
+    .option('--wait', 'then block until the source has fetched its revision')
+    .option('--wait-timeout <duration>', 'how long --wait waits', '5m')
     .action(async (name, opts, cmd) => {
       const globals = cmd.optsWithGlobals();
       const obj = buildGitRepository(name, namespaceOf(globals), opts);
-      await applyOrExport(ctx, globals, obj, opts.export);
+      const wait = opts.wait
+        ? await waitOptions(ctx, opts.waitTimeout, '--wait-timeout')
+        : undefined;
+      await applyOrExport(ctx, globals, obj, { exportOnly: opts.export, wait });
     });
 }

@@ -1,11 +1,13 @@
 // `moor create sync NAME --source NAME …`: a Sync from flags.
 import { Option } from '@commander-js/extra-typings';
-import { API_GROUP_VERSION, DriftModes, Kinds, parseSync, type KubeObject } from '../parts.ts';
+import { API_GROUP_VERSION, Kinds, type KubeObject } from '../parts.ts';
+import { DriftModes, parseSync } from '../parts-api.ts';
 import { namespaceOf, type CliContext } from '../context.ts';
 import { CliError, formatSubject, type Subject } from '../errors.ts';
 import type { GroupCommand } from '../program.ts';
 import { applyOrExport } from './apply-or-export.ts';
-import { requireValid, requireValidName } from './validate.ts';
+import { waitOptions } from './reconcile.ts';
+import { requireSyncPath, requireValid, requireValidName } from './validate.ts';
 
 export type SyncFlags = {
   readonly source: string;
@@ -114,6 +116,7 @@ export function buildSync(name: string, namespace: string, flags: SyncFlags): Ku
     spec: buildSyncSpec(flags, subject),
   };
   requireValid(parseSync(obj), flagOfField);
+  requireSyncPath(subject, flags.path ?? './');
   return obj;
 }
 
@@ -131,7 +134,11 @@ export function registerCreateSyncCommand(create: GroupCommand, ctx: CliContext)
     .option('--retry-interval <duration>', 'wait before retrying a failed apply')
     .option('--timeout <duration>', 'limit for one apply, including the wait (default: 5m)')
     .option('--prune', 'delete objects removed from Git')
-    .option('--wait', 'wait for everything applied to be healthy')
+    .option(
+      '--wait',
+      'wait for everything applied to be healthy (spec.wait), and block until it is applied and healthy',
+    )
+    .option('--wait-timeout <duration>', 'how long --wait blocks', '5m')
     .option('--depends-on <sync...>', 'Syncs that must be Ready first: NAME or NAMESPACE/NAME')
     .option('--target-namespace <namespace>', 'namespace for namespaced objects that name none')
     .option('--service-account <name>', 'apply as this service account')
@@ -148,6 +155,9 @@ export function registerCreateSyncCommand(create: GroupCommand, ctx: CliContext)
     .action(async (name, opts, cmd) => {
       const globals = cmd.optsWithGlobals();
       const obj = buildSync(name, namespaceOf(globals), opts);
-      await applyOrExport(ctx, globals, obj, opts.export);
+      const wait = opts.wait
+        ? await waitOptions(ctx, opts.waitTimeout, '--wait-timeout')
+        : undefined;
+      await applyOrExport(ctx, globals, obj, { exportOnly: opts.export, wait });
     });
 }

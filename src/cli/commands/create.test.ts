@@ -234,3 +234,45 @@ void test('an interval below the minimum is refused before anything is written',
   }
   assert.equal(connected, false, 'no connection to the cluster was made');
 });
+
+void test('create checks URL scheme, path and intervals before anything is written', async () => {
+  const source = ['create', 'source', 'git', 'repo', '--branch', 'main'];
+  const sync = ['create', 'sync', 'web', '--source', 'repo'];
+  const cases: ReadonlyArray<[string[], RegExp]> = [
+    [[...source, '--url', 'ftp://example.com/r.git'], /--url: .*unsupported scheme ftp:/],
+    [[...source, '--url', 'example.com/r.git'], /--url: .*expected http\(s\):\/\//],
+    [
+      [...source, '--url', 'https://e.com/r', '--interval', '500ms'],
+      /GitRepository\/default\/repo: --interval: must be at least 1s/,
+    ],
+    [
+      [...source, '--url', 'https://e.com/r', '--interval', '0s'],
+      /--interval: must be at least 1s/,
+    ],
+    [
+      [...source, '--url', 'https://e.com/r', '--interval', 'soon'],
+      /--interval: must be a Go duration/,
+    ],
+    [[...sync, '--path', '../other'], /Sync\/default\/web: --path: path \.\.\/other is outside/],
+    [[...sync, '--path', '/etc'], /--path: path \/etc is outside/],
+    [[...sync, '--interval', '100ms'], /Sync\/default\/web: --interval: must be at least 1s/],
+    [[...sync, '--retry-interval', '10ms'], /--retry-interval: must be at least 1s/],
+    [[...sync, '--wait', '--wait-timeout', 'later'], /--wait-timeout: invalid duration "later"/],
+  ];
+  for (const [args, message] of cases) {
+    const run = await runInProcess(args);
+    assert.equal(run.code, 2, args.join(' '));
+    assert.match(run.stderr, message, args.join(' '));
+    assert.doesNotMatch(run.stderr, /no cluster/, `${args.join(' ')}: refused before connecting`);
+  }
+  // What is valid still gets as far as the cluster (which this test does not have).
+  const valid = await runInProcess([
+    ...source,
+    '--url',
+    'https://e.com/r',
+    '--interval',
+    '1s',
+    '--wait',
+  ]);
+  assert.match(valid.stderr, /no cluster/);
+});

@@ -1,6 +1,12 @@
 // `moor get sources|syncs [NAME] [-A] [-o table|json|yaml]`: one row per resource.
 import { API_GROUP_VERSION, Kinds, type KubeObject } from '../parts.ts';
-import { connectWith, namespaceOf, unwrapKube, type CliContext } from '../context.ts';
+import {
+  connectWith,
+  namespaceOf,
+  unwrapKube,
+  type CliContext,
+  type GlobalOptions,
+} from '../context.ts';
 import { notFoundError } from '../errors.ts';
 import { refTo, sortObjects, summarize, type TargetKind } from '../objects.ts';
 import {
@@ -10,8 +16,9 @@ import {
   renderOutput,
   renderTable,
   truncate,
+  type OutputFormat,
 } from '../output.ts';
-import type { GroupCommand, RootCommand } from '../program.ts';
+import type { GroupCommand } from '../program.ts';
 
 const MESSAGE_WIDTH = 80;
 
@@ -20,6 +27,8 @@ type Listing = {
   readonly name: string;
   readonly aliases: readonly string[];
   readonly plural: string;
+  /** Source types that name the same listing, the Flux habit: `get sources git`. */
+  readonly types?: readonly string[];
 };
 
 const listings: readonly Listing[] = [
@@ -28,6 +37,7 @@ const listings: readonly Listing[] = [
     name: 'sources',
     aliases: ['source', 'gitrepositories', 'gitrepository', 'gitrepo'],
     plural: 'sources',
+    types: ['git'],
   },
   { kind: Kinds.Sync, name: 'syncs', aliases: ['sync'], plural: 'syncs' },
 ];
@@ -63,8 +73,10 @@ export function renderSummaryTable(
   return renderTable(header, rows);
 }
 
+type ListingOptions = { readonly allNamespaces?: true | undefined; readonly output: OutputFormat };
+
 function registerListing(get: GroupCommand, ctx: CliContext, listing: Listing): void {
-  get
+  const command = get
     .command(listing.name)
     .aliases([...listing.aliases])
     .description(`list ${listing.plural}: ready, revision, message`)
@@ -72,38 +84,54 @@ function registerListing(get: GroupCommand, ctx: CliContext, listing: Listing): 
     .option('-A, --all-namespaces', 'list across all namespaces')
     .addOption(outputOption())
     .action(async (name, opts, cmd) => {
-      const globals = cmd.optsWithGlobals();
-      const kube = connectWith(ctx, globals);
-      const namespace = namespaceOf(globals);
-      if (name !== undefined) {
-        const ref = refTo(listing.kind, namespace, name);
-        const obj = unwrapKube(await kube.get(ref, ctx.signal), ref);
-        if (!obj) throw notFoundError(ref);
-        ctx.stdout(
-          renderOutput(opts.output, forDisplay(obj), () =>
-            renderSummaryTable(listing.kind, [obj], false),
-          ),
-        );
-        return;
-      }
-      const all = Boolean(opts.allNamespaces);
-      const listed = unwrapKube(
-        await kube.list(API_GROUP_VERSION, listing.kind, all ? {} : { namespace }, ctx.signal),
-      );
-      const items = sortObjects(listed.items);
-      if (opts.output === 'table' && items.length === 0) {
-        ctx.stderr(`no ${listing.plural} found${all ? '' : ` in namespace ${namespace}`}\n`);
-        return;
-      }
-      ctx.stdout(
-        renderOutput(opts.output, listOf(items), () =>
-          renderSummaryTable(listing.kind, items, all),
-        ),
-      );
+      await printListing(ctx, listing, name, opts, cmd.optsWithGlobals());
     });
+  // `get sources git [NAME]`: the options, wherever they are written, are the listing's own.
+  for (const type of listing.types ?? []) {
+    command
+      .command(type)
+      .description(`the same as \`get ${listing.name}\` (takes its options)`)
+      .argument('[name]', `only this one`)
+      .action(async (name, _opts, cmd) => {
+        await printListing(ctx, listing, name, command.opts(), cmd.optsWithGlobals());
+      });
+  }
 }
 
-export function registerGetCommands(root: RootCommand, ctx: CliContext): void {
-  const get = root.command('get').description('list sources or syncs');
+async function printListing(
+  ctx: CliContext,
+  listing: Listing,
+  name: string | undefined,
+  opts: ListingOptions,
+  globals: GlobalOptions,
+): Promise<void> {
+  const kube = await connectWith(ctx, globals);
+  const namespace = namespaceOf(globals);
+  if (name !== undefined) {
+    const ref = refTo(listing.kind, namespace, name);
+    const obj = unwrapKube(await kube.get(ref, ctx.signal), ref);
+    if (!obj) throw notFoundError(ref);
+    ctx.stdout(
+      renderOutput(opts.output, forDisplay(obj), () =>
+        renderSummaryTable(listing.kind, [obj], false),
+      ),
+    );
+    return;
+  }
+  const all = Boolean(opts.allNamespaces);
+  const listed = unwrapKube(
+    await kube.list(API_GROUP_VERSION, listing.kind, all ? {} : { namespace }, ctx.signal),
+  );
+  const items = sortObjects(listed.items);
+  if (opts.output === 'table' && items.length === 0) {
+    ctx.stderr(`no ${listing.plural} found${all ? '' : ` in namespace ${namespace}`}\n`);
+    return;
+  }
+  ctx.stdout(
+    renderOutput(opts.output, listOf(items), () => renderSummaryTable(listing.kind, items, all)),
+  );
+}
+
+export function registerGetCommands(get: GroupCommand, ctx: CliContext): void {
   for (const listing of listings) registerListing(get, ctx, listing);
 }

@@ -1,29 +1,22 @@
 // `moor install [--export]`: the CRDs, applied and Established; or every install manifest as YAML.
 import { Option } from '@commander-js/extra-typings';
-import {
-  generateCrds,
-  safeParseDuration,
-  FIELD_MANAGER,
-  type KubeObject,
-  type KubeClient,
-} from '../parts.ts';
+import { generateCrds, safeParseDuration } from '../parts-api.ts';
+import { FIELD_MANAGER, type KubeObject, type KubeClient } from '../parts.ts';
 import { connectWith, unwrapKube, type CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { buildInstallManifests } from '../install-manifests.ts';
 import { conditionsOf } from '../objects.ts';
 import { formatYamlDocuments } from '../output.ts';
 import { pollUntil } from '../poll.ts';
-import type { RootCommand } from '../program.ts';
+import type { GroupCommand } from '../program.ts';
 
 const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
 const CRD_KIND = 'CustomResourceDefinition';
 
 export type InstallAction = 'created' | 'configured' | 'unchanged';
 
-export function registerInstallCommand(root: RootCommand, ctx: CliContext): void {
-  root
-    .command('install')
-    .description('install (or upgrade) the Moor CRDs')
+export function registerInstallCommand(install: GroupCommand, ctx: CliContext): void {
+  install
     .option('--export', 'print every install manifest as YAML instead of applying the CRDs')
     .addOption(
       new Option('--timeout <duration>', 'how long to wait for the CRDs to be Established').default(
@@ -37,7 +30,7 @@ export function registerInstallCommand(root: RootCommand, ctx: CliContext): void
       }
       const timeout = safeParseDuration(opts.timeout);
       if (!timeout.ok) throw new CliError(`--timeout: ${timeout.error.message}`);
-      const kube = connectWith(ctx, cmd.optsWithGlobals());
+      const kube = await connectWith(ctx, cmd.optsWithGlobals());
       await installCrds(kube, ctx, timeout.value);
     });
 }

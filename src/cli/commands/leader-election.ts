@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import { safeParseDuration, type LeaderElectionConfig } from '../parts.ts';
+import type { LeaderElectionConfig } from '../parts.ts';
+import { safeParseDuration } from '../parts-api.ts';
 import { INSTALL_NAMESPACE } from '../install-manifests.ts';
 
 export const DEFAULT_LEASE_NAME = 'moor-operator-leader';

@@ -5,7 +5,7 @@ import { loadController, type OperatorOptions } from '../parts.ts';
 import { DEFAULT_LEASE_NAME, leaderElectionConfig, parseDurationMs } from './leader-election.ts';
 import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
-import type { RootCommand } from '../program.ts';
+import type { GroupCommand } from '../program.ts';
 
 export const LogLevels = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -17,10 +17,8 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
-export function registerOperatorCommand(root: RootCommand, ctx: CliContext): void {
-  root
-    .command('operator')
-    .description('run the Moor controllers (all namespaces unless --namespace is given)')
+export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext): void {
+  operator
     .addOption(
       new Option('--concurrency <n>', 'resources reconciled in parallel')
         .argParser(parsePositiveInt)

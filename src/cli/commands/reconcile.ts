@@ -1,22 +1,24 @@
-// `moor reconcile source|sync NAME [--wait] [--timeout 5m] [--with-source]`.
+// `moor reconcile source NAME [--wait] [--timeout 5m]` and
+// `moor reconcile sync NAME [--wait] [--timeout 5m] [--with-source | --no-source]`.
 import { Option } from '@commander-js/extra-typings';
-import {
-  Kinds,
-  safeParseDuration,
-  Annotations,
-  type KubeObject,
-  type KubeClient,
-} from '../parts.ts';
+import { Kinds, loadApi, Annotations, type KubeObject, type KubeClient } from '../parts.ts';
 import { connectWith, namespaceOf, unwrapKube, type CliContext } from '../context.ts';
 import { CliError, formatSubject, notFoundError } from '../errors.ts';
-import { recordAt, refTo, stringAt, type TargetKind } from '../objects.ts';
+import { recordAt, refTo, stringAt } from '../objects.ts';
 import { pollUntil } from '../poll.ts';
-import type { GroupCommand, RootCommand } from '../program.ts';
+import type { GroupCommand } from '../program.ts';
 import { assessSourceWait, assessSyncWait, type WaitState } from '../reconcile-wait.ts';
 
 const POLL_INTERVAL_MS = 500;
+/** An operator answers within a second or so: only a longer silence is worth a hint. */
+export const UNANSWERED_HINT_AFTER_MS = 2_000;
 
 type Target = ReturnType<typeof refTo>;
+export type Wait = {
+  readonly ctx: CliContext;
+  readonly timeoutMs: number;
+  readonly timeoutText: string;
+};
 
 async function getOrFail(kube: KubeClient, ref: Target, signal: AbortSignal): Promise<KubeObject> {
   const obj = unwrapKube(await kube.get(ref, signal), ref);
@@ -40,11 +42,15 @@ async function requestReconcile(kube: KubeClient, ref: Target, ctx: CliContext):
   return requestedAt;
 }
 
-/** The newest revision of the Sync's source, as the source's artifact names it. */
-async function sourceRevisionOf(kube: KubeClient, sync: KubeObject, signal: AbortSignal) {
+function sourceRefOf(sync: KubeObject): Target {
   const sourceRef = recordAt(sync, 'spec', 'sourceRef');
   const namespace = stringAt(sourceRef, 'namespace') ?? sync.metadata.namespace ?? '';
-  const ref = refTo(Kinds.GitRepository, namespace, stringAt(sourceRef, 'name') ?? '');
+  return refTo(Kinds.GitRepository, namespace, stringAt(sourceRef, 'name') ?? '');
+}
+
+/** The newest revision of the Sync's source, as the source's artifact names it. */
+async function sourceRevisionOf(kube: KubeClient, sync: KubeObject, signal: AbortSignal) {
+  const ref = sourceRefOf(sync);
   const source = unwrapKube(await kube.get(ref, signal), ref);
   return source ? stringAt(source, 'status', 'artifact', 'revision') : undefined;
 }
@@ -55,21 +61,30 @@ async function assess(kube: KubeClient, ref: Target, requestedAt: string, signal
   return assessSyncWait(obj, await sourceRevisionOf(kube, obj, signal), requestedAt);
 }
 
-/** Polls until the request is handled and converged; prints each new progress message. */
+/**
+ * Polls until the request is handled and converged; prints each new progress message (that the
+ * operator has not answered only after UNANSWERED_HINT_AFTER_MS of silence).
+ */
 async function waitForReconcile(
   kube: KubeClient,
   ref: Target,
   requestedAt: string,
-  opts: { readonly ctx: CliContext; readonly timeoutMs: number; readonly timeoutText: string },
+  opts: Wait,
 ): Promise<void> {
   const { ctx } = opts;
+  const started = performance.now();
   let last: WaitState | undefined;
+  let printed: string | undefined;
   const final = await pollUntil(
     async () => {
       const state = await assess(kube, ref, requestedAt, ctx.signal);
       if (state.phase !== 'waiting') return state;
-      if (state.message !== last?.message) ctx.stdout(`◎ waiting: ${state.message}\n`);
       last = state;
+      const quiet = state.unanswered && performance.now() - started < UNANSWERED_HINT_AFTER_MS;
+      if (!quiet && state.message !== printed) {
+        ctx.stdout(`◎ waiting: ${state.message}\n`);
+        printed = state.message;
+      }
       return undefined;
     },
     { timeoutMs: opts.timeoutMs, intervalMs: POLL_INTERVAL_MS, signal: ctx.signal },
@@ -83,46 +98,78 @@ async function waitForReconcile(
   ctx.stdout(`✔ ${formatSubject(ref)}: ${final.message}\n`);
 }
 
-function registerReconcile(
-  reconcile: GroupCommand,
+export async function waitOptions(
   ctx: CliContext,
-  word: 'source' | 'sync',
-  kind: TargetKind,
-): void {
-  const cmd = reconcile
-    .command(word)
-    .description(`request a reconcile of a ${kind}`)
-    .argument('<name>', `name of the ${kind}`)
-    .option('--wait', 'block until the newest revision is handled and converged')
-    .addOption(new Option('--timeout <duration>', 'how long --wait waits').default('5m'))
-    .option(
-      '--with-source',
-      kind === Kinds.Sync
-        ? 'reconcile the source first (and wait for it with --wait)'
-        : 'for syncs only; ignored here',
-    );
-  cmd.action(async (name, opts, command) => {
-    const globals = command.optsWithGlobals();
-    const timeout = safeParseDuration(opts.timeout);
-    if (!timeout.ok) throw new CliError(`--timeout: ${timeout.error.message}`);
-    const wait = { ctx, timeoutMs: timeout.value, timeoutText: opts.timeout };
-    const kube = connectWith(ctx, globals);
-    const ref = refTo(kind, namespaceOf(globals), name);
-    if (opts.withSource && kind === Kinds.Sync) {
-      const sync = await getOrFail(kube, ref, ctx.signal);
-      const sourceRef = recordAt(sync, 'spec', 'sourceRef');
-      const sourceNs = stringAt(sourceRef, 'namespace') ?? ref.namespace;
-      const source = refTo(Kinds.GitRepository, sourceNs, stringAt(sourceRef, 'name') ?? '');
-      const sourceRequested = await requestReconcile(kube, source, ctx);
-      if (opts.wait) await waitForReconcile(kube, source, sourceRequested, wait);
-    }
-    const requestedAt = await requestReconcile(kube, ref, ctx);
-    if (opts.wait) await waitForReconcile(kube, ref, requestedAt, wait);
-  });
+  timeoutText: string,
+  flag = '--timeout',
+): Promise<Wait> {
+  const { safeParseDuration } = await loadApi();
+  const timeout = safeParseDuration(timeoutText);
+  if (!timeout.ok) throw new CliError(`${flag}: ${timeout.error.message}`);
+  return { ctx, timeoutMs: timeout.value, timeoutText };
 }
 
-export function registerReconcileCommands(root: RootCommand, ctx: CliContext): void {
-  const reconcile = root.command('reconcile').description('request a reconcile now');
-  registerReconcile(reconcile, ctx, 'source', Kinds.GitRepository);
-  registerReconcile(reconcile, ctx, 'sync', Kinds.Sync);
+/**
+ * Requests a reconcile of `ref` (of a Sync's source first, with `withSource`) and, given `wait`,
+ * blocks until each request is handled and converged.
+ */
+export async function reconcileNow(
+  kube: KubeClient,
+  ref: Target,
+  opts: { readonly ctx: CliContext; readonly wait: Wait | undefined; readonly withSource: boolean },
+): Promise<void> {
+  const { ctx, wait } = opts;
+  if (opts.withSource && ref.kind === Kinds.Sync) {
+    const source = sourceRefOf(await getOrFail(kube, ref, ctx.signal));
+    const sourceRequested = await requestReconcile(kube, source, ctx);
+    if (wait) await waitForReconcile(kube, source, sourceRequested, wait);
+  }
+  const requestedAt = await requestReconcile(kube, ref, ctx);
+  if (wait) await waitForReconcile(kube, ref, requestedAt, wait);
+}
+
+const timeoutOption = () =>
+  new Option('--timeout <duration>', 'how long --wait waits').default('5m');
+
+function registerReconcileSource(reconcile: GroupCommand, ctx: CliContext): void {
+  reconcile
+    .command('source')
+    .description(`request a reconcile of a ${Kinds.GitRepository}: fetch now`)
+    .argument('<name>', `name of the ${Kinds.GitRepository}`)
+    .option('--wait', 'block until the source has fetched its newest revision')
+    .addOption(timeoutOption())
+    .action(async (name, opts, command) => {
+      const globals = command.optsWithGlobals();
+      const wait = await waitOptions(ctx, opts.timeout);
+      const kube = await connectWith(ctx, globals);
+      const ref = refTo(Kinds.GitRepository, namespaceOf(globals), name);
+      await reconcileNow(kube, ref, { ctx, wait: opts.wait ? wait : undefined, withSource: false });
+    });
+}
+
+function registerReconcileSync(reconcile: GroupCommand, ctx: CliContext): void {
+  reconcile
+    .command('sync')
+    .description(`request a reconcile of a ${Kinds.Sync}`)
+    .argument('<name>', `name of the ${Kinds.Sync}`)
+    .option(
+      '--wait',
+      "block until the source's newest revision is applied and converged (fetches the source first)",
+    )
+    .addOption(timeoutOption())
+    .option('--with-source', 'fetch the source first (the default with --wait)')
+    .option('--no-source', 'with --wait: do not fetch the source first, wait for what it has')
+    .action(async (name, opts, command) => {
+      const globals = command.optsWithGlobals();
+      const wait = await waitOptions(ctx, opts.timeout);
+      const kube = await connectWith(ctx, globals);
+      const ref = refTo(Kinds.Sync, namespaceOf(globals), name);
+      const withSource = opts.withSource === true || (opts.wait === true && opts.source);
+      await reconcileNow(kube, ref, { ctx, wait: opts.wait ? wait : undefined, withSource });
+    });
+}
+
+export function registerReconcileCommands(reconcile: GroupCommand, ctx: CliContext): void {
+  registerReconcileSource(reconcile, ctx);
+  registerReconcileSync(reconcile, ctx);
 }

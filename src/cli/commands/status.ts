@@ -5,11 +5,10 @@ import { notFoundError } from '../errors.ts';
 import { listMoorEvents } from '../events.ts';
 import { refTo } from '../objects.ts';
 import { forDisplay, formatData, outputOption } from '../output.ts';
-import type { RootCommand } from '../program.ts';
+import type { GroupCommand } from '../program.ts';
 import { renderSyncStatus } from '../status-view.ts';
 
-export function registerStatusCommands(root: RootCommand, ctx: CliContext): void {
-  const status = root.command('status').description('show the state of one resource');
+export function registerStatusCommands(status: GroupCommand, ctx: CliContext): void {
   status
     .command('sync')
     .description('conditions, revisions, inventory, drift, history and recent events of a Sync')
@@ -17,7 +16,7 @@ export function registerStatusCommands(root: RootCommand, ctx: CliContext): void
     .addOption(outputOption())
     .action(async (name, opts, cmd) => {
       const globals = cmd.optsWithGlobals();
-      const kube = connectWith(ctx, globals);
+      const kube = await connectWith(ctx, globals);
       const ref = refTo(Kinds.Sync, namespaceOf(globals), name);
       const sync = unwrapKube(await kube.get(ref, ctx.signal), ref);
       if (!sync) throw notFoundError(ref);

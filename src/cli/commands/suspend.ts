@@ -3,7 +3,7 @@ import { Kinds } from '../parts.ts';
 import { connectWith, namespaceOf, unwrapKube, type CliContext } from '../context.ts';
 import { formatSubject } from '../errors.ts';
 import { refTo, type TargetKind } from '../objects.ts';
-import type { GroupCommand, RootCommand } from '../program.ts';
+import type { GroupCommand } from '../program.ts';
 
 const targets: readonly { readonly word: string; readonly kind: TargetKind }[] = [
   { word: 'sync', kind: Kinds.Sync },
@@ -22,18 +22,17 @@ function registerTarget(
     .argument('<name>', `name of the ${target.kind}`)
     .action(async (name, _opts, cmd) => {
       const globals = cmd.optsWithGlobals();
-      const kube = connectWith(ctx, globals);
+      const kube = await connectWith(ctx, globals);
       const ref = refTo(target.kind, namespaceOf(globals), name);
       unwrapKube(await kube.mergePatch(ref, { spec: { suspend } }, ctx.signal), ref);
       ctx.stdout(`✔ ${formatSubject(ref)} ${suspend ? 'suspended' : 'resumed'}\n`);
     });
 }
 
-export function registerSuspendCommands(root: RootCommand, ctx: CliContext): void {
-  const suspend = root.command('suspend').description('stop reconciling a resource');
-  const resume = root.command('resume').description('start reconciling a resource again');
-  for (const target of targets) {
-    registerTarget(suspend, ctx, target, true);
-    registerTarget(resume, ctx, target, false);
-  }
+export function registerSuspendCommands(suspend: GroupCommand, ctx: CliContext): void {
+  for (const target of targets) registerTarget(suspend, ctx, target, true);
+}
+
+export function registerResumeCommands(resume: GroupCommand, ctx: CliContext): void {
+  for (const target of targets) registerTarget(resume, ctx, target, false);
 }

@@ -1,5 +1,6 @@
 // Checks of objects built from flags, reported in terms of the flags the user typed.
 import type { ApiValidationError, Result } from '../parts.ts';
+import { checkArtifactPath, parseGitUrl } from '../parts-api.ts';
 import { CliError, formatSubject, type Subject } from '../errors.ts';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -39,4 +40,17 @@ export function requireValidName(subject: Subject): void {
       `${formatSubject(subject)}: name must be a lowercase DNS name (a-z, 0-9, "-", ".")`,
     );
   }
+}
+
+/** A Git URL the operator can fetch (file:// too: whether it is allowed is the operator's flag). */
+export function requireGitUrl(subject: Subject, url: string): void {
+  const parsed = parseGitUrl(url, true);
+  if (!parsed.ok) throw new CliError(`${formatSubject(subject)}: --url: ${parsed.error.message}`);
+}
+
+/** A path inside the source's repository, as rendering will check it. */
+export function requireSyncPath(subject: Subject, path: string): void {
+  const checked = checkArtifactPath(path);
+  if (!checked.ok)
+    throw new CliError(`${formatSubject(subject)}: --path: ${checked.error.message}`);
 }

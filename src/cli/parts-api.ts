@@ -1,0 +1,15 @@
+// The heavier parts the `create` and `install` commands use: the resource schemas, parsers, CRDs
+// and durations (src/api, built on zod), and the URL and path checks the operator applies. The
+// other commands reach src/api through `loadApi()` in parts.ts, or not at all, so that they
+// start without building the schemas.
+export {
+  DriftModes,
+  formatDuration,
+  generateCrds,
+  MIN_INTERVAL_MS,
+  parseGitRepository,
+  parseSync,
+  safeParseDuration,
+} from '../api/index.ts';
+export { parseGitUrl } from '../git/index.ts';
+export { checkArtifactPath } from '../render/index.ts';
