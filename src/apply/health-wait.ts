@@ -27,6 +27,8 @@ export async function waitForHealth(
     readonly concurrency: number;
     /** Cached live objects: the first assessment reads them instead of the API server. */
     readonly live?: ((obj: KubeObject) => KubeObject | undefined) | undefined;
+    /** The health of an object that is not found, when that is expected (undefined: waits for it). */
+    readonly gone?: ((obj: KubeObject) => Health | undefined) | undefined;
   },
 ): Promise<HealthReport> {
   const limit = pLimit(opts.concurrency);
@@ -52,7 +54,7 @@ export async function waitForHealth(
           if (!got.value)
             return {
               obj,
-              health: {
+              health: opts.gone?.(obj) ?? {
                 status: HealthStatus.inProgress,
                 message: `${refOf(obj).kind}/${obj.metadata.name ?? ''}: not found`,
               },

@@ -7,15 +7,18 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { API_GROUP_VERSION, Kinds } from '../api/index.ts';
+import { API_GROUP_VERSION, DriftModes, Kinds, type DriftMode } from '../api/index.ts';
 import { Annotations, Labels, objectIdOf, objectKey, type KubeObject } from '../core/index.ts';
-import { createLiveCache, matchesDesired } from '../drift/index.ts';
+import { createLiveCache } from '../drift/index.ts';
 import { createGitClient } from '../git/index.ts';
 import { createKubeClient, type KubeClient } from '../kube/index.ts';
 import { createMetrics, createServerApp, startServer } from '../server/index.ts';
 import { createArtifactStore } from '../source/index.ts';
 import { createEventRecorder } from './events.ts';
 import { startFeedback } from './feedback.ts';
+import { wakesSync } from './drift-trigger.ts';
+import { ttlFinishOf } from './finished-jobs.ts';
+import { rememberJobsSeen } from './jobs-seen.ts';
 import { reconcileGitRepository, type ArtifactRegistry } from './git-repositories.ts';
 import { startInformer, type ChangeType } from './informer.ts';
 import type { OperatorOptions } from './options.ts';
@@ -96,6 +99,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const parseMemos = new Map<string, ParseMemo>();
   const kindScopes: KindScopes = new Map();
   const desiredBySync = new Map<string, Map<string, KubeObject>>();
+  const jobsSeen = rememberJobsSeen();
   const live = createLiveCache({
     kube,
     labelSelector: Labels.syncName,
@@ -174,6 +178,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
         const obj = memory.freshest(syncs.get(ns, name));
         if (!obj) {
           desiredBySync.delete(key);
+          jobsSeen.forget(key);
           parseMemos.delete(key);
           metrics.forgetObjects({ namespace: ns, sync: name });
           return;
@@ -206,6 +211,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
             live: lookupLive,
             knownAbsent: (obj) =>
               watchedKinds.has(`${obj.apiVersion}|${obj.kind}`) && lookupLive(obj) === undefined,
+            jobsSeen: (syncKey) => jobsSeen.of(syncKey),
             rememberDesired: (syncKey, desired) =>
               desiredBySync.set(
                 syncKey,
@@ -264,13 +270,17 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   live.onChange((obj, type) => {
     const labels = obj.metadata.labels ?? {};
     const syncKey = `${labels[Labels.syncNamespace] ?? ''}/${labels[Labels.syncName] ?? ''}`;
+    // The last state of a finished Job, kept for when its TTL removes it.
+    if (ttlFinishOf(obj)) jobsSeen.remember(syncKey, obj);
     const desired = desiredBySync.get(syncKey)?.get(objectKey(objectIdOf(obj)));
     if (!desired) return;
     const [sns, sname] = splitKey(syncKey);
-    const reported = (syncs.get(sns, sname)?.status as { drift?: unknown } | undefined)?.drift;
-    // Drift begins (no longer matches) or may have ended (the Sync reports drift).
-    if (type === 'deleted' || reported !== undefined || !matchesDesired(desired, obj))
-      syncQueue.add(syncKey);
+    const sync = syncs.get(sns, sname);
+    const reportsDrift = (sync?.status as { drift?: unknown } | undefined)?.drift !== undefined;
+    const mode =
+      (sync?.spec as { drift?: { mode?: DriftMode } } | undefined)?.drift?.mode ??
+      DriftModes.Correct;
+    if (wakesSync({ type, live: obj, desired, mode, reportsDrift })) syncQueue.add(syncKey);
   });
 
   const sources = startInformer({

@@ -22,6 +22,12 @@ import {
   type InventoryEntry,
 } from '../plan/index.ts';
 import { checkDrift, type DriftCheck } from './drift-check.ts';
+import {
+  finishedHealth,
+  settleFinishedJobs,
+  type JobEvidence,
+  type JobSettlement,
+} from './finished-jobs.ts';
 import { fail, sourceOf, type Ctx } from './sync-context.ts';
 import { finish, type Health } from './sync-finish.ts';
 import { appendHistory, mergeInventories, sameInventory, setConditions } from './sync-status.ts';
@@ -103,6 +109,7 @@ async function assessHealth(
   ctx: Ctx,
   outcome: ApplyOutcome,
   kube: Parameters<typeof waitForHealth>[0],
+  finishedJobs: () => JobSettlement,
 ): Promise<Health | undefined> {
   if (!ctx.sync.spec.wait) return undefined;
   const deps = ctx.deps;
@@ -117,6 +124,11 @@ async function assessHealth(
     now: () => deps.clock.now().getTime(),
     concurrency: deps.concurrency,
     live: fresh,
+    // A Job its TTL removed once it finished is as healthy as it ended.
+    gone: (obj) => {
+      const record = finishedJobs().done.get(objectKey(objectIdOf(obj)));
+      return record ? finishedHealth(obj, record) : undefined;
+    },
   });
   if (report.healthy) {
     return {
@@ -176,12 +188,20 @@ export async function applyRevision(
     ctx.status.lastAppliedRevision !== revision ||
     ctx.status.observedGeneration !== sync.metadata.generation;
   const mode = sync.spec.drift.mode;
+  const evidence = (): JobEvidence => ({
+    live: deps.live,
+    lastSeen: deps.jobsSeen(ctx.key),
+    recorded: ctx.status.finishedJobs ?? [],
+  });
+  const settle = () => settleFinishedJobs(desired, evidence(), revision);
+  // Finished Jobs their TTL removed are done for this rendered spec: not applied, not drift.
+  const { done } = settle();
+  const active = desired.filter((o) => !done.has(objectKey(objectIdOf(o))));
   // Correct mode needs no separate drift check: what the apply changes on the same desired state
   // is the drift it corrected. Alert and Ignore must know it beforehand, to leave it alone.
-  const drift = newRevision || mode === 'Correct' ? undefined : await confirmDrift(ctx, desired);
-  const leave = new Set(
-    mode === 'Correct' || !drift ? [] : drift.drifted.map((o) => objectKey(objectIdOf(o))),
-  );
+  const drift = newRevision || mode === 'Correct' ? undefined : await confirmDrift(ctx, active);
+  const kept = mode === 'Correct' || !drift ? [] : drift.drifted;
+  const leave = new Set([...done.keys(), ...kept.map((o) => objectKey(objectIdOf(o)))]);
 
   const plan = planChangeSet({ desired, inventory: oldInventory, prune: sync.spec.prune });
   const stages = plan.stages.map((s) => s.filter((o) => !leave.has(objectKey(objectIdOf(o)))));
@@ -263,7 +283,7 @@ export async function applyRevision(
     });
   }
   deps.rememberDesired(ctx.key, desired);
-  const health = await assessHealth(ctx, outcome, kube);
+  const health = await assessHealth(ctx, outcome, kube, settle);
   return finish(ctx, {
     timings: { ...timings, applyMs: Math.round(performance.now() - applyStarted) },
     revision,
@@ -282,5 +302,6 @@ export async function applyRevision(
             .map((e) => formatObjectId(e.id))
         : [],
     desiredCount: desired.length,
+    finishedJobs: settle().records,
   });
 }

@@ -38,6 +38,8 @@ export type Finished = {
   /** Drifted objects that were re-applied (mode Correct). */
   readonly corrected: readonly string[];
   readonly desiredCount: number;
+  /** `status.finishedJobs`: Jobs done for their rendered spec. */
+  readonly finishedJobs: NonNullable<SyncStatus['finishedJobs']>;
   /** How long rendering and applying took, for the log. */
   readonly timings: { readonly renderMs: number; readonly applyMs: number };
 };
@@ -179,7 +181,7 @@ export async function finish(ctx: Ctx, r: Finished): Promise<'success' | 'failur
   const healthy = r.health?.status !== 'False';
   const inSync = inSyncOf(ctx, r);
   const drift = sync.spec.drift.mode === 'Alert' ? r.drift?.status : undefined;
-  const { drift: _old, ...rest } = baseStatus(ctx);
+  const { drift: _old, finishedJobs: _jobs, ...rest } = baseStatus(ctx);
   const status: SyncStatus = {
     ...rest,
     lastAppliedRevision: r.revision,
@@ -189,6 +191,7 @@ export async function finish(ctx: Ctx, r: Finished): Promise<'success' | 'failur
     conditions: conditionsOf(ctx, r, inSync),
     history: r.history(healthy ? 'Succeeded' : 'Failed', r.summary),
     ...(drift ? { drift } : {}),
+    ...(r.finishedJobs.length > 0 ? { finishedJobs: r.finishedJobs } : {}),
   };
   const res = await writeStatus(deps.kube, ctx.obj, status, ctx.signal);
   if (res.error) ctx.log.warn({ err: res.error }, 'status not written');
