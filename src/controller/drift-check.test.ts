@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../core/index.ts';
-import { checkDrift } from './drift-check.ts';
+import { checkDrift, isLeftAlone } from './drift-check.ts';
 
 const cm = (data: Record<string, string>, annotations?: Record<string, string>): KubeObject => ({
   apiVersion: 'v1',
@@ -50,4 +50,36 @@ test('a deleted object is drift; an opted-out object is not', () => {
     t0,
   );
   assert.equal(liveOptOut.status, undefined);
+});
+
+test('isLeftAlone: an opted-out object stays as it is live until Git changes it', () => {
+  const desired = cm({ a: '1' });
+  const optedIn = cm({ a: '1' }, { 'moor.dev/drift': 'ignore' });
+  const live = cm({ a: '2' }, { 'moor.dev/drift': 'ignore' });
+  const cases: [
+    string,
+    KubeObject,
+    KubeObject | undefined,
+    KubeObject | undefined,
+    boolean,
+    boolean,
+  ][] = [
+    ['not opted out', desired, cm({ a: '2' }), desired, false, false],
+    ['opted out live, same revision', desired, live, desired, false, true],
+    ['opted out in Git, same revision', optedIn, cm({ a: '2' }), optedIn, false, true],
+    ['opted out in Git, deleted, same revision', optedIn, undefined, optedIn, false, true],
+    [
+      'opted out live, deleted: the opt-out went with it',
+      desired,
+      undefined,
+      desired,
+      false,
+      false,
+    ],
+    ['new revision, the object unchanged in Git', desired, live, desired, true, true],
+    ['new revision, the object changed in Git', cm({ a: '3' }), live, desired, true, false],
+    ['new revision, the previous rendering unknown', desired, live, undefined, true, false],
+  ];
+  for (const [name, d, l, previous, newState, want] of cases)
+    assert.equal(isLeftAlone(d, l, previous, newState), want, name);
 });

@@ -5,6 +5,7 @@
 import type { DriftMode } from '../api/index.ts';
 import type { KubeObject } from '../core/index.ts';
 import { matchesDesired, type LiveChangeType } from '../drift/index.ts';
+import { isDriftIgnored } from './drift-check.ts';
 import { isJob, ttlFinishOf } from './finished-jobs.ts';
 
 export type LiveChange = {
@@ -23,6 +24,10 @@ export function wakesSync(change: LiveChange): boolean {
   // A finished Job its TTL removed: the reconcile records it as done (and does not re-create it).
   if (type === 'deleted' && isJob(live) && ttlFinishOf(live)) return true;
   if (change.reportsDrift) return true;
+  // Ignore mode neither corrects nor reports drift: nothing to do until the next interval.
+  if (change.mode === 'Ignore') return false;
+  // A deleted object takes its own opt-out with it; one declared in Git still holds.
+  if (isDriftIgnored(desired, type === 'deleted' ? undefined : live)) return false;
   if (type === 'deleted') return true;
   return !matchesDesired(desired, live);
 }

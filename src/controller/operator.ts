@@ -211,6 +211,8 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
             live: lookupLive,
             knownAbsent: (obj) =>
               watchedKinds.has(`${obj.apiVersion}|${obj.kind}`) && lookupLive(obj) === undefined,
+            appliedDesired: (syncKey, obj) =>
+              desiredBySync.get(syncKey)?.get(objectKey(objectIdOf(obj))),
             jobsSeen: (syncKey) => jobsSeen.of(syncKey),
             rememberDesired: (syncKey, desired) =>
               desiredBySync.set(

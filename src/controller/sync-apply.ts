@@ -21,7 +21,7 @@ import {
   summarizeChangeSet,
   type InventoryEntry,
 } from '../plan/index.ts';
-import { checkDrift, type DriftCheck } from './drift-check.ts';
+import { checkDrift, isLeftAlone, type DriftCheck } from './drift-check.ts';
 import {
   finishedHealth,
   settleFinishedJobs,
@@ -200,7 +200,11 @@ export async function applyRevision(
   // Correct mode needs no separate drift check: what the apply changes on the same desired state
   // is the drift it corrected. Alert and Ignore must know it beforehand, to leave it alone.
   const drift = newRevision || mode === 'Correct' ? undefined : await confirmDrift(ctx, active);
-  const kept = mode === 'Correct' || !drift ? [] : drift.drifted;
+  // Objects opted out with `moor.dev/drift: ignore` are left as they are live, in every mode.
+  const alone = active.filter((o) =>
+    isLeftAlone(o, deps.live(o), deps.appliedDesired(ctx.key, o), newRevision),
+  );
+  const kept = [...alone, ...(mode === 'Correct' || !drift ? [] : drift.drifted)];
   const leave = new Set([...done.keys(), ...kept.map((o) => objectKey(objectIdOf(o)))]);
 
   const plan = planChangeSet({ desired, inventory: oldInventory, prune: sync.spec.prune });

@@ -34,6 +34,8 @@ export type SyncReconcilerDeps = {
   readonly live: LiveLookup;
   /** True when the kind is watched and no Moor-labelled object of that name exists. */
   readonly knownAbsent: (obj: KubeObject) => boolean;
+  /** An object as the Sync's last applied revision rendered it (undefined: not known). */
+  readonly appliedDesired: (syncKey: string, obj: KubeObject) => KubeObject | undefined;
   /** Last states of the Sync's finished Jobs with a TTL, as the live cache saw them. */
   readonly jobsSeen: (syncKey: string) => readonly KubeObject[];
   /** The desired objects of a Sync's applied revision, for drift seen between reconciles. */
