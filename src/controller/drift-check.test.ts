@@ -36,6 +36,13 @@ test('a changed value is reported with the time it was first seen, kept across c
 test('a deleted object is drift; an opted-out object is not', () => {
   const gone = checkDrift([cm({ a: '1' })], () => undefined, undefined, t0);
   assert.equal(gone.status?.objects?.[0]?.deleted, true);
+  const terminating = {
+    ...cm({ a: '1' }),
+    metadata: { name: 'c', namespace: 'n', deletionTimestamp: 't' },
+  };
+  const going = checkDrift([cm({ a: '1' })], () => terminating, undefined, t0);
+  assert.equal(going.status?.objects?.[0]?.deleted, true);
+  assert.match(going.summary[0] ?? '', /ConfigMap\/n\/c: deleted/);
   const optedOut = checkDrift(
     [cm({ a: '1' }, { 'moor.dev/drift': 'ignore' })],
     () => cm({ a: '2' }),

@@ -75,7 +75,8 @@ export function checkDrift(
   for (const obj of desired) {
     const current = live(obj);
     if (isDriftIgnored(obj, current)) continue;
-    const d = diffObject(obj, current);
+    // An object being deleted (held by a finalizer, say) is as good as gone.
+    const d = diffObject(obj, current?.metadata.deletionTimestamp ? undefined : current);
     if (!d) continue;
     drifted.push(obj);
     summary.push(describe(d));

@@ -11,6 +11,10 @@ const cm = (data: Record<string, string>, annotations?: Record<string, string>):
   metadata: { name: 'c', namespace: 'n', ...(annotations ? { annotations } : {}) },
   data,
 });
+const terminating: KubeObject = {
+  ...cm({ a: '1' }),
+  metadata: { name: 'c', namespace: 'n', deletionTimestamp: '2026-01-01T00:00:00Z' },
+};
 const ignore = { 'moor.dev/drift': 'ignore' };
 const finishedJob: KubeObject = {
   apiVersion: 'batch/v1',
@@ -41,6 +45,7 @@ const cases: Case[] = [
   ],
   ['a changed value', 'modified', cm({ a: '2' }), cm({ a: '1' }), 'Correct', false, true],
   ['a deletion', 'deleted', cm({ a: '1' }), cm({ a: '1' }), 'Alert', false, true],
+  ['a deletion begins', 'modified', terminating, cm({ a: '1' }), 'Correct', false, true],
   ['opted out live', 'modified', cm({ a: '2' }, ignore), cm({ a: '1' }), 'Correct', false, false],
   ['opted out in Git', 'modified', cm({ a: '2' }), cm({ a: '1' }, ignore), 'Correct', false, false],
   [

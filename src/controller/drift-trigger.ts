@@ -28,6 +28,6 @@ export function wakesSync(change: LiveChange): boolean {
   if (change.mode === 'Ignore') return false;
   // A deleted object takes its own opt-out with it; one declared in Git still holds.
   if (isDriftIgnored(desired, type === 'deleted' ? undefined : live)) return false;
-  if (type === 'deleted') return true;
+  if (type === 'deleted' || live.metadata.deletionTimestamp !== undefined) return true;
   return !matchesDesired(desired, live);
 }

@@ -169,6 +169,17 @@ async function confirmDrift(ctx: Ctx, desired: readonly KubeObject[]): Promise<D
   return checkDrift(desired, lookup, ctx.status.drift, ctx.now);
 }
 
+/** Applied objects the server still holds as being deleted: they come back once they are gone. */
+function remainingDrift(ctx: Ctx, active: readonly KubeObject[], outcome: ApplyOutcome) {
+  const going = new Set(
+    outcome.applied
+      .filter((o) => o.metadata.deletionTimestamp !== undefined)
+      .map((o) => objectKey(objectIdOf(o))),
+  );
+  const stuck = active.filter((o) => going.has(objectKey(objectIdOf(o))));
+  return checkDrift(stuck, () => undefined, ctx.status.drift, ctx.now);
+}
+
 export async function applyRevision(
   start: Ctx,
   revision: string,
@@ -287,6 +298,8 @@ export async function applyRevision(
     });
   }
   deps.rememberDesired(ctx.key, desired);
+  // Correct mode: what the apply could not bring back (still being deleted) is drift left.
+  const left = mode === 'Correct' ? remainingDrift(ctx, active, outcome) : drift;
   const health = await assessHealth(ctx, outcome, kube, settle);
   return finish(ctx, {
     timings: { ...timings, applyMs: Math.round(performance.now() - applyStarted) },
@@ -298,7 +311,7 @@ export async function applyRevision(
     counts,
     health,
     history,
-    drift,
+    drift: left,
     corrected:
       mode === 'Correct' && !newRevision
         ? outcome.entries

@@ -33,7 +33,7 @@ export type Finished = {
   readonly counts: ChangeCounts;
   readonly health: Health | undefined;
   readonly history: (result: string, message: string) => SyncStatus['history'];
-  /** Drift left in place (modes Alert and Ignore). */
+  /** Drift left in place: by choice (Alert, Ignore) or not yet correctable (Correct). */
   readonly drift: DriftCheck | undefined;
   /** Drifted objects that were re-applied (mode Correct). */
   readonly corrected: readonly string[];
@@ -55,7 +55,7 @@ function inSyncOf(ctx: Ctx, r: Finished): InSync {
   const mode = ctx.sync.spec.drift.mode;
   if (mode === 'Ignore') return { diverged: false };
   const drift = r.drift?.status;
-  if (!drift || mode !== 'Alert') {
+  if (!drift) {
     const message = `all ${r.desiredCount} objects match revision ${r.revision}`;
     return {
       update: {
@@ -153,7 +153,7 @@ function announceOutcome(ctx: Ctx, r: Finished, inSync: InSync, healthy: boolean
   const wasApart =
     previousInSync?.status === ConditionStatuses.False ||
     previousReady?.status !== ConditionStatuses.True;
-  const together = healthy && !(r.drift?.status && ctx.sync.spec.drift.mode === 'Alert');
+  const together = healthy && !(r.drift?.status && ctx.sync.spec.drift.mode !== 'Ignore');
   if (together && (r.newRevision || wasApart)) {
     const message = `converged on revision ${r.revision}`;
     deps.events.record(about(ctx), 'Normal', ConditionReasons.Converged, message, {
@@ -180,7 +180,7 @@ export async function finish(ctx: Ctx, r: Finished): Promise<'success' | 'failur
   const { sync, deps } = ctx;
   const healthy = r.health?.status !== 'False';
   const inSync = inSyncOf(ctx, r);
-  const drift = sync.spec.drift.mode === 'Alert' ? r.drift?.status : undefined;
+  const drift = sync.spec.drift.mode === 'Ignore' ? undefined : r.drift?.status;
   const { drift: _old, finishedJobs: _jobs, ...rest } = baseStatus(ctx);
   const status: SyncStatus = {
     ...rest,
