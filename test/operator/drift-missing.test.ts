@@ -87,7 +87,7 @@ async function setUp(t: Parameters<typeof setUpScenario>[0], mode: string) {
   await waitFor(
     'the TTL to remove the Job',
     async () => (await getObject(kube, 'batch/v1', 'Job', ns, 'once')) === undefined,
-    20_000,
+    30_000,
   );
   return scenario;
 }
@@ -101,13 +101,13 @@ test('Alert mode reports an object being deleted, and not a Job its TTL removed'
   await waitFor(
     'the Job not to count as drift',
     async () => (await inSyncOf(kube, ns))?.status === 'True',
-    10_000,
+    20_000,
   );
   await kubectl(ns, 'delete', 'configmap/held', '--wait=false');
   await waitFor(
     'the object being deleted reported',
     async () => (await inSyncOf(kube, ns))?.status === 'False',
-    10_000,
+    20_000,
   );
   const s = await getSync(kube, ns, 'app');
   assert.match(
@@ -131,7 +131,7 @@ test('Correct mode says an object is missing until it can re-create it', async (
       const c = await inSyncOf(kube, ns);
       return c?.status === 'False' && c.message.includes(`ConfigMap/${ns}/held: deleted`);
     },
-    10_000,
+    20_000,
   );
   await kubectl(
     ns,
@@ -152,7 +152,7 @@ test('Correct mode says an object is missing until it can re-create it', async (
         (await inSyncOf(kube, ns))?.status === 'True'
       );
     },
-    10_000,
+    20_000,
   );
   assert.equal(await getObject(kube, 'batch/v1', 'Job', ns, 'once'), undefined);
 });

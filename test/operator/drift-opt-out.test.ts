@@ -86,7 +86,7 @@ test('Correct mode leaves objects opted out live or in Git, until Git changes th
   await waitFor(
     'the deleted ConfigMap re-created',
     async () => (await getObject(kube, 'v1', 'ConfigMap', ns, 'config')) !== undefined,
-    10_000,
+    20_000,
   );
   await sleep(1500);
   assert.equal(await imageOf(kube, ns, 'web'), 'example/web:hotfix', 'live opt-out reverted');
@@ -154,7 +154,7 @@ test('Ignore and Alert modes leave an opted-out object too, without reconciling 
     async () =>
       conditionOf(await getObject(kube, 'moor.dev/v1alpha1', 'Sync', ns, 'app'), 'InSync')
         ?.status === 'True',
-    10_000,
+    20_000,
   );
   await kubectl(ns, 'scale', 'deployment/web', '--replicas=4');
   await sleep(1500);

@@ -82,7 +82,7 @@ test('a Job its TTL removed is created once, and a wait: true Sync becomes Ready
     }),
   );
   // Ready well before the 40 s timeout: the Job finished, then its TTL removed it.
-  let s = await waitSyncReady(kube, ns, 'app', await repo.revParse('HEAD'), 30_000);
+  let s = await waitSyncReady(kube, ns, 'app', await repo.revParse('HEAD'), 60_000);
   assert.equal(conditionOf(s, 'Healthy')?.status, 'True', JSON.stringify(s.status));
   await waitFor('the TTL to remove the Job', () => jobGone(kube, ns), 20_000);
   await sleep(8000);
@@ -99,7 +99,7 @@ test('a Job its TTL removed is created once, and a wait: true Sync becomes Ready
 
   // A commit that leaves the Job as it was does not run it again.
   const other = await repo.commit({ 'config.yaml': configMapYaml('config', { v: '2' }) });
-  await waitSyncReady(kube, ns, 'app', other, 30_000);
+  await waitSyncReady(kube, ns, 'app', other, 60_000);
   // Nor does an operator restart: status.finishedJobs remembers it.
   await operator.stop();
   const restarted = await startOperator({ namespace: ns });
@@ -115,14 +115,14 @@ test('a Job its TTL removed is created once, and a wait: true Sync becomes Ready
     async () =>
       ((await getSync(kube, ns, 'app'))?.status as { lastHandledReconcileAt?: string } | undefined)
         ?.lastHandledReconcileAt === 'after-restart',
-    30_000,
+    60_000,
   );
   await sleep(3000);
   assert.equal(uids.size, 1, `the Job was created again (${uids.size} in all)`);
 
   // A commit that changes the Job runs it once more.
   const changed = await repo.commit({ 'job.yaml': jobYaml('example/migrate:2') });
-  await waitSyncReady(kube, ns, 'app', changed, 30_000);
+  await waitSyncReady(kube, ns, 'app', changed, 60_000);
   await waitFor('the changed Job to be created', () => uids.size === 2, 20_000);
   await waitFor('the TTL to remove it', () => jobGone(kube, ns), 20_000);
   await sleep(5000);
