@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../core/index.ts';
-import { checkDrift, isLeftAlone } from './drift-check.ts';
+import { checkDrift, checkMissing, isLeftAlone } from './drift-check.ts';
 
 const cm = (data: Record<string, string>, annotations?: Record<string, string>): KubeObject => ({
   apiVersion: 'v1',
@@ -89,4 +89,19 @@ test('isLeftAlone: an opted-out object stays as it is live until Git changes it'
   ];
   for (const [name, d, l, previous, newState, want] of cases)
     assert.equal(isLeftAlone(d, l, previous, newState), want, name);
+});
+
+test('checkMissing: only what is gone or being deleted, not changed fields', () => {
+  const desired = [cm({ a: '1' }), { ...cm({ a: '1' }), metadata: { name: 'd', namespace: 'n' } }];
+  const live = (o: KubeObject): KubeObject | undefined =>
+    o.metadata.name === 'c' ? cm({ a: 'changed' }) : undefined;
+  const r = checkMissing(desired, live, undefined, t0);
+  assert.deepEqual(r.summary, ['ConfigMap/n/d: deleted']);
+  const terminating = checkMissing(
+    [cm({ a: '1' })],
+    () => ({ ...cm({ a: '1' }), metadata: { name: 'c', namespace: 'n', deletionTimestamp: 't' } }),
+    undefined,
+    t0,
+  );
+  assert.deepEqual(terminating.summary, ['ConfigMap/n/c: deleted']);
 });

@@ -61,6 +61,23 @@ function describe(d: ObjectDrift): string {
   return `${name}: ${fields.join(', ')}`;
 }
 
+/**
+ * Only the desired objects that are gone or being deleted: what can be said of drift when the
+ * apply failed and left the fields of the rest as they were.
+ */
+export function checkMissing(
+  desired: readonly KubeObject[],
+  live: (obj: KubeObject) => KubeObject | undefined,
+  previous: DriftStatus | undefined,
+  now: Date,
+): DriftCheck {
+  const present = (obj: KubeObject): KubeObject | undefined => {
+    const current = live(obj);
+    return current && !current.metadata.deletionTimestamp ? obj : current;
+  };
+  return checkDrift(desired, present, previous, now);
+}
+
 export function checkDrift(
   desired: readonly KubeObject[],
   live: (obj: KubeObject) => KubeObject | undefined,

@@ -21,7 +21,7 @@ import {
   summarizeChangeSet,
   type InventoryEntry,
 } from '../plan/index.ts';
-import { checkDrift, isLeftAlone, type DriftCheck } from './drift-check.ts';
+import { checkDrift, checkMissing, isLeftAlone, type DriftCheck } from './drift-check.ts';
 import {
   finishedHealth,
   settleFinishedJobs,
@@ -180,6 +180,37 @@ function remainingDrift(ctx: Ctx, active: readonly KubeObject[], outcome: ApplyO
   return checkDrift(stuck, () => undefined, ctx.status.drift, ctx.now);
 }
 
+/**
+ * When the apply failed on the desired state already applied, what is known of drift: Alert's
+ * check, or in Correct mode the objects the apply could not bring back (gone or being deleted).
+ */
+function driftOnFailure(
+  ctx: Ctx,
+  revision: string,
+  known: { newRevision: boolean; drift: DriftCheck | undefined; active: readonly KubeObject[] },
+  alone: readonly KubeObject[],
+) {
+  const mode = ctx.sync.spec.drift.mode;
+  if (known.newRevision || mode === 'Ignore') return { conditions: [] };
+  const left = new Set(alone.map((o) => objectKey(objectIdOf(o))));
+  const objects = known.active.filter((o) => !left.has(objectKey(objectIdOf(o))));
+  const check = known.drift ?? checkMissing(objects, ctx.deps.live, ctx.status.drift, ctx.now);
+  if (!check.status) return { conditions: [] };
+  const n = check.summary.length;
+  const message = `${n} object${n === 1 ? '' : 's'} differ from revision ${revision}: ${check.summary.slice(0, 5).join('; ')}`;
+  return {
+    drift: check.status,
+    conditions: [
+      {
+        type: ConditionTypes.InSync,
+        status: ConditionStatuses.False,
+        reason: 'DriftDetected',
+        message,
+      },
+    ],
+  };
+}
+
 export async function applyRevision(
   start: Ctx,
   revision: string,
@@ -283,13 +314,16 @@ export async function applyRevision(
   if (!outcome.ok) {
     const failed = outcome.entries.filter((e) => e.action === 'failed');
     const message = `revision ${revision}: ${failed.map((e) => e.message).join('; ')}`;
+    const known = driftOnFailure(ctx, revision, { newRevision, drift, active }, alone);
     // Keep everything that may exist in the inventory so a later revision can prune it.
     return fail(ctx, failureReason(outcome), message, {
       extra: {
         lastAttemptedRevision: revision,
         inventory: { entries: intent },
         history: history('Failed', message),
+        ...(known.drift ? { drift: known.drift } : {}),
       },
+      conditions: known.conditions,
       announce: {
         event: 'ApplyFailed',
         revision,

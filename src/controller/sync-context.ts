@@ -93,6 +93,8 @@ export function retryDelay(ctx: Ctx): number {
 export type FailOptions = {
   readonly extra?: Partial<SyncStatus>;
   readonly stalled?: boolean;
+  /** Further conditions to set (InSync when objects are known to be missing). */
+  readonly conditions?: readonly Parameters<typeof setConditions>[1][number][];
   /** Sent to Alerts the first time this failure is seen. */
   readonly announce?: Pick<EventInput, 'event' | 'revision' | 'objects'>;
 };
@@ -112,7 +114,7 @@ export async function fail(
   let conditions = withoutReconciling(
     setConditions(
       ctx.status.conditions,
-      [readyFalse(reason, message)],
+      [readyFalse(reason, message), ...(opts.conditions ?? [])],
       ctx.sync.metadata.generation,
       ctx.now,
     ),

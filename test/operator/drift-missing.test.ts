@@ -51,7 +51,11 @@ spec:
 
 type Drift = { objects?: { kind: string; name: string; deleted?: boolean }[] };
 
-async function setUp(t: Parameters<typeof setUpScenario>[0], mode: string) {
+async function setUp(
+  t: Parameters<typeof setUpScenario>[0],
+  mode: string,
+  extra: Record<string, unknown> = {},
+) {
   const scenario = await setUpScenario(t, `drift-missing-${mode.toLowerCase()}`, {
     'held.yaml': heldYaml,
     'plain.yaml': configMapYaml('plain', { a: '1' }),
@@ -81,6 +85,7 @@ async function setUp(t: Parameters<typeof setUpScenario>[0], mode: string) {
       targetNamespace: ns,
       interval: '1h',
       drift: { mode, alertAfter: '1h' },
+      ...extra,
     }),
   );
   await waitSyncReady(kube, ns, 'app', await repo.revParse('HEAD'));
@@ -155,4 +160,95 @@ test('Correct mode says an object is missing until it can re-create it', async (
     20_000,
   );
   assert.equal(await getObject(kube, 'batch/v1', 'Job', ns, 'once'), undefined);
+});
+
+test('Correct mode says an object is missing while re-creating it fails', async (t) => {
+  const { kube, ns } = await setUp(t, 'Correct', { retryInterval: '2s' });
+  // An admission policy that refuses the object, so the re-creation fails.
+  const policy = `refuse-plain-${ns}`;
+  const refs = [
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      name: policy,
+    },
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      name: policy,
+    },
+  ];
+  const removePolicy = async (): Promise<void> => {
+    for (const ref of refs) await kube.delete(ref, {}, AbortSignal.timeout(10_000));
+  };
+  t.after(removePolicy);
+  await applyObject(kube, {
+    apiVersion: refs[0]!.apiVersion,
+    kind: refs[0]!.kind,
+    metadata: { name: policy },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [
+          {
+            apiGroups: [''],
+            apiVersions: ['v1'],
+            operations: ['CREATE'],
+            resources: ['configmaps'],
+          },
+        ],
+      },
+      validations: [
+        { expression: "!object.metadata.name.startsWith('plain')", message: 'refused by test' },
+      ],
+    },
+  });
+  await applyObject(kube, {
+    apiVersion: refs[1]!.apiVersion,
+    kind: refs[1]!.kind,
+    metadata: { name: policy },
+    spec: {
+      policyName: policy,
+      validationActions: ['Deny'],
+      matchResources: {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
+      },
+    },
+  });
+  await waitFor(
+    'the policy to be in force',
+    async () => {
+      const probe = await kube.apply(
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain-probe', namespace: ns } },
+        { fieldManager: 'probe', dryRun: true, force: true },
+        AbortSignal.timeout(10_000),
+      );
+      return !probe.ok;
+    },
+    20_000,
+  );
+  await kubectl(ns, 'delete', 'configmap/plain', '--wait=true');
+  let message = '';
+  await waitFor(
+    'InSync=False naming the object that could not be re-created',
+    async () => {
+      const s = await getSync(kube, ns, 'app');
+      message = conditionOf(s, 'InSync')?.message ?? '';
+      return (
+        conditionOf(s, 'Ready')?.status === 'False' &&
+        conditionOf(s, 'InSync')?.status === 'False' &&
+        message.includes(`ConfigMap/${ns}/plain: deleted`)
+      );
+    },
+    20_000,
+  );
+  t.diagnostic(message);
+  await removePolicy();
+  await waitFor(
+    'the object re-created and InSync again',
+    async () =>
+      (await getObject(kube, 'v1', 'ConfigMap', ns, 'plain')) !== undefined &&
+      (await inSyncOf(kube, ns))?.status === 'True',
+    30_000,
+  );
 });
