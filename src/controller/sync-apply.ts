@@ -21,7 +21,7 @@ import {
   summarizeChangeSet,
   type InventoryEntry,
 } from '../plan/index.ts';
-import { checkDrift, checkMissing, isLeftAlone, type DriftCheck } from './drift-check.ts';
+import { checkDrift, isLeftAlone, type DriftCheck } from './drift-check.ts';
 import {
   finishedHealth,
   settleFinishedJobs,
@@ -29,6 +29,7 @@ import {
   type JobSettlement,
 } from './finished-jobs.ts';
 import { fail, sourceOf, type Ctx } from './sync-context.ts';
+import { driftOnFailure, remainingDrift } from './sync-drift.ts';
 import { finish, type Health } from './sync-finish.ts';
 import { appendHistory, mergeInventories, sameInventory, setConditions } from './sync-status.ts';
 import { writeStatus } from './status.ts';
@@ -167,48 +168,6 @@ async function confirmDrift(ctx: Ctx, desired: readonly KubeObject[]): Promise<D
     return fresh.has(key) ? fresh.get(key) : deps.live(o);
   };
   return checkDrift(desired, lookup, ctx.status.drift, ctx.now);
-}
-
-/** Applied objects the server still holds as being deleted: they come back once they are gone. */
-function remainingDrift(ctx: Ctx, active: readonly KubeObject[], outcome: ApplyOutcome) {
-  const going = new Set(
-    outcome.applied
-      .filter((o) => o.metadata.deletionTimestamp !== undefined)
-      .map((o) => objectKey(objectIdOf(o))),
-  );
-  const stuck = active.filter((o) => going.has(objectKey(objectIdOf(o))));
-  return checkDrift(stuck, () => undefined, ctx.status.drift, ctx.now);
-}
-
-/**
- * When the apply failed on the desired state already applied, what is known of drift: Alert's
- * check, or in Correct mode the objects the apply could not bring back (gone or being deleted).
- */
-function driftOnFailure(
-  ctx: Ctx,
-  revision: string,
-  known: { newRevision: boolean; drift: DriftCheck | undefined; active: readonly KubeObject[] },
-  alone: readonly KubeObject[],
-) {
-  const mode = ctx.sync.spec.drift.mode;
-  if (known.newRevision || mode === 'Ignore') return { conditions: [] };
-  const left = new Set(alone.map((o) => objectKey(objectIdOf(o))));
-  const objects = known.active.filter((o) => !left.has(objectKey(objectIdOf(o))));
-  const check = known.drift ?? checkMissing(objects, ctx.deps.live, ctx.status.drift, ctx.now);
-  if (!check.status) return { conditions: [] };
-  const n = check.summary.length;
-  const message = `${n} object${n === 1 ? '' : 's'} differ from revision ${revision}: ${check.summary.slice(0, 5).join('; ')}`;
-  return {
-    drift: check.status,
-    conditions: [
-      {
-        type: ConditionTypes.InSync,
-        status: ConditionStatuses.False,
-        reason: 'DriftDetected',
-        message,
-      },
-    ],
-  };
 }
 
 export async function applyRevision(
