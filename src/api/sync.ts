@@ -126,6 +126,17 @@ export const HealthWaitSchema = z
   })
   .describe('The health wait of the desired state applied last (spec.wait), until it is healthy.');
 
+export const FinishedJobSchema = z
+  .object({
+    namespace: z.string().default(''),
+    name: z.string().min(1),
+    digest: z.string().min(1).describe('Digest of the rendered Job that finished.'),
+    result: z.enum(['Complete', 'Failed']),
+    message: z.string().optional(),
+    revision: z.string().optional().describe('The revision it finished on.'),
+  })
+  .describe('A Job that finished and was then removed by its ttlSecondsAfterFinished.');
+
 export const SyncStatusSchema = z.object({
   ...commonStatusFields,
   lastAppliedRevision: z.string().optional().describe('The revision last applied successfully.'),
@@ -141,6 +152,10 @@ export const SyncStatusSchema = z.object({
   drift: DriftStatusSchema.optional(),
   healthWait: HealthWaitSchema.optional(),
   history: z.array(HistoryEntrySchema).optional().describe('Recent applies, newest first.'),
+  finishedJobs: z
+    .array(FinishedJobSchema)
+    .optional()
+    .describe('Jobs done for their rendered spec: not re-created until Git changes them.'),
 });
 
 export type Dependency = z.output<typeof DependencySchema>;
@@ -154,3 +169,4 @@ export type DriftedObject = z.output<typeof DriftedObjectSchema>;
 export type DriftField = z.output<typeof DriftFieldSchema>;
 export type HistoryEntry = z.output<typeof HistoryEntrySchema>;
 export type HealthWait = z.output<typeof HealthWaitSchema>;
+export type FinishedJob = z.output<typeof FinishedJobSchema>;

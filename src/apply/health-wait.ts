@@ -25,6 +25,8 @@ export async function assessObjects(
     readonly concurrency: number;
     /** A live version known to be current (the apply's result, a fresh cache entry); else a GET. */
     readonly live?: ((obj: KubeObject) => KubeObject | undefined) | undefined;
+    /** The health of an object that is not found, when that is expected (undefined: waits for it). */
+    readonly gone?: ((obj: KubeObject) => Health | undefined) | undefined;
   },
 ): Promise<HealthReport> {
   const limit = pLimit(opts.concurrency);
@@ -37,10 +39,12 @@ export async function assessObjects(
           : await kube.get(refOf(obj), opts.signal);
         if (!got.ok) return { status: HealthStatus.unknown, message: got.error.message };
         if (!got.value)
-          return {
-            status: HealthStatus.inProgress,
-            message: `${refOf(obj).kind}/${obj.metadata.name ?? ''}: not found`,
-          };
+          return (
+            opts.gone?.(obj) ?? {
+              status: HealthStatus.inProgress,
+              message: `${refOf(obj).kind}/${obj.metadata.name ?? ''}: not found`,
+            }
+          );
         return assessHealth(got.value, { now: new Date(opts.now()) });
       }),
     ),

@@ -7,9 +7,9 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { API_GROUP_VERSION, Kinds } from '../api/index.ts';
+import { API_GROUP_VERSION, DriftModes, Kinds, type DriftMode } from '../api/index.ts';
 import { Annotations, Labels, objectIdOf, objectKey, type KubeObject } from '../core/index.ts';
-import { createLiveCache, matchesDesired } from '../drift/index.ts';
+import { createLiveCache } from '../drift/index.ts';
 import { createGitClient } from '../git/index.ts';
 import { createKubeClient, gateWrites, type KubeClient } from '../kube/index.ts';
 import { bindServer, createMetrics, createServerApp } from '../server/index.ts';
@@ -17,6 +17,9 @@ import { createArtifactStore } from '../source/index.ts';
 import { createEventRecorder } from './events.ts';
 import { startFeedback } from './feedback.ts';
 import { createCommitClock } from './commit-clock.ts';
+import { wakesSync } from './drift-trigger.ts';
+import { ttlFinishOf } from './finished-jobs.ts';
+import { rememberJobsSeen } from './jobs-seen.ts';
 import { reconcileGitRepository, type ArtifactRegistry } from './git-repositories.ts';
 import { startInformer, type ChangeType } from './informer.ts';
 import { alwaysLeading, startLeaderElection } from './leader/elector.ts';
@@ -116,6 +119,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const parseMemos = new Map<string, ParseMemo>();
   const kindScopes: KindScopes = new Map();
   const desiredBySync = new Map<string, Map<string, KubeObject>>();
+  const jobsSeen = rememberJobsSeen();
   const live = createLiveCache({
     kube,
     labelSelector: Labels.syncName,
@@ -195,6 +199,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
         const obj = memory.freshest(syncs.get(ns, name));
         if (!obj) {
           desiredBySync.delete(key);
+          jobsSeen.forget(key);
           parseMemos.delete(key);
           commits.forget(key);
           metrics.forgetSync({ namespace: ns, sync: name });
@@ -235,6 +240,9 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
             live: lookupLive,
             knownAbsent: (obj) =>
               watchedKinds.has(`${obj.apiVersion}|${obj.kind}`) && lookupLive(obj) === undefined,
+            appliedDesired: (syncKey, obj) =>
+              desiredBySync.get(syncKey)?.get(objectKey(objectIdOf(obj))),
+            jobsSeen: (syncKey) => jobsSeen.of(syncKey),
             rememberDesired: (syncKey, desired) =>
               desiredBySync.set(
                 syncKey,
@@ -290,18 +298,22 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   live.onChange((obj, type) => {
     const labels = obj.metadata.labels ?? {};
     const syncKey = `${labels[Labels.syncNamespace] ?? ''}/${labels[Labels.syncName] ?? ''}`;
+    // The last state of a finished Job, kept for when its TTL removes it.
+    if (ttlFinishOf(obj)) jobsSeen.remember(syncKey, obj);
     const desired = desiredBySync.get(syncKey)?.get(objectKey(objectIdOf(obj)));
     if (!desired) return;
     const [sns, sname] = splitKey(syncKey);
-    const status = memory.freshest(syncs.get(sns, sname))?.status as
-      { drift?: unknown; healthWait?: unknown } | undefined;
-    // Drift begins (no longer matches) or may have ended (the Sync reports drift); or the Sync
-    // waits for its objects' health, which this change may decide.
+    const sync = memory.freshest(syncs.get(sns, sname));
+    const status = sync?.status as { drift?: unknown; healthWait?: unknown } | undefined;
+    const reportsDrift = status?.drift !== undefined;
+    const mode =
+      (sync?.spec as { drift?: { mode?: DriftMode } } | undefined)?.drift?.mode ??
+      DriftModes.Correct;
+    // Drift begins or may have ended; or the Sync waits for its objects' health, which this
+    // change may decide.
     if (
-      type === 'deleted' ||
-      status?.drift !== undefined ||
       status?.healthWait !== undefined ||
-      !matchesDesired(desired, obj)
+      wakesSync({ type, live: obj, desired, mode, reportsDrift })
     )
       syncQueue.add(syncKey);
   });

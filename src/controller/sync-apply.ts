@@ -21,9 +21,16 @@ import {
   summarizeChangeSet,
   type InventoryEntry,
 } from '../plan/index.ts';
-import { checkDrift, type DriftCheck } from './drift-check.ts';
+import { checkDrift, isLeftAlone, type DriftCheck } from './drift-check.ts';
+import {
+  finishedHealth,
+  settleFinishedJobs,
+  type JobEvidence,
+  type JobSettlement,
+} from './finished-jobs.ts';
 import { abandon, fail, sourceOf, type Ctx } from './sync-context.ts';
 import { decideHealth, type HealthDecision } from './health-phase.ts';
+import { driftOnFailure, remainingDrift } from './sync-drift.ts';
 import { finish } from './sync-finish.ts';
 import { appendHistory, mergeInventories, sameInventory, setConditions } from './sync-status.ts';
 import { writeStatus } from './status.ts';
@@ -100,6 +107,13 @@ function reportConflicts(ctx: Ctx, outcome: ApplyOutcome): void {
   }
 }
 
+/** What one apply pass left: the revision, everything it desired, and the apply's outcome. */
+type AppliedState = {
+  readonly revision: string;
+  readonly desired: readonly KubeObject[];
+  readonly outcome: ApplyOutcome;
+};
+
 /** The newer of two versions of one object (etcd resource versions are integers). */
 function newerOf(a: KubeObject | undefined, b: KubeObject | undefined): KubeObject | undefined {
   if (!a || !b) return a ?? b;
@@ -115,10 +129,9 @@ function newerOf(a: KubeObject | undefined, b: KubeObject | undefined): KubeObje
  */
 async function assessHealth(
   ctx: Ctx,
-  revision: string,
-  desired: readonly KubeObject[],
-  outcome: ApplyOutcome,
+  { revision, desired, outcome }: AppliedState,
   kube: Parameters<typeof assessObjects>[0],
+  finishedJobs: () => JobSettlement,
 ): Promise<HealthDecision | undefined> {
   if (!ctx.sync.spec.wait) return undefined;
   const deps = ctx.deps;
@@ -128,6 +141,11 @@ async function assessHealth(
     now: () => deps.clock.now().getTime(),
     concurrency: deps.concurrency,
     live: (obj) => newerOf(applied.get(objectKey(objectIdOf(obj))), deps.live(obj)),
+    // A Job its TTL removed once it finished is as healthy as it ended.
+    gone: (obj) => {
+      const record = finishedJobs().done.get(objectKey(objectIdOf(obj)));
+      return record ? finishedHealth(obj, record) : undefined;
+    },
   });
   return decideHealth({
     previous: ctx.status.healthWait,
@@ -181,12 +199,24 @@ export async function applyRevision(
     ctx.status.lastAppliedRevision !== revision ||
     ctx.status.observedGeneration !== sync.metadata.generation;
   const mode = sync.spec.drift.mode;
+  const evidence = (): JobEvidence => ({
+    live: deps.live,
+    lastSeen: deps.jobsSeen(ctx.key),
+    recorded: ctx.status.finishedJobs ?? [],
+  });
+  const settle = () => settleFinishedJobs(desired, evidence(), revision);
+  // Finished Jobs their TTL removed are done for this rendered spec: not applied, not drift.
+  const { done } = settle();
+  const active = desired.filter((o) => !done.has(objectKey(objectIdOf(o))));
   // Correct mode needs no separate drift check: what the apply changes on the same desired state
   // is the drift it corrected. Alert and Ignore must know it beforehand, to leave it alone.
-  const drift = newRevision || mode === 'Correct' ? undefined : await confirmDrift(ctx, desired);
-  const leave = new Set(
-    mode === 'Correct' || !drift ? [] : drift.drifted.map((o) => objectKey(objectIdOf(o))),
+  const drift = newRevision || mode === 'Correct' ? undefined : await confirmDrift(ctx, active);
+  // Objects opted out with `moor.dev/drift: ignore` are left as they are live, in every mode.
+  const alone = active.filter((o) =>
+    isLeftAlone(o, deps.live(o), deps.appliedDesired(ctx.key, o), newRevision),
   );
+  const kept = [...alone, ...(mode === 'Correct' || !drift ? [] : drift.drifted)];
+  const leave = new Set([...done.keys(), ...kept.map((o) => objectKey(objectIdOf(o)))]);
 
   const plan = planChangeSet({ desired, inventory: oldInventory, prune: sync.spec.prune });
   const stages = plan.stages.map((s) => s.filter((o) => !leave.has(objectKey(objectIdOf(o)))));
@@ -255,13 +285,16 @@ export async function applyRevision(
   if (!outcome.ok) {
     const failed = outcome.entries.filter((e) => e.action === 'failed');
     const message = `revision ${revision}: ${failed.map((e) => e.message).join('; ')}`;
+    const known = driftOnFailure(ctx, revision, { newRevision, drift, active }, alone);
     // Keep everything that may exist in the inventory so a later revision can prune it.
     return fail(ctx, failureReason(outcome), message, {
       extra: {
         lastAttemptedRevision: revision,
         inventory: { entries: intent },
         history: history('Failed', message),
+        ...(known.drift ? { drift: known.drift } : {}),
       },
+      conditions: known.conditions,
       announce: {
         event: 'ApplyFailed',
         revision,
@@ -270,7 +303,9 @@ export async function applyRevision(
     });
   }
   deps.rememberDesired(ctx.key, desired);
-  const health = await assessHealth(ctx, revision, desired, outcome, kube);
+  // Correct mode: what the apply could not bring back (still being deleted) is drift left.
+  const left = mode === 'Correct' ? remainingDrift(ctx, active, outcome) : drift;
+  const health = await assessHealth(ctx, { revision, desired, outcome }, kube, settle);
   return finish(ctx, {
     timings: { ...timings, applyMs: Math.round(performance.now() - applyStarted) },
     revision,
@@ -281,7 +316,7 @@ export async function applyRevision(
     counts,
     health,
     history,
-    drift,
+    drift: left,
     corrected:
       mode === 'Correct' && !newRevision
         ? outcome.entries
@@ -289,5 +324,6 @@ export async function applyRevision(
             .map((e) => formatObjectId(e.id))
         : [],
     desiredCount: desired.length,
+    finishedJobs: settle().records,
   });
 }

@@ -46,6 +46,10 @@ export type SyncReconcilerDeps = {
   readonly live: LiveLookup;
   /** True when the kind is watched and no Moor-labelled object of that name exists. */
   readonly knownAbsent: (obj: KubeObject) => boolean;
+  /** An object as the Sync's last applied revision rendered it (undefined: not known). */
+  readonly appliedDesired: (syncKey: string, obj: KubeObject) => KubeObject | undefined;
+  /** Last states of the Sync's finished Jobs with a TTL, as the live cache saw them. */
+  readonly jobsSeen: (syncKey: string) => readonly KubeObject[];
   /** The desired objects of a Sync's applied revision, for drift seen between reconciles. */
   readonly rememberDesired: (syncKey: string, desired: readonly KubeObject[]) => void;
   /** Feedback for Alerts and Providers; never blocks. */
@@ -101,6 +105,8 @@ export function retryDelay(ctx: Ctx): number {
 export type FailOptions = {
   readonly extra?: Partial<SyncStatus>;
   readonly stalled?: boolean;
+  /** Further conditions to set (InSync when objects are known to be missing). */
+  readonly conditions?: readonly Parameters<typeof setConditions>[1][number][];
   /** Sent to Alerts the first time this failure is seen. */
   readonly announce?: Pick<EventInput, 'event' | 'revision' | 'objects'>;
 };
@@ -136,7 +142,7 @@ export async function fail(
   let conditions = withoutReconciling(
     setConditions(
       ctx.status.conditions,
-      [readyFalse(reason, message)],
+      [readyFalse(reason, message), ...(opts.conditions ?? [])],
       ctx.sync.metadata.generation,
       at,
     ),

@@ -33,11 +33,13 @@ export type Finished = {
   /** Undefined without spec.wait. */
   readonly health: HealthDecision | undefined;
   readonly history: (result: string, message: string) => SyncStatus['history'];
-  /** Drift left in place (modes Alert and Ignore). */
+  /** Drift left in place: by choice (Alert, Ignore) or not yet correctable (Correct). */
   readonly drift: DriftCheck | undefined;
   /** Drifted objects that were re-applied (mode Correct). */
   readonly corrected: readonly string[];
   readonly desiredCount: number;
+  /** `status.finishedJobs`: Jobs done for their rendered spec. */
+  readonly finishedJobs: NonNullable<SyncStatus['finishedJobs']>;
   /** How long rendering and applying took, for the log. */
   readonly timings: { readonly renderMs: number; readonly applyMs: number };
 };
@@ -75,7 +77,7 @@ function inSyncOf(ctx: Ctx, r: Finished): InSync {
     return { update, diverged: false };
   }
   const drift = r.drift?.status;
-  if (!drift || mode !== 'Alert') {
+  if (!drift) {
     const message = matchMessage(r.desiredCount, r.revision);
     return {
       update: {
@@ -205,7 +207,7 @@ function announceOutcome(ctx: Ctx, r: Finished, inSync: InSync, phase: Phase): v
     previousInSync?.status === ConditionStatuses.False ||
     previousReady?.status !== ConditionStatuses.True;
   const together =
-    phase === 'healthy' && !(r.drift?.status && ctx.sync.spec.drift.mode === 'Alert');
+    phase === 'healthy' && !(r.drift?.status && ctx.sync.spec.drift.mode !== 'Ignore');
   if (together && (r.newRevision || wasApart)) {
     const message = `converged on revision ${r.revision}`;
     deps.events.record(about(ctx), 'Normal', ConditionReasons.Converged, message, {
@@ -240,9 +242,9 @@ export async function finish(ctx: Ctx, r: Finished): Promise<'success' | 'failur
   const { sync, deps } = ctx;
   const phase = phaseOf(r);
   const inSync = inSyncOf(ctx, r);
-  const drift = sync.spec.drift.mode === 'Alert' ? r.drift?.status : undefined;
+  const drift = sync.spec.drift.mode === 'Ignore' ? undefined : r.drift?.status;
   const healthWait = r.health?.wait;
-  const { drift: _old, healthWait: _oldWait, ...rest } = baseStatus(ctx);
+  const { drift: _old, healthWait: _oldWait, finishedJobs: _jobs, ...rest } = baseStatus(ctx);
   const status: SyncStatus = {
     ...rest,
     lastAppliedRevision: r.revision,
@@ -254,6 +256,7 @@ export async function finish(ctx: Ctx, r: Finished): Promise<'success' | 'failur
     history: r.history(historyResults[phase], r.summary),
     ...(drift ? { drift } : {}),
     ...(healthWait ? { healthWait } : {}),
+    ...(r.finishedJobs.length > 0 ? { finishedJobs: r.finishedJobs } : {}),
   };
   const res = await writeStatus(deps.kube, ctx.obj, status, ctx.signal);
   if (res.error) ctx.log.warn({ err: res.error }, 'status not written');
