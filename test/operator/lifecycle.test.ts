@@ -1,7 +1,8 @@
 // Starting and stopping the operator process: a busy HTTP address stops it at once with a clear
-// message, and SIGTERM in the middle of a reconcile leaves the Sync as it was.
+// message, and SIGTERM while a Sync waits for health or a fetch is in flight writes nothing.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -58,8 +59,8 @@ spec:
     requests: { storage: 1Gi }
 `;
 
-test('SIGTERM while a reconcile waits for health writes no failure status, event or log', async (t) => {
-  // A claim no volume will ever bind: the reconcile waits for health until it is stopped.
+test('SIGTERM while a Sync waits for health writes no failure status, event or log', async (t) => {
+  // A claim no volume will ever bind: the Sync waits for health until the operator is stopped.
   const { kube, ns, repo, operator } = await setUpScenario(t, 'op-sigterm', {
     'app/claim.yaml': claimYaml,
   });
@@ -107,5 +108,44 @@ test('SIGTERM while a reconcile waits for health writes no failure status, event
     const entry = JSON.parse(line) as { level: number; msg: string };
     assert.ok(entry.level < 40, `no warning or error while stopping: ${line}`);
   }
+});
+
+test('SIGTERM while a fetch is in flight abandons it: nothing written, no warning', async (t) => {
+  // A Git server that accepts and never answers: the source's reconcile is in flight until the
+  // operator stops.
+  const requests: string[] = [];
+  const hanging = createHttpServer((req) => void requests.push(req.url ?? ''));
+  hanging.listen(0, '127.0.0.1');
+  await once(hanging, 'listening');
+  t.after(() => {
+    hanging.closeAllConnections();
+    return new Promise<void>((done) => hanging.close(() => done()));
+  });
+  const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/app.git`;
+  const { kube, ns, operator } = await setUpScenario(t, 'op-sigterm-fetch', {});
+  await applyObject(kube, gitRepository(ns, 'app', { url, ref: { branch: 'main' } }));
+  await waitFor('the fetch to reach the Git server', () => requests.length > 0);
+  const before = await getObject(kube, 'moor.dev/v1alpha1', 'GitRepository', ns, 'app');
+  const events = async (): Promise<number> => {
+    const listed = await kube.list('v1', 'Event', { namespace: ns }, AbortSignal.timeout(10_000));
+    assert.ok(listed.ok);
+    return listed.value.items.length;
+  };
+  const eventsBefore = await events();
+
+  await operator.stop();
+
+  const after = await getObject(kube, 'moor.dev/v1alpha1', 'GitRepository', ns, 'app');
+  assert.deepEqual(after?.status, before?.status, 'the status is as the operator left it');
+  assert.equal(await events(), eventsBefore, 'no event');
+  const logs = await operator.logs();
   assert.match(logs, /reconcile abandoned: the operator is stopping/);
+  const stopping = logs.split('\n').findIndex((l) => l.includes('"operator stopping"'));
+  for (const line of logs
+    .split('\n')
+    .slice(stopping)
+    .filter((l) => l.startsWith('{'))) {
+    const entry = JSON.parse(line) as { level: number };
+    assert.ok(entry.level < 40, `no warning or error while stopping: ${line}`);
+  }
 });
