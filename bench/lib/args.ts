@@ -3,7 +3,15 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultSizes, quickSizes, sizeFlags, type Sizes } from './sizes.ts';
 
-export const ScenarioNames = ['ceiling', 'push', 'noop', 'drift', 'many-syncs', 'steady'] as const;
+export const ScenarioNames = [
+  'ceiling',
+  'push',
+  'noop',
+  'drift',
+  'many-syncs',
+  'steady',
+  'git',
+] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
 
 export type BenchArgs = {

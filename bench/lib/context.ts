@@ -7,17 +7,21 @@ import type { KubeClient } from '../../src/kube/index.ts';
 import { launchOperator, type BenchOperator } from './operator.ts';
 import type { Sizes } from './sizes.ts';
 
-export type BenchContext = {
-  readonly kube: KubeClient;
-  readonly kubeconfig: string;
-  readonly kubectl?: string;
+/** What a scenario that needs no API server gets. */
+export type LocalContext = {
   /** A temp dir for repositories, operator logs and artifacts. */
   readonly workDir: string;
-  readonly clockTicks: number;
-  readonly cpuProfDir?: string;
   readonly sizes: Sizes;
   readonly signal: AbortSignal;
   log(line: string): void;
+};
+
+export type BenchContext = LocalContext & {
+  readonly kube: KubeClient;
+  readonly kubeconfig: string;
+  readonly kubectl?: string;
+  readonly clockTicks: number;
+  readonly cpuProfDir?: string;
 };
 
 const NAMESPACE_GONE_TIMEOUT_MS = 180_000;

@@ -25,6 +25,8 @@ export type Sizes = {
   readonly initialRuns: number;
   /** Parallel applies of the ceiling client. */
   readonly ceilingConcurrency: number;
+  /** One-file commits per repository size in the commit → artifact (git) scenario. */
+  readonly gitCommits: number;
 };
 
 export const defaultSizes: Sizes = {
@@ -43,6 +45,7 @@ export const defaultSizes: Sizes = {
   ceilingRuns: 3,
   initialRuns: 3,
   ceilingConcurrency: 32,
+  gitCommits: 20,
 };
 
 export const quickSizes: Sizes = {
@@ -61,6 +64,7 @@ export const quickSizes: Sizes = {
   ceilingRuns: 2,
   initialRuns: 2,
   ceilingConcurrency: 32,
+  gitCommits: 3,
 };
 
 /** Command-line flag for each size (`--objects 1000`, `--concurrencies 4,16`). */
@@ -80,4 +84,5 @@ export const sizeFlags: Readonly<Record<keyof Sizes, string>> = {
   ceilingRuns: 'ceiling-runs',
   initialRuns: 'initial-runs',
   ceilingConcurrency: 'ceiling-concurrency',
+  gitCommits: 'git-commits',
 };
