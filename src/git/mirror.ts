@@ -108,7 +108,7 @@ async function describeCommits(
 
 type TreeDiff = { readonly changedPaths: string[]; readonly deletedPaths: string[] };
 
-/** Paths that differ between two trees (recursive, no renames), sorted; undefined when unknown. */
+/** Paths that differ between two tree-ishes (recursive, no renames), sorted; undefined if unknown. */
 async function diffTrees(
   session: Session,
   gitDir: string,
@@ -169,7 +169,11 @@ async function fetchOnce(
   if (!fetched.ok) return fail(fetched);
   const previous =
     target.previous !== undefined && isFullSha(target.previous) ? target.previous : undefined;
-  const described = await describeCommits(session, gitDir, previous);
+  // Both read the mirror only: run side by side (the diff names the commits, not their trees).
+  const [described, diff] = await Promise.all([
+    describeCommits(session, gitDir, previous),
+    previous === undefined ? undefined : diffTrees(session, gitDir, previous, MIRROR_REF),
+  ]);
   if (!described.ok) return fail(described);
   const { sha, tree, previousSha, previousTree } = described.value;
   const context = { op: 'fetch', url: session.url.redacted, ref: target.ref };
@@ -183,9 +187,8 @@ async function fetchOnce(
     return fail(err(gitFailure(GitErrorCode.RefNotFound, context, { detail })));
   }
   let before: MirrorFetch['previous'];
-  if (previousSha !== undefined && previousTree !== undefined) {
-    const diff = await diffTrees(session, gitDir, previousTree, tree);
-    if (diff) before = { sha: previousSha, tree: previousTree, ...diff };
+  if (previousSha !== undefined && previousTree !== undefined && diff) {
+    before = { sha: previousSha, tree: previousTree, ...diff };
   }
   await compactMirror(session, gitDir, sha === previousSha);
   return {
