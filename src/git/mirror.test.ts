@@ -225,3 +225,27 @@ test('a missing branch is RefNotFound, and an expected commit that is not there 
   );
   assert.equal(!moved.ok && moved.error.code, 'RefNotFound');
 });
+
+test('a commit is fetched by its sha, an annotated tag peeled to its commit', async (t) => {
+  const repo = await createTestRepo({ files: { 'a.yaml': 'a: 1\n' } });
+  t.after(() => repo.close());
+  const pinned = await repo.revParse('HEAD');
+  await repo.tag('v1.0.0', { message: 'release' });
+  await repo.commit({ 'a.yaml': 'a: 2\n' });
+  const byCommit = await client.fetchToMirror(
+    fileUrl(repo),
+    none,
+    { ref: pinned, sha: pinned, mirrorDir: freshDir('mirror') },
+    signal(),
+  );
+  assert.equal(byCommit.ok && byCommit.value.sha, pinned);
+  const byTag = await client.fetchToMirror(
+    fileUrl(repo),
+    none,
+    { ref: 'refs/tags/v1.0.0', mirrorDir: freshDir('mirror') },
+    signal(),
+  );
+  assert.ok(byTag.ok, !byTag.ok ? byTag.error.message : '');
+  assert.equal(byTag.value.sha, pinned);
+  assert.equal(byTag.value.tree, await repo.revParse('v1.0.0^{tree}'));
+});
