@@ -102,7 +102,12 @@ test('the digest follows the tree: the same for an empty commit, new for a chang
 });
 
 test('a new artifact shares unchanged files and leaves the previous one as it was', async (t) => {
-  const src = await source(t, { 'a.yaml': 'a: 1\n', 'd/b.yaml': 'b: 1\n', 'd/c.yaml': 'c: 1\n' });
+  // Enough files that sharing pays (a handful are checked out in full).
+  const filler = Object.fromEntries(
+    Array.from({ length: 70 }, (_, i) => [`fill/f-${i}.yaml`, `i: ${i}\n`]),
+  );
+  const files = { 'a.yaml': 'a: 1\n', 'd/b.yaml': 'b: 1\n', 'd/c.yaml': 'c: 1\n', ...filler };
+  const src = await source(t, files);
   await symlink('a.yaml', join(src.repo.dir, 'link.yaml'));
   await src.repo.commit({});
   const first = await src.fetch();
@@ -114,7 +119,8 @@ test('a new artifact shares unchanged files and leaves the previous one as it wa
   assert.equal(await inode(second.dir, 'a.yaml'), await inode(first.dir, 'a.yaml'));
   assert.notEqual(await inode(second.dir, 'd/b.yaml'), await inode(first.dir, 'd/b.yaml'));
   assert.equal(await readlink(join(second.dir, 'link.yaml')), 'a.yaml');
-  assert.deepEqual((await readdir(second.dir)).sort(), ['a.yaml', 'd', 'e', 'link.yaml']);
+  assert.deepEqual((await readdir(second.dir)).sort(), ['a.yaml', 'd', 'e', 'fill', 'link.yaml']);
+  assert.equal(await inode(second.dir, 'fill/f-7.yaml'), await inode(first.dir, 'fill/f-7.yaml'));
   assert.deepEqual(await readdir(join(second.dir, 'd')), ['b.yaml']);
   assert.equal(await readFile(join(second.dir, 'e/new.yaml'), 'utf8'), 'n: 1\n');
   // The previous artifact is untouched.

@@ -18,7 +18,7 @@ import {
 import { ignoreMatcher, removeIgnored, treeDigest } from './digest.ts';
 import { SourceError, SourceErrorCodes } from './errors.ts';
 import type { ArtifactStore } from './store.ts';
-import { shareUnchanged } from './share.ts';
+import { MIN_SHARED_FILES, shareUnchanged } from './share.ts';
 import { resolveTarget, type FetchTarget } from './target.ts';
 import { classifyUrl, redactUrl } from './url.ts';
 import { authFromSecret } from './auth.ts';
@@ -158,12 +158,10 @@ async function writeTree(p: Placing, scratch: string, mirrorDir: string) {
   const { input, deps } = p;
   const target = { mirrorDir, sha: p.sha, destDir: scratch };
   if (p.share) {
-    const shared = await shareUnchanged(p.share.fromDir, scratch, p.share.skip).then(
-      () => true,
-      () => false,
-    );
-    if (shared)
-      return deps.git.checkoutFromMirror({ ...target, paths: p.share.write }, deps.signal);
+    const { fromDir, skip, write } = p.share;
+    // Too few files to be worth it, or a link failed: a full checkout into a fresh dir instead.
+    const shared = await shareUnchanged(fromDir, scratch, skip, MIN_SHARED_FILES).catch(() => 0);
+    if (shared > 0) return deps.git.checkoutFromMirror({ ...target, paths: write }, deps.signal);
     await rm(scratch, { recursive: true, force: true });
   }
   const checkout = await deps.git.checkoutFromMirror(target, deps.signal);

@@ -9,22 +9,26 @@ import { dirname, join, relative, sep } from 'node:path';
 import pLimit from 'p-limit';
 
 const PARALLEL = 32;
+/** Below this many files a full checkout (one git run) is cheaper than linking plus writing. */
+export const MIN_SHARED_FILES = 64;
 
 /**
  * Links every file of `fromDir` whose relative path is not in `skip` into the empty `toDir`.
  * Directories are made for the files only, so one that held only skipped files does not appear.
- * Returns how many files were shared.
+ * Returns how many files were shared: 0, with nothing done, when fewer than `minFiles` would be.
  */
 export async function shareUnchanged(
   fromDir: string,
   toDir: string,
   skip: ReadonlySet<string>,
+  minFiles = 0,
 ): Promise<number> {
   const entries = await readdir(fromDir, { recursive: true, withFileTypes: true });
   const files = entries
     .filter((e) => !e.isDirectory())
     .map((e) => ({ entry: e, rel: relative(fromDir, join(e.parentPath, e.name)) }))
     .filter(({ rel }) => !skip.has(rel.split(sep).join('/')));
+  if (files.length < minFiles) return 0;
   const dirs = new Set(files.map(({ rel }) => dirname(rel)).filter((d) => d !== '.'));
   for (const dir of dirs) await mkdir(join(toDir, dir), { recursive: true });
   const limit = pLimit(PARALLEL);
