@@ -30,8 +30,11 @@ export async function shareUnchanged(
     .filter(({ rel }) => !skip.has(rel.split(sep).join('/')));
   if (files.length < minFiles) return 0;
   const dirs = new Set(files.map(({ rel }) => dirname(rel)).filter((d) => d !== '.'));
-  for (const dir of dirs) await mkdir(join(toDir, dir), { recursive: true });
   const limit = pLimit(PARALLEL);
+  // `recursive` makes a parent made by a sibling's call no error.
+  await Promise.all(
+    [...dirs].map((dir) => limit(() => mkdir(join(toDir, dir), { recursive: true }))),
+  );
   await Promise.all(
     files.map(({ entry, rel }) =>
       limit(async () => {
