@@ -11,7 +11,7 @@ import { createKubeClient } from '../src/kube/index.ts';
 import { installCrds } from '../test/helpers/operator.ts';
 import { parseBenchArgs, type ScenarioName } from './lib/args.ts';
 import { openCluster } from './lib/cluster.ts';
-import type { BenchContext } from './lib/context.ts';
+import type { BenchContext, LocalContext } from './lib/context.ts';
 import { createConfigMapSync, type ConfigMapSync } from './lib/fixture.ts';
 import { describeMachine } from './lib/machine.ts';
 import { readClockTicks } from './lib/proc.ts';
@@ -19,6 +19,7 @@ import { renderMarkdown, renderTable, type Results } from './lib/report.ts';
 import { runCeiling } from './scenarios/ceiling.ts';
 import { runCli } from './scenarios/cli.ts';
 import { runDrift } from './scenarios/drift.ts';
+import { runGitSource } from './scenarios/git.ts';
 import { runManySyncs } from './scenarios/many-syncs.ts';
 import { runNoop } from './scenarios/noop.ts';
 import { runPush } from './scenarios/push.ts';
@@ -28,8 +29,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUN_TIMEOUT_MS = 60 * 60_000;
 
 type Scenario = (ctx: BenchContext, fixture: () => Promise<ConfigMapSync>) => Promise<Results>;
+type LocalScenario = (ctx: LocalContext) => Promise<Results>;
 
-const scenarios: Readonly<Record<ScenarioName, Scenario>> = {
+/** Scenarios that need no API server: a run of only these starts none. */
+const localScenarios: Readonly<Partial<Record<ScenarioName, LocalScenario>>> = {
+  git: (ctx) => runGitSource(ctx),
+};
+
+const scenarios: Readonly<Record<Exclude<ScenarioName, 'git'>, Scenario>> = {
   ceiling: (ctx) => runCeiling(ctx),
   push: async (ctx, fixture) => runPush(ctx, await fixture()),
   noop: async (ctx, fixture) => runNoop(ctx, await fixture()),
@@ -43,7 +50,21 @@ const usesFixture = new Set<ScenarioName>(['push', 'noop', 'drift']);
 
 const log = (line: string): void => console.log(line);
 
-async function runAll(ctx: BenchContext, names: readonly ScenarioName[]): Promise<Results> {
+function runScenario(
+  name: ScenarioName,
+  ctx: LocalContext | BenchContext,
+  fixture: () => Promise<ConfigMapSync>,
+): Promise<Results> {
+  const local = localScenarios[name];
+  if (local) return local(ctx);
+  if (!('kube' in ctx) || name === 'git') throw new Error(`scenario ${name} needs an API server`);
+  return scenarios[name](ctx, fixture);
+}
+
+async function runAll(
+  ctx: LocalContext | BenchContext,
+  names: readonly ScenarioName[],
+): Promise<Results> {
   const results: Results = {};
   const errors: Record<string, string> = {};
   let fixture: Promise<ConfigMapSync> | undefined;
@@ -54,7 +75,7 @@ async function runAll(ctx: BenchContext, names: readonly ScenarioName[]): Promis
     try {
       Object.assign(
         results,
-        await scenarios[name](ctx, () => (fixture ??= createConfigMapSync(ctx))),
+        await runScenario(name, ctx, () => (fixture ??= createConfigMapSync(ctx as BenchContext))),
       );
     } catch (error) {
       errors[name] = (error as Error).message;
@@ -83,37 +104,43 @@ async function main(): Promise<number> {
   const controller = new AbortController();
   const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(RUN_TIMEOUT_MS)]);
   const workDir = await mkdtemp(join(tmpdir(), 'moor-bench-'));
-  const cluster = await openCluster({
-    ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
-    workDir,
-    signal,
-    log,
-  });
+  const needsCluster = args.scenarios.some((name) => localScenarios[name] === undefined);
+  const cluster = needsCluster
+    ? await openCluster({
+        ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
+        workDir,
+        signal,
+        log,
+      })
+    : undefined;
   // Interrupted: stop the operators (they watch the signal) and the control plane, then leave.
   for (const sig of ['SIGINT', 'SIGTERM'] as const)
     process.once(sig, () => {
       controller.abort(new Error(`interrupted by ${sig}`));
-      void cluster.stop().finally(() => setTimeout(() => process.exit(130), 2_000));
+      void (cluster?.stop() ?? Promise.resolve()).finally(() =>
+        setTimeout(() => process.exit(130), 2_000),
+      );
     });
   let results: Results;
   try {
-    const kube = createKubeClient({ kubeconfig: cluster.kubeconfig });
-    await installCrds(kube);
-    const ctx: BenchContext = {
-      kube,
-      kubeconfig: cluster.kubeconfig,
-      ...(cluster.kubectl ? { kubectl: cluster.kubectl } : {}),
-      workDir,
-      clockTicks: await readClockTicks(),
-      ...(args.cpuProfDir ? { cpuProfDir: args.cpuProfDir } : {}),
-      sizes: args.sizes,
-      signal,
-      log,
-    };
+    const local: LocalContext = { workDir, sizes: args.sizes, signal, log };
+    let ctx: LocalContext | BenchContext = local;
+    if (cluster) {
+      const kube = createKubeClient({ kubeconfig: cluster.kubeconfig });
+      await installCrds(kube);
+      ctx = {
+        ...local,
+        kube,
+        kubeconfig: cluster.kubeconfig,
+        ...(cluster.kubectl ? { kubectl: cluster.kubectl } : {}),
+        clockTicks: await readClockTicks(),
+        ...(args.cpuProfDir ? { cpuProfDir: args.cpuProfDir } : {}),
+      };
+    }
     const measured = await runAll(ctx, args.scenarios);
     results = {
       machine,
-      cluster: cluster.origin,
+      cluster: cluster?.origin ?? 'none',
       quick: args.quick,
       scenarios: args.scenarios,
       sizes: args.sizes,
@@ -121,7 +148,7 @@ async function main(): Promise<number> {
       ...measured,
     };
   } finally {
-    await cluster.stop();
+    await cluster?.stop();
   }
   await mkdir(dirname(args.out), { recursive: true });
   await writeFile(args.out, `${JSON.stringify(results, null, 2)}\n`);

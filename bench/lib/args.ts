@@ -11,6 +11,7 @@ export const ScenarioNames = [
   'many-syncs',
   'steady',
   'cli',
+  'git',
 ] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
 

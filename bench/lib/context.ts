@@ -7,18 +7,22 @@ import type { KubeClient } from '../../src/kube/index.ts';
 import { launchOperator, type BenchOperator } from './operator.ts';
 import type { Sizes } from './sizes.ts';
 
-export type BenchContext = {
+/** What a scenario that needs no API server gets. */
+export type LocalContext = {
+  /** A temp dir for repositories, operator logs and artifacts. */
+  readonly workDir: string;
+  readonly sizes: Sizes;
+  readonly signal: AbortSignal;
+  log(line: string): void;
+};
+
+export type BenchContext = LocalContext & {
   readonly kube: KubeClient;
   readonly kubeconfig: string;
   /** The control plane's kubectl, for figures compared with it (the operator does not use it). */
   readonly kubectl?: string;
-  /** A temp dir for repositories, operator logs and artifacts. */
-  readonly workDir: string;
   readonly clockTicks: number;
   readonly cpuProfDir?: string;
-  readonly sizes: Sizes;
-  readonly signal: AbortSignal;
-  log(line: string): void;
 };
 
 const NAMESPACE_GONE_TIMEOUT_MS = 180_000;

@@ -30,6 +30,19 @@ const manySyncsTarget: Row['target'] = {
   met: ([s, m]) => (s ?? Infinity) <= 60 && (m ?? Infinity) <= 200,
 };
 
+/** The source step alone: a commit's artifact within a small share of push → converged. */
+const gitRow = (key: string, label: string, target: number): Row => ({
+  scenario: `commit → artifact, ${label}`,
+  figure: 'p50 / p95 / cold',
+  paths: [
+    `commitToArtifact.${key}.p50Ms`,
+    `commitToArtifact.${key}.p95Ms`,
+    `commitToArtifact.${key}.coldMs`,
+  ],
+  unit: 'ms',
+  target: { text: `p50 ≤ ${target} ms`, met: ([p50]) => (p50 ?? Infinity) <= target },
+});
+
 const rows: readonly Row[] = [
   {
     scenario: 'push → converged, webhook',
@@ -159,6 +172,19 @@ const rows: readonly Row[] = [
     figure: 'throughput / ratio',
     paths: ['initialApply.operatorObjectsPerSecond', 'initialApply.operatorRatioToCeiling'],
     unit: 'objects/s / of ceiling',
+  },
+  gitRow('small', 'small repo (5 files)', 50),
+  gitRow('apps100', '100 apps (400 files)', 50),
+  gitRow('files3000', '3,000 files', 100),
+  {
+    scenario: 'commit → artifact, git runs',
+    figure: 'small / 100 apps / 3,000 files',
+    paths: [
+      'commitToArtifact.small.gitRunsPerRevision',
+      'commitToArtifact.apps100.gitRunsPerRevision',
+      'commitToArtifact.files3000.gitRunsPerRevision',
+    ],
+    unit: 'per revision',
   },
 ];
 

@@ -27,6 +27,8 @@ export type Sizes = {
   readonly ceilingConcurrency: number;
   /** Timed runs of each CLI command (after one warm-up). */
   readonly cliRuns: number;
+  /** One-file commits per repository size in the commit → artifact (git) scenario. */
+  readonly gitCommits: number;
 };
 
 export const defaultSizes: Sizes = {
@@ -46,6 +48,7 @@ export const defaultSizes: Sizes = {
   initialRuns: 3,
   ceilingConcurrency: 32,
   cliRuns: 10,
+  gitCommits: 20,
 };
 
 export const quickSizes: Sizes = {
@@ -65,6 +68,7 @@ export const quickSizes: Sizes = {
   initialRuns: 2,
   ceilingConcurrency: 32,
   cliRuns: 3,
+  gitCommits: 3,
 };
 
 /** Command-line flag for each size (`--objects 1000`, `--concurrencies 4,16`). */
@@ -85,4 +89,5 @@ export const sizeFlags: Readonly<Record<keyof Sizes, string>> = {
   initialRuns: 'initial-runs',
   ceilingConcurrency: 'ceiling-concurrency',
   cliRuns: 'cli-runs',
+  gitCommits: 'git-commits',
 };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { err, type KubeObject } from '../core/index.ts';
+import { err, type KubeObject, type Result } from '../core/index.ts';
 import { GitError, type GitClient } from '../git/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import { createArtifactStore } from '../source/index.ts';
@@ -25,15 +25,20 @@ function recordingKube(calls: string[]): KubeClient {
   });
 }
 
-/** Git that answers only when the signal aborts, as `git ls-remote` killed by a shutdown. */
-const hangingGit: GitClient = {
-  listRemoteRefs: (url, _auth, signal) =>
-    new Promise((resolve) =>
-      signal.addEventListener('abort', () =>
-        resolve(err(new GitError('Aborted', `git ls-remote ${url} aborted`, { url }))),
-      ),
+/** A git run that answers only when the signal aborts, as `git` killed by a shutdown. */
+const hang = <T>(what: string, url: string, signal: AbortSignal): Promise<Result<T, GitError>> =>
+  new Promise((resolve) =>
+    signal.addEventListener('abort', () =>
+      resolve(err(new GitError('Aborted', `git ${what} ${url} aborted`, { url }))),
     ),
+  );
+
+/** Git whose network calls hang until the signal aborts. */
+const hangingGit: GitClient = {
+  listRemoteRefs: (url, _auth, signal) => hang('ls-remote', url, signal),
+  fetchToMirror: (url, _auth, _target, signal) => hang('fetch', url, signal),
   fetchCommit: () => Promise.reject(new Error('not reached')),
+  checkoutFromMirror: () => Promise.reject(new Error('not reached')),
   pushTag: () => Promise.reject(new Error('not reached')),
 };
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { err, ok, type Result } from '../core/index.ts';
-import { prepareEnvironment } from './environment.ts';
+import { prepareEnvironment, prepareLocalEnvironment } from './environment.ts';
 import {
   classifyGitStderr,
   GitErrorCode,
@@ -12,10 +12,12 @@ import {
   type FailureContext,
   type GitError,
 } from './errors.ts';
+import { checkoutFromMirror, fetchToMirror } from './mirror.ts';
 import { isFullSha, parseLsRemote } from './refs.ts';
 import { runGit, type GitRun } from './run.ts';
+import type { LocalSession, RunContext, Session, SessionRun } from './session.ts';
 import type { FetchTarget, GitAuth, GitClient, PushTagTarget } from './types.ts';
-import { parseGitUrl, type GitUrl } from './url.ts';
+import { parseGitUrl } from './url.ts';
 
 export type GitClientOptions = {
   /** The git program (default `git` on PATH). */
@@ -29,19 +31,6 @@ export type GitClientOptions = {
   readonly env?: NodeJS.ProcessEnv;
   /** Parent of the per-call scratch dirs (default the OS temp dir). */
   readonly tmpDir?: string;
-};
-
-type RunContext = {
-  readonly op: string;
-  readonly ref?: string | undefined;
-  readonly gitDir?: string;
-};
-
-/** One call's view of a remote: its URL, a private scratch dir and the env with credentials. */
-type Session = {
-  readonly url: GitUrl;
-  readonly scratchDir: string;
-  run(args: readonly string[], context: RunContext): Promise<Result<string, GitError>>;
 };
 
 type JudgeOptions = {
@@ -92,6 +81,36 @@ export function createGitClient(options: GitClientOptions): GitClient {
   const allowFileUrls = options.allowFileUrls ?? false;
   const { timeoutMs, logger } = options;
 
+  /** A run function over one env: logs each run and judges it (secrets masked). */
+  function runnerOf(
+    env: Record<string, string>,
+    secrets: readonly string[],
+    where: string,
+    signal: AbortSignal,
+  ): SessionRun {
+    return async (args: readonly string[], context: RunContext) => {
+      const started = performance.now();
+      const gitArgs = context.gitDir ? ['--git-dir', context.gitDir, ...args] : args;
+      const result = await runGit({
+        gitPath,
+        args: gitArgs,
+        env: context.env ? { ...env, ...context.env } : env,
+        timeoutMs,
+        signal,
+        ...(context.input === undefined ? {} : { input: context.input }),
+      });
+      const failure = { op: context.op, url: where, ref: context.ref };
+      const durationMs = Math.round(performance.now() - started);
+      logger?.debug(
+        { git: context.op, url: where, ref: context.ref, exitCode: result.exitCode, durationMs },
+        'git run',
+      );
+      return judgeRun(result, failure, { gitPath, timeoutMs, secrets });
+    };
+  }
+
+  const makeScratch = (): Promise<string> => mkdtemp(join(options.tmpDir ?? tmpdir(), 'moor-git-'));
+
   /** Parses the URL, makes a scratch dir and env for this call, runs `use`, removes the dir. */
   async function withSession<T>(
     rawUrl: string,
@@ -102,32 +121,29 @@ export function createGitClient(options: GitClientOptions): GitClient {
     const parsed = parseGitUrl(rawUrl, allowFileUrls);
     if (!parsed.ok) return parsed;
     const url = parsed.value;
-    const scratchDir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'moor-git-'));
+    const scratchDir = await makeScratch();
     try {
       const baseEnv = options.env ?? process.env;
       const environment = { url, auth, scratchDir, baseEnv, allowFileUrls, timeoutMs };
       const prepared = await prepareEnvironment(environment);
       if (!prepared.ok) return prepared;
       const { env, secrets } = prepared.value;
-      const run: Session['run'] = async (args, context) => {
-        const started = performance.now();
-        const gitArgs = context.gitDir ? ['--git-dir', context.gitDir, ...args] : args;
-        const result = await runGit({ gitPath, args: gitArgs, env, timeoutMs, signal });
-        const failure = { op: context.op, url: url.redacted, ref: context.ref };
-        const durationMs = Math.round(performance.now() - started);
-        logger?.debug(
-          {
-            git: context.op,
-            url: url.redacted,
-            ref: context.ref,
-            exitCode: result.exitCode,
-            durationMs,
-          },
-          'git run',
-        );
-        return judgeRun(result, failure, { gitPath, timeoutMs, secrets });
-      };
-      return await use({ url, scratchDir, run });
+      return await use({ url, scratchDir, run: runnerOf(env, secrets, url.redacted, signal) });
+    } finally {
+      await rm(scratchDir, { recursive: true, force: true });
+    }
+  }
+
+  /** A scratch dir and an env that reaches no remote, for runs on a local repository. */
+  async function withLocalSession<T>(
+    gitDir: string,
+    signal: AbortSignal,
+    use: (session: LocalSession) => Promise<Result<T, GitError>>,
+  ): Promise<Result<T, GitError>> {
+    const scratchDir = await makeScratch();
+    try {
+      const env = await prepareLocalEnvironment(scratchDir, options.env ?? process.env);
+      return await use({ scratchDir, run: runnerOf(env, [], gitDir, signal) });
     } finally {
       await rm(scratchDir, { recursive: true, force: true });
     }
@@ -143,6 +159,14 @@ export function createGitClient(options: GitClientOptions): GitClient {
     },
     fetchCommit(url, auth, target, destDir, signal) {
       return withSession(url, auth, signal, (session) => fetchIntoDir(session, target, destDir));
+    },
+    fetchToMirror(url, auth, target, signal) {
+      return withSession(url, auth, signal, (session) => fetchToMirror(session, target));
+    },
+    checkoutFromMirror(target, signal) {
+      return withLocalSession(target.mirrorDir, signal, (session) =>
+        checkoutFromMirror(session, target),
+      );
     },
     pushTag(url, auth, target, signal) {
       return withSession(url, auth, signal, (session) => pushTagFrom(session, target));

@@ -33,6 +33,8 @@ const BASE_CONFIG: readonly (readonly [string, string])[] = [
   ['gc.auto', '0'],
   ['maintenance.auto', 'false'],
   ['protocol.version', '2'],
+  // Persistent mirrors keep no reflogs: a ref update never writes the remote URL to disk.
+  ['core.logAllRefUpdates', 'false'],
 ];
 
 export type GitEnvironment = {
@@ -109,6 +111,36 @@ function authFits(auth: GitAuth, url: GitUrl): boolean {
   return url.transport === 'http';
 }
 
+/** The env every git run starts from: PATH and proxies only, a private HOME, no config, no prompts. */
+async function baseEnvironment(
+  scratchDir: string,
+  baseEnv: NodeJS.ProcessEnv,
+  config: readonly (readonly [string, string])[],
+): Promise<Record<string, string>> {
+  const home = join(scratchDir, 'home');
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  const env: Record<string, string> = {};
+  for (const name of PASSED_THROUGH) {
+    const value = baseEnv[name];
+    if (value !== undefined) env[name] = value;
+  }
+  Object.assign(env, {
+    HOME: home,
+    XDG_CONFIG_HOME: home,
+    LC_ALL: 'C',
+    LANG: 'C',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_COUNT: String(config.length),
+  });
+  config.forEach(([key, value], index) => {
+    env[`GIT_CONFIG_KEY_${index}`] = key;
+    env[`GIT_CONFIG_VALUE_${index}`] = value;
+  });
+  return env;
+}
+
 /**
  * The env for git runs against one remote: nothing from the operator's user config or env leaks
  * in (no HOME config, no system config, no prompts), credentials go in via env or 0600 files in
@@ -124,13 +156,6 @@ export async function prepareEnvironment(
       gitFailure(GitErrorCode.InvalidCredentials, { op: 'auth', url: url.redacted }, { detail }),
     );
   }
-  const home = join(scratchDir, 'home');
-  await mkdir(home, { recursive: true, mode: 0o700 });
-  const env: Record<string, string> = {};
-  for (const name of PASSED_THROUGH) {
-    const value = options.baseEnv[name];
-    if (value !== undefined) env[name] = value;
-  }
   const config = [...BASE_CONFIG];
   const secrets: string[] = url.password === undefined ? [] : [url.password];
   const header = httpHeader(auth);
@@ -138,22 +163,23 @@ export async function prepareEnvironment(
     config.push(['http.extraHeader', header.header]);
     secrets.push(...header.secrets);
   }
+  const env = await baseEnvironment(scratchDir, options.baseEnv, config);
   Object.assign(env, {
-    HOME: home,
-    XDG_CONFIG_HOME: home,
-    LC_ALL: 'C',
-    LANG: 'C',
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_ALLOW_PROTOCOL: options.allowFileUrls ? 'http:https:ssh:file' : 'http:https:ssh',
     GIT_SSH_COMMAND: await sshCommand(options),
     GIT_SSH_VARIANT: 'ssh',
-    GIT_CONFIG_COUNT: String(config.length),
-  });
-  config.forEach(([key, value], index) => {
-    env[`GIT_CONFIG_KEY_${index}`] = key;
-    env[`GIT_CONFIG_VALUE_${index}`] = value;
   });
   return ok({ env, secrets });
+}
+
+/** The env for git runs that only read or write a local repository: no remote may be reached. */
+export async function prepareLocalEnvironment(
+  scratchDir: string,
+  baseEnv: NodeJS.ProcessEnv,
+): Promise<Record<string, string>> {
+  const env = await baseEnvironment(scratchDir, baseEnv, BASE_CONFIG);
+  // No transport at all: a local run that tried to reach a remote (e.g. a lazy fetch) fails.
+  env.GIT_ALLOW_PROTOCOL = 'none';
+  env.GIT_NO_LAZY_FETCH = '1';
+  return env;
 }

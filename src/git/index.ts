@@ -3,11 +3,23 @@ export { GitError, GitErrorCode, maskSecrets, type GitErrorData } from './errors
 export {
   formatRevision,
   isFullSha,
+  isValidRefName,
   parseLsRemote,
   parseRevision,
+  refWithoutListing,
   resolveRef,
+  type NamedRef,
   type RefSpec,
   type ResolvedRef,
 } from './refs.ts';
-export type { FetchTarget, GitAuth, GitClient, PushTagTarget, RemoteRef } from './types.ts';
+export type {
+  FetchTarget,
+  GitAuth,
+  GitClient,
+  MirrorCheckout,
+  MirrorFetch,
+  MirrorFetchTarget,
+  PushTagTarget,
+  RemoteRef,
+} from './types.ts';
 export { parseGitUrl, type GitTransport, type GitUrl } from './url.ts';

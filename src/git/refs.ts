@@ -110,6 +110,38 @@ export function resolveRef(
       );
 }
 
+/** A branch or tag name git accepts (check-ref-format, simplified): no refspec syntax in it. */
+export function isValidRefName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    !/[\s\p{Cc}:?*[\\^~]|\.\.|@\{|\/\/|^[-/.]|[/.]$|\.lock$|\/\./u.test(name) &&
+    name !== '@'
+  );
+}
+
+/** What to fetch for a spec, known without listing the remote; the sha only for a commit spec. */
+export type NamedRef = { readonly name: string; readonly ref: string; readonly sha?: string };
+
+/**
+ * The ref a branch, tag or commit spec names, so it can be fetched by name at once; undefined for
+ * a semver spec, which needs the remote's list of tags (resolveRef).
+ */
+export function refWithoutListing(spec: RefSpec, url = ''): Result<NamedRef, GitError> | undefined {
+  const checked = resolveRef([], spec, url);
+  if (checked.ok) return checked;
+  if (checked.error.code === GitErrorCode.InvalidRef) return checked;
+  const [kind, name, prefix] =
+    spec.branch !== undefined ? ['branch', spec.branch, HEADS] : ['tag', spec.tag, TAGS];
+  if (name === undefined) return undefined;
+  if (!isValidRefName(name)) {
+    const context = { op: 'resolve', url, ref: `${kind} ${name}` };
+    return err(
+      gitFailure(GitErrorCode.InvalidRef, context, { detail: `not a valid ${kind} name` }),
+    );
+  }
+  return ok({ name, ref: prefix + name });
+}
+
 const SHA1 = 'sha1:';
 
 /** DESIGN.md's revision form: `<ref>@sha1:<full sha>`, or `sha1:<sha>` when there is no ref name. */

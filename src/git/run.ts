@@ -5,6 +5,8 @@ export type GitRunOptions = {
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** Written to git's stdin, which is then closed (at once when there is no input). */
+  readonly input?: string;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
 };
@@ -43,9 +45,12 @@ export function runGit(options: GitRunOptions): Promise<GitRun> {
     const child = spawn(options.gitPath, options.args, {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
+    // git may exit before reading all its input (e.g. on a bad argument): not our error.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let size = 0;

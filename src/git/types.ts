@@ -28,6 +28,44 @@ export type FetchTarget = {
   readonly sha?: string;
 };
 
+/** What to fetch into a persistent mirror, and what to compare the result with. */
+export type MirrorFetchTarget = FetchTarget & {
+  /** The bare mirror of this remote: created when missing, recreated when unusable. */
+  readonly mirrorDir: string;
+  /** The commit published before: when still in the mirror, the paths changed since are listed. */
+  readonly previous?: string | undefined;
+  /** Recreate the mirror before fetching (e.g. a checkout from it found it corrupt). */
+  readonly fresh?: boolean | undefined;
+};
+
+export type MirrorFetch = {
+  readonly sha: string;
+  /** The id of the commit's root tree: equal trees have equal content. */
+  readonly tree: string;
+  /** The previous commit, when the mirror still has it, and the paths that differ from it. */
+  readonly previous?: {
+    readonly sha: string;
+    readonly tree: string;
+    /** Added, modified, deleted or retyped files (no rename detection), sorted. */
+    readonly changedPaths: readonly string[];
+    /** Those of changedPaths that the new tree no longer has. */
+    readonly deletedPaths: readonly string[];
+  };
+  /** The mirror was (re)created by this fetch (first fetch, or recovery from corruption). */
+  readonly created: boolean;
+};
+
+/** What to write from a mirror: the tree of `sha`, or only some of its paths. */
+export type MirrorCheckout = {
+  readonly mirrorDir: string;
+  /** A full commit sha the mirror has. */
+  readonly sha: string;
+  /** Created if missing; must be empty unless `paths` is given. */
+  readonly destDir: string;
+  /** Only these files (present in the tree), into a dir that already holds the others. */
+  readonly paths?: readonly string[] | undefined;
+};
+
 export type PushTagTarget = {
   /** The commit the tag should point to (it must exist in the remote). */
   readonly sha: string;
@@ -53,6 +91,22 @@ export type GitClient = {
     destDir: string,
     signal: AbortSignal,
   ): Promise<Result<{ sha: string }, GitError>>;
+  /**
+   * Fetches one ref or commit (depth 1, only what the mirror lacks) into a persistent bare mirror
+   * and reports the commit and its root tree. The mirror holds objects and one ref only: no
+   * remote URL, no FETCH_HEAD, no reflog, no credentials.
+   */
+  fetchToMirror(
+    url: string,
+    auth: GitAuth,
+    target: MirrorFetchTarget,
+    signal: AbortSignal,
+  ): Promise<Result<MirrorFetch, GitError>>;
+  /**
+   * Writes the tree of a commit (or some of its files) from a mirror into a directory: the files
+   * only, no `.git`, as `git checkout` writes them. No remote is contacted.
+   */
+  checkoutFromMirror(target: MirrorCheckout, signal: AbortSignal): Promise<Result<void, GitError>>;
   /** Points the lightweight tag `refs/tags/<tag>` of the remote at `sha` (force-pushed). */
   pushTag(
     url: string,

@@ -1,9 +1,10 @@
 // Source: resolve a GitRepository's ref, fetch that commit, publish an immutable artifact.
 export { authFromSecret } from './auth.ts';
-export { digestTree, removeIgnored } from './digest.ts';
+export { digestTree, ignoreMatcher, removeIgnored, treeDigest } from './digest.ts';
 export { SourceError, SourceErrorCodes, type SourceErrorCode } from './errors.ts';
 export {
   fetchArtifact,
+  type ArtifactChanges,
   type FetchDeps,
   type FetchInput,
   type FetchOutcome,

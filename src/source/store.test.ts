@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, symlink, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -55,4 +55,17 @@ test('the store keeps one directory per digest and collects the rest', async () 
   assert.equal(await store.collectGarbage('ns', 'repo', new Set([two.digest])), 1);
   assert.equal(await store.find('ns', 'repo', one.digest), undefined);
   assert.equal(await store.find('ns', 'repo', two.digest), two.dir);
+});
+
+test("the source's mirror stays while an artifact is kept and goes with the source", async () => {
+  const store = createArtifactStore(await mkdtemp(join(tmpdir(), 'moor-store-')));
+  const scratch = await store.scratchDir('ns', 'repo');
+  await writeFile(join(scratch, 'a.yaml'), 'v: 1');
+  const kept = await store.commit('ns', 'repo', scratch, `sha256:${'a'.repeat(64)}`);
+  assert.equal(kept.digest, `sha256:${'a'.repeat(64)}`);
+  await mkdir(join(store.mirrorDir('ns', 'repo'), 'objects'), { recursive: true });
+  assert.equal(await store.collectGarbage('ns', 'repo', new Set([kept.digest])), 0);
+  assert.equal(await store.find('ns', 'repo', kept.digest), kept.dir);
+  assert.equal(await store.collectGarbage('ns', 'repo', new Set()), 2);
+  await assert.rejects(readdir(store.mirrorDir('ns', 'repo')));
 });

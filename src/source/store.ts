@@ -1,7 +1,8 @@
 /**
  * Immutable artifacts on local disk: `<root>/<namespace>/<name>/<digest>/`, one directory per
- * content digest. An artifact is written once (by rename, so readers never see half a tree), kept
- * while referenced and removed by collectGarbage afterwards.
+ * digest. An artifact is written once (by rename, so readers never see half a tree), kept while
+ * referenced and removed by collectGarbage afterwards. Beside them, `.mirror.git` is the source's
+ * persistent Git mirror: it stays while any artifact of the source is kept.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
@@ -12,19 +13,29 @@ export type ArtifactStore = {
   readonly root: string;
   /** A fresh empty directory to fetch into, inside the store's file system. */
   scratchDir(namespace: string, name: string): Promise<string>;
-  /** Moves a fetched tree into place under its digest; returns the digest and final directory. */
+  /** The source's persistent Git mirror (it may not exist yet). */
+  mirrorDir(namespace: string, name: string): string;
+  /**
+   * Moves a fetched tree into place under its digest (given, or the content digest of the tree);
+   * returns the digest and final directory. An artifact already there is kept as it is.
+   */
   commit(
     namespace: string,
     name: string,
     scratch: string,
+    digest?: string,
   ): Promise<{ digest: string; dir: string }>;
   /** The directory of an artifact, or undefined when it is not on disk. */
   find(namespace: string, name: string, digest: string): Promise<string | undefined>;
-  /** Removes every artifact of the source but the kept digests; returns how many went. */
+  /**
+   * Removes every artifact of the source but the kept digests; returns how many went. With no
+   * digest kept (the source is gone) its mirror goes too.
+   */
   collectGarbage(namespace: string, name: string, keep: ReadonlySet<string>): Promise<number>;
 };
 
 const dirName = (digest: string): string => digest.replace(':', '-');
+const MIRROR = '.mirror.git';
 
 export function createArtifactStore(root: string): ArtifactStore {
   const sourceDir = (namespace: string, name: string): string => join(root, namespace, name);
@@ -35,9 +46,12 @@ export function createArtifactStore(root: string): ArtifactStore {
       await mkdir(dir, { recursive: true });
       return dir;
     },
-    async commit(namespace, name, scratch) {
+    mirrorDir(namespace, name) {
+      return join(sourceDir(namespace, name), MIRROR);
+    },
+    async commit(namespace, name, scratch, given) {
       await rm(join(scratch, '.git'), { recursive: true, force: true });
-      const digest = await digestTree(scratch);
+      const digest = given ?? (await digestTree(scratch));
       const dir = join(sourceDir(namespace, name), dirName(digest));
       const exists = await stat(dir).then(
         () => true,
@@ -56,6 +70,7 @@ export function createArtifactStore(root: string): ArtifactStore {
     },
     async collectGarbage(namespace, name, keep) {
       const keepDirs = new Set([...keep].map(dirName));
+      if (keepDirs.size > 0) keepDirs.add(MIRROR);
       let entries: string[];
       try {
         entries = await readdir(sourceDir(namespace, name));
