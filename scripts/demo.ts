@@ -80,50 +80,6 @@ if (!exists) {
 say(`Git repository: ${show(repo)} at ${await git('rev-parse', '--short', 'HEAD')}`);
 
 await moorCli(kubeconfig, 'install');
-await moorCli(
-  kubeconfig,
-  'create',
-  'source',
-  'git',
-  'demo',
-  '--url',
-  `file://${repo}`,
-  '--branch',
-  'main',
-  '--interval',
-  '5s',
-);
-await moorCli(
-  kubeconfig,
-  'create',
-  'sync',
-  'infrastructure',
-  '--source',
-  'demo',
-  '--path',
-  './infrastructure',
-  '--prune',
-  '--wait',
-  '--interval',
-  '1m',
-);
-await moorCli(
-  kubeconfig,
-  'create',
-  'sync',
-  'apps',
-  '--source',
-  'demo',
-  '--path',
-  './apps',
-  '--prune',
-  '--wait',
-  '--interval',
-  '1m',
-  '--depends-on',
-  'infrastructure',
-);
-
 await mkdir(workDir, { recursive: true });
 const logPath = join(workDir, 'operator.log');
 await rm(logPath, { force: true });
@@ -152,6 +108,51 @@ process.once('SIGTERM', stop);
 say(`Operator running (pid ${operator.pid ?? '?'}), logs in ${show(logPath)}`);
 
 try {
+  // With the operator running, `create sync … --wait` returns once each Sync is Ready.
+  await moorCli(
+    kubeconfig,
+    'create',
+    'source',
+    'git',
+    'demo',
+    '--url',
+    `file://${repo}`,
+    '--branch',
+    'main',
+    '--interval',
+    '5s',
+  );
+  await moorCli(
+    kubeconfig,
+    'create',
+    'sync',
+    'infrastructure',
+    '--source',
+    'demo',
+    '--path',
+    './infrastructure',
+    '--prune',
+    '--wait',
+    '--interval',
+    '1m',
+  );
+  await moorCli(
+    kubeconfig,
+    'create',
+    'sync',
+    'apps',
+    '--source',
+    'demo',
+    '--path',
+    './apps',
+    '--prune',
+    '--wait',
+    '--interval',
+    '1m',
+    '--depends-on',
+    'infrastructure',
+  );
+
   await moorCli(kubeconfig, 'reconcile', 'sync', 'apps', '--wait', '--timeout', '3m');
   await moorCli(kubeconfig, 'get', 'syncs');
 } catch (error) {
