@@ -12,6 +12,15 @@ import {
 /** The URL forms a GitRepository can fetch (source/url.ts decides file:// at fetch time). */
 const GIT_URL_PATTERN = /^((https?|ssh|file):\/\/\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S*)$/;
 
+const GIT_URL_FORMS = 'https://, http://, ssh://, file:// or git@host:path';
+
+function gitUrlMessage(input: unknown): string {
+  const scheme = typeof input === 'string' ? /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(input) : null;
+  return scheme
+    ? `unsupported scheme ${scheme[1]}: (expected ${GIT_URL_FORMS})`
+    : `is not a URL (expected ${GIT_URL_FORMS.replace('https://, http://', 'http(s)://')})`;
+}
+
 const REF_KEYS = ['branch', 'tag', 'semver', 'commit'] as const;
 
 /** The API server's copy of the exactly-one rule (zod checks the same in `refineGitRef`). */
@@ -60,9 +69,7 @@ export const GitRepositorySpecSchema = z.object({
     .string()
     .min(1)
     .max(2048)
-    .regex(GIT_URL_PATTERN, {
-      message: 'must be an https://, http://, ssh:// or file:// URL, or git@host:path',
-    })
+    .regex(GIT_URL_PATTERN, { error: (issue) => gitUrlMessage(issue.input) })
     .describe(
       'https://, http://, ssh://, git@host:path, or file:// (only with --allow-file-urls).',
     ),

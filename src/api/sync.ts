@@ -33,7 +33,8 @@ const artifactPathField = () =>
     .min(1)
     .max(4096)
     .refine((path) => !path.startsWith('/') && !/(^|\/)\.\.(\/|$)/.test(path), {
-      message: PATH_MESSAGE,
+      error: (issue) =>
+        `path ${String(issue.input)} is outside the artifact (no leading / and no ..)`,
     })
     .meta({
       'x-kubernetes-validations': [
