@@ -37,6 +37,24 @@ export const intervalField = () =>
       ],
     });
 
+const positiveMessage = 'must be more than 0s';
+
+/** A Go duration above zero (a limit of 0 fails every operation): zod and a CEL rule agree. */
+export const positiveDurationField = () =>
+  durationField()
+    .refine(
+      (text) => {
+        const parsed = safeParseDuration(text);
+        return !parsed.ok || parsed.value > 0;
+      },
+      { message: positiveMessage },
+    )
+    .meta({
+      'x-kubernetes-validations': [
+        { rule: "duration(self) > duration('0s')", message: positiveMessage },
+      ],
+    });
+
 /** A Kubernetes object name (DNS subdomain, as the API server checks names). */
 export const nameField = () =>
   z

@@ -3,11 +3,23 @@ import semver from 'semver';
 import { z } from 'zod';
 import {
   commonStatusFields,
-  durationField,
   intervalField,
+  positiveDurationField,
   secretRefSchema,
   timestampField,
 } from './fields.ts';
+
+/** The URL forms a GitRepository can fetch (source/url.ts decides file:// at fetch time). */
+const GIT_URL_PATTERN = /^((https?|ssh|file):\/\/\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S*)$/;
+
+const GIT_URL_FORMS = 'https://, http://, ssh://, file:// or git@host:path';
+
+function gitUrlMessage(input: unknown): string {
+  const scheme = typeof input === 'string' ? /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(input) : null;
+  return scheme
+    ? `unsupported scheme ${scheme[1]}: (expected ${GIT_URL_FORMS})`
+    : `is not a URL (expected ${GIT_URL_FORMS.replace('https://, http://', 'http(s)://')})`;
+}
 
 const REF_KEYS = ['branch', 'tag', 'semver', 'commit'] as const;
 
@@ -57,6 +69,7 @@ export const GitRepositorySpecSchema = z.object({
     .string()
     .min(1)
     .max(2048)
+    .regex(GIT_URL_PATTERN, { error: (issue) => gitUrlMessage(issue.input) })
     .describe(
       'https://, http://, ssh://, git@host:path, or file:// (only with --allow-file-urls).',
     ),
@@ -64,7 +77,7 @@ export const GitRepositorySpecSchema = z.object({
   interval: intervalField()
     .default('1m')
     .describe('How often to look for a new revision. At least 1s.'),
-  timeout: durationField().default('60s').describe('Limit for one Git operation.'),
+  timeout: positiveDurationField().default('60s').describe('Limit for one Git operation.'),
   secretRef: secretRefSchema
     .optional()
     .describe('Credentials: keys username/password, bearerToken, or identity/known_hosts.'),

@@ -3,10 +3,10 @@
 import { z } from 'zod';
 import {
   commonStatusFields,
-  durationField,
   gitRepositoryRefSchema,
   namespaceField,
   nameField,
+  positiveDurationField,
   secretRefSchema,
 } from './fields.ts';
 
@@ -32,6 +32,52 @@ export const ReceiverTypes = {
 export type ReceiverType = (typeof ReceiverTypes)[keyof typeof ReceiverTypes];
 
 const PROVIDER_TARGET_MESSAGE = 'gittag needs spec.sourceRef; every other type needs spec.address';
+const WEB_ADDRESS_MESSAGE = 'webhook and slack need an http:// or https:// URL';
+const REPO_ADDRESS_MESSAGE =
+  'github, gitlab and gitea need the repository URL (https://, http://, ssh://, git:// or git@host:path)';
+
+const WEB_ADDRESS = /^https?:\/\/[^\s/?#]+/;
+const REPO_ADDRESS = /^((https?|ssh|git):\/\/[^\s/?#]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:)/;
+const webTypes: readonly string[] = [ProviderTypes.webhook, ProviderTypes.slack];
+const repoTypes: readonly string[] = [
+  ProviderTypes.github,
+  ProviderTypes.gitlab,
+  ProviderTypes.gitea,
+];
+
+/** Each rule once, for zod (`test`) and the API server (`rule`, reported at `fieldPath`). */
+const providerRules = [
+  {
+    field: 'sourceRef',
+    test: (spec: { type: string; sourceRef?: unknown }) =>
+      spec.type !== ProviderTypes.gittag || spec.sourceRef !== undefined,
+    rule: "self.type != 'gittag' || has(self.sourceRef)",
+    message: PROVIDER_TARGET_MESSAGE,
+  },
+  {
+    field: 'address',
+    test: (spec: { type: string; address?: string | undefined }) =>
+      spec.type === ProviderTypes.gittag || spec.address !== undefined,
+    rule: "self.type == 'gittag' || has(self.address)",
+    message: PROVIDER_TARGET_MESSAGE,
+  },
+  {
+    field: 'address',
+    test: (spec: { type: string; address?: string | undefined }) =>
+      !webTypes.includes(spec.type) || spec.address === undefined || WEB_ADDRESS.test(spec.address),
+    rule: `!(self.type in ['webhook', 'slack']) || !has(self.address) || self.address.matches(r'${WEB_ADDRESS.source}')`,
+    message: WEB_ADDRESS_MESSAGE,
+  },
+  {
+    field: 'address',
+    test: (spec: { type: string; address?: string | undefined }) =>
+      !repoTypes.includes(spec.type) ||
+      spec.address === undefined ||
+      REPO_ADDRESS.test(spec.address),
+    rule: `!(self.type in ['github', 'gitlab', 'gitea']) || !has(self.address) || self.address.matches(r'${REPO_ADDRESS.source}')`,
+    message: REPO_ADDRESS_MESSAGE,
+  },
+] as const;
 
 export const ProviderSpecSchema = z
   .object({
@@ -61,24 +107,20 @@ export const ProviderSpecSchema = z
       .max(253)
       .optional()
       .describe('Name used in commit-status contexts and tags; defaults to --cluster-name.'),
-    timeout: durationField().default('15s').describe('Limit for one delivery.'),
+    timeout: positiveDurationField().default('15s').describe('Limit for one delivery.'),
     suspend: z.boolean().default(false).describe('Stop delivering while true.'),
   })
   .superRefine((spec, ctx) => {
-    if (spec.type === ProviderTypes.gittag && spec.sourceRef === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['sourceRef'], message: PROVIDER_TARGET_MESSAGE });
-    }
-    if (spec.type !== ProviderTypes.gittag && spec.address === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['address'], message: PROVIDER_TARGET_MESSAGE });
+    for (const { field, test, message } of providerRules) {
+      if (!test(spec)) ctx.addIssue({ code: 'custom', path: [field], message });
     }
   })
   .meta({
-    'x-kubernetes-validations': [
-      {
-        rule: "self.type == 'gittag' ? has(self.sourceRef) : has(self.address)",
-        message: PROVIDER_TARGET_MESSAGE,
-      },
-    ],
+    'x-kubernetes-validations': providerRules.map(({ field, rule, message }) => ({
+      rule,
+      message,
+      fieldPath: `.${field}`,
+    })),
   });
 
 export const AlertSourceSchema = z.object({

@@ -8,6 +8,7 @@ import {
   intervalField,
   nameField,
   namespaceField,
+  positiveDurationField,
   timestampField,
 } from './fields.ts';
 
@@ -22,6 +23,27 @@ export const HistoryResults = {
   /** Applied, health not decided yet: the entry is completed by the reconcile that decides it. */
   Progressing: 'Progressing',
 } as const;
+
+const PATH_MESSAGE = 'must be a relative path inside the artifact (no leading / and no ..)';
+
+/** `spec.path`: render/load.ts refuses a path that leaves the artifact; so does admission. */
+const artifactPathField = () =>
+  z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine((path) => !path.startsWith('/') && !/(^|\/)\.\.(\/|$)/.test(path), {
+      error: (issue) =>
+        `path ${String(issue.input)} is outside the artifact (no leading / and no ..)`,
+    })
+    .meta({
+      'x-kubernetes-validations': [
+        {
+          rule: "!self.startsWith('/') && !self.matches('(^|/)[.][.](/|$)')",
+          message: PATH_MESSAGE,
+        },
+      ],
+    });
 
 export const DependencySchema = z.object({
   name: nameField().describe('A Sync that must be Ready first.'),
@@ -51,14 +73,16 @@ export const RollbackPolicySchema = z
 
 export const SyncSpecSchema = z.object({
   sourceRef: gitRepositoryRefSchema.describe('The source whose artifact is applied.'),
-  path: z.string().min(1).default('./').describe('Directory inside the artifact to apply.'),
+  path: artifactPathField().default('./').describe('Directory inside the artifact to apply.'),
   interval: intervalField()
     .default('10m')
     .describe('Full re-verification period; drift is also watched continuously. At least 1s.'),
   retryInterval: intervalField()
     .optional()
     .describe('Wait before retrying a failed apply; defaults to interval. At least 1s.'),
-  timeout: durationField().default('5m').describe('Limit for one apply, including the wait.'),
+  timeout: positiveDurationField()
+    .default('5m')
+    .describe('Limit for one apply, including the wait.'),
   prune: z.boolean().default(false).describe('Delete objects removed from Git.'),
   wait: z.boolean().default(false).describe('Wait for everything applied to be healthy.'),
   dependsOn: z.array(DependencySchema).optional(),

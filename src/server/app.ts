@@ -4,9 +4,21 @@ import { createAdaptorServer } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { err, ok, type Result } from '../core/index.ts';
-import { ServerAddressError } from './errors.ts';
+import {
+  ReceiverErrorCodes,
+  ServerAddressError,
+  type ReceiverError,
+  type ReceiverErrorCode,
+} from './errors.ts';
+import { DEFAULT_SERVER_LIMITS, serverOptionsFor, type ServerLimits } from './limits.ts';
 import type { Metrics } from './metrics.ts';
 import { verifyDelivery, WEBHOOK_PATH_PREFIX } from './receivers.ts';
+import {
+  createReplayGuard,
+  DEFAULT_REPLAY_MAX_ENTRIES,
+  DEFAULT_REPLAY_WINDOW_MS,
+  type ReplayGuard,
+} from './replay.ts';
 import type { Logger, ReceiverResource, ReceiverTarget } from './types.ts';
 
 /** Largest webhook body accepted (GitHub caps its payloads at 25 MB; pushes are far smaller). */
@@ -23,6 +35,15 @@ export type ServerDeps = {
   onReceive(receiver: ReceiverTarget, resources: readonly ReceiverResource[]): void | Promise<void>;
   /** Defaults to MAX_WEBHOOK_BODY_BYTES. */
   readonly maxBodyBytes?: number;
+  /** Refuses repeated deliveries; defaults to a 5-minute window of 10,000 ids on the wall clock. */
+  readonly replay?: ReplayGuard;
+};
+
+const refusalStatus: Readonly<Record<ReceiverErrorCode, 400 | 401 | 409>> = {
+  [ReceiverErrorCodes.unsupported]: 400,
+  [ReceiverErrorCodes.invalidSignature]: 401,
+  [ReceiverErrorCodes.stale]: 401,
+  [ReceiverErrorCodes.replayed]: 409,
 };
 
 type Env = { Variables: { receiver: ReceiverTarget } };
@@ -32,6 +53,13 @@ export type ServerApp = Hono<Env>;
 export function createServerApp(deps: ServerDeps): ServerApp {
   const app = new Hono<Env>();
   const log = deps.logger;
+  const replay =
+    deps.replay ??
+    createReplayGuard({
+      windowMs: DEFAULT_REPLAY_WINDOW_MS,
+      maxEntries: DEFAULT_REPLAY_MAX_ENTRIES,
+      now: () => Date.now(),
+    });
 
   app.get('/healthz', (c) => c.text('ok'));
   app.get('/readyz', async (c) => ((await deps.ready()) ? c.text('ok') : c.text('not ready', 503)));
@@ -66,18 +94,26 @@ export function createServerApp(deps: ServerDeps): ServerApp {
         receiver.token,
         receiver.events,
       );
-      if (!verdict.ok) {
-        rlog.warn({ reason: verdict.error.message, code: verdict.error.code }, 'webhook refused');
-        const status = verdict.error.code === 'Unsupported' ? 400 : 401;
-        return c.json({ error: verdict.error.message }, status);
-      }
+      const refuse = (refusal: ReceiverError) => {
+        rlog.warn({ reason: refusal.message, code: refusal.code }, 'webhook refused');
+        return c.json({ error: refusal.message }, refusalStatus[refusal.code]);
+      };
+      if (!verdict.ok) return refuse(verdict.error);
+      const stamp = { type: receiver.type, ...verdict.value };
+      const admitted = replay.admit(receiverName(receiver), stamp);
+      if (!admitted.ok) return refuse(admitted.error);
       const { event, trigger } = verdict.value;
       if (!trigger) {
         rlog.info({ event }, 'webhook accepted; event does not trigger');
         return c.json({ triggered: 0 });
       }
       const resources = resolveResources(receiver);
-      await deps.onReceive(receiver, resources);
+      try {
+        await deps.onReceive(receiver, resources);
+      } catch (error) {
+        replay.forget(receiverName(receiver), stamp); // the host's redelivery must get through
+        throw error;
+      }
       rlog.info({ event, triggered: resources.length }, 'webhook triggered a fetch');
       return c.json({ triggered: resources.length });
     },
@@ -110,7 +146,10 @@ export type BoundServer = RunningServer & {
  * free one). A bad address or one that cannot be listened on (in use, not ours) is a
  * ServerAddressError naming it, before anything else has started.
  */
-export async function bindServer(addr: string): Promise<BoundServer> {
+export async function bindServer(
+  addr: string,
+  limits: ServerLimits = DEFAULT_SERVER_LIMITS,
+): Promise<BoundServer> {
   const parsed = parseListenAddress(addr);
   if (!parsed.ok) throw parsed.error;
   const { host, port } = parsed.value;
@@ -119,6 +158,7 @@ export async function bindServer(addr: string): Promise<BoundServer> {
     fetch: (request: Request, env: unknown) =>
       app ? app.fetch(request, env) : new Response('starting', { status: 503 }),
     ...(host === undefined ? {} : { hostname: host }),
+    serverOptions: serverOptionsFor(limits),
   }) as Server;
   await new Promise<void>((resolve, reject) => {
     const refuse = (error: NodeJS.ErrnoException): void => reject(listenError(addr, error));
@@ -142,8 +182,12 @@ export async function bindServer(addr: string): Promise<BoundServer> {
 }
 
 /** Listens on `addr` (as bindServer) and serves `app`. */
-export async function startServer(addr: string, app: ServerApp): Promise<RunningServer> {
-  return (await bindServer(addr)).serve(app);
+export async function startServer(
+  addr: string,
+  app: ServerApp,
+  limits: ServerLimits = DEFAULT_SERVER_LIMITS,
+): Promise<RunningServer> {
+  return (await bindServer(addr, limits)).serve(app);
 }
 
 const LISTEN_REASONS: Readonly<Record<string, string>> = {

@@ -3,6 +3,10 @@ import { MoorError } from '../core/index.ts';
 export const ReceiverErrorCodes = {
   invalidSignature: 'InvalidSignature',
   unsupported: 'Unsupported',
+  /** The delivery id was seen before: a replay. */
+  replayed: 'Replayed',
+  /** The signed timestamp is outside the replay window. */
+  stale: 'Stale',
 } as const;
 export type ReceiverErrorCode = (typeof ReceiverErrorCodes)[keyof typeof ReceiverErrorCodes];
 

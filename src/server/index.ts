@@ -16,6 +16,15 @@ export {
   ServerAddressError,
   type ReceiverErrorCode,
 } from './errors.ts';
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.ts';
+export {
+  DEFAULT_REPLAY_MAX_ENTRIES,
+  DEFAULT_REPLAY_WINDOW_MS,
+  createReplayGuard,
+  type DeliveryStamp,
+  type ReplayGuard,
+  type ReplayOptions,
+} from './replay.ts';
 export {
   createMetrics,
   type DeliveryResult,
@@ -26,6 +35,7 @@ export {
   type ReconcileResult,
 } from './metrics.ts';
 export {
+  GENERIC_TIMESTAMP_HEADER,
   WEBHOOK_PATH_PREFIX,
   verifyDelivery,
   webhookPathFor,

@@ -26,7 +26,9 @@ type Case = {
   readonly headers: Record<string, string>;
   readonly body?: Buffer;
   readonly events?: readonly string[];
-  readonly want: { event: string; trigger: boolean } | { code: string; header?: string };
+  readonly want:
+    | { event: string; trigger: boolean; id?: string; timestampMs?: number }
+    | { code: string; header?: string };
 };
 
 const cases: readonly Case[] = [
@@ -180,6 +182,64 @@ const cases: readonly Case[] = [
     type: 'generic',
     headers: {},
     want: { code: 'InvalidSignature', header: 'X-Moor-Signature' },
+  },
+  {
+    name: 'github delivery id is kept to tell a replay',
+    type: 'github',
+    headers: {
+      'X-Hub-Signature-256': `sha256=${good}`,
+      'X-GitHub-Event': 'push',
+      'X-GitHub-Delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+    },
+    want: { event: 'push', trigger: true, id: '72d3162e-cc78-11e3-81ab-4c9367dc0958' },
+  },
+  {
+    name: 'gitlab event UUID is the delivery id',
+    type: 'gitlab',
+    headers: {
+      'X-Gitlab-Token': token,
+      'X-Gitlab-Event': 'Push Hook',
+      'X-Gitlab-Event-UUID': 'u-1',
+    },
+    want: { event: 'Push Hook', trigger: true, id: 'u-1' },
+  },
+  {
+    name: 'gitea delivery id',
+    type: 'gitea',
+    headers: { 'X-Gitea-Signature': good, 'X-Gitea-Event': 'push', 'X-Gitea-Delivery': 'd-7' },
+    want: { event: 'push', trigger: true, id: 'd-7' },
+  },
+  {
+    name: 'generic with a timestamp signs "<timestamp>.<body>"',
+    type: 'generic',
+    headers: {
+      'X-Moor-Timestamp': '1700000000',
+      'X-Moor-Signature': `sha256=${hmac(Buffer.concat([Buffer.from('1700000000.'), body]), token)}`,
+    },
+    want: {
+      event: 'generic',
+      trigger: true,
+      id: `1700000000.sha256=${hmac(Buffer.concat([Buffer.from('1700000000.'), body]), token)}`,
+      timestampMs: 1_700_000_000_000,
+    },
+  },
+  {
+    name: 'generic timestamp not covered by the signature is refused (it could be rewritten)',
+    type: 'generic',
+    headers: { 'X-Moor-Timestamp': '1700000000', 'X-Moor-Signature': `sha256=${good}` },
+    want: { code: 'InvalidSignature', header: 'X-Moor-Signature' },
+  },
+  {
+    name: 'generic timestamp that is not unix seconds',
+    type: 'generic',
+    headers: { 'X-Moor-Timestamp': 'yesterday', 'X-Moor-Signature': `sha256=${good}` },
+    want: { code: 'InvalidSignature', header: 'X-Moor-Timestamp' },
+  },
+  {
+    name: 'a signature of the wrong length is refused, not thrown on',
+    type: 'github',
+    headers: { 'X-Hub-Signature-256': `sha256=${good.slice(0, 62)}`, 'X-GitHub-Event': 'push' },
+    want: { code: 'InvalidSignature', header: 'X-Hub-Signature-256' },
   },
   {
     name: 'unknown type',

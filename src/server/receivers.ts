@@ -11,8 +11,23 @@ export type DeliveryHeaders =
   | { get(name: string): string | null }
   | Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** A verified delivery: the Git host's event name and whether it should trigger a fetch. */
-export type Delivery = { readonly event: string; readonly trigger: boolean };
+/**
+ * A verified delivery: the Git host's event name, whether it should trigger a fetch, and what
+ * tells a replay apart (the host's delivery id; for generic, the signed timestamp).
+ */
+export type Delivery = {
+  readonly event: string;
+  readonly trigger: boolean;
+  readonly id?: string | undefined;
+  /** Unix milliseconds of a signed `X-Moor-Timestamp`. */
+  readonly timestampMs?: number | undefined;
+};
+
+/** Generic deliveries may carry this (unix seconds); the signature then covers `<it>.<body>`. */
+export const GENERIC_TIMESTAMP_HEADER = 'X-Moor-Timestamp';
+
+/** Longest delivery id remembered (the hosts send UUIDs). */
+const MAX_ID_LENGTH = 128;
 
 /**
  * The path a receiver listens on: `/hook/` + hex SHA-256 of `token + name + namespace`, as Flux
@@ -34,8 +49,12 @@ type Verifier = (
   token: string,
 ) => Result<string, ReceiverError>;
 
+type Stamp = { readonly id?: string | undefined; readonly timestampMs?: number | undefined };
+
 type Scheme = {
   readonly verify: Verifier;
+  /** The delivery id (and timestamp) of a verified delivery. */
+  readonly stamp: (headers: DeliveryHeaders) => Stamp;
   /** Events that trigger when the receiver lists none; undefined means every event. */
   readonly pushEvents: readonly string[] | undefined;
 };
@@ -49,6 +68,7 @@ const schemes: Readonly<Record<string, Scheme>> = {
       return checked.ok ? ok(readHeader(headers, 'X-GitHub-Event') ?? '') : checked;
     },
     pushEvents: ['push'],
+    stamp: (headers) => idStamp(headers, 'X-GitHub-Delivery'),
   },
   gitlab: {
     verify: (headers, _body, token) => {
@@ -58,6 +78,7 @@ const schemes: Readonly<Record<string, Scheme>> = {
       return ok(readHeader(headers, 'X-Gitlab-Event') ?? '');
     },
     pushEvents: ['Push Hook', 'Tag Push Hook'],
+    stamp: (headers) => idStamp(headers, 'X-Gitlab-Event-UUID'),
   },
   gitea: {
     verify: (headers, body, token) => {
@@ -68,22 +89,46 @@ const schemes: Readonly<Record<string, Scheme>> = {
       return checked.ok ? ok(readHeader(headers, 'X-Gitea-Event') ?? '') : checked;
     },
     pushEvents: ['push'],
+    stamp: (headers) => idStamp(headers, 'X-Gitea-Delivery'),
   },
   generic: {
     verify: (headers, body, token) => {
-      const checked = checkHmac('generic', headers, body, token, [
+      const timestamp = readHeader(headers, GENERIC_TIMESTAMP_HEADER);
+      if (timestamp !== undefined && !/^\d{1,12}$/.test(timestamp)) {
+        return err(
+          new ReceiverError(
+            ReceiverErrorCodes.invalidSignature,
+            `generic delivery: header ${GENERIC_TIMESTAMP_HEADER} is not unix seconds`,
+            { type: 'generic', header: GENERIC_TIMESTAMP_HEADER },
+          ),
+        );
+      }
+      const signed =
+        timestamp === undefined ? body : Buffer.concat([Buffer.from(`${timestamp}.`), body]);
+      const checked = checkHmac('generic', headers, signed, token, [
         { header: 'X-Moor-Signature', prefix: 'sha256=' },
       ]);
       return checked.ok ? ok(readHeader(headers, 'X-Moor-Event') ?? 'generic') : checked;
     },
     pushEvents: undefined,
+    stamp: (headers) => {
+      const timestamp = readHeader(headers, GENERIC_TIMESTAMP_HEADER);
+      if (timestamp === undefined) return {};
+      // The signature covers the timestamp: together they name this one delivery.
+      const signature = readHeader(headers, 'X-Moor-Signature') ?? '';
+      return {
+        id: `${timestamp}.${signature.toLowerCase()}`,
+        timestampMs: Number(timestamp) * 1000,
+      };
+    },
   },
 };
 
 /**
  * Checks that a delivery was signed with the receiver's token and says whether it triggers:
  * github `X-Hub-Signature-256`, gitlab `X-Gitlab-Token`, gitea `X-Gitea-Signature` (or
- * `X-Hub-Signature-256`), generic `X-Moor-Signature: sha256=<hex HMAC-SHA256>`. A push (or, when
+ * `X-Hub-Signature-256`), generic `X-Moor-Signature: sha256=<hex HMAC-SHA256>` (of
+ * `<X-Moor-Timestamp>.<body>` when that header is sent). A push (or, when
  * `events` is given, one of those) triggers; a ping and other events do not; generic always does.
  */
 export function verifyDelivery(
@@ -110,7 +155,17 @@ export function verifyDelivery(
   const event = verified.value;
   const wanted =
     scheme.pushEvents === undefined ? undefined : events?.length ? events : scheme.pushEvents;
-  return ok({ event, trigger: wanted === undefined || wanted.includes(event) });
+  return ok({
+    event,
+    trigger: wanted === undefined || wanted.includes(event),
+    ...scheme.stamp(headers),
+  });
+}
+
+/** The host's delivery id header, if present, cut to a sane length. */
+function idStamp(headers: DeliveryHeaders, name: string): Stamp {
+  const value = readHeader(headers, name)?.trim();
+  return value ? { id: value.slice(0, MAX_ID_LENGTH) } : {};
 }
 
 type SignatureHeader = { readonly header: string; readonly prefix: string };
