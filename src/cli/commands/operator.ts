@@ -26,7 +26,6 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
     )
     .option('--http-addr <addr>', "metrics, health and receivers; '' disables", '127.0.0.1:9090')
     .option('--allow-file-urls', 'accept file:// GitRepository URLs', false)
-    .option('--allow-provider-hosts <hosts>', 'hosts (a,*.b) Provider addresses may name')
     .option(
       '--kustomize <path>',
       "kustomize program (default: the set-up's pinned build, then kustomize on PATH)",
