@@ -85,6 +85,25 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [siblingInternals] }],
     },
   },
+  // Git credentials and URL checks live in git/: notify/ (the gittag provider) needs no source/.
+  {
+    files: ['src/notify/**/*.ts'],
+    ignores: ['src/notify/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            siblingInternals,
+            {
+              group: ['../source', '../source/*'],
+              message: 'notify/ reaches Git through git/index.ts, not through source/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   ...pureParts.map((part) => ({
     files: [`src/${part}/**/*.ts`],
     ignores: [`src/${part}/**/*.test.ts`, ...pureExceptions],

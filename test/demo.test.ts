@@ -4,9 +4,8 @@ import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { testCluster, testNamespace } from './helpers/cluster.ts';
+import { clusterTest as test, testCluster, testNamespace } from './helpers/cluster.ts';
 import { getObject, installCrds, testKube } from './helpers/operator.ts';
 
 const run = promisify(execFile);

@@ -54,6 +54,8 @@ if (!noCluster) {
   console.log(`[cluster] up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   env.MOOR_TEST_KUBECONFIG = cluster.kubeconfig;
   env.MOOR_TEST_BIN_DIR = cluster.binDir;
+} else if (!env.MOOR_TEST_KUBECONFIG) {
+  console.log('[cluster] none given (MOOR_TEST_KUBECONFIG): tests that need one are skipped');
 }
 
 const cleanup = async (): Promise<void> => {

@@ -5,12 +5,13 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { ApiException, CustomObjectsApi } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 
 import {
+  clusterTest as test,
   loadKubeConfig,
   testCluster,
   testNamespace,

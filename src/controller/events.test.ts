@@ -1,11 +1,10 @@
 // The event recorder against the real API server: repeats become one Event with a count, and one
 // object cannot flood the namespace with Events.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { pino } from 'pino';
 import type { KubeObject } from '../core/index.ts';
 import { createKubeClient } from '../kube/index.ts';
-import { testCluster, testNamespace } from '../../test/helpers/cluster.ts';
+import { clusterTest as test, testCluster, testNamespace } from '../../test/helpers/cluster.ts';
 import { createEventRecorder } from './events.ts';
 
 test('11,000 identical events are one Event with their count; distinct ones are capped per object', async (t) => {

@@ -1,11 +1,12 @@
-// The GitRepository reconciler when the operator stops mid-fetch: nothing is written or announced.
+// The GitRepository reconciler without an API server: a fetch cut short by shutdown writes and
+// announces nothing; a failed fetch's code becomes the reason of its Ready condition.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { err, type KubeObject, type Result } from '../core/index.ts';
+import { err, type Condition, type KubeObject, type Result } from '../core/index.ts';
 import { GitError, type GitClient } from '../git/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import { createArtifactStore } from '../source/index.ts';
@@ -84,3 +85,91 @@ test('a fetch cut short by shutdown is abandoned: no status, no event, no requeu
   assert.deepEqual(recorded, [], 'no event');
   assert.deepEqual(requeued, [], 'not requeued');
 });
+
+/** A client that keeps each status patched, and answers like a server that is not there. */
+function statusKube(statuses: Record<string, unknown>[]): KubeClient {
+  return new Proxy({} as KubeClient, {
+    get: (_, verb) =>
+      verb === 'requestCounts'
+        ? new Map()
+        : (...args: unknown[]) => {
+            if (verb === 'patchStatus') statuses.push(args[1] as Record<string, unknown>);
+            return Promise.resolve(err(new Error('no API server in this test')));
+          },
+  });
+}
+
+/** Git whose fetches fail at once with `code`. */
+const failingGit = (code: GitError['code']): GitClient => ({
+  ...hangingGit,
+  fetchToMirror: (url) =>
+    Promise.resolve(err(new GitError(code, `git fetch ${url}: failed as ${code}`, { url }))),
+});
+
+const failures: [
+  what: string,
+  url: string,
+  git: GitError['code'],
+  reason: string,
+  stalled: boolean,
+][] = [
+  ['an unreachable remote', 'https://git.example/app.git', 'Unreachable', 'Unreachable', false],
+  [
+    'refused credentials',
+    'https://git.example/app.git',
+    'Unauthorized',
+    'AuthenticationFailed',
+    false,
+  ],
+  ['a missing branch', 'https://git.example/app.git', 'RefNotFound', 'RefNotFound', false],
+  // Refused before git runs: what git would say does not matter.
+  ['a URL Moor refuses', 'ftp://git.example/app.git', 'Failed', 'InvalidUrl', true],
+];
+
+for (const [what, url, code, reason, stalled] of failures) {
+  test(`${what}: Ready False for ${reason}${stalled ? ', Stalled, not retried' : ''}`, async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'moor-gitrepo-test-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const statuses: Record<string, unknown>[] = [];
+    const recorded: string[] = [];
+    const requeued: string[] = [];
+    const obj: KubeObject = {
+      apiVersion: 'moor.dev/v1alpha1',
+      kind: 'GitRepository',
+      metadata: { name: 'app', namespace: 'team-a', generation: 1, uid: 'u1' },
+      spec: { url, ref: { branch: 'main' }, interval: '1m' },
+    };
+    const result = await reconcileGitRepository(
+      obj,
+      new Map(),
+      {
+        kube: statusKube(statuses),
+        git: failingGit(code),
+        store: createArtifactStore(dir),
+        artifacts: new Map(),
+        allowFileUrls: false,
+        clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+        random: () => 0.5,
+        logger: pino({ level: 'silent' }),
+        events: {
+          record: (_about, type, why) => recorded.push(`${type} ${why}`),
+          flush: () => Promise.resolve(),
+        },
+        onArtifact: () => undefined,
+        requeue: (key) => requeued.push(key),
+        readSecret: () => Promise.resolve(undefined),
+      },
+      new AbortController().signal,
+    );
+    assert.equal(result, 'failure');
+    const conditions = (statuses.at(-1)?.conditions ?? []) as Condition[];
+    const ready = conditions.find((c) => c.type === 'Ready');
+    assert.equal(ready?.status, 'False');
+    assert.equal(ready?.reason, reason);
+    assert.match(ready?.message ?? '', /^GitRepository\/team-a\/app: /);
+    const stall = conditions.find((c) => c.type === 'Stalled');
+    assert.equal(stall?.status, stalled ? 'True' : undefined);
+    assert.deepEqual(recorded, [`Warning ${reason}`]);
+    assert.deepEqual(requeued, stalled ? [] : ['team-a/app'], 'retried unless stalled');
+  });
+}

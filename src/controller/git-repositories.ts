@@ -13,7 +13,7 @@ import {
   setCondition,
   type Condition,
 } from '../core/index.ts';
-import { Annotations, MoorError, type KubeObject } from '../core/index.ts';
+import { Annotations, type KubeObject } from '../core/index.ts';
 import {
   fetchArtifact,
   type ArtifactStore,
@@ -24,6 +24,7 @@ import type { GitClient } from '../git/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import { backoffDelay, jitter, type Random } from './backoff.ts';
 import type { EventRecorder } from './events.ts';
+import { fetchFailureReason } from './git-repository-reasons.ts';
 import { restoreArtifact } from './restore-artifacts.ts';
 import { writeStatus } from './status.ts';
 import { ReconcileOutcomes, type Clock, type Logger } from './types.ts';
@@ -51,20 +52,6 @@ export type SourceReconcilerDeps = {
 };
 
 type Status = NonNullable<GitRepository['status']>;
-
-const failureReason = (message: string): string => {
-  if (/unauthori[sz]ed|authentication|permission denied|403|401/i.test(message))
-    return ConditionReasons.AuthenticationFailed;
-  if (/not found.*ref|RefNotFound|no (tag|branch)|matches no tag/i.test(message))
-    return ConditionReasons.RefNotFound;
-  return ConditionReasons.GitOperationFailed;
-};
-
-/** A URL Moor refuses: retrying cannot help until the spec (or the operator's flags) change. */
-const isInvalidUrl = (error: SourceError): boolean =>
-  error.code === 'FileUrlsDisabled' ||
-  error.code === 'InvalidUrl' ||
-  (error.cause instanceof MoorError && error.cause.code === 'InvalidUrl');
 
 type Ctx = {
   readonly obj: KubeObject;
@@ -126,8 +113,7 @@ async function reportFailure(
   const message = current?.revision
     ? `${error.message} (keeping the last good artifact ${current.revision})`
     : error.message;
-  const stalled = isInvalidUrl(error);
-  const reason = stalled ? ConditionReasons.InvalidUrl : failureReason(error.message);
+  const { reason, stalled } = fetchFailureReason(error.code);
   const failure = {
     status: ConditionStatuses.False,
     reason,

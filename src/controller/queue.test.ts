@@ -3,22 +3,28 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorkQueue, MIN_REQUEUE_DELAY_MS, type QueueTimers } from './queue.ts';
 
+/** Lets the queue run what is ready: a fixed number of event-loop turns, not a span of time. */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 test('a key added many times while queued is processed once', async () => {
   const seen: string[] = [];
   const ac = new AbortController();
   const q = createWorkQueue({
     concurrency: 2,
     signal: ac.signal,
-    handler: async (key) => {
+    timers: fakeTimers(),
+    handler: (key) => {
       seen.push(key);
-      await sleep(5);
+      return Promise.resolve();
     },
   });
   q.add('a');
   q.add('a');
   q.add('b');
   q.add('a');
-  await sleep(50);
+  await settle();
   ac.abort();
   await q.done;
   assert.deepEqual([...seen].sort(), ['a', 'b']);
@@ -28,23 +34,31 @@ test('a key is never processed by two workers at once, and re-runs if added whil
   let running = 0;
   let maxRunning = 0;
   let runs = 0;
+  const finish: (() => void)[] = [];
   const ac = new AbortController();
   const q = createWorkQueue({
     concurrency: 4,
     signal: ac.signal,
+    timers: fakeTimers(),
     handler: async () => {
       running++;
       runs++;
       maxRunning = Math.max(maxRunning, running);
-      await sleep(20);
+      await new Promise<void>((resolve) => finish.push(resolve));
       running--;
     },
   });
   q.add('k');
-  await sleep(5);
+  await settle();
   q.add('k');
   q.add('k');
-  await sleep(80);
+  await settle();
+  assert.equal(runs, 1, 'not started again while running');
+  finish.shift()?.();
+  await settle();
+  assert.equal(runs, 2, 'run once more after it finished');
+  finish.shift()?.();
+  await settle();
   ac.abort();
   await q.done;
   assert.equal(maxRunning, 1);
@@ -68,12 +82,12 @@ test('addAfter keeps the earliest deadline', async () => {
   q.addAfter('k', 120);
   q.addAfter('k', 500);
   timers.advance(119);
-  await sleep(10);
+  await settle();
   assert.deepEqual(times, [], 'nothing ran before the earliest deadline');
   timers.advance(1);
-  await sleep(10);
+  await settle();
   timers.advance(1000);
-  await sleep(10);
+  await settle();
   ac.abort();
   await q.done;
   assert.deepEqual(times, [120], 'ran once, at the earliest deadline');
@@ -86,6 +100,7 @@ test('an error in one key does not stop the queue', async () => {
   const q = createWorkQueue({
     concurrency: 1,
     signal: ac.signal,
+    timers: fakeTimers(),
     onError: (key) => errors.push(key),
     handler: (key) => {
       if (key === 'bad') return Promise.reject(new Error('boom'));
@@ -95,7 +110,7 @@ test('an error in one key does not stop the queue', async () => {
   });
   q.add('bad');
   q.add('good');
-  await sleep(30);
+  await settle();
   ac.abort();
   await q.done;
   assert.deepEqual(errors, ['bad']);
@@ -150,13 +165,13 @@ test('a requeue with no delay, or a negative one, waits the minimum delay', asyn
     MIN_REQUEUE_DELAY_MS,
     MIN_REQUEUE_DELAY_MS,
   ]);
-  await sleep(10);
+  await settle();
   assert.deepEqual(seen, [], 'nothing ran before the minimum delay');
   timers.advance(MIN_REQUEUE_DELAY_MS - 1);
-  await sleep(10);
+  await settle();
   assert.deepEqual(seen, []);
   timers.advance(1);
-  await sleep(10);
+  await settle();
   assert.deepEqual(seen, ['zero', 'negative', 'nan']);
   ac.abort();
   await q.done;
@@ -191,25 +206,31 @@ test('a handler that re-adds its own key at once still lets timers and I/O run',
 });
 
 test('a reconcile that requeues itself with delay 0 runs a few times a second, not in a loop', async () => {
-  const cap = 20_000;
   let runs = 0;
   const ac = new AbortController();
+  const timers = fakeTimers();
   const q = createWorkQueue({
     concurrency: 1,
     signal: ac.signal,
+    timers,
     handler: (key) => {
       runs++;
-      if (runs < cap) q.addAfter(key, 0);
+      q.addAfter(key, 0);
       return Promise.resolve();
     },
   });
-  const started = performance.now();
   q.add('spin');
-  await sleep(350);
-  const elapsed = performance.now() - started;
+  await settle();
+  assert.equal(runs, 1, 'the requeue waits for its timer');
+  timers.advance(MIN_REQUEUE_DELAY_MS - 1);
+  await settle();
+  assert.equal(runs, 1);
+  for (let n = 2; n <= 4; n++) {
+    timers.advance(n === 2 ? 1 : MIN_REQUEUE_DELAY_MS);
+    await settle();
+    assert.equal(runs, n, `${n} runs after ${(n - 1) * MIN_REQUEUE_DELAY_MS} ms`);
+  }
+  assert.deepEqual(timers.delays, Array(4).fill(MIN_REQUEUE_DELAY_MS));
   ac.abort();
   await q.done;
-  const most = Math.floor(elapsed / MIN_REQUEUE_DELAY_MS) + 1;
-  assert.ok(runs >= 2, `ran ${runs} times`);
-  assert.ok(runs <= most, `ran ${runs} times in ${Math.round(elapsed)} ms (at most ${most})`);
 });

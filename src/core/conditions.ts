@@ -33,6 +33,11 @@ export const ConditionReasons = {
   AuthenticationFailed: 'AuthenticationFailed',
   InvalidUrl: 'InvalidUrl',
   RefNotFound: 'RefNotFound',
+  InvalidRef: 'InvalidRef',
+  RepositoryNotFound: 'RepositoryNotFound',
+  Unreachable: 'Unreachable',
+  Timeout: 'Timeout',
+  SecretInvalid: 'SecretInvalid',
   ArtifactFailed: 'ArtifactFailed',
   // sync
   SourceNotFound: 'SourceNotFound',

@@ -2,12 +2,11 @@
 // within a watch event, named by the field manager kubectl used, and reading costs no request.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { test } from 'node:test';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { FIELD_MANAGER, Labels, type KubeObject } from '../core/index.ts';
 import { createKubeClient } from '../kube/index.ts';
-import { testCluster, testNamespace } from '../../test/helpers/cluster.ts';
+import { clusterTest as test, testCluster, testNamespace } from '../../test/helpers/cluster.ts';
 import { createLiveCache, diffObject, type LiveChangeType } from './index.ts';
 
 const run = promisify(execFile);

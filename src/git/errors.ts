@@ -3,6 +3,10 @@ import { MoorError } from '../core/index.ts';
 export const GitErrorCode = {
   /** The URL is not one Moor accepts (http(s), ssh, `user@host:path`, file:// when allowed). */
   InvalidUrl: 'InvalidUrl',
+  /** A file:// URL while the operator runs without `--allow-file-urls`. */
+  FileUrlsDisabled: 'FileUrlsDisabled',
+  /** A Secret's keys make no credentials for the URL (e.g. an ssh URL without `identity`). */
+  SecretInvalid: 'SecretInvalid',
   /** The credentials do not fit the URL (e.g. an SSH key for an https URL). */
   InvalidCredentials: 'InvalidCredentials',
   /** The ref spec is malformed (no ref, two refs, bad semver range, short commit). */
@@ -107,6 +111,8 @@ export function gitFailure(
 ): GitError {
   const reasons: Record<GitErrorCode, string> = {
     InvalidUrl: 'invalid URL',
+    FileUrlsDisabled: 'file:// URLs are not allowed',
+    SecretInvalid: 'invalid Secret',
     InvalidCredentials: 'credentials do not fit the URL',
     InvalidRef: 'invalid ref',
     Unreachable: 'remote unreachable',

@@ -1,3 +1,5 @@
+export { authFromSecret } from './auth.ts';
+export { classifyUrl, redactUrl } from './classify-url.ts';
 export { createGitClient, type GitClientOptions } from './client.ts';
 export { GitError, GitErrorCode, maskSecrets, type GitErrorData } from './errors.ts';
 export {

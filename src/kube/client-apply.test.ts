@@ -1,10 +1,9 @@
 // Server-side apply, get, list, delete against the local control plane.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { FIELD_MANAGER, type KubeObject } from '../core/index.ts';
 import { createServer } from 'node:net';
 
-import { loadKubeConfig, testNamespace } from '../../test/helpers/cluster.ts';
+import { clusterTest as test, loadKubeConfig, testNamespace } from '../../test/helpers/cluster.ts';
 import { createKubeClient } from './client.ts';
 import { eventually, must, stepSignal, testClient } from './test-helpers.ts';
 

@@ -1,10 +1,9 @@
 // Custom resources: discovery of a kind that did not exist a moment ago, status, merge patches.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { test } from 'node:test';
 import { Annotations, FIELD_MANAGER, type KubeObject } from '../core/index.ts';
 
-import { testNamespace } from '../../test/helpers/cluster.ts';
+import { clusterTest as test, testNamespace } from '../../test/helpers/cluster.ts';
 import { eventually, must, stepSignal, testClient } from './test-helpers.ts';
 
 const fieldManager = FIELD_MANAGER;

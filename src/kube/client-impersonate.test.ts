@@ -5,11 +5,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { test } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { FIELD_MANAGER } from '../core/index.ts';
 
-import { loadKubeConfig, testCluster, testNamespace } from '../../test/helpers/cluster.ts';
+import {
+  clusterTest as test,
+  loadKubeConfig,
+  testCluster,
+  testNamespace,
+} from '../../test/helpers/cluster.ts';
 import { createKubeClient } from './client.ts';
 import { eventually, must, stepSignal, testClient } from './test-helpers.ts';
 

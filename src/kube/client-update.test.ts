@@ -1,7 +1,6 @@
 // update (PUT) is optimistic concurrency: it replaces at the version read, and refuses a stale one.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { testNamespace } from '../../test/helpers/cluster.ts';
+import { clusterTest as test, testNamespace } from '../../test/helpers/cluster.ts';
 import { must, stepSignal, testClient } from './test-helpers.ts';
 
 test('update replaces an object at the version read; a stale version is a Conflict', async (t) => {

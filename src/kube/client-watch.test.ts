@@ -1,9 +1,8 @@
 // Watches: events in order, the server closing, aborting. (An expired resource version: client-crd.test.ts.)
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { FIELD_MANAGER } from '../core/index.ts';
 
-import { testNamespace } from '../../test/helpers/cluster.ts';
+import { clusterTest as test, testNamespace } from '../../test/helpers/cluster.ts';
 import type { WatchEvent } from './types.ts';
 import { eventually, must, stepSignal, testClient } from './test-helpers.ts';
 

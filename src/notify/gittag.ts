@@ -1,8 +1,14 @@
 // The `gittag` provider: on a Sync's Converged, point the per-cluster tag at the applied commit.
 import type { Provider } from '../api/index.ts';
 import { err, ok, type Result } from '../core/index.ts';
-import { GitErrorCode, type GitAuth, type GitClient, type GitError } from '../git/index.ts';
-import { authFromSecret, classifyUrl } from '../source/index.ts';
+import {
+  authFromSecret,
+  classifyUrl,
+  GitErrorCode,
+  type GitAuth,
+  type GitClient,
+  type GitError,
+} from '../git/index.ts';
 import { commitOf } from './commit-status.ts';
 import { NotifyErrorCodes, notifyError, type NotifyError } from './errors.ts';
 import type { MoorEvent } from './events.ts';
@@ -75,7 +81,7 @@ async function authFor(
     data = read.value;
   }
   const secret = place ? `${place.namespace}/${place.name}` : '';
-  const auth = authFromSecret(data, kind.value, { source: providerId, secret });
+  const auth = authFromSecret(data, kind.value, { source: providerId, secret, url });
   if (auth.ok) return auth;
   const info = { provider: providerId, retryable: false };
   return err(notifyError(NotifyErrorCodes.SecretKeyMissing, info, auth.error.message));

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { createTestRepo, fileUrl, type TestRepo } from '../../test/helpers/git-server.ts';
+import type { GitRepositorySpec } from '../api/index.ts';
 import { createGitClient } from '../git/index.ts';
 import { createArtifactStore, fetchArtifact, type StoredArtifact } from './index.ts';
 
@@ -167,4 +168,37 @@ test('a mirror with corrupt objects is fetched again and the artifact still made
   assert.equal(next.revision, `main@sha1:${await src.repo.revParse('HEAD')}`);
   assert.deepEqual((await readdir(next.dir)).sort(), ['a.yaml', 'b.yaml', 'c.yaml']);
   assert.equal(await readFile(join(next.dir, 'b.yaml'), 'utf8'), 'b: 1\n');
+});
+
+test('a failed fetch keeps the code of what failed, and its message names the GitRepository', async (t) => {
+  const repo = await createTestRepo({ files: { 'cm.yaml': 'a: 1\n' } });
+  const storeRoot = await mkdtemp(join(tmpdir(), 'moor-fetch-test-'));
+  t.after(async () => {
+    await repo.close();
+    await rm(storeRoot, { recursive: true, force: true });
+  });
+  const base = { url: fileUrl(repo), ref: { branch: 'main' }, interval: '1m', timeout: '60s' };
+  const creds = { username: 'u', password: 'p' };
+  const table: [spec: Partial<GitRepositorySpec>, allowFileUrls: boolean, code: string][] = [
+    [{ ref: { branch: 'nope' } }, true, 'RefNotFound'],
+    [{}, false, 'FileUrlsDisabled'],
+    [{ url: 'not a url' }, true, 'InvalidUrl'],
+    [{ secretRef: { name: 'gone' } }, true, 'SecretNotFound'],
+    [{ url: 'ssh://git@127.0.0.1:1/r.git', secretRef: { name: 'creds' } }, true, 'SecretInvalid'],
+  ];
+  for (const [spec, allowFileUrls, code] of table) {
+    const fetched = await fetchArtifact(
+      { namespace: 'ns', name: 'src', spec: { ...base, suspend: false, ...spec } },
+      {
+        git,
+        store: createArtifactStore(storeRoot),
+        allowFileUrls,
+        readSecret: (_ns, name) => Promise.resolve(name === 'creds' ? creds : undefined),
+        signal: AbortSignal.timeout(30_000),
+      },
+    );
+    assert.ok(!fetched.ok, code);
+    assert.equal(fetched.error.code, code);
+    assert.match(fetched.error.message, /^GitRepository\/ns\/src: /, code);
+  }
 });

@@ -8,11 +8,15 @@ import { rm } from 'node:fs/promises';
 import { err, ok, type Result } from '../core/index.ts';
 import type { GitRepositorySpec } from '../api/index.ts';
 import {
+  authFromSecret,
+  classifyUrl,
   formatRevision,
   GitErrorCode,
   parseRevision,
+  redactUrl,
   type GitAuth,
   type GitClient,
+  type GitError,
   type MirrorFetch,
 } from '../git/index.ts';
 import { ignoreMatcher, removeIgnored, treeDigest } from './digest.ts';
@@ -20,8 +24,6 @@ import { SourceError, SourceErrorCodes } from './errors.ts';
 import type { ArtifactStore } from './store.ts';
 import { MIN_SHARED_FILES, shareUnchanged } from './share.ts';
 import { resolveTarget, type FetchTarget } from './target.ts';
-import { classifyUrl, redactUrl } from './url.ts';
-import { authFromSecret } from './auth.ts';
 
 /** What changed between the artifact published before and this one. */
 export type ArtifactChanges = {
@@ -69,14 +71,21 @@ export type FetchOutcome = { readonly artifact: StoredArtifact; readonly changed
 
 type Subject = { readonly source: string; readonly url: string };
 
-const gitFail = (subject: Subject, message: string, cause: unknown) =>
+/** A Git failure as the source's: the message names the GitRepository, the code stays git's. */
+const gitFail = (subject: Subject, error: GitError) =>
   err(
     new SourceError(
-      SourceErrorCodes.git,
-      `${subject.source}: ${message}`,
+      error.code,
+      `${subject.source}: ${error.message}`,
       { source: subject.source, url: redactUrl(subject.url) },
-      { cause },
+      { cause: error },
     ),
+  );
+
+/** A failure whose message names the GitRepository already (a refused URL or Secret). */
+const specFail = (source: string, error: GitError) =>
+  err(
+    new SourceError(error.code, error.message, { source, url: error.data.url }, { cause: error }),
   );
 
 async function authOf(
@@ -84,17 +93,19 @@ async function authOf(
   deps: FetchDeps,
   source: string,
 ): Promise<Result<GitAuth, SourceError>> {
-  const kind = classifyUrl(input.spec.url, source, deps.allowFileUrls);
-  if (!kind.ok) return kind;
+  const url = input.spec.url;
+  const kind = classifyUrl(url, source, deps.allowFileUrls);
+  if (!kind.ok) return specFail(source, kind.error);
   const secretName = input.spec.secretRef?.name;
   if (!secretName) return ok({ kind: 'none' });
   const secret = `${input.namespace}/${secretName}`;
   const data = await deps.readSecret(input.namespace, secretName, deps.signal);
   if (!data) {
     const message = `${source}: Secret ${secret} not found`;
-    return err(new SourceError(SourceErrorCodes.secret, message, { source }));
+    return err(new SourceError(SourceErrorCodes.secretNotFound, message, { source }));
   }
-  return authFromSecret(data, kind.value, { source, secret });
+  const auth = authFromSecret(data, kind.value, { source, secret, url });
+  return auth.ok ? auth : specFail(source, auth.error);
 }
 
 /** The changed paths, when the previous artifact is the one the mirror's previous tree gives. */
@@ -183,7 +194,7 @@ async function placeArtifact(p: Placing): Promise<Result<string, SourceError>> {
     await rm(scratch, { recursive: true, force: true });
     // The mirror lost objects git needs (Failed, not a network error): fetch it again, once.
     if (attempt > 0 || written.error.code !== GitErrorCode.Failed) {
-      return gitFail(subject, written.error.message, written.error);
+      return gitFail(subject, written.error);
     }
     const again = await deps.git.fetchToMirror(
       input.spec.url,
@@ -191,7 +202,7 @@ async function placeArtifact(p: Placing): Promise<Result<string, SourceError>> {
       { ref: p.target.ref, sha: p.sha, mirrorDir, fresh: true },
       deps.signal,
     );
-    if (!again.ok) return gitFail(subject, again.error.message, again.error);
+    if (!again.ok) return gitFail(subject, again.error);
   }
 }
 
@@ -204,7 +215,7 @@ export async function fetchArtifact(
   const auth = await authOf(input, deps, source);
   if (!auth.ok) return auth;
   const target = await resolveTarget(input.spec, auth.value, deps.git, deps.signal);
-  if (!target.ok) return gitFail(subject, target.error.message, target.error);
+  if (!target.ok) return gitFail(subject, target.error);
   const mirrorDir = deps.store.mirrorDir(input.namespace, input.name);
   const previous = input.current && parseRevision(input.current.revision)?.sha;
   const fetched = await deps.git.fetchToMirror(
@@ -218,7 +229,7 @@ export async function fetchArtifact(
     },
     deps.signal,
   );
-  if (!fetched.ok) return gitFail(subject, fetched.error.message, fetched.error);
+  if (!fetched.ok) return gitFail(subject, fetched.error);
   const { sha, tree } = fetched.value;
   const revision = formatRevision(target.value.name, sha);
   const digest = treeDigest(tree, input.spec.ignore);

@@ -1,5 +1,4 @@
 // Source: resolve a GitRepository's ref, fetch that commit, publish an immutable artifact.
-export { authFromSecret } from './auth.ts';
 export { digestTree, ignoreMatcher, removeIgnored, treeDigest } from './digest.ts';
 export { SourceError, SourceErrorCodes, type SourceErrorCode } from './errors.ts';
 export {
@@ -11,4 +10,3 @@ export {
   type StoredArtifact,
 } from './fetch.ts';
 export { createArtifactStore, type ArtifactStore } from './store.ts';
-export { classifyUrl, redactUrl, type UrlKind } from './url.ts';

@@ -5,6 +5,7 @@
 import type { GitRepositorySpec } from '../api/index.ts';
 import type { Result } from '../core/index.ts';
 import {
+  redactUrl,
   refWithoutListing,
   resolveRef,
   type GitAuth,
@@ -12,7 +13,6 @@ import {
   type GitError,
   type NamedRef,
 } from '../git/index.ts';
-import { redactUrl } from './url.ts';
 
 export type FetchTarget = NamedRef;
 

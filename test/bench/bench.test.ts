@@ -5,10 +5,9 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { numberAt } from '../../bench/lib/report.ts';
-import { testCluster } from '../helpers/cluster.ts';
+import { clusterTest as test, testCluster } from '../helpers/cluster.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

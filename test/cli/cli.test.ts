@@ -1,7 +1,6 @@
 // Black-box tests of `bin/moor` against the run's control plane: each runs the real program as a
 // child process, one namespace per test, and checks what it printed and what it left in the cluster.
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, parseAllDocuments } from 'yaml';
 import { generateCrds } from '../../src/api/index.ts';
@@ -18,7 +17,12 @@ import {
   signal,
   type Run,
 } from './helpers.ts';
-import { testCluster, testNamespace } from '../helpers/cluster.ts';
+import {
+  clusterBefore as before,
+  clusterTest as test,
+  testCluster,
+  testNamespace,
+} from '../helpers/cluster.ts';
 
 let kube: KubeClient;
 const REV = `main@sha1:${'c'.repeat(40)}`;

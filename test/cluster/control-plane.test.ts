@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { testCluster, testNamespace } from '../helpers/cluster.ts';
+import { clusterTest as test, testCluster, testNamespace } from '../helpers/cluster.ts';
 
 const run = promisify(execFile);
 

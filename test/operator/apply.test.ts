@@ -1,7 +1,7 @@
 // Apply semantics end to end: immutable fields and spec.force, impersonation of
 // spec.serviceAccountName, and health with spec.wait.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { clusterTest as test } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

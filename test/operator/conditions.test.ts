@@ -3,9 +3,8 @@
 // once per revision.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { testCluster } from '../helpers/cluster.ts';
+import { clusterTest as test, testCluster } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

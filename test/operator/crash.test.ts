@@ -1,9 +1,8 @@
 // kill -9 of the operator in the middle of applying a few hundred objects, then a commit that
 // drops half of them while it is down, then a restart: it converges and nothing is orphaned.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { testNamespace } from '../helpers/cluster.ts';
+import { clusterTest as test, testNamespace } from '../helpers/cluster.ts';
 import { createTestRepo, fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

@@ -3,10 +3,9 @@
 // removed once it finished is not.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { test } from 'node:test';
 import { promisify } from 'node:util';
 import type { KubeClient } from '../../src/kube/index.ts';
-import { testCluster } from '../helpers/cluster.ts';
+import { clusterTest as test, testCluster } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

@@ -2,9 +2,8 @@
 // manager that made it in Alert mode.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { testCluster } from '../helpers/cluster.ts';
+import { clusterTest as test, testCluster } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import type { testKube } from '../helpers/operator.ts';
 import {

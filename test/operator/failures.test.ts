@@ -1,8 +1,8 @@
 // Bad input and coordination: broken YAML, a missing CRD, two Syncs claiming one object,
 // dependsOn and suspend. None of these may crash the operator or touch other Syncs.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { clusterTest as test } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

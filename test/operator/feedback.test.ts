@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { testCluster, testNamespace } from '../helpers/cluster.ts';
+import { clusterTest as test, testCluster, testNamespace } from '../helpers/cluster.ts';
 import { createTestRepo, fileUrl, startHttpGitServer } from '../helpers/git-server.ts';
 import {
   applyObject,

@@ -3,8 +3,7 @@
 // Ready=Unknown/Reconciling=True instead of a reconcile that hangs.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { test } from 'node:test';
-import { testCluster } from '../helpers/cluster.ts';
+import { clusterTest as test, testCluster } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

@@ -2,7 +2,7 @@
 // rolls out (the stand-in kubelet keeps the QoS class the API server computed), and an APIService
 // the kube-aggregator finds unavailable is named as unhealthy.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { clusterTest as test } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

@@ -9,10 +9,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../src/kube/index.ts';
-import { testCluster, testNamespace } from '../helpers/cluster.ts';
+import { clusterTest as test, testCluster, testNamespace } from '../helpers/cluster.ts';
 import { createTestRepo, fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

@@ -3,10 +3,10 @@
 // and takes over when the leader dies (within the lease duration) or stops (at once: it releases).
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { test, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient, WatchEvent } from '../../src/kube/index.ts';
-import { testNamespace } from '../helpers/cluster.ts';
+import { clusterTest as test, testNamespace } from '../helpers/cluster.ts';
 import { createTestRepo, fileUrl, type TestRepo } from '../helpers/git-server.ts';
 import {
   applyObject,

@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { testNamespace } from '../helpers/cluster.ts';
+import { clusterTest as test, testNamespace } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

@@ -6,10 +6,10 @@ import { createServer } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { moor } from '../cli/helpers.ts';
-import { testNamespace } from '../helpers/cluster.ts';
+import { clusterTest as test, testNamespace } from '../helpers/cluster.ts';
 import { createTestRepo, fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

@@ -1,7 +1,7 @@
 // A Sync whose source does not exist, and a source whose URL Moor refuses: both say so and stall
 // instead of retrying as if the failure were transient, and both recover once fixed.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { clusterTest as test } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

@@ -1,7 +1,7 @@
 // Sources over real transports: smart HTTP with basic auth, SSH with key + known_hosts, semver
 // tags; and an unreachable server that keeps the last good artifact and the cluster as it was.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { clusterTest as test } from '../helpers/cluster.ts';
 import { startHttpGitServer, startSshGitServer } from '../helpers/git-server.ts';
 import {
   applyObject,

@@ -1,8 +1,8 @@
 // The convergence loop end to end: a real operator process, a real Git repository (file://),
 // the real control plane.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { clusterTest as test } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

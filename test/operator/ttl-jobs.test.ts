@@ -2,8 +2,8 @@
 // re-created (in Correct mode, across a commit elsewhere and an operator restart), not counted
 // against health, and re-created once when Git changes it.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { clusterTest as test } from '../helpers/cluster.ts';
 import type { KubeClient } from '../../src/kube/index.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {

@@ -1,9 +1,9 @@
 // Electors on one Lease of the real control plane: one leads, a release hands over within a retry
 // period, a leader whose renews fail stops at its renew deadline, and two never lead at once.
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { testCluster, testNamespace } from '../../../test/helpers/cluster.ts';
+import { clusterTest as test, testCluster, testNamespace } from '../../../test/helpers/cluster.ts';
 import { err, type LogFn, type Logger } from '../../core/index.ts';
 import { createKubeClient, KubeError, type KubeClient } from '../../kube/index.ts';
 import { systemClock } from '../types.ts';

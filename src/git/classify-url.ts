@@ -1,8 +1,10 @@
-/** Which transport a GitRepository URL uses, and whether it is allowed (pure). */
+/**
+ * Which transport a resource's URL uses, and whether Moor accepts it (pure): checked before any
+ * Secret is read, with a message naming the resource. parseGitUrl checks it again before git runs.
+ */
 import { err, ok, type Result } from '../core/index.ts';
-import { SourceError, SourceErrorCodes } from './errors.ts';
-
-export type UrlKind = 'http' | 'ssh' | 'file';
+import { GitError, GitErrorCode } from './errors.ts';
+import type { GitTransport } from './url.ts';
 
 const scpLike = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)/;
 
@@ -10,16 +12,16 @@ export function classifyUrl(
   url: string,
   source: string,
   allowFileUrls: boolean,
-): Result<UrlKind, SourceError> {
-  const fail = (code: SourceError['code'], message: string) =>
-    err(new SourceError(code, `${source}: ${message}`, { source, url: redactUrl(url) }));
+): Result<GitTransport, GitError> {
+  const fail = (code: GitErrorCode, message: string) =>
+    err(new GitError(code, `${source}: ${message}`, { url: redactUrl(url) }));
   if (scpLike.test(url)) return ok('ssh');
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return fail(
-      SourceErrorCodes.invalidUrl,
+      GitErrorCode.InvalidUrl,
       `spec.url ${JSON.stringify(redactUrl(url))} is not a URL (expected https://, http://, ssh://, git@host:path or file://)`,
     );
   }
@@ -33,12 +35,12 @@ export function classifyUrl(
       return allowFileUrls
         ? ok('file')
         : fail(
-            SourceErrorCodes.fileUrlsDisabled,
+            GitErrorCode.FileUrlsDisabled,
             `file:// URLs are refused unless the operator runs with --allow-file-urls`,
           );
     default:
       return fail(
-        SourceErrorCodes.invalidUrl,
+        GitErrorCode.InvalidUrl,
         `unsupported URL scheme ${parsed.protocol} (expected https, http, ssh or file)`,
       );
   }

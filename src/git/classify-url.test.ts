@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyUrl, redactUrl } from './url.ts';
+import { classifyUrl, redactUrl } from './classify-url.ts';
 
 test('URLs are classified by transport, file:// only when allowed', () => {
   const table: [url: string, allowFile: boolean, expected: string][] = [

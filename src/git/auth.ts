@@ -1,21 +1,22 @@
 /** Git credentials from a Secret's data (pure): basic, bearer token, or SSH key + known_hosts. */
 import { err, ok, type Result } from '../core/index.ts';
-import type { GitAuth } from '../git/index.ts';
-import { SourceError, SourceErrorCodes } from './errors.ts';
-import type { UrlKind } from './url.ts';
+import { redactUrl } from './classify-url.ts';
+import { GitError, GitErrorCode } from './errors.ts';
+import type { GitAuth } from './types.ts';
+import type { GitTransport } from './url.ts';
 
 export function authFromSecret(
   data: Readonly<Record<string, string>> | undefined,
-  kind: UrlKind,
-  subject: { source: string; secret: string },
-): Result<GitAuth, SourceError> {
+  kind: GitTransport,
+  subject: { source: string; secret: string; url: string },
+): Result<GitAuth, GitError> {
   if (!data) return ok({ kind: 'none' });
   const fail = (message: string) =>
     err(
-      new SourceError(
-        SourceErrorCodes.secret,
+      new GitError(
+        GitErrorCode.SecretInvalid,
         `${subject.source}: Secret ${subject.secret}: ${message}`,
-        { source: subject.source },
+        { url: redactUrl(subject.url) },
       ),
     );
   if (kind === 'ssh') {
