@@ -156,14 +156,24 @@ async function loadError(dir: string): Promise<{ code: string; message: string }
 
 const binaries: { name: string; bytes: Buffer; message: string }[] = [
   {
-    name: 'a binary file (NUL bytes)',
+    name: 'a binary file (an ELF header: NUL bytes)',
+    bytes: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00]),
+    message: 'apps/image.yaml:1:8: not a text file: a NUL byte',
+  },
+  {
+    name: 'a binary file (a PNG header)',
     bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]),
-    message: 'apps/image.yaml:3:1: not a text file: a NUL byte',
+    message: 'apps/image.yaml:1:1: not a text file: byte 0x89 is not UTF-8',
   },
   {
     name: 'a UTF-16 file',
     bytes: Buffer.from('\ufeffapiVersion: v1\n', 'utf16le'),
-    message: 'apps/image.yaml:1:4: not a text file: a NUL byte',
+    message: 'apps/image.yaml:1:1: not a text file: byte 0xff is not UTF-8',
+  },
+  {
+    name: 'a UTF-16 file without a byte order mark',
+    bytes: Buffer.from('apiVersion: v1\n', 'utf16le'),
+    message: 'apps/image.yaml:1:2: not a text file: a NUL byte',
   },
   {
     name: 'a Latin-1 file',

@@ -10,12 +10,14 @@ import { RenderError, RenderErrorCode } from './errors.ts';
  */
 export function decodeManifest(path: string, bytes: Uint8Array): Result<string, RenderError> {
   const nul = bytes.indexOf(0);
-  const bad = nul >= 0 ? nul : isUtf8(bytes) ? -1 : findInvalidUtf8(bytes);
+  const invalid = isUtf8(bytes) ? -1 : findInvalidUtf8(bytes);
+  // The first of the two is named; a NUL is valid UTF-8, so a sequence it cuts short comes first.
+  const bad = invalid >= 0 && (nul < 0 || invalid < nul) ? invalid : nul;
   if (bad < 0) return ok(Buffer.from(bytes).toString('utf8'));
   const { line, col } = positionOf(bytes, bad);
   const byte = bytes[bad] ?? 0;
   const what =
-    nul >= 0 ? 'a NUL byte' : `byte 0x${byte.toString(16).padStart(2, '0')} is not UTF-8`;
+    bad === nul ? 'a NUL byte' : `byte 0x${byte.toString(16).padStart(2, '0')} is not UTF-8`;
   return err(
     new RenderError(RenderErrorCode.notText, `${path}:${line}:${col}: not a text file: ${what}`, {
       file: path,
