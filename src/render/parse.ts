@@ -117,7 +117,8 @@ function parseFile(file: ManifestFile, budget: Budget): Result<RenderedObject[],
   const tokens = Array.from(new Parser(lines.addNewLine).parse(file.content));
   const tooDeep = findTooDeep(tokens);
   if (tooDeep !== undefined) return err(nestingError(file.path, lines.linePos(tooDeep)));
-  const docs = Array.from(new Composer({ merge: true }).compose(tokens));
+  // logLevel: a file's oddities (a mapping used as a key) are not the process's warnings.
+  const docs = Array.from(new Composer({ merge: true, logLevel: 'error' }).compose(tokens));
   const objects: RenderedObject[] = [];
   for (const doc of docs) {
     const parsed = parseDocument(file.path, doc, lines, budget);
