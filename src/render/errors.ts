@@ -6,6 +6,10 @@ export const RenderErrorCode = {
   syntax: 'SyntaxError',
   /** A document is not a Kubernetes object (no apiVersion, kind or metadata.name). */
   notAnObject: 'NotAnObject',
+  /** A manifest file is not UTF-8 text (NUL bytes, invalid UTF-8): a binary file. */
+  notText: 'NotText',
+  /** A file, or the whole render, exceeds one of `RenderLimits` (size, objects, expansion). */
+  tooLarge: 'TooLarge',
   /** A value has no JSON form (`.inf`, `.nan`). */
   invalidValue: 'InvalidValue',
   /** Collections nest deeper than the parser allows (`MAX_NESTING_DEPTH`). */

@@ -9,6 +9,7 @@ export {
   type KustomizePolicy,
   type LocalReference,
 } from './kustomization-scan.ts';
+export { RenderLimits } from './limits.ts';
 export { checkArtifactPath, loadManifestFiles, type LoadOptions } from './load.ts';
 export { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
 export { renderSync, type RenderSyncOptions } from './render.ts';

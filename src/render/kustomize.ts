@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
+import { formatBytes, RenderLimits } from './limits.ts';
 
 /** How an operator builds kustomizations: the program, and what kustomizations may refer to. */
 export type KustomizeSettings = {
@@ -29,7 +30,6 @@ export type KustomizeOptions = {
 };
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 /**
  * Runs `kustomize build --load-restrictor=LoadRestrictionsRootOnly <dir>` (never with plugins,
@@ -52,7 +52,8 @@ export function buildKustomization(
         env: { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', HOME: tmpdir(), PATH: '/usr/bin:/bin' },
         timeout,
         signal: options.signal,
-        maxBuffer: MAX_OUTPUT_BYTES,
+        // One byte over the limit: more is refused as too large, not read on.
+        maxBuffer: RenderLimits.fileBytes + 1,
         encoding: 'utf8',
         windowsHide: true,
       },
@@ -88,6 +89,15 @@ function describeFailure(
     return new RenderError(
       RenderErrorCode.kustomizeUnavailable,
       `${displayPath}: cannot run kustomize: no program at ${context.options.kustomizePath}`,
+      data,
+      { cause: error },
+    );
+  }
+  if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+    const limit = formatBytes(RenderLimits.fileBytes);
+    return new RenderError(
+      RenderErrorCode.tooLarge,
+      `${displayPath}: kustomize build printed more than the ${limit} a build may`,
       data,
       { cause: error },
     );

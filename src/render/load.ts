@@ -8,7 +8,9 @@ import { RenderError, RenderErrorCode } from './errors.ts';
 import { buildKustomization, type KustomizeSettings } from './kustomize.ts';
 import { checkKustomizationGraph, KUSTOMIZATION_FILES } from './kustomize-graph.ts';
 import { copyArtifact, type PrivateRoot } from './kustomize-root.ts';
+import { formatBytes, RenderLimits } from './limits.ts';
 import { compareText } from './parse.ts';
+import { decodeManifest } from './text.ts';
 import type { ManifestFile } from './types.ts';
 
 const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
@@ -27,6 +29,8 @@ type Walk = {
   readonly files: ManifestFile[];
   /** Regular files to read once the walk is done, in parallel. */
   readonly pending: { readonly path: string; readonly full: string }[];
+  /** Bytes of the manifests found so far (file sizes, kustomize output). */
+  bytes: number;
   /** The private copy of the artifact kustomizations are built in, made at the first one. */
   copy?: Promise<PrivateRoot>;
 };
@@ -55,16 +59,17 @@ export async function loadManifestFiles(
     const root = await realpath(artifactDir);
     const start = await resolveStart(root, relPath.value);
     if (!start.ok) return start;
-    walk = { root, signal, options, visited: new Set(), files: [], pending: [] };
+    walk = { root, signal, options, visited: new Set(), files: [], pending: [], bytes: 0 };
     const walked = await walkDir(walk, start.value, relPath.value);
     if (!walked.ok) return walked;
     const limit = pLimit(32);
     const read = await Promise.all(
-      walk.pending.map((f) =>
-        limit(async () => ({ path: f.path, content: await readFile(f.full, 'utf8') })),
-      ),
+      walk.pending.map((f) => limit(async () => decodeManifest(f.path, await readFile(f.full)))),
     );
-    walk.files.push(...read);
+    for (const [i, text] of read.entries()) {
+      if (!text.ok) return text;
+      walk.files.push({ path: walk.pending[i]?.path ?? '', content: text.value });
+    }
     return ok(walk.files.sort((a, b) => compareText(a.path, b.path)));
   } catch (cause) {
     return err(readFailure(cause, relPath.value || '.'));
@@ -150,19 +155,45 @@ async function visitEntry(
 ): Promise<Result<void, RenderError>> {
   const full = join(entry.parentPath, entry.name);
   let isDir = entry.isDirectory();
-  let isFile = entry.isFile();
   if (entry.isSymbolicLink()) {
     const target = await resolveLink(walk.root, full, rel);
     if (!target.ok) return target;
-    const info = await stat(target.value);
-    isDir = info.isDirectory();
-    isFile = info.isFile();
+    isDir = (await stat(target.value)).isDirectory();
   }
   if (isDir) return walkDir(walk, full, rel);
-  if (isFile && isManifest(entry.name)) {
-    walk.pending.push({ path: rel, full });
+  if (!isManifest(entry.name)) return ok(undefined);
+  // The size is checked before anything is read: a 10 GB file costs one stat.
+  const info = await stat(full);
+  if (!info.isFile()) return ok(undefined);
+  const counted = countBytes(walk, rel, info.size);
+  if (counted.ok) walk.pending.push({ path: rel, full });
+  return counted;
+}
+
+/** Adds a manifest's size to the walk's, unless the file or the total gets too large. */
+function countBytes(walk: Walk, rel: string, size: number): Result<void, RenderError> {
+  if (size > RenderLimits.fileBytes) {
+    return err(
+      tooLarge(
+        rel,
+        `${rel}: file is ${size} bytes, more than the ${formatBytes(RenderLimits.fileBytes)} a manifest may be`,
+      ),
+    );
+  }
+  walk.bytes += size;
+  if (walk.bytes > RenderLimits.totalBytes) {
+    return err(
+      tooLarge(
+        rel,
+        `${rel}: the manifests read up to this file exceed the ${formatBytes(RenderLimits.totalBytes)} one Sync may render`,
+      ),
+    );
   }
   return ok(undefined);
+}
+
+function tooLarge(rel: string, message: string): RenderError {
+  return new RenderError(RenderErrorCode.tooLarge, message, { file: rel });
 }
 
 async function resolveLink(
@@ -225,6 +256,8 @@ async function buildDir(
     ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
   });
   if (!built.ok) return built;
+  const counted = countBytes(walk, kustomizationRel, Buffer.byteLength(built.value));
+  if (!counted.ok) return counted;
   walk.files.push({ path: kustomizationRel, content: built.value });
   return ok(undefined);
 }

@@ -4,7 +4,9 @@ import { Composer, LineCounter, Parser, isNode } from 'yaml';
 import type { KubeObject, Result } from '../core/index.ts';
 import { err, formatObjectId, objectIdOf, objectKey, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
+import { measureJson } from './json-size.ts';
 import { toJsonValue } from './json-value.ts';
+import { formatBytes, RenderLimits } from './limits.ts';
 import { MAX_NESTING_DEPTH, findTooDeep } from './nesting.ts';
 import type { ManifestFile, RenderedObject } from './types.ts';
 
@@ -15,7 +17,8 @@ import type { ManifestFile, RenderedObject } from './types.ts';
  * `kind: List` in list order. The result is the same whatever order `files` come in.
  * Empty documents are skipped; a `*List` with `items` is expanded; the same object twice is an
  * error naming both places. YAML is read as YAML 1.2 (core schema) with `<<` merge keys, as
- * kustomize reads it.
+ * kustomize reads it. The objects' JSON form (aliases expanded) and their number are bounded by
+ * `RenderLimits`, measured before anything is copied.
  */
 export function parseManifests(
   files: readonly ManifestFile[],
@@ -23,19 +26,51 @@ export function parseManifests(
 ): Result<RenderedObject[], RenderError> {
   const sorted = [...files].sort((a, b) => compareText(a.path, b.path));
   const objects: RenderedObject[] = [];
+  const budget = { chars: RenderLimits.renderedChars };
   for (const file of sorted) {
     // Keyed by a hash, not the text: the memo must not keep every file's text alive.
     const key = memo
       ? `${file.path}\0${createHash('sha256').update(file.content).digest('base64')}`
       : '';
     const known = memo?.get(key);
-    const parsed = known ? ok(known) : parseFile(file);
+    const parsed = known ? measureKnown(file.path, known, budget) : parseFile(file, budget);
     if (!parsed.ok) return parsed;
     if (memo && !known) memo.set(key, parsed.value);
     objects.push(...parsed.value);
+    if (objects.length > RenderLimits.objects) {
+      const message = `${file.path}: more than the ${RenderLimits.objects} objects one Sync may render (counting up to this file)`;
+      return err(new RenderError(RenderErrorCode.tooLarge, message, { file: file.path }));
+    }
   }
   const duplicate = findDuplicate(objects);
   return duplicate ? err(duplicate) : ok(objects);
+}
+
+/** What is left of the JSON characters one render may produce. */
+type Budget = { chars: number };
+
+/** A memoized file's objects, counted against the budget as if parsed again. */
+function measureKnown(
+  path: string,
+  known: RenderedObject[],
+  budget: Budget,
+): Result<RenderedObject[], RenderError> {
+  const size = measureJson(
+    known.map((o) => o.object),
+    budget.chars,
+  );
+  if (size === undefined) return err(renderedTooLarge(path, known[0]?.source.line ?? 1, 1));
+  budget.chars -= size;
+  return ok(known);
+}
+
+function renderedTooLarge(path: string, line: number, column: number): RenderError {
+  const limit = formatBytes(RenderLimits.renderedChars);
+  return new RenderError(
+    RenderErrorCode.tooLarge,
+    `${path}:${line}:${column}: objects written as JSON (aliases expanded) exceed the ${limit} one Sync may render`,
+    { file: path, line, column },
+  );
 }
 
 /**
@@ -75,17 +110,18 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function parseFile(file: ManifestFile): Result<RenderedObject[], RenderError> {
+function parseFile(file: ManifestFile, budget: Budget): Result<RenderedObject[], RenderError> {
   const lines = new LineCounter();
   // Parse and compose in two steps (as parseAllDocuments does) to measure nesting in between:
   // composing is recursive and would overflow the stack on a deep document.
   const tokens = Array.from(new Parser(lines.addNewLine).parse(file.content));
   const tooDeep = findTooDeep(tokens);
   if (tooDeep !== undefined) return err(nestingError(file.path, lines.linePos(tooDeep)));
-  const docs = Array.from(new Composer({ merge: true }).compose(tokens));
+  // logLevel: a file's oddities (a mapping used as a key) are not the process's warnings.
+  const docs = Array.from(new Composer({ merge: true, logLevel: 'error' }).compose(tokens));
   const objects: RenderedObject[] = [];
   for (const doc of docs) {
-    const parsed = parseDocument(file.path, doc, lines);
+    const parsed = parseDocument(file.path, doc, lines, budget);
     if (!parsed.ok) return parsed;
     objects.push(...parsed.value);
   }
@@ -105,6 +141,7 @@ function parseDocument(
   path: string,
   doc: Document.Parsed,
   lines: LineCounter,
+  budget: Budget,
 ): Result<RenderedObject[], RenderError> {
   const [syntax] = doc.errors;
   if (syntax) {
@@ -118,7 +155,7 @@ function parseDocument(
     );
   }
   if (doc.contents === null) return ok([]);
-  const line = lineOf(doc.contents, lines);
+  const at = positionOf(doc.contents, lines);
   let value: unknown;
   try {
     value = doc.toJS();
@@ -128,27 +165,30 @@ function parseDocument(
     return err(
       new RenderError(
         RenderErrorCode.syntax,
-        `${path}:${line}: ${message}`,
-        { file: path, line },
-        {
-          cause,
-        },
+        `${path}:${at.line}:${at.col}: ${message}`,
+        { file: path, line: at.line, column: at.col },
+        { cause },
       ),
     );
   }
   if (value === null || value === undefined) return ok([]);
+  // Measured before it is copied: aliases share what they repeat until then.
+  const size = measureJson(value, budget.chars);
+  if (size === undefined) return err(renderedTooLarge(path, at.line, at.col));
+  budget.chars -= size;
   const json = toJsonValue(value);
   if (!json.ok) {
-    const { at, problem } = json.error;
+    const { at: where, problem } = json.error;
     return err(
-      new RenderError(RenderErrorCode.invalidValue, `${path}:${line}: ${at}: ${problem}`, {
-        file: path,
-        line,
-      }),
+      new RenderError(
+        RenderErrorCode.invalidValue,
+        `${path}:${at.line}:${at.col}: ${where}: ${problem}`,
+        { file: path, line: at.line, column: at.col },
+      ),
     );
   }
-  if (isList(json.value)) return expandList(path, doc, lines, json.value.items);
-  const rendered = toRendered(path, line, json.value);
+  if (isListKind(json.value)) return expandList(path, doc, lines, json.value);
+  const rendered = toRendered(path, at, json.value);
   return rendered.ok ? ok([rendered.value]) : rendered;
 }
 
@@ -156,13 +196,24 @@ function expandList(
   path: string,
   doc: Document.Parsed,
   lines: LineCounter,
-  items: readonly unknown[],
+  list: Record<string, unknown>,
 ): Result<RenderedObject[], RenderError> {
+  const { items } = list;
+  if (!Array.isArray(items)) {
+    const at = positionOf(doc.contents, lines);
+    const found = items === undefined ? 'none' : describeValue(items);
+    return err(
+      notAnObject(path, at, `a ${String(list.kind)} needs an items sequence, found ${found}`),
+    );
+  }
   const objects: RenderedObject[] = [];
-  for (const [i, item] of items.entries()) {
+  for (const [i, item] of (items as unknown[]).entries()) {
     const node = doc.getIn(['items', i], true);
-    const line = isNode(node) ? lineOf(node, lines) : lineOf(doc.contents, lines);
-    const rendered = toRendered(path, line, item);
+    const at = positionOf(isNode(node) ? node : doc.contents, lines);
+    if (isListKind(item)) {
+      return err(notAnObject(path, at, `a ${String(list.kind)} item cannot be a list itself`));
+    }
+    const rendered = toRendered(path, at, item);
     if (!rendered.ok) return rendered;
     objects.push(rendered.value);
   }
@@ -171,20 +222,30 @@ function expandList(
 
 function toRendered(
   path: string,
-  line: number,
+  at: Position,
   value: unknown,
 ): Result<RenderedObject, RenderError> {
   const missing = missingFields(value);
   if (missing.length > 0) {
-    return err(
-      new RenderError(
-        RenderErrorCode.notAnObject,
-        `${path}:${line}: not a Kubernetes object: missing ${missing.join(', ')}`,
-        { file: path, line },
-      ),
-    );
+    // A sequence or scalar at the top (JSON `[...]`, a line of text) says what it is instead.
+    const not = isRecord(value) ? '' : ` (the document is ${describeValue(value)}, not a mapping)`;
+    return err(notAnObject(path, at, `missing ${missing.join(', ')}${not}`));
   }
-  return ok({ object: value as KubeObject, source: { path, line } });
+  return ok({ object: value as KubeObject, source: { path, line: at.line } });
+}
+
+function notAnObject(path: string, at: Position, problem: string): RenderError {
+  return new RenderError(
+    RenderErrorCode.notAnObject,
+    `${path}:${at.line}:${at.col}: not a Kubernetes object: ${problem}`,
+    { file: path, line: at.line, column: at.col },
+  );
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a sequence';
+  if (value === null) return 'null';
+  return isRecord(value) ? 'a mapping' : `a ${typeof value}`;
 }
 
 function missingFields(value: unknown): string[] {
@@ -197,19 +258,20 @@ function missingFields(value: unknown): string[] {
   return missing;
 }
 
-/** `kind: List` (or any `*List`) holding an `items` array, as kubectl and kustomize expand. */
-function isList(value: unknown): value is { items: unknown[] } {
-  return (
-    isRecord(value) &&
-    typeof value.kind === 'string' &&
-    value.kind.endsWith('List') &&
-    Array.isArray(value.items)
-  );
+/**
+ * A list to expand, as kubectl and kustomize do: any `*List` kind holding `items`, and
+ * `kind: List` whatever it holds (without an `items` sequence it is refused, not applied).
+ */
+function isListKind(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value) || typeof value.kind !== 'string') return false;
+  return value.kind === 'List' || (value.kind.endsWith('List') && 'items' in value);
 }
 
-function lineOf(node: Node | null, lines: LineCounter): number {
-  const start = node?.range?.[0] ?? 0;
-  return lines.linePos(start).line;
+/** 1-based line and column. */
+type Position = { readonly line: number; readonly col: number };
+
+function positionOf(node: Node | null, lines: LineCounter): Position {
+  return lines.linePos(node?.range?.[0] ?? 0);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
