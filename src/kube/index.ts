@@ -7,6 +7,13 @@ export {
   type KubeErrorData,
   type StatusCause,
 } from './errors.ts';
+export {
+  createLiveCache,
+  type LiveCache,
+  type LiveCacheOptions,
+  type LiveChangeListener,
+  type LiveChangeType,
+} from './live-cache.ts';
 export { DEFAULT_BACKOFF, type Backoff, type ChangeType } from './reflector-decide.ts';
 export {
   realTimers,

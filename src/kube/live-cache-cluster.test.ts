@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { FIELD_MANAGER, Labels, type KubeObject } from '../core/index.ts';
-import { createKubeClient } from '../kube/index.ts';
+import { diffObject } from '../drift/index.ts';
 import { testCluster, testNamespace } from '../../test/helpers/cluster.ts';
-import { createLiveCache, diffObject, type LiveChangeType } from './index.ts';
+import { createKubeClient, createLiveCache, type LiveChangeType } from './index.ts';
 
 const run = promisify(execFile);
 const step = (): AbortSignal => AbortSignal.timeout(30_000);

@@ -1,24 +1,28 @@
 /**
- * A watch-fed cache of the live objects Moor manages: one list+watch per kind, across namespaces,
+ * A watch-fed cache of the live objects Moor manages: one reflector per kind, across namespaces,
  * selected by Moor's labels. Reading it costs no request, so comparing desired with live does not
- * either; every change reaches the listeners within one watch event.
+ * either; every change reaches the listeners within one watch event. Objects are kept as the
+ * server sends them (managedFields included: drift names field managers from them).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { err, ok, type KubeObject, type Result } from '../core/index.ts';
-import { KubeError, type KubeClient, type KubeLogger, type WatchEvent } from '../kube/index.ts';
+import { err, type KubeObject, type Result } from '../core/index.ts';
+import { KubeError } from './errors.ts';
+import type { Backoff } from './reflector-decide.ts';
+import { startReflector, type Reflector, type ReflectorLogger, type Timers } from './reflector.ts';
+import type { KubeClient } from './types.ts';
 
 export type LiveChangeType = 'added' | 'modified' | 'deleted';
 export type LiveChangeListener = (obj: KubeObject, type: LiveChangeType) => void;
 
 export type LiveCacheOptions = {
-  readonly kube: KubeClient;
+  readonly kube: Pick<KubeClient, 'list' | 'watch'>;
   /** Selects the objects to cache, e.g. `moor.dev/sync-name`. */
   readonly labelSelector: string;
   /** Stops every watch when it aborts. */
   readonly signal: AbortSignal;
-  readonly logger: KubeLogger;
+  readonly logger: ReflectorLogger;
   /** Delays between failed attempts: doubling from `initialMs` up to `maxMs` (500 ms, 30 s). */
-  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  readonly backoff?: Backoff;
+  readonly timers?: Timers;
 };
 
 export type LiveCache = {
@@ -38,21 +42,14 @@ export type LiveCache = {
 };
 
 type KindCache = {
-  readonly objects: Map<string, KubeObject>;
+  readonly reflector: Reflector;
   readonly ready: Promise<Result<void, KubeError>>;
 };
 
 const kindKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
-const objectKey = (namespace: string, name: string): string => `${namespace}/${name}`;
-const keyOfObject = (obj: KubeObject): string =>
-  objectKey(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
-
-/** A watch the server ends sooner than this counts as a failure for backoff. */
-const QUICK_CLOSE_MS = 1_000;
 
 export function createLiveCache(opts: LiveCacheOptions): LiveCache {
   const { kube, labelSelector, signal, logger } = opts;
-  const backoff = opts.backoff ?? { initialMs: 500, maxMs: 30_000 };
   const kinds = new Map<string, KindCache>();
   const loops: Promise<void>[] = [];
   const listeners = new Set<LiveChangeListener>();
@@ -67,98 +64,32 @@ export function createLiveCache(opts: LiveCacheOptions): LiveCache {
     }
   };
 
-  const upsert = (objects: Map<string, KubeObject>, obj: KubeObject): void => {
-    const key = keyOfObject(obj);
-    const old = objects.get(key);
-    if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
-    objects.set(key, obj);
-    emit(obj, old ? 'modified' : 'added');
-  };
-  const remove = (objects: Map<string, KubeObject>, obj: KubeObject): void => {
-    const key = keyOfObject(obj);
-    if (!objects.delete(key)) return;
-    emit(obj, 'deleted');
-  };
-  const replaceAll = (objects: Map<string, KubeObject>, items: readonly KubeObject[]): void => {
-    const seen = new Set(items.map(keyOfObject));
-    for (const obj of [...objects.values()]) if (!seen.has(keyOfObject(obj))) remove(objects, obj);
-    for (const obj of items) upsert(objects, obj);
-  };
-  const applyEvent = (objects: Map<string, KubeObject>, e: WatchEvent): void => {
-    if (e.type === 'DELETED') remove(objects, e.object);
-    else if (e.type !== 'BOOKMARK') upsert(objects, e.object);
-  };
-
-  const pause = async (failures: number): Promise<void> => {
-    if (failures <= 1) return;
-    const ms = Math.min(backoff.initialMs * 2 ** (failures - 2), backoff.maxMs);
-    await sleep(ms, undefined, { signal }).catch(() => undefined);
-  };
-
-  /** Lists again into `objects`; the new resourceVersion, or undefined on failure. */
-  const relist = async (apiVersion: string, kind: string, objects: Map<string, KubeObject>) => {
-    const listed = await kube.list(apiVersion, kind, { labelSelector }, signal);
-    if (!listed.ok) {
-      if (!signal.aborted)
-        logger.warn({ err: listed.error.message }, `live cache: ${listed.error.message}`);
-      return undefined;
-    }
-    replaceAll(objects, listed.value.items);
-    return listed.value.resourceVersion;
-  };
-
-  const watchLoop = async (
-    apiVersion: string,
-    kind: string,
-    objects: Map<string, KubeObject>,
-    firstVersion: string,
-  ): Promise<void> => {
-    let version: string | undefined = firstVersion;
-    let failures = 0;
-    while (!signal.aborted) {
-      await pause(failures);
-      if (signal.aborted) break;
-      if (version === undefined) {
-        version = await relist(apiVersion, kind, objects);
-        if (version === undefined) failures++;
-        continue;
-      }
-      let last: string = version;
-      const started = performance.now();
-      const watched = await kube.watch(
-        apiVersion,
-        kind,
-        { labelSelector, resourceVersion: version },
-        (e) => {
-          last = e.object.metadata.resourceVersion ?? last;
-          applyEvent(objects, e);
-        },
-        signal,
-      );
-      if (signal.aborted) break;
-      version = last;
-      if (watched.ok) {
-        failures = performance.now() - started < QUICK_CLOSE_MS ? failures + 1 : 0;
-      } else if (watched.error.code === 'Expired') {
-        logger.debug({ kind, apiVersion }, `live cache: watch of ${kind} expired, listing again`);
-        version = undefined;
-        failures++;
-      } else {
-        logger.warn({ err: watched.error.message }, `live cache: ${watched.error.message}`);
-        failures++;
-      }
-    }
-  };
-
-  const start = async (apiVersion: string, kind: string, objects: Map<string, KubeObject>) => {
-    const listed = await kube.list(apiVersion, kind, { labelSelector }, signal);
-    if (!listed.ok) {
-      kinds.delete(kindKey(apiVersion, kind));
-      return err(listed.error);
-    }
-    replaceAll(objects, listed.value.items);
-    loops.push(watchLoop(apiVersion, kind, objects, listed.value.resourceVersion));
-    return ok(undefined);
+  const start = (apiVersion: string, kind: string): KindCache => {
+    const key = kindKey(apiVersion, kind);
+    const reflector = startReflector({
+      kube,
+      apiVersion,
+      kind,
+      labelSelector,
+      signal,
+      logger,
+      firstList: 'report',
+      ...(opts.backoff ? { backoff: opts.backoff } : {}),
+      ...(opts.timers ? { timers: opts.timers } : {}),
+      // A deletion of an object never cached is no change of the cache.
+      onChange: (type, obj, old) => {
+        if (type !== 'deleted' || old) emit(obj, type);
+      },
+    });
+    loops.push(reflector.done);
+    const entry: KindCache = {
+      reflector,
+      ready: reflector.synced.then((listed) => {
+        if (!listed.ok && kinds.get(key) === entry) kinds.delete(key);
+        return listed;
+      }),
+    };
+    return entry;
   };
 
   return {
@@ -174,16 +105,15 @@ export function createLiveCache(opts: LiveCacheOptions): LiveCache {
         });
         return Promise.resolve(err(error));
       }
-      const objects = new Map<string, KubeObject>();
-      const ready = start(apiVersion, kind, objects);
-      kinds.set(key, { objects, ready });
-      return ready;
+      const entry = start(apiVersion, kind);
+      kinds.set(key, entry);
+      return entry.ready;
     },
     get(apiVersion, kind, namespace, name) {
-      return kinds.get(kindKey(apiVersion, kind))?.objects.get(objectKey(namespace, name));
+      return kinds.get(kindKey(apiVersion, kind))?.reflector.get(namespace, name);
     },
     list(apiVersion, kind) {
-      return [...(kinds.get(kindKey(apiVersion, kind))?.objects.values() ?? [])];
+      return kinds.get(kindKey(apiVersion, kind))?.reflector.list() ?? [];
     },
     onChange(listener) {
       const own: LiveChangeListener = (obj, type) => listener(obj, type);
