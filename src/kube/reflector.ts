@@ -160,6 +160,32 @@ async function watchOnce(
   return { end: classifyWatchEnd(result, stalled, timers.now() - started), last };
 }
 
+type LoopState = { version: string | undefined; failures: number; first: boolean };
+
+/** Lists into the store and moves `state` on; `end` when the reflector stops here. */
+async function listStep(
+  ctx: Ctx,
+  state: LoopState,
+  settle: (r: Result<void, KubeError>) => void,
+): Promise<'next' | 'end'> {
+  const { opts } = ctx;
+  const listed = await listInto(ctx);
+  if (opts.signal.aborted) return 'end';
+  if (listed.ok) {
+    if (state.first) settle(ok(undefined));
+    state.first = false;
+    state.version = listed.value;
+  } else if (state.first && opts.firstList === 'report') {
+    // The caller gets the error and decides; nothing keeps listing.
+    settle(listed);
+    return 'end';
+  } else {
+    opts.logger.warn({ err: listed.error.message }, `list ${ctx.what} failed`);
+  }
+  state.failures = nextAfterList(listed.ok, state.failures).failures;
+  return 'next';
+}
+
 function aborted(what: string): KubeError {
   return new KubeError('Aborted', `list ${what}: stopped`, { verb: 'list', subject: what });
 }
@@ -185,32 +211,23 @@ export function startReflector(opts: ReflectorOptions): Reflector {
   const { signal, logger } = opts;
 
   const run = async (): Promise<void> => {
-    let version: string | undefined;
-    let failures = 0;
-    let first = true;
+    const state: LoopState = { version: undefined, failures: 0, first: true };
     while (!signal.aborted) {
-      const pause = pauseMs(failures, backoff);
+      const pause = pauseMs(state.failures, backoff);
       if (pause > 0) await timers.sleep(pause, signal);
       if (signal.aborted) break;
-      if (version === undefined) {
-        const listed = await listInto(ctx);
-        if (signal.aborted) break;
-        if (!listed.ok && first && opts.firstList === 'report') return settle(listed);
-        if (listed.ok && first) settle(ok(undefined));
-        if (listed.ok) first = false;
-        else logger.warn({ err: listed.error.message }, `list ${ctx.what} failed`);
-        version = listed.ok ? listed.value : undefined;
-        failures = nextAfterList(listed.ok, failures).failures;
+      if (state.version === undefined) {
+        if ((await listStep(ctx, state, settle)) === 'end') break;
         continue;
       }
-      const { end, last } = await watchOnce(ctx, version, noProgressMs);
+      const { end, last } = await watchOnce(ctx, state.version, noProgressMs);
       if (signal.aborted) break;
       if (end.kind === 'expired') logger.debug({}, `watch ${ctx.what} expired, listing again`);
       if (end.kind === 'stalled')
         logger.warn({ noProgressMs }, `watch ${ctx.what} made no progress, listing again`);
-      const next = nextAfterWatch(end, failures);
-      failures = next.failures;
-      version = next.step === 'list' ? undefined : last;
+      const next = nextAfterWatch(end, state.failures);
+      state.failures = next.failures;
+      state.version = next.step === 'list' ? undefined : last;
     }
     settle(err(aborted(ctx.what)));
   };
