@@ -152,7 +152,8 @@ async function watchOnce(
   cut.abort();
   opts.signal.removeEventListener('abort', onAbort);
   await watchdog;
-  if (!watched.ok && !opts.signal.aborted)
+  // 410 is routine (logged at debug by the caller); other errors are worth a warning.
+  if (!watched.ok && watched.error.code !== 'Expired' && !opts.signal.aborted)
     opts.logger.warn({ err: watched.error.message }, `watch ${ctx.what} failed`);
   const result = watched.ok
     ? { ok: true as const }
