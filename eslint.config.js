@@ -4,18 +4,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const ioParts = [
-  'kube',
-  'git',
-  'notify',
-  'server',
-  'controller',
-  'cli',
-  'source',
-  'apply',
-  'drift',
-];
-const pureParts = ['core', 'plan', 'health', 'render'];
+const ioParts = ['kube', 'git', 'notify', 'server', 'controller', 'cli', 'source', 'apply'];
+const pureParts = ['core', 'plan', 'health', 'render', 'drift'];
 // Files of a pure part that do I/O on purpose (reading an artifact tree, copying it into the
 // private root a kustomization is built in, following its references, running kustomize).
 const pureExceptions = [

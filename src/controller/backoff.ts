@@ -1,11 +1,7 @@
-/** Exponential backoff with a cap, and jitter for periodic intervals (pure; randomness injected). */
+/** Jitter for periodic intervals (pure; randomness injected), next to the one backoff (core/). */
 export type Random = () => number;
 
-/** Delay before retry number `failures` (1-based): base·2^(failures-1), capped at max. */
-export function backoffDelay(failures: number, baseMs: number, maxMs: number): number {
-  const exponent = Math.min(Math.max(failures - 1, 0), 30);
-  return Math.min(baseMs * 2 ** exponent, maxMs);
-}
+export { backoffDelay } from '../core/index.ts';
 
 /** Spreads a periodic interval by ±fraction so many resources don't fire in step. */
 export function jitter(intervalMs: number, random: Random, fraction = 0.1): number {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DriftMode } from '../api/index.ts';
 import type { KubeObject } from '../core/index.ts';
-import type { LiveChangeType } from '../drift/index.ts';
+import type { LiveChangeType } from '../kube/index.ts';
 import { wakesSync } from './drift-trigger.ts';
 
 const cm = (data: Record<string, string>, annotations?: Record<string, string>): KubeObject => ({

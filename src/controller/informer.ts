@@ -1,14 +1,13 @@
 /**
- * A list+watch cache of one kind: lists, then watches from the list's resourceVersion, re-lists
- * when the watch expires, and reports every change. Readers get objects without a request.
+ * A list+watch cache of one kind for the controllers: kube/'s reflector, plus a `synced` that
+ * resolves once the first list is in (it keeps listing until then). Readers get objects without
+ * a request; every change is reported.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../core/index.ts';
-import type { KubeClient } from '../kube/index.ts';
-import { backoffDelay } from './backoff.ts';
+import { startReflector, type ChangeType, type KubeClient } from '../kube/index.ts';
 import type { Logger } from './types.ts';
 
-export type ChangeType = 'added' | 'modified' | 'deleted';
+export type { ChangeType } from '../kube/index.ts';
 export type ChangeHandler = (
   type: ChangeType,
   obj: KubeObject,
@@ -35,99 +34,27 @@ export type InformerOptions = {
   readonly logger: Logger;
 };
 
-const keyOf = (obj: KubeObject): string =>
-  `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
-
 export function startInformer(opts: InformerOptions): Informer {
-  const cache = new Map<string, KubeObject>();
-  let markSynced: () => void = () => undefined;
-  const synced = new Promise<void>((resolve) => (markSynced = resolve));
-  const what = `${opts.kind} (${opts.apiVersion})`;
-  const scope = {
+  const reflector = startReflector({
+    kube: opts.kube,
+    apiVersion: opts.apiVersion,
+    kind: opts.kind,
     ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
     ...(opts.labelSelector !== undefined ? { labelSelector: opts.labelSelector } : {}),
-  };
-
-  const upsert = (obj: KubeObject): void => {
-    const key = keyOf(obj);
-    const old = cache.get(key);
-    if (old?.metadata.resourceVersion === obj.metadata.resourceVersion) return;
-    cache.set(key, obj);
-    opts.onChange(old ? 'modified' : 'added', obj, old);
-  };
-  const remove = (obj: KubeObject): void => {
-    const key = keyOf(obj);
-    const old = cache.get(key);
-    cache.delete(key);
-    opts.onChange('deleted', old ?? obj, old);
-  };
-
-  const relist = async (): Promise<string | undefined> => {
-    const listed = await opts.kube.list(opts.apiVersion, opts.kind, scope, opts.signal);
-    if (!listed.ok) {
-      opts.logger.warn({ err: listed.error.message }, `list ${what} failed`);
-      return undefined;
-    }
-    const seen = new Set<string>();
-    for (const item of listed.value.items) {
-      seen.add(keyOf(item));
-      upsert(item);
-    }
-    for (const [key, obj] of [...cache]) if (!seen.has(key)) remove(obj);
-    markSynced();
-    return listed.value.resourceVersion;
-  };
-
-  const run = async (): Promise<void> => {
-    let failures = 0;
-    let resourceVersion: string | undefined;
-    while (!opts.signal.aborted) {
-      if (resourceVersion === undefined) {
-        resourceVersion = await relist();
-        if (resourceVersion === undefined) {
-          failures++;
-          await sleep(backoffDelay(failures, 500, 30_000), undefined, {
-            signal: opts.signal,
-          }).catch(() => undefined);
-          continue;
-        }
-      }
-      let lastVersion: string = resourceVersion;
-      const watched = await opts.kube.watch(
-        opts.apiVersion,
-        opts.kind,
-        { ...scope, resourceVersion: lastVersion },
-        (event) => {
-          lastVersion = event.object.metadata.resourceVersion ?? lastVersion;
-          if (event.type === 'BOOKMARK') return;
-          if (event.type === 'DELETED') remove(event.object);
-          else upsert(event.object);
-        },
-        opts.signal,
-      );
-      if (watched.ok) {
-        failures = 0;
-        resourceVersion = lastVersion;
-        continue;
-      }
-      if (watched.error.code === 'Expired') {
-        resourceVersion = undefined;
-        continue;
-      }
-      failures++;
-      opts.logger.warn({ err: watched.error.message }, `watch ${what} failed`);
-      resourceVersion = undefined;
-      await sleep(backoffDelay(failures, 500, 30_000), undefined, { signal: opts.signal }).catch(
-        () => undefined,
-      );
-    }
-  };
-
-  const done = run();
+    signal: opts.signal,
+    logger: opts.logger,
+    // A deleted object is reported as it was cached, when it was.
+    onChange: (type, obj, old) => opts.onChange(type, type === 'deleted' ? (old ?? obj) : obj, old),
+  });
+  const synced = new Promise<void>((resolve) => {
+    void reflector.synced.then((listed) => {
+      if (listed.ok) resolve();
+    });
+  });
   return {
-    get: (namespace, name) => cache.get(`${namespace}/${name}`),
-    list: () => [...cache.values()],
+    get: (namespace, name) => reflector.get(namespace, name),
+    list: () => reflector.list(),
     synced,
-    done,
+    done: reflector.done,
   };
 }

@@ -1,3 +1,4 @@
+export { backoffDelay } from './backoff.ts';
 export { MoorError } from './errors.ts';
 export { formatObjectId, objectKey, parseApiVersion, type ObjectId } from './ids.ts';
 export {

@@ -1,5 +1,5 @@
-// Drift: a watch-fed cache of the objects Moor manages, and a field-level diff of desired against
-// live that names the field manager who wrote each differing value.
+// Drift (pure): a field-level diff of desired against live that names the field manager who wrote
+// each differing value. The live objects come from kube/'s watch-fed cache.
 export {
   diffObject,
   matchesDesired,
@@ -18,10 +18,3 @@ export {
   type PathElement,
 } from './fields.ts';
 export { parseQuantity, quantitiesEqual } from './quantity.ts';
-export {
-  createLiveCache,
-  type LiveCache,
-  type LiveCacheOptions,
-  type LiveChangeListener,
-  type LiveChangeType,
-} from './live-cache.ts';

@@ -17,7 +17,7 @@ import { collectionPath, objectPath, withQuery } from './paths.ts';
 import { createTransport, type HttpRequest, type KubeLogger, type Transport } from './transport.ts';
 import type { KubeClient, ListResult, ObjectRef, ResourceInfo, WatchOptions } from './types.ts';
 import { kubeconfigPathOf, readStaticAccess } from './kubeconfig.ts';
-import { consumeWatchStream } from './watch.ts';
+import { WATCH_TIMEOUT_SECONDS, consumeWatchStream } from './watch.ts';
 
 export type KubeClientOptions = {
   /** Path of a kubeconfig; default: `KUBECONFIG`, `~/.kube/config`, or in-cluster (as `kubectl`). */
@@ -38,7 +38,6 @@ const MERGE_PATCH = 'application/merge-patch+json';
 const JSON_TYPE = 'application/json';
 const PAGE_SIZE = '500';
 const MAX_PAGES = 10_000;
-const WATCH_TIMEOUT_SECONDS = 240;
 const MISSING_RESOURCE = 'the server could not find the requested resource';
 
 type Shared = { readonly transport: Transport; readonly discovery: Discovery };

@@ -7,6 +7,23 @@ export {
   type KubeErrorData,
   type StatusCause,
 } from './errors.ts';
+export {
+  createLiveCache,
+  type LiveCache,
+  type LiveCacheOptions,
+  type LiveChangeListener,
+  type LiveChangeType,
+} from './live-cache.ts';
+export { DEFAULT_BACKOFF, type Backoff, type ChangeType } from './reflector-decide.ts';
+export {
+  realTimers,
+  startReflector,
+  type ChangeHandler,
+  type Reflector,
+  type ReflectorLogger,
+  type ReflectorOptions,
+  type Timers,
+} from './reflector.ts';
 export type { KubeLogger } from './transport.ts';
 export { gateWrites, type WriteGate } from './write-gate.ts';
 export {

@@ -4,6 +4,9 @@ import { KubeError, errorFromException, errorFromWatchStatus } from './errors.ts
 import type { StreamResponse } from './transport.ts';
 import { WatchEventTypes, type WatchEvent, type WatchEventType } from './types.ts';
 
+/** How long the server keeps a watch open unless asked otherwise (`timeoutSeconds`). */
+export const WATCH_TIMEOUT_SECONDS = 240;
+
 export type WatchLine = { readonly event: WatchEvent } | { readonly error: KubeError };
 
 const isEventType = (t: unknown): t is WatchEventType =>

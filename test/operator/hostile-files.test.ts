@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { clusterTest as test } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,

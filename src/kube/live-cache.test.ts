@@ -5,13 +5,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { err, ok, type KubeObject, type Result } from '../core/index.ts';
 import {
+  createLiveCache,
   KubeError,
   type KubeClient,
   type KubeErrorCode,
   type ListResult,
+  type LiveChangeType,
   type WatchEvent,
-} from '../kube/index.ts';
-import { createLiveCache, type LiveChangeType } from './index.ts';
+} from './index.ts';
 
 const logger = pino({ level: 'silent' });
 

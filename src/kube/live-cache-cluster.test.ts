@@ -5,9 +5,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { FIELD_MANAGER, Labels, type KubeObject } from '../core/index.ts';
-import { createKubeClient } from '../kube/index.ts';
+import { diffObject } from '../drift/index.ts';
 import { clusterTest as test, testCluster, testNamespace } from '../../test/helpers/cluster.ts';
-import { createLiveCache, diffObject, type LiveChangeType } from './index.ts';
+import { createKubeClient, createLiveCache, type LiveChangeType } from './index.ts';
 
 const run = promisify(execFile);
 const step = (): AbortSignal => AbortSignal.timeout(30_000);

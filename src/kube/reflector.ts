@@ -1,0 +1,242 @@
+/**
+ * The one list+watch reflector: lists a collection (every page), watches from the list's
+ * resourceVersion with bookmarks, lists again on 410 or when a watch stalls (no event, not even a
+ * bookmark, for the no-progress timeout), backs off on errors, and stops when its signal aborts.
+ * It keeps the objects in one map and reports every change. The decisions are reflector-decide.ts.
+ */
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { err, ok, type KubeObject, type Result } from '../core/index.ts';
+import { KubeError } from './errors.ts';
+import {
+  DEFAULT_BACKOFF,
+  NO_PROGRESS_SLACK_MS,
+  classifyWatchEnd,
+  decideEvent,
+  decideUpsert,
+  goneAfterList,
+  keyOf,
+  nextAfterList,
+  nextAfterWatch,
+  pauseMs,
+  progressLeftMs,
+  type Backoff,
+  type ChangeType,
+  type StoreStep,
+  type WatchEnd,
+} from './reflector-decide.ts';
+import type { KubeClient } from './types.ts';
+import { WATCH_TIMEOUT_SECONDS } from './watch.ts';
+
+export type ChangeHandler = (
+  type: ChangeType,
+  obj: KubeObject,
+  old: KubeObject | undefined,
+) => void;
+
+/** Monotonic milliseconds and a sleep that resolves early (never rejects) when `signal` aborts. */
+export type Timers = {
+  now(): number;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+};
+
+export const realTimers: Timers = {
+  now: () => performance.now(),
+  sleep: (ms, signal) => sleepFor(ms, undefined, { signal }).catch(() => undefined),
+};
+
+/** The part of a logger the reflector uses (pino's and the controllers' both fit). */
+export type ReflectorLogger = {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+};
+
+export type ReflectorOptions = {
+  readonly kube: Pick<KubeClient, 'list' | 'watch'>;
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** Omitted: across namespaces. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  /** Called for every change, in order; `old` is the cached copy it replaces (if any). */
+  readonly onChange: ChangeHandler;
+  readonly signal: AbortSignal;
+  readonly logger: ReflectorLogger;
+  readonly timers?: Timers;
+  readonly backoff?: Backoff;
+  /** Asked of the server per watch; omitted: the client's default (240 s). */
+  readonly watchTimeoutSeconds?: number;
+  /** Silence after which a watch counts as stalled; default: the watch timeout plus 30 s. */
+  readonly noProgressMs?: number;
+  /** `retry` (default): list until the first list succeeds. `report`: a failed first list ends the reflector and `synced` carries the error. */
+  readonly firstList?: 'retry' | 'report';
+};
+
+export type Reflector = {
+  get(namespace: string, name: string): KubeObject | undefined;
+  list(): KubeObject[];
+  /** The first list: ok once it is in the store; an error when it failed (`report`) or the signal aborted first. */
+  readonly synced: Promise<Result<void, KubeError>>;
+  /** Resolves when the reflector stopped. */
+  readonly done: Promise<void>;
+};
+
+type Ctx = {
+  readonly opts: ReflectorOptions;
+  readonly store: Map<string, KubeObject>;
+  readonly timers: Timers;
+  readonly what: string;
+  readonly scope: { readonly namespace?: string; readonly labelSelector?: string };
+};
+
+function applyStep(ctx: Ctx, step: StoreStep): void {
+  if (step.op === 'none') return;
+  const key = keyOf(step.obj);
+  if (step.op === 'set') ctx.store.set(key, step.obj);
+  else ctx.store.delete(key);
+  try {
+    ctx.opts.onChange(step.op === 'set' ? step.change : 'deleted', step.obj, step.old);
+  } catch (e) {
+    ctx.opts.logger.warn({ err: e }, `${ctx.what}: change handler failed`);
+  }
+}
+
+/** Lists into the store: what vanished first, then what is new or changed; the list's version. */
+async function listInto(ctx: Ctx): Promise<Result<string, KubeError>> {
+  const { opts, store } = ctx;
+  const listed = await opts.kube.list(opts.apiVersion, opts.kind, ctx.scope, opts.signal);
+  if (!listed.ok) return listed;
+  for (const gone of goneAfterList(store.values(), listed.value.items))
+    applyStep(ctx, { op: 'delete', obj: gone, old: gone });
+  for (const item of listed.value.items) applyStep(ctx, decideUpsert(item, store.get(keyOf(item))));
+  return ok(listed.value.resourceVersion);
+}
+
+/** One watch from `from`, cut by a watchdog when it makes no progress; how it ended, and the last version seen. */
+async function watchOnce(
+  ctx: Ctx,
+  from: string,
+  noProgressMs: number,
+): Promise<{ end: WatchEnd; last: string }> {
+  const { opts, timers, store } = ctx;
+  const cut = new AbortController();
+  const onAbort = (): void => cut.abort();
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  const started = timers.now();
+  let progressAt = started;
+  let stalled = false;
+  let last = from;
+  const watchdog = (async () => {
+    for (let left = noProgressMs; !cut.signal.aborted;) {
+      await timers.sleep(left, cut.signal);
+      left = progressLeftMs(progressAt, noProgressMs, timers.now());
+      if (left <= 0 && !cut.signal.aborted) {
+        stalled = true;
+        cut.abort();
+      }
+    }
+  })();
+  const timeout =
+    opts.watchTimeoutSeconds === undefined ? {} : { timeoutSeconds: opts.watchTimeoutSeconds };
+  const watched = await opts.kube.watch(
+    opts.apiVersion,
+    opts.kind,
+    { ...ctx.scope, resourceVersion: from, ...timeout },
+    (event) => {
+      progressAt = timers.now();
+      const decided = decideEvent(event, store.get(keyOf(event.object)), last);
+      last = decided.resourceVersion;
+      applyStep(ctx, decided.step);
+    },
+    cut.signal,
+  );
+  cut.abort();
+  opts.signal.removeEventListener('abort', onAbort);
+  await watchdog;
+  // 410 is routine (logged at debug by the caller); other errors are worth a warning.
+  if (!watched.ok && watched.error.code !== 'Expired' && !opts.signal.aborted)
+    opts.logger.warn({ err: watched.error.message }, `watch ${ctx.what} failed`);
+  const result = watched.ok
+    ? { ok: true as const }
+    : { ok: false as const, code: watched.error.code };
+  return { end: classifyWatchEnd(result, stalled, timers.now() - started), last };
+}
+
+type LoopState = { version: string | undefined; failures: number; first: boolean };
+
+/** Lists into the store and moves `state` on; `end` when the reflector stops here. */
+async function listStep(
+  ctx: Ctx,
+  state: LoopState,
+  settle: (r: Result<void, KubeError>) => void,
+): Promise<'next' | 'end'> {
+  const { opts } = ctx;
+  const listed = await listInto(ctx);
+  if (opts.signal.aborted) return 'end';
+  if (listed.ok) {
+    if (state.first) settle(ok(undefined));
+    state.first = false;
+    state.version = listed.value;
+  } else if (state.first && opts.firstList === 'report') {
+    // The caller gets the error and decides; nothing keeps listing.
+    settle(listed);
+    return 'end';
+  } else {
+    opts.logger.warn({ err: listed.error.message }, `list ${ctx.what} failed`);
+  }
+  state.failures = nextAfterList(listed.ok, state.failures).failures;
+  return 'next';
+}
+
+function aborted(what: string): KubeError {
+  return new KubeError('Aborted', `list ${what}: stopped`, { verb: 'list', subject: what });
+}
+
+export function startReflector(opts: ReflectorOptions): Reflector {
+  const timers = opts.timers ?? realTimers;
+  const backoff = opts.backoff ?? DEFAULT_BACKOFF;
+  const noProgressMs =
+    opts.noProgressMs ??
+    (opts.watchTimeoutSeconds ?? WATCH_TIMEOUT_SECONDS) * 1000 + NO_PROGRESS_SLACK_MS;
+  const ctx: Ctx = {
+    opts,
+    store: new Map(),
+    timers,
+    what: `${opts.kind} (${opts.apiVersion})`,
+    scope: {
+      ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
+      ...(opts.labelSelector !== undefined ? { labelSelector: opts.labelSelector } : {}),
+    },
+  };
+  let settle: (r: Result<void, KubeError>) => void = () => undefined;
+  const synced = new Promise<Result<void, KubeError>>((resolve) => (settle = resolve));
+  const { signal, logger } = opts;
+
+  const run = async (): Promise<void> => {
+    const state: LoopState = { version: undefined, failures: 0, first: true };
+    while (!signal.aborted) {
+      const pause = pauseMs(state.failures, backoff);
+      if (pause > 0) await timers.sleep(pause, signal);
+      if (signal.aborted) break;
+      if (state.version === undefined) {
+        if ((await listStep(ctx, state, settle)) === 'end') break;
+        continue;
+      }
+      const { end, last } = await watchOnce(ctx, state.version, noProgressMs);
+      if (signal.aborted) break;
+      if (end.kind === 'expired') logger.debug({}, `watch ${ctx.what} expired, listing again`);
+      if (end.kind === 'stalled')
+        logger.warn({ noProgressMs }, `watch ${ctx.what} made no progress, listing again`);
+      const next = nextAfterWatch(end, state.failures);
+      state.failures = next.failures;
+      state.version = next.step === 'list' ? undefined : last;
+    }
+    settle(err(aborted(ctx.what)));
+  };
+
+  return {
+    get: (namespace, name) => ctx.store.get(`${namespace}/${name}`),
+    list: () => [...ctx.store.values()],
+    synced,
+    done: run(),
+  };
+}
