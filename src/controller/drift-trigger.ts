@@ -5,7 +5,7 @@
 import type { DriftMode } from '../api/index.ts';
 import type { KubeObject } from '../core/index.ts';
 import { matchesDesired, type LiveChangeType } from '../drift/index.ts';
-import { isDriftIgnored } from './drift-check.ts';
+import { isDriftIgnored } from './sync/index.ts';
 import { isJob, ttlFinishOf } from './finished-jobs.ts';
 
 export type LiveChange = {

@@ -29,8 +29,7 @@ import { createWorkQueue } from './queue.ts';
 import { restoreArtifacts } from './restore-artifacts.ts';
 import { rememberStatusWrites } from './status-memory.ts';
 import type { ParseMemo } from '../render/index.ts';
-import type { KindScopes, RenderCache } from './render-desired.ts';
-import { reconcileSync } from './syncs.ts';
+import { reconcileSync, type KindScopes, type RenderCache } from './sync/index.ts';
 import { systemClock, type Logger } from './types.ts';
 
 /** Whether a watch event asks for a reconcile: spec (generation) or a reconcile request changed. */
@@ -207,57 +206,68 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
         }
         return reconcileSync(
           obj,
-          syncFailures,
           {
-            kube,
-            artifacts,
             clock: systemClock,
             random: Math.random,
             logger,
-            events,
-            kustomize: opts.kustomize,
             concurrency: 32,
-            renderCache,
-            parseMemos,
-            kindScopes,
-            requeue: (k, ms) => syncQueue.addAfter(k, ms),
+            failures: syncFailures,
             lookupSync: (sns, sname) => memory.freshest(syncs.get(sns, sname)),
-            lookupSource: (sns, sname) => memory.freshest(sources.get(sns, sname)),
-            sourcesListed: () => sourcesListed,
-            publishedRevision: (sns, sname) =>
-              (
-                memory.freshest(sources.get(sns, sname))?.status as
-                  { artifact?: { revision?: string } } | undefined
-              )?.artifact?.revision,
-            watchKinds: async (kinds) => {
-              await Promise.all(
-                kinds.map(async (k) => {
-                  const watched = await live.ensureKind(k.apiVersion, k.kind);
-                  if (watched.ok) watchedKinds.add(`${k.apiVersion}|${k.kind}`);
-                }),
-              );
+            sources: {
+              artifact: (sns, sname) => artifacts.get(`${sns}/${sname}`),
+              published: (sns, sname) =>
+                (
+                  memory.freshest(sources.get(sns, sname))?.status as
+                    { artifact?: { revision?: string } } | undefined
+                )?.artifact?.revision,
+              lookup: (sns, sname) => memory.freshest(sources.get(sns, sname)),
+              listed: () => sourcesListed,
             },
-            live: lookupLive,
-            knownAbsent: (obj) =>
-              watchedKinds.has(`${obj.apiVersion}|${obj.kind}`) && lookupLive(obj) === undefined,
-            appliedDesired: (syncKey, obj) =>
-              desiredBySync.get(syncKey)?.get(objectKey(objectIdOf(obj))),
-            jobsSeen: (syncKey) => jobsSeen.of(syncKey),
-            rememberDesired: (syncKey, desired) =>
-              desiredBySync.set(
-                syncKey,
-                new Map(desired.map((o) => [objectKey(objectIdOf(o)), o])),
-              ),
-            announce: (event) => feedback.notifier.publish({ ...event, cluster: opts.clusterName }),
-            observeConverged: (syncKey, revision) => {
-              const seconds = commits.converged(syncKey, revision, Date.now());
-              const [sns, sname] = splitKey(syncKey);
-              if (seconds !== undefined)
-                metrics.observeCommitToConverged({ namespace: sns, sync: sname, seconds });
+            cluster: {
+              kube,
+              live: lookupLive,
+              knownAbsent: (o) =>
+                watchedKinds.has(`${o.apiVersion}|${o.kind}`) && lookupLive(o) === undefined,
+              watchKinds: async (kinds) => {
+                await Promise.all(
+                  kinds.map(async (k) => {
+                    const watched = await live.ensureKind(k.apiVersion, k.kind);
+                    if (watched.ok) watchedKinds.add(`${k.apiVersion}|${k.kind}`);
+                  }),
+                );
+              },
             },
-            observeObjects: (syncKey, inSync, drifted) => {
-              const [sns, sname] = splitKey(syncKey);
-              metrics.setObjects({ namespace: sns, sync: sname, inSync, drifted });
+            memory: {
+              applied: (syncKey, o) => desiredBySync.get(syncKey)?.get(objectKey(objectIdOf(o))),
+              remember: (syncKey, desired) =>
+                desiredBySync.set(
+                  syncKey,
+                  new Map(desired.map((o) => [objectKey(objectIdOf(o)), o])),
+                ),
+              jobsSeen: (syncKey) => jobsSeen.of(syncKey),
+            },
+            render: {
+              resolveKind: (apiVersion, k, sig) => kube.resolveKind(apiVersion, k, sig),
+              cache: renderCache,
+              scopes: kindScopes,
+              kustomize: opts.kustomize,
+              memos: parseMemos,
+            },
+            report: {
+              events,
+              announce: (event) =>
+                feedback.notifier.publish({ ...event, cluster: opts.clusterName }),
+              observeConverged: (syncKey, revision) => {
+                const seconds = commits.converged(syncKey, revision, Date.now());
+                const [sns, sname] = splitKey(syncKey);
+                if (seconds !== undefined)
+                  metrics.observeCommitToConverged({ namespace: sns, sync: sname, seconds });
+              },
+              observeObjects: (syncKey, inSync, drifted) => {
+                const [sns, sname] = splitKey(syncKey);
+                metrics.setObjects({ namespace: sns, sync: sname, inSync, drifted });
+              },
+              requeue: (k, ms) => syncQueue.addAfter(k, ms),
             },
           },
           s,
