@@ -7,25 +7,26 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { Kinds } from '../api/index.ts';
 import { Labels } from '../core/index.ts';
 import { createLiveCache } from '../drift/index.ts';
-import { createGitClient } from '../git/index.ts';
-import { bindServer, createMetrics, createServerApp } from '../server/index.ts';
-import { createArtifactStore } from '../source/index.ts';
+import { createGitClient, type GitClient } from '../git/index.ts';
+import type { EventInput } from '../notify/index.ts';
+import { bindServer, createMetrics, type Metrics } from '../server/index.ts';
+import { createArtifactStore, type ArtifactStore } from '../source/index.ts';
 import { createArtifactIndex } from './artifact-registry.ts';
 import { createCommitClock } from './commit-clock.ts';
 import { connect } from './connect.ts';
 import { createDependents } from './dependents.ts';
-import { createEventRecorder } from './events.ts';
+import { createEventRecorder, type EventRecorder } from './events.ts';
 import { startFeedback } from './feedback.ts';
 import type { OperatorOptions } from './options.ts';
 import { timeReconciles } from './reconcile-timer.ts';
-import { secretReader } from './secrets.ts';
+import { secretReader, type SecretReader } from './secrets.ts';
+import { serveHttp, untilAborted } from './serve.ts';
 import { rememberSyncs } from './sync-handles.ts';
 import { systemClock, type Logger } from './types.ts';
 import { startSources } from './wire-sources.ts';
-import { startSyncs } from './wire-syncs.ts';
+import { startSyncs, type SyncSide } from './wire-syncs.ts';
 
 export { needsReconcile } from './watch-events.ts';
 
@@ -46,8 +47,6 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   await mkdir(storage, { recursive: true });
   const store = createArtifactStore(storage);
   metrics.observeApiRequests(() => kube.requestCounts);
-  const registry = createArtifactIndex();
-  const commits = createCommitClock();
   const events = createEventRecorder({
     kube,
     clock: systemClock,
@@ -62,39 +61,11 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     logger: root.child({ part: 'live' }),
   });
   const readSecret = secretReader(kube);
-  const timed = timeReconciles(metrics);
-  const common = { kube, memory, logger, leadership, timed, signal };
-  const scope = { concurrency: opts.concurrency, namespace: opts.namespace };
-  const sources = startSources({
-    ...common,
-    ...scope,
-    git,
-    store,
-    registry,
-    events,
-    readSecret,
-    allowFileUrls: opts.allowFileUrls,
-    onArtifact: (namespace, name) => {
-      const artifact = registry.artifact(namespace, name);
-      if (artifact) commits.seen(artifact.revision, Date.now());
-      for (const key of registry.syncsOf(namespace, name)) syncs.queue.add(key);
-    },
-  });
-  const syncs = startSyncs(
-    {
-      ...common,
-      ...scope,
-      live,
-      registry,
-      dependents: createDependents(),
-      remembered: rememberSyncs(commits),
-      events,
-      metrics,
-      kustomize: opts.kustomize,
-      announce: (event) => feedback.notifier.publish({ ...event, cluster: opts.clusterName }),
-    },
-    sources,
-  );
+  const common = { kube, memory, logger, leadership, timed: timeReconciles(metrics), signal };
+  const announce = (event: EventInput) =>
+    feedback.notifier.publish({ ...event, cluster: opts.clusterName });
+  const parts = { common, git, store, events, readSecret, live, metrics, announce };
+  const { sources, syncs } = startReconcilers(opts, parts);
   const feedback = startFeedback({
     kube,
     git,
@@ -108,44 +79,75 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     sources: sources.informer,
     whenLeading: (sig) => leadership.whenLeading(sig),
   });
-  let ready = false;
-  const http = listener?.serve(
-    createServerApp({
-      logger,
-      metrics,
-      ready: () => ready,
-      findReceiver: (path) => feedback.findReceiver(path),
-      onReceive: (receiver, resources) => {
-        for (const r of resources)
-          if (r.kind === Kinds.GitRepository) sources.queue.add(`${r.namespace}/${r.name}`);
-        logger.info(
-          { receiver: `${receiver.namespace}/${receiver.name}`, resources: resources.length },
-          'push received',
-        );
-      },
-    }),
-  );
+  const http = serveHttp(listener, { logger, metrics, feedback, sourceQueue: sources.queue });
   const synced = [sources.informer.synced, syncs.informer.synced, feedback.synced];
   await Promise.all([...synced, sources.restored]);
-  ready = true;
+  http.markReady();
   const kustomize = opts.kustomize.path ?? '(none)';
-  const started = { namespace: opts.namespace ?? '(all)', storage, http: http?.address, kustomize };
+  const started = { namespace: opts.namespace ?? '(all)', storage, http: http.address, kustomize };
   logger.info(started, 'operator started');
 
-  await new Promise<void>((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
-  );
+  await untilAborted(signal);
   logger.info('operator stopping');
-  await Promise.all([
-    sources.queue.done,
-    syncs.queue.done,
-    sources.informer.done,
-    syncs.informer.done,
-    feedback.done,
-    live.stopped(),
-  ]);
+  const queues = [sources.queue.done, syncs.queue.done];
+  const informers = [sources.informer.done, syncs.informer.done, feedback.done, live.stopped()];
+  await Promise.all([...queues, ...informers]);
   await events.flush().catch(() => undefined);
   await leadership.release();
-  await http?.close();
+  await http.close();
   if (leadership.lost.aborted) throw leadership.lost.reason as Error;
+}
+
+/** The GitRepository and Sync reconcilers, each with its informer and queue, wired together. */
+function startReconcilers(
+  opts: OperatorOptions,
+  parts: {
+    readonly common: Pick<
+      SyncSide,
+      'kube' | 'memory' | 'logger' | 'leadership' | 'timed' | 'signal'
+    >;
+    readonly git: GitClient;
+    readonly store: ArtifactStore;
+    readonly events: EventRecorder;
+    readonly readSecret: SecretReader;
+    readonly live: SyncSide['live'];
+    readonly metrics: Metrics;
+    readonly announce: (event: EventInput) => void;
+  },
+) {
+  const { common, events } = parts;
+  const scope = { concurrency: opts.concurrency, namespace: opts.namespace };
+  const registry = createArtifactIndex();
+  const commits = createCommitClock();
+  const sources = startSources({
+    ...common,
+    ...scope,
+    git: parts.git,
+    store: parts.store,
+    registry,
+    events,
+    readSecret: parts.readSecret,
+    allowFileUrls: opts.allowFileUrls,
+    onArtifact: (namespace, name) => {
+      const artifact = registry.artifact(namespace, name);
+      if (artifact) commits.seen(artifact.revision, Date.now());
+      for (const key of registry.syncsOf(namespace, name)) syncs.queue.add(key);
+    },
+  });
+  const syncs = startSyncs(
+    {
+      ...common,
+      ...scope,
+      live: parts.live,
+      registry,
+      dependents: createDependents(),
+      remembered: rememberSyncs(commits),
+      events,
+      metrics: parts.metrics,
+      kustomize: opts.kustomize,
+      announce: parts.announce,
+    },
+    sources,
+  );
+  return { sources, syncs };
 }
