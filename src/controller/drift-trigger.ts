@@ -6,7 +6,7 @@ import type { DriftMode } from '../api/index.ts';
 import type { KubeObject } from '../core/index.ts';
 import { matchesDesired } from '../drift/index.ts';
 import type { LiveChangeType } from '../kube/index.ts';
-import { isDriftIgnored } from './drift-check.ts';
+import { isDriftIgnored } from './sync/index.ts';
 import { isJob, ttlFinishOf } from './finished-jobs.ts';
 
 export type LiveChange = {

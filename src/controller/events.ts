@@ -37,25 +37,14 @@ export type EventRecorder = {
 
 const MAX_MESSAGE = 1000;
 
-export function createEventRecorder(deps: {
-  kube: KubeClient;
-  clock: Clock;
-  logger: Logger;
-  component: string;
-  signal: AbortSignal;
-  limits?: EventLimits;
-}): EventRecorder {
-  const correlator = createEventCorrelator(deps.limits ?? DEFAULT_EVENT_LIMITS);
-  const inflight = new Set<Promise<void>>();
-  // Writes of one Event go out one after another, so a count never goes back.
-  const chains = new Map<string, Promise<void>>();
-
-  const eventOf = (
-    about: EventSubject,
-    write: EventWrite,
-    fields: { type: EventType; reason: string; message: string; now: string },
-    annotations: Record<string, string> | undefined,
-  ): KubeObject => ({
+function eventOf(
+  component: string,
+  about: EventSubject,
+  write: EventWrite,
+  fields: { type: EventType; reason: string; message: string; now: string },
+  annotations: Record<string, string> | undefined,
+): KubeObject {
+  return {
     apiVersion: 'v1',
     kind: 'Event',
     metadata: {
@@ -73,12 +62,39 @@ export function createEventRecorder(deps: {
     type: fields.type,
     reason: fields.reason,
     message: fields.message,
-    source: { component: deps.component },
-    reportingComponent: deps.component,
+    source: { component: component },
+    reportingComponent: component,
     firstTimestamp: new Date(write.firstMs).toISOString(),
     lastTimestamp: fields.now,
     count: write.count,
-  });
+  };
+}
+
+/** The Event's text (cut to its limit) and its keys: per object, and per object and event. */
+function keysOf(about: EventSubject, type: EventType, reason: string, message: string) {
+  const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 3)}...` : message;
+  const objectKey = JSON.stringify([
+    about.apiVersion,
+    about.kind,
+    about.namespace,
+    about.name,
+    about.uid ?? '',
+  ]);
+  return { text, objectKey, eventKey: JSON.stringify([objectKey, type, reason, text]) };
+}
+
+export function createEventRecorder(deps: {
+  kube: KubeClient;
+  clock: Clock;
+  logger: Logger;
+  component: string;
+  signal: AbortSignal;
+  limits?: EventLimits;
+}): EventRecorder {
+  const correlator = createEventCorrelator(deps.limits ?? DEFAULT_EVENT_LIMITS);
+  const inflight = new Set<Promise<void>>();
+  // Writes of one Event go out one after another, so a count never goes back.
+  const chains = new Map<string, Promise<void>>();
 
   const send = async (event: KubeObject, write: EventWrite): Promise<void> => {
     const ref = {
@@ -107,16 +123,7 @@ export function createEventRecorder(deps: {
   return {
     record(about, type, reason, message, annotations) {
       const now = deps.clock.now();
-      const text =
-        message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 3)}...` : message;
-      const objectKey = JSON.stringify([
-        about.apiVersion,
-        about.kind,
-        about.namespace,
-        about.name,
-        about.uid ?? '',
-      ]);
-      const eventKey = JSON.stringify([objectKey, type, reason, text]);
+      const { text, objectKey, eventKey } = keysOf(about, type, reason, message);
       const write = correlator.observe(
         objectKey,
         eventKey,
@@ -131,6 +138,7 @@ export function createEventRecorder(deps: {
         return;
       }
       const event = eventOf(
+        deps.component,
         about,
         write,
         { type, reason, message: text, now: now.toISOString() },

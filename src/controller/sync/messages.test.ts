@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { differMessage, matchMessage } from './sync-finish.ts';
+import { differMessage, matchMessage } from './messages.ts';
 
 const REV = `main@sha1:${'a'.repeat(40)}`;
 

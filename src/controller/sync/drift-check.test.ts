@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KubeObject } from '../core/index.ts';
+import type { KubeObject } from '../../core/index.ts';
 import { checkDrift, checkMissing, isLeftAlone } from './drift-check.ts';
 
 const cm = (data: Record<string, string>, annotations?: Record<string, string>): KubeObject => ({

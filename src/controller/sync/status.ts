@@ -1,5 +1,5 @@
 /** Pure pieces of the Sync reconciler: conditions, history and inventory for a status write. */
-import { HistoryResults, type HistoryEntry, type Sync } from '../api/index.ts';
+import { HistoryResults, type HistoryEntry, type Sync } from '../../api/index.ts';
 import {
   ConditionStatuses,
   ConditionTypes,
@@ -7,8 +7,8 @@ import {
   setCondition,
   type Condition,
   type ConditionStatus,
-} from '../core/index.ts';
-import { entryKey, type ChangeCounts, type InventoryEntry } from '../plan/index.ts';
+} from '../../core/index.ts';
+import { entryKey, type ChangeCounts, type InventoryEntry } from '../../plan/index.ts';
 
 export type SyncStatus = NonNullable<Sync['status']>;
 

@@ -3,15 +3,15 @@
  * (field by field, with the manager that wrote each value) or were deleted, carried over from the
  * last status so `since` keeps the time a difference was first seen. Pure.
  */
-import type { DriftStatus, DriftedObject } from '../api/index.ts';
+import type { DriftStatus, DriftedObject } from '../../api/index.ts';
 import {
   Annotations,
   formatObjectId,
   objectIdOf,
   stableStringify,
   type KubeObject,
-} from '../core/index.ts';
-import { diffObject, type ObjectDrift } from '../drift/index.ts';
+} from '../../core/index.ts';
+import { diffObject, type ObjectDrift } from '../../drift/index.ts';
 
 export type DriftCheck = {
   /** Desired objects that differ live (or are gone), not opted out. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ChangeCounts } from '../plan/index.ts';
-import { appendHistory, mergeInventories, sameInventory } from './sync-status.ts';
+import type { ChangeCounts } from '../../plan/index.ts';
+import { appendHistory, mergeInventories, sameInventory } from './status.ts';
 
 const counts = (c: Partial<ChangeCounts>): ChangeCounts => ({
   created: 0,

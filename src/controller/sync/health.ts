@@ -4,8 +4,8 @@
  * The wait belongs to one desired state (revision and generation); spec.timeout counts from its
  * start, across reconciles, so a new revision, a spec change or drift never waits behind it. Pure.
  */
-import type { HealthWait } from '../api/index.ts';
-import { ConditionReasons, ConditionStatuses, type ConditionStatus } from '../core/index.ts';
+import type { HealthWait } from '../../api/index.ts';
+import { ConditionReasons, ConditionStatuses, type ConditionStatus } from '../../core/index.ts';
 
 export type Health = {
   readonly status: ConditionStatus;

@@ -1,12 +1,12 @@
 /** `spec.dependsOn`: a Sync waits until every named Sync is Ready on its current generation. */
-import type { Sync } from '../api/index.ts';
+import type { Sync } from '../../api/index.ts';
 import {
   ConditionTypes,
   isConditionCurrent,
   getCondition,
   type Condition,
   type KubeObject,
-} from '../core/index.ts';
+} from '../../core/index.ts';
 
 export function unreadyDependencies(
   sync: Sync,

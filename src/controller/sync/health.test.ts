@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decideHealth, HEALTH_RECHECK_MS, type HealthInput } from './health-phase.ts';
+import { decideHealth, HEALTH_RECHECK_MS, type HealthInput } from './health.ts';
 
 const t0 = new Date('2026-01-01T00:00:00.000Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);

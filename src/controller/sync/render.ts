@@ -3,17 +3,23 @@
  * namespace, Sync). Whether a kind is namespaced comes from discovery, or from a CRD of the same
  * set, so targetNamespace is only applied where it belongs.
  */
-import { err, ok, type KubeObject, type Result } from '../core/index.ts';
-import type { KubeClient } from '../kube/index.ts';
+import { err, ok, type KubeObject, type Result } from '../../core/index.ts';
 import {
   renderSync,
   type KustomizeSettings,
   type ParseMemo,
   type RenderedObject,
-} from '../render/index.ts';
+} from '../../render/index.ts';
 
 export type RenderCache = Map<string, RenderedObject[]>;
 export type KindScopes = Map<string, boolean>;
+
+/** Discovery: whether a kind is namespaced (an error: the server does not know it yet). */
+export type ResolveKind = (
+  apiVersion: string,
+  kind: string,
+  signal: AbortSignal,
+) => Promise<Result<{ readonly namespaced: boolean }, unknown>>;
 
 const scopeKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
 
@@ -37,7 +43,7 @@ function learnFromCrds(objects: readonly RenderedObject[], scopes: KindScopes): 
 }
 
 async function learnFromDiscovery(
-  kube: KubeClient,
+  resolveKind: ResolveKind,
   objects: readonly RenderedObject[],
   scopes: KindScopes,
   signal: AbortSignal,
@@ -50,7 +56,7 @@ async function learnFromDiscovery(
   }
   await Promise.all(
     [...unknown.entries()].map(async ([key, object]) => {
-      const res = await kube.resolveKind(object.apiVersion, object.kind, signal);
+      const res = await resolveKind(object.apiVersion, object.kind, signal);
       if (res.ok) {
         scopes.set(key, res.value.namespaced);
         learned = true;
@@ -59,6 +65,16 @@ async function learnFromDiscovery(
   );
   return learned;
 }
+
+/** What rendering uses: caches bounded by the operator, kustomize, and discovery. */
+export type RenderHandles = {
+  readonly resolveKind: ResolveKind;
+  readonly cache: RenderCache;
+  readonly scopes: KindScopes;
+  readonly kustomize: KustomizeSettings;
+  /** Parsed files per Sync, so a commit that changes one file parses one file. */
+  readonly memos: Map<string, ParseMemo>;
+};
 
 export async function renderDesired(
   input: {
@@ -69,14 +85,7 @@ export async function renderDesired(
     readonly syncName: string;
     readonly syncNamespace: string;
   },
-  deps: {
-    readonly kube: KubeClient;
-    readonly cache: RenderCache;
-    readonly scopes: KindScopes;
-    readonly kustomize: KustomizeSettings;
-    /** Parsed files per Sync, so a commit that changes one file parses one file. */
-    readonly memos: Map<string, ParseMemo>;
-  },
+  deps: RenderHandles,
   signal: AbortSignal,
 ): Promise<Result<RenderedObject[], string>> {
   const key = [
@@ -106,7 +115,12 @@ export async function renderDesired(
   let rendered = await render();
   if (!rendered.ok) return err(rendered.error.message);
   const fromCrds = learnFromCrds(rendered.value, deps.scopes);
-  const fromDiscovery = await learnFromDiscovery(deps.kube, rendered.value, deps.scopes, signal);
+  const fromDiscovery = await learnFromDiscovery(
+    deps.resolveKind,
+    rendered.value,
+    deps.scopes,
+    signal,
+  );
   if (fromCrds || fromDiscovery) {
     rendered = await render();
     if (!rendered.ok) return err(rendered.error.message);

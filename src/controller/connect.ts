@@ -1,0 +1,49 @@
+/**
+ * The operator's connection to the API server: the client, leadership (a Lease with
+ * `--leader-elect`, else always leading), and the client every part writes through (gated on
+ * leadership, remembering status writes).
+ */
+import type { pino } from 'pino';
+import { createKubeClient, gateWrites } from '../kube/index.ts';
+import type { Metrics } from '../server/index.ts';
+import { alwaysLeading, startLeaderElection, type Leadership } from './leader/elector.ts';
+import type { OperatorOptions } from './options.ts';
+import { rememberStatusWrites, type StatusMemory } from './status-memory.ts';
+import { systemClock, type Logger } from './types.ts';
+
+export type Connection = {
+  readonly leadership: Leadership;
+  /** The operator's signal, aborted also when the Lease is lost. */
+  readonly signal: AbortSignal;
+  readonly memory: StatusMemory;
+};
+
+export function connect(
+  opts: OperatorOptions,
+  root: pino.Logger,
+  metrics: Pick<Metrics, 'setLeader'>,
+): Connection {
+  const logger = root as unknown as Logger;
+  const raw = createKubeClient({
+    ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+    logger: root.child({ part: 'kube' }),
+  });
+  // Standbys keep their caches warm but neither reconcile nor write; a leader that loses its
+  // Lease stops everything (signal) and the process exits.
+  const leadership = opts.leaderElection
+    ? startLeaderElection({
+        kube: raw,
+        clock: systemClock,
+        logger,
+        random: Math.random,
+        config: opts.leaderElection,
+        onChange: (leading) => metrics.setLeader(leading),
+      })
+    : alwaysLeading('');
+  if (!opts.leaderElection) metrics.setLeader(true);
+  const signal = AbortSignal.any([opts.signal, leadership.lost]);
+  const memory = rememberStatusWrites(
+    gateWrites(raw, { mayWrite: () => leadership.isLeading(), identity: leadership.identity }),
+  );
+  return { leadership, signal, memory };
+}

@@ -1,0 +1,56 @@
+/**
+ * The operator's HTTP server (metrics, health, receivers) on the address bound at start: ready
+ * once every informer has listed; a push to a receiver fetches its GitRepositories at once.
+ */
+import { Kinds } from '../api/index.ts';
+import { createServerApp, type BoundServer, type Metrics } from '../server/index.ts';
+import type { Feedback } from './feedback.ts';
+import type { WorkQueue } from './queue.ts';
+import type { Logger } from './types.ts';
+
+export type Served = {
+  readonly address: string | undefined;
+  markReady(): void;
+  close(): Promise<void>;
+};
+
+export function serveHttp(
+  listener: BoundServer | undefined,
+  parts: {
+    readonly logger: Logger;
+    readonly metrics: Metrics;
+    readonly feedback: Pick<Feedback, 'findReceiver'>;
+    readonly sourceQueue: Pick<WorkQueue, 'add'>;
+  },
+): Served {
+  const { logger, metrics, feedback, sourceQueue } = parts;
+  let ready = false;
+  const http = listener?.serve(
+    createServerApp({
+      logger,
+      metrics,
+      ready: () => ready,
+      findReceiver: (path) => feedback.findReceiver(path),
+      onReceive: (receiver, resources) => {
+        for (const r of resources)
+          if (r.kind === Kinds.GitRepository) sourceQueue.add(`${r.namespace}/${r.name}`);
+        logger.info(
+          { receiver: `${receiver.namespace}/${receiver.name}`, resources: resources.length },
+          'push received',
+        );
+      },
+    }),
+  );
+  return {
+    address: http?.address,
+    markReady: () => (ready = true),
+    close: async () => http?.close(),
+  };
+}
+
+/** Resolves when the signal aborts. */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * What the Sync reconciler is handed, built from the operator's parts: the sources, the cluster
+ * as the live cache sees it, what is remembered of each applied revision, render's caches, and
+ * where decisions are reported.
+ */
+import type { KubeObject } from '../core/index.ts';
+import type { KubeClient, LiveChangeType } from '../kube/index.ts';
+import type { EventInput } from '../notify/index.ts';
+import type { KustomizeSettings, ParseMemo } from '../render/index.ts';
+import type { Metrics } from '../server/index.ts';
+import type { ArtifactIndex } from './artifact-registry.ts';
+import type { CommitClock } from './commit-clock.ts';
+import { createDesiredIndex, type DesiredIndex } from './desired-index.ts';
+import type { EventRecorder } from './events.ts';
+import { rememberJobsSeen, type JobsSeen } from './jobs-seen.ts';
+import type { StatusMemory } from './status-memory.ts';
+import type { KindScopes, RenderCache, SyncReconcilerDeps } from './sync/index.ts';
+import { systemClock, type Logger } from './types.ts';
+import { splitKey } from './watch-events.ts';
+import type { Sources } from './wire-sources.ts';
+
+/** The live cache as the Sync side uses it. */
+export type LiveView = {
+  get(apiVersion: string, kind: string, namespace: string, name: string): KubeObject | undefined;
+  ensureKind(apiVersion: string, kind: string): Promise<{ ok: boolean }>;
+  onChange(listener: (obj: KubeObject, type: LiveChangeType) => void): () => void;
+};
+
+/** What each Sync is remembered by between reconciles; all forgotten when the Sync is deleted. */
+export type SyncMemory = {
+  readonly desired: DesiredIndex;
+  readonly jobsSeen: JobsSeen;
+  readonly parseMemos: Map<string, ParseMemo>;
+  readonly failures: Map<string, number>;
+  readonly commits: CommitClock;
+};
+
+export function rememberSyncs(commits: CommitClock): SyncMemory {
+  const [desired, jobsSeen] = [createDesiredIndex(), rememberJobsSeen()];
+  return { desired, jobsSeen, parseMemos: new Map(), failures: new Map(), commits };
+}
+
+export type SyncWiring = {
+  readonly kube: KubeClient;
+  readonly memory: StatusMemory;
+  readonly live: LiveView;
+  readonly registry: ArtifactIndex;
+  readonly remembered: SyncMemory;
+  readonly events: EventRecorder;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly kustomize: KustomizeSettings;
+  readonly announce: (event: EventInput) => void;
+};
+
+export function syncHandles(
+  w: SyncWiring,
+  sources: Sources,
+  lookupSync: (namespace: string, name: string) => KubeObject | undefined,
+  requeue: (key: string, delayMs: number) => void,
+): SyncReconcilerDeps {
+  const { kube, memory, remembered, metrics } = w;
+  const lookupLive = (o: KubeObject): KubeObject | undefined =>
+    w.live.get(o.apiVersion, o.kind, o.metadata.namespace ?? '', o.metadata.name ?? '');
+  const watchedKinds = new Set<string>();
+  const lookupSource = (ns: string, name: string) =>
+    memory.freshest(sources.informer.get(ns, name));
+  const renderCache: RenderCache = new Map();
+  const kindScopes: KindScopes = new Map();
+  return {
+    clock: systemClock,
+    random: Math.random,
+    logger: w.logger,
+    concurrency: 32,
+    failures: remembered.failures,
+    lookupSync,
+    sources: {
+      artifact: (ns, name) => w.registry.artifact(ns, name),
+      published: (ns, name) =>
+        (lookupSource(ns, name)?.status as { artifact?: { revision?: string } } | undefined)
+          ?.artifact?.revision,
+      lookup: lookupSource,
+      listed: () => sources.listed(),
+    },
+    cluster: {
+      kube,
+      live: lookupLive,
+      knownAbsent: (o) =>
+        watchedKinds.has(`${o.apiVersion}|${o.kind}`) && lookupLive(o) === undefined,
+      watchKinds: async (kinds) => {
+        await Promise.all(
+          kinds.map(async (k) => {
+            const watched = await w.live.ensureKind(k.apiVersion, k.kind);
+            if (watched.ok) watchedKinds.add(`${k.apiVersion}|${k.kind}`);
+          }),
+        );
+      },
+    },
+    memory: {
+      applied: (syncKey, o) => remembered.desired.get(syncKey, o),
+      remember: (syncKey, desired) => remembered.desired.remember(syncKey, desired),
+      jobsSeen: (syncKey) => remembered.jobsSeen.of(syncKey),
+    },
+    render: {
+      resolveKind: (apiVersion, kind, signal) => kube.resolveKind(apiVersion, kind, signal),
+      cache: renderCache,
+      scopes: kindScopes,
+      kustomize: w.kustomize,
+      memos: remembered.parseMemos,
+    },
+    report: {
+      events: w.events,
+      announce: w.announce,
+      observeConverged: (syncKey, revision) => {
+        const seconds = remembered.commits.converged(syncKey, revision, Date.now());
+        const [namespace, sync] = splitKey(syncKey);
+        if (seconds !== undefined) metrics.observeCommitToConverged({ namespace, sync, seconds });
+      },
+      observeObjects: (syncKey, inSync, drifted) => {
+        const [namespace, sync] = splitKey(syncKey);
+        metrics.setObjects({ namespace, sync, inSync, drifted });
+      },
+      requeue,
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * Applying one revision: decide what drift to correct or leave per spec.drift.mode, record intent
+ * (inventory first, ADR 0003), validate and apply through apply/, then assess health once. Returns
+ * the outcome for `decide`; it neither decides nor reports the end of the reconcile.
+ */
+import type { Sync } from '../../api/index.ts';
+import { applyPlan, type ApplyOutcome, type Conflict } from '../../apply/index.ts';
+import {
+  ConditionReasons,
+  FIELD_MANAGER,
+  formatObjectId,
+  type Clock,
+  type KubeObject,
+} from '../../core/index.ts';
+import type { KubeClient } from '../../kube/index.ts';
+import { summarizeChangeSet } from '../../plan/index.ts';
+import { writeStatus } from '../status.ts';
+import { decideCommitted, intentStatus } from './decide.ts';
+import { driftOnFailure, remainingDrift, type LiveLookup } from './drift.ts';
+import { assessHealth } from './health-check.ts';
+import { prepareApply, type Prepared } from './prepare.ts';
+import type { Announcement, Failed, SyncOutcome } from './outcome.ts';
+import type { SyncStatus } from './status.ts';
+
+/** The cluster as the Sync reconciler sees it: a client and the watch-fed cache. */
+export type ClusterView = {
+  readonly kube: KubeClient;
+  readonly live: LiveLookup;
+  /** True when the kind is watched and no Moor-labelled object of that name exists. */
+  readonly knownAbsent: (obj: KubeObject) => boolean;
+  /** Starts watching these kinds (once each) so `live` can answer for them. */
+  readonly watchKinds: (kinds: readonly { apiVersion: string; kind: string }[]) => Promise<void>;
+};
+
+/** What the operator remembers of each Sync's applied revision between reconciles. */
+export type DesiredMemory = {
+  /** An object as the Sync's last applied revision rendered it (undefined: not known). */
+  readonly applied: (syncKey: string, obj: KubeObject) => KubeObject | undefined;
+  /** The desired objects of a Sync's applied revision, for drift seen between reconciles. */
+  readonly remember: (syncKey: string, desired: readonly KubeObject[]) => void;
+  /** Last states of the Sync's finished Jobs with a TTL, as the live cache saw them. */
+  readonly jobsSeen: (syncKey: string) => readonly KubeObject[];
+};
+
+export type ApplyHandles = {
+  readonly cluster: ClusterView;
+  readonly memory: DesiredMemory;
+  readonly clock: Clock;
+  readonly concurrency: number;
+  /** ChangeCommitted goes out the moment a revision is first attempted. */
+  readonly announce: (a: Announcement) => void;
+};
+
+/** One revision of one Sync to apply. */
+export type Revision = {
+  readonly obj: KubeObject;
+  readonly sync: Sync;
+  readonly key: string;
+  readonly status: SyncStatus;
+  /** When the reconcile began. */
+  readonly startedAt: Date;
+  readonly revision: string;
+  readonly desired: KubeObject[];
+  readonly renderMs: number;
+};
+
+export type ApplyStep =
+  | {
+      readonly obj: KubeObject;
+      readonly status: SyncStatus;
+      readonly outcome: SyncOutcome;
+      readonly conflicts: readonly Conflict[];
+    }
+  | 'abandoned';
+
+function failureReason(outcome: ApplyOutcome): string {
+  if (outcome.conflicts.length > 0) return ConditionReasons.Conflict;
+  if (outcome.phase === 'validate') return ConditionReasons.DryRunFailed;
+  if (outcome.phase === 'prune') return ConditionReasons.PruneFailed;
+  return ConditionReasons.ApplyFailed;
+}
+
+/** Writes Reconciling and the inventory union before anything is created (ADR 0003). */
+async function recordIntent(
+  h: ApplyHandles,
+  rev: Revision,
+  p: Prepared,
+  signal: AbortSignal,
+): Promise<{ obj: KubeObject; status: SyncStatus } | Failed> {
+  const { obj, status, revision } = rev;
+  for (const a of decideCommitted(status, revision)) h.announce(a);
+  if (p.sameIntent && status.lastAttemptedRevision === revision) return { obj, status };
+  const next = intentStatus(rev.sync, status, revision, p.intent, rev.startedAt);
+  const res = await writeStatus(h.cluster.kube, obj, next, signal);
+  if (res.error) {
+    const message = `recording the inventory before applying failed: ${res.error}`;
+    return { kind: 'failed', reason: ConditionReasons.ApplyFailed, message };
+  }
+  return res.obj ? { obj: res.obj, status: res.obj.status ?? {} } : { obj, status };
+}
+
+/** The client to apply with: the Sync's service account when it names one. */
+function applierOf(kube: KubeClient, sync: Sync): KubeClient {
+  const account = sync.spec.serviceAccountName;
+  const namespace = sync.metadata.namespace ?? '';
+  return account ? kube.impersonate(`system:serviceaccount:${namespace}:${account}`) : kube;
+}
+
+async function runApply(h: ApplyHandles, sync: Sync, p: Prepared, signal: AbortSignal) {
+  const kube = applierOf(h.cluster.kube, sync);
+  const timeoutMs = p.timeoutMs;
+  const outcome = await applyPlan(
+    {
+      stages: p.stages,
+      prune: p.prune,
+      owner: { name: sync.metadata.name, namespace: sync.metadata.namespace ?? '' },
+      fieldManager: FIELD_MANAGER,
+      force: sync.spec.force,
+      timeoutMs,
+    },
+    {
+      kube,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+      concurrency: h.concurrency,
+      now: () => h.clock.now().getTime(),
+      live: h.cluster.live,
+      knownAbsent: h.cluster.knownAbsent,
+    },
+  );
+  return { kube, outcome };
+}
+
+/** The apply failed: keep everything that may exist in the inventory so a later one can prune it. */
+function failedApply(h: ApplyHandles, rev: Revision, p: Prepared, outcome: ApplyOutcome): Failed {
+  const { revision } = rev;
+  const failed = outcome.entries.filter((e) => e.action === 'failed');
+  const message = `revision ${revision}: ${failed.map((e) => e.message).join('; ')}`;
+  const before = { previous: rev.status.drift, now: rev.startedAt };
+  const known = driftOnFailure(revision, p, h.cluster.live, before);
+  return {
+    kind: 'failed',
+    reason: failureReason(outcome),
+    message,
+    extra: {
+      lastAttemptedRevision: revision,
+      inventory: { entries: p.intent },
+      ...(known.drift ? { drift: known.drift } : {}),
+    },
+    conditions: known.conditions,
+    announce: { event: 'ApplyFailed', revision, objects: failed.map((e) => formatObjectId(e.id)) },
+    attempt: { revision, startedAt: p.applyStartedAt, counts: summarizeChangeSet(outcome) },
+  };
+}
+
+export async function applyRevision(
+  h: ApplyHandles,
+  start: Revision,
+  signal: AbortSignal,
+): Promise<ApplyStep> {
+  const p = await prepareApply(h, start, signal);
+  const intent = await recordIntent(h, start, p, signal);
+  if ('kind' in intent) return { ...start, outcome: intent, conflicts: [] };
+  const rev = { ...start, ...intent };
+  const applyStarted = performance.now();
+  const { kube, outcome } = await runApply(h, rev.sync, p, signal);
+  // An apply cut short by the operator stopping reports nothing; the next run applies again.
+  if (signal.aborted) return 'abandoned';
+  const conflicts = outcome.conflicts;
+  if (!outcome.ok) return { ...rev, outcome: failedApply(h, rev, p, outcome), conflicts };
+  h.memory.remember(rev.key, rev.desired);
+  const before = { previous: rev.status.drift, now: rev.startedAt };
+  // Correct mode: what the apply could not bring back (still being deleted) is drift left.
+  const left = p.mode === 'Correct' ? remainingDrift(p.active, outcome, before) : p.drift;
+  const health = await assessHealth({ ...h, kube }, rev, outcome, p.settle, signal);
+  const corrected =
+    p.mode === 'Correct' && !p.newRevision
+      ? outcome.entries
+          .filter((e) => e.action === 'created' || e.action === 'configured')
+          .map((e) => formatObjectId(e.id))
+      : [];
+  const applied: SyncOutcome = {
+    kind: 'applied',
+    revision: rev.revision,
+    newRevision: p.newRevision,
+    inventory: p.desiredInventory,
+    outcome,
+    counts: summarizeChangeSet(outcome),
+    health,
+    drift: left,
+    corrected,
+    desiredCount: rev.desired.length,
+    finishedJobs: p.settle().records,
+    startedAt: p.applyStartedAt,
+    timings: { renderMs: rev.renderMs, applyMs: Math.round(performance.now() - applyStarted) },
+  };
+  return { ...rev, outcome: applied, conflicts };
+}

@@ -1,0 +1,10 @@
+// The Sync reconciler: reconcile.ts is the effectful shell, decide.ts the pure decision.
+export {
+  reconcileSync,
+  type SyncReconcilerDeps,
+  type SyncReport,
+  type SyncSources,
+} from './reconcile.ts';
+export type { ClusterView, DesiredMemory } from './apply.ts';
+export type { KindScopes, RenderCache, RenderHandles, ResolveKind } from './render.ts';
+export { isDriftIgnored } from './drift-check.ts';

@@ -1,0 +1,246 @@
+/**
+ * The Sync reconciler, the effectful shell: gather (dependencies, the source's artifact, render,
+ * plan and apply, one health assessment), let `decide` decide, then write what it decided (status,
+ * events, announcements, metrics, requeue). Quiet when nothing changed: no status write, no event.
+ */
+import { parseDuration, parseSync, type Sync } from '../../api/index.ts';
+import { ConditionReasons, formatObjectId, type KubeObject } from '../../core/index.ts';
+import type { EventInput } from '../../notify/index.ts';
+import type { StoredArtifact } from '../../source/index.ts';
+import type { Random } from '../backoff.ts';
+import type { EventRecorder } from '../events.ts';
+import { writeStatus } from '../status.ts';
+import { ReconcileOutcomes, type Clock, type Logger, type ReconcileOutcome } from '../types.ts';
+import { applyRevision, type ClusterView, type DesiredMemory } from './apply.ts';
+import { decide } from './decide.ts';
+import { unreadyDependencies } from './dependencies.ts';
+import type { Decision, SyncOutcome } from './outcome.ts';
+import { renderDesired, type RenderHandles } from './render.ts';
+import { noArtifact, type SourceView } from './source.ts';
+import type { SyncStatus } from './status.ts';
+
+/** The Sync's sources as the operator knows them. */
+export type SyncSources = SourceView & {
+  readonly artifact: (namespace: string, name: string) => StoredArtifact | undefined;
+  /** The revision a GitRepository's status says it published (this process may not hold it yet). */
+  readonly published: (namespace: string, name: string) => string | undefined;
+};
+
+/** Where a reconcile's decision goes. */
+export type SyncReport = {
+  readonly events: Pick<EventRecorder, 'record'>;
+  /** Feedback for Alerts and Providers; never blocks. */
+  readonly announce: (event: EventInput) => void;
+  /** A Sync converged on a revision (for the commit-to-converged metric). */
+  readonly observeConverged: (syncKey: string, revision: string) => void;
+  readonly observeObjects: (syncKey: string, inSync: number, drifted: number) => void;
+  readonly requeue: (key: string, delayMs: number) => void;
+};
+
+export type SyncReconcilerDeps = {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly concurrency: number;
+  /** Consecutive failures per Sync, for the backoff. */
+  readonly failures: Map<string, number>;
+  readonly lookupSync: (namespace: string, name: string) => KubeObject | undefined;
+  readonly sources: SyncSources;
+  readonly cluster: ClusterView;
+  readonly memory: DesiredMemory;
+  readonly render: RenderHandles;
+  readonly report: SyncReport;
+};
+
+/** One reconcile of one Sync. */
+type Run = {
+  readonly obj: KubeObject;
+  readonly key: string;
+  readonly startedAt: Date;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+};
+
+const failed = (reason: string, message: string, stalled = false): SyncOutcome => ({
+  kind: 'failed',
+  reason,
+  message,
+  ...(stalled ? { stalled } : {}),
+});
+
+export async function reconcileSync(
+  obj: KubeObject,
+  deps: SyncReconcilerDeps,
+  signal: AbortSignal,
+): Promise<ReconcileOutcome | undefined> {
+  const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+  const run: Run = {
+    obj,
+    key,
+    startedAt: deps.clock.now(),
+    log: deps.logger.child({ sync: key }),
+    signal,
+  };
+  const parsed = parseSync(obj);
+  if (!parsed.ok) {
+    const sync = { ...(obj as unknown as Sync), spec: { interval: '10m' } as Sync['spec'] };
+    const outcome = failed(ConditionReasons.InvalidSpec, parsed.error.message, true);
+    return conclude(deps, run, { sync, status: obj.status ?? {}, outcome });
+  }
+  const sync = parsed.value;
+  if (sync.spec.suspend) return undefined;
+  const status = sync.status ?? {};
+  const waiting = unreadyDependencies(sync, deps.lookupSync);
+  if (waiting.length > 0) {
+    const names = waiting.map((w) => `Sync ${w}`).join(', ');
+    const outcome = failed(ConditionReasons.DependencyNotReady, `waiting for ${names} to be Ready`);
+    return conclude(deps, run, { sync, status, outcome });
+  }
+  const namespace = sync.spec.sourceRef.namespace ?? sync.metadata.namespace ?? '';
+  const name = sync.spec.sourceRef.name;
+  const artifact = deps.sources.artifact(namespace, name);
+  if (!artifact && deps.sources.published(namespace, name)) {
+    // Published before this process started and not on disk here: the source fetches it again
+    // and wakes this Sync. Until then the cluster is as the last apply left it; nothing to say.
+    run.log.debug({ source: `${namespace}/${name}` }, 'waiting for the artifact');
+    deps.report.requeue(key, parseDuration(sync.spec.interval));
+    return undefined;
+  }
+  if (!artifact) {
+    const outcome = noArtifact(deps.sources, namespace, name);
+    return conclude(deps, run, { sync, status, outcome });
+  }
+  return applyArtifact(deps, run, sync, artifact);
+}
+
+async function applyArtifact(
+  deps: SyncReconcilerDeps,
+  run: Run,
+  sync: Sync,
+  artifact: StoredArtifact,
+): Promise<ReconcileOutcome> {
+  const status = sync.status ?? {};
+  const { revision } = artifact;
+  const renderStarted = performance.now();
+  const rendered = await renderDesired(
+    {
+      artifactDir: artifact.dir,
+      digest: artifact.digest,
+      path: sync.spec.path,
+      targetNamespace: sync.spec.targetNamespace,
+      syncName: sync.metadata.name,
+      syncNamespace: sync.metadata.namespace ?? '',
+    },
+    deps.render,
+    run.signal,
+  );
+  if (!rendered.ok) {
+    const outcome: SyncOutcome = {
+      kind: 'failed',
+      reason: ConditionReasons.BuildFailed,
+      message: `revision ${revision}: ${rendered.error}`,
+      extra: { lastAttemptedRevision: revision },
+      announce: { event: 'ApplyFailed', revision },
+    };
+    return conclude(deps, run, { sync, status, outcome });
+  }
+  const renderMs = Math.round(performance.now() - renderStarted);
+  const desired = rendered.value.map((r) => r.object);
+  const announce = announcer(deps.report, sync);
+  const step = await applyRevision(
+    { ...deps, announce },
+    {
+      obj: run.obj,
+      sync,
+      key: run.key,
+      status,
+      startedAt: run.startedAt,
+      revision,
+      desired,
+      renderMs,
+    },
+    run.signal,
+  );
+  if (step === 'abandoned') return abandon(run);
+  for (const c of step.conflicts) {
+    const me = `Sync ${sync.metadata.namespace ?? ''}/${sync.metadata.name}`;
+    deps.report.events.record(
+      {
+        apiVersion: run.obj.apiVersion,
+        kind: 'Sync',
+        namespace: c.owner.namespace,
+        name: c.owner.name,
+      },
+      'Warning',
+      ConditionReasons.Conflict,
+      `${me} also declares ${formatObjectId(c.id)}, which this Sync owns; it was not taken over`,
+    );
+  }
+  return conclude(
+    deps,
+    { ...run, obj: step.obj },
+    { sync, status: step.status, outcome: step.outcome },
+  );
+}
+
+/**
+ * A reconcile cut short by the operator stopping (its signal aborted) is no failure of the Sync:
+ * whatever it saw (an aborted read, a health wait cut short) says nothing about the Sync. It
+ * writes no status and no event, announces nothing and is not requeued; the next run redoes it.
+ */
+function abandon(run: Run): typeof ReconcileOutcomes.abandoned {
+  run.log.info('reconcile abandoned: the operator is stopping');
+  return ReconcileOutcomes.abandoned;
+}
+
+const sourceOf = (sync: Sync) => ({
+  kind: 'Sync' as const,
+  namespace: sync.metadata.namespace ?? '',
+  name: sync.metadata.name,
+});
+
+function announcer(report: SyncReport, sync: Sync) {
+  return (a: Omit<EventInput, 'source'>) => report.announce({ ...a, source: sourceOf(sync) });
+}
+
+/** Decides from the outcome and writes the decision: status, log, events, feedback, requeue. */
+async function conclude(
+  deps: SyncReconcilerDeps,
+  run: Run,
+  gathered: { sync: Sync; status: SyncStatus; outcome: SyncOutcome },
+): Promise<ReconcileOutcome> {
+  if (run.signal.aborted) return abandon(run);
+  const { sync, outcome } = gathered;
+  const decision = decide({
+    ...gathered,
+    startedAt: run.startedAt,
+    now: deps.clock.now(),
+    failures: deps.failures.get(run.key) ?? 0,
+    draw: outcome.kind === 'applied' ? deps.random() : 0,
+  });
+  const res = await writeStatus(deps.cluster.kube, run.obj, decision.status, run.signal);
+  if (res.error) run.log.warn({ err: res.error }, 'status not written');
+  report(deps.report, run, sync, decision);
+  if (decision.failures === 0) deps.failures.delete(run.key);
+  else deps.failures.set(run.key, decision.failures);
+  deps.report.requeue(run.key, decision.requeueMs);
+  return decision.result;
+}
+
+function report(r: SyncReport, run: Run, sync: Sync, decision: Decision): void {
+  const about = {
+    apiVersion: run.obj.apiVersion,
+    kind: run.obj.kind,
+    namespace: sync.metadata.namespace ?? '',
+    name: sync.metadata.name,
+    uid: run.obj.metadata.uid,
+  };
+  for (const l of decision.logs) run.log[l.level](l.fields, l.message);
+  for (const e of decision.events)
+    r.events.record(about, e.type, e.reason, e.message, e.annotations);
+  const announce = announcer(r, sync);
+  for (const a of decision.announcements) announce(a);
+  if (decision.converged) r.observeConverged(run.key, decision.converged);
+  if (decision.objects)
+    r.observeObjects(run.key, decision.objects.inSync, decision.objects.drifted);
+}

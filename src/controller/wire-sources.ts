@@ -1,0 +1,105 @@
+/**
+ * The GitRepository side of the operator: its informer, its work queue and reconciler, and the
+ * artifacts found again on disk at start. A GitRepository that is deleted is forgotten with its
+ * artifact, its failures and its last status write.
+ */
+import { API_GROUP_VERSION, Kinds } from '../api/index.ts';
+import type { GitClient } from '../git/index.ts';
+import type { KubeClient } from '../kube/index.ts';
+import type { ArtifactStore } from '../source/index.ts';
+import type { ArtifactIndex } from './artifact-registry.ts';
+import type { EventRecorder } from './events.ts';
+import { reconcileGitRepository } from './git-repositories.ts';
+import { startInformer, type Informer } from './informer.ts';
+import type { Leadership } from './leader/elector.ts';
+import { whileLeading } from './leader/gate.ts';
+import { createWorkQueue, type WorkQueue } from './queue.ts';
+import type { TimedRun } from './reconcile-timer.ts';
+import { restoreArtifacts } from './restore-artifacts.ts';
+import type { SecretReader } from './secrets.ts';
+import type { StatusMemory } from './status-memory.ts';
+import { systemClock, type Logger } from './types.ts';
+import { keyOf, needsReconcile, splitKey } from './watch-events.ts';
+
+export type SourceWiring = {
+  readonly kube: KubeClient;
+  readonly memory: StatusMemory;
+  readonly git: GitClient;
+  readonly store: ArtifactStore;
+  readonly registry: ArtifactIndex;
+  readonly events: EventRecorder;
+  readonly logger: Logger;
+  readonly leadership: Leadership;
+  readonly timed: TimedRun;
+  readonly readSecret: SecretReader;
+  readonly allowFileUrls: boolean;
+  readonly concurrency: number;
+  readonly namespace: string | undefined;
+  /** A source published a new artifact. */
+  readonly onArtifact: (namespace: string, name: string) => void;
+  readonly signal: AbortSignal;
+};
+
+export type Sources = {
+  readonly informer: Informer;
+  readonly queue: WorkQueue;
+  /** True once the informer has listed: an absent source then does not exist. */
+  listed(): boolean;
+  /** Resolves once the artifacts published before this process are known again. */
+  readonly restored: Promise<void>;
+};
+
+export function startSources(w: SourceWiring): Sources {
+  const failures = new Map<string, number>();
+  const deps = {
+    kube: w.kube,
+    git: w.git,
+    store: w.store,
+    artifacts: w.registry.artifacts,
+    allowFileUrls: w.allowFileUrls,
+    clock: systemClock,
+    random: Math.random,
+    logger: w.logger,
+    events: w.events,
+    onArtifact: w.onArtifact,
+    requeue: (k: string, ms: number) => queue.addAfter(k, ms),
+    readSecret: w.readSecret,
+  };
+  const queue = createWorkQueue({
+    concurrency: w.concurrency,
+    signal: w.signal,
+    onError: (key, error) =>
+      w.logger.error({ gitrepository: key, err: String(error) }, 'reconcile crashed'),
+    handler: whileLeading(w.leadership, (key, s) =>
+      w.timed(Kinds.GitRepository, async () => {
+        const [ns, name] = splitKey(key);
+        const obj = w.memory.freshest(informer.get(ns, name));
+        if (obj) return reconcileGitRepository(obj, failures, deps, s);
+        w.registry.forgetSource(key);
+        failures.delete(key);
+        await w.store.collectGarbage(ns, name, new Set());
+      }),
+    ),
+  });
+  const informer = startInformer({
+    kube: w.kube,
+    apiVersion: API_GROUP_VERSION,
+    kind: Kinds.GitRepository,
+    ...(w.namespace ? { namespace: w.namespace } : {}),
+    signal: w.signal,
+    logger: w.logger,
+    onChange: (type, obj, old) => {
+      if (type === 'deleted') w.memory.forget(obj);
+      if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(keyOf(obj));
+    },
+  });
+  let listed = false;
+  void informer.synced.then(() => (listed = true));
+  const restored = informer.synced
+    .then(() => restoreArtifacts(informer.list(), w.store, w.registry.artifacts))
+    .then(
+      (n) => w.logger.info({ artifacts: n }, 'artifacts restored from the store'),
+      (error: unknown) => w.logger.warn({ err: String(error) }, 'artifacts not restored'),
+    );
+  return { informer, queue, listed: () => listed, restored };
+}

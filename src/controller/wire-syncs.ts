@@ -1,0 +1,108 @@
+/**
+ * The Sync side of the operator: its informer, its work queue and reconciler, and the drift
+ * trigger (a managed object changed between reconciles). A Sync that is deleted is forgotten
+ * everywhere it was remembered.
+ */
+import { API_GROUP_VERSION, DriftModes, Kinds, type DriftMode } from '../api/index.ts';
+import { Labels, type KubeObject } from '../core/index.ts';
+import type { Dependents } from './dependents.ts';
+import { wakesSync } from './drift-trigger.ts';
+import { ttlFinishOf } from './finished-jobs.ts';
+import { startInformer, type Informer } from './informer.ts';
+import type { Leadership } from './leader/elector.ts';
+import { whileLeading } from './leader/gate.ts';
+import { createWorkQueue, type WorkQueue } from './queue.ts';
+import type { TimedRun } from './reconcile-timer.ts';
+import { syncHandles, type SyncWiring } from './sync-handles.ts';
+import { reconcileSync } from './sync/index.ts';
+import { keyOf, needsReconcile, splitKey, wakesDependents } from './watch-events.ts';
+import type { Sources } from './wire-sources.ts';
+
+export type SyncSide = SyncWiring & {
+  readonly dependents: Dependents;
+  readonly leadership: Leadership;
+  readonly timed: TimedRun;
+  readonly concurrency: number;
+  readonly namespace: string | undefined;
+  readonly signal: AbortSignal;
+};
+
+export type Syncs = { readonly informer: Informer; readonly queue: WorkQueue };
+
+export function startSyncs(w: SyncSide, sources: Sources): Syncs {
+  const lookupSync = (ns: string, name: string) => w.memory.freshest(informer.get(ns, name));
+  const deps = syncHandles(w, sources, lookupSync, (k, ms) => queue.addAfter(k, ms));
+  const forget = (key: string): void => {
+    const [namespace, sync] = splitKey(key);
+    const r = w.remembered;
+    r.desired.forget(key);
+    r.jobsSeen.forget(key);
+    r.parseMemos.delete(key);
+    r.commits.forget(key);
+    r.failures.delete(key);
+    w.metrics.forgetSync({ namespace, sync });
+  };
+  const queue = createWorkQueue({
+    concurrency: w.concurrency,
+    signal: w.signal,
+    onError: (key, error) => w.logger.error({ sync: key, err: String(error) }, 'reconcile crashed'),
+    handler: whileLeading(w.leadership, (key, s) =>
+      w.timed(Kinds.Sync, async () => {
+        await sources.restored;
+        const obj = lookupSync(...splitKey(key));
+        if (obj) return reconcileSync(obj, deps, s);
+        forget(key);
+      }),
+    ),
+  });
+  const informer = startInformer({
+    kube: w.kube,
+    apiVersion: API_GROUP_VERSION,
+    kind: Kinds.Sync,
+    ...(w.namespace ? { namespace: w.namespace } : {}),
+    signal: w.signal,
+    logger: w.logger,
+    onChange: (type, obj, old) => {
+      const key = keyOf(obj);
+      if (type === 'deleted') {
+        w.registry.forgetSync(key);
+        w.memory.forget(obj);
+      } else w.registry.track(obj);
+      if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(key);
+      if (wakesDependents(type, obj, old)) for (const d of w.dependents.of(key)) queue.add(d);
+      if (type === 'deleted') w.dependents.forget(key);
+      else w.dependents.track(obj);
+    },
+  });
+  watchDrift(w, lookupSync, queue);
+  return { informer, queue };
+}
+
+/** Drift: a managed object changed or vanished and no longer matches what its Sync applied. */
+function watchDrift(
+  w: SyncSide,
+  lookupSync: (namespace: string, name: string) => KubeObject | undefined,
+  queue: WorkQueue,
+): void {
+  w.live.onChange((obj, type) => {
+    const labels = obj.metadata.labels ?? {};
+    const syncKey = `${labels[Labels.syncNamespace] ?? ''}/${labels[Labels.syncName] ?? ''}`;
+    // The last state of a finished Job, kept for when its TTL removes it.
+    if (ttlFinishOf(obj)) w.remembered.jobsSeen.remember(syncKey, obj);
+    const desired = w.remembered.desired.get(syncKey, obj);
+    if (!desired) return;
+    const sync = lookupSync(...splitKey(syncKey));
+    const status = sync?.status as { drift?: unknown; healthWait?: unknown } | undefined;
+    const reportsDrift = status?.drift !== undefined;
+    const mode =
+      (sync?.spec as { drift?: { mode?: DriftMode } } | undefined)?.drift?.mode ??
+      DriftModes.Correct;
+    // Drift begins or may have ended; or the Sync waits for its objects' health, which this
+    // change may decide.
+    if (
+      status?.healthWait !== undefined ||
+      wakesSync({ type, live: obj, desired, mode, reportsDrift })
+    )
+      queue.add(syncKey);
+  });
+}
