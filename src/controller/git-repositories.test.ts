@@ -122,8 +122,9 @@ const failures: [
     false,
   ],
   ['a missing branch', 'https://git.example/app.git', 'RefNotFound', 'RefNotFound', false],
-  // Refused before git runs: what git would say does not matter.
-  ['a URL Moor refuses', 'ftp://git.example/app.git', 'Failed', 'InvalidUrl', true],
+  // Refused before git runs (file:// without --allow-file-urls): what git would say does not
+  // matter. URLs of other schemes never get this far: admission refuses them.
+  ['a URL Moor refuses', 'file:///srv/git/app.git', 'Failed', 'InvalidUrl', true],
 ];
 
 for (const [what, url, code, reason, stalled] of failures) {
