@@ -220,7 +220,9 @@ test('aborting the signal drops queued events and idle resolves', async () => {
   await using receiver = await startReceiver(() => ({ status: 200, delayMs: 2000 }));
   const t = webhookTo(receiver.url);
   for (let i = 0; i < 3; i++) t.notifier.publish(makeEvent({ message: `m${i}` }));
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Abort while the first delivery is in flight (the receiver has it and holds its answer).
+  for (let waited = 0; receiver.requests.length === 0 && waited < 5000; waited += 10)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   t.abort();
   const started = performance.now();
   await t.notifier.idle();
