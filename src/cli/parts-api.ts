@@ -1,12 +1,10 @@
-// The heavier parts the `create` and `install` commands use: the resource schemas, parsers, CRDs
+// The heavier parts the `create`, `install` and `operator` commands use: the resource schemas, parsers, CRDs
 // and durations (src/api, built on zod), and the URL and path checks the operator applies. The
 // other commands reach src/api through `loadApi()` in parts.ts, or not at all, so that they
 // start without building the schemas.
 export {
   DriftModes,
-  formatDuration,
   generateCrds,
-  MIN_INTERVAL_MS,
   parseGitRepository,
   parseSync,
   safeParseDuration,
