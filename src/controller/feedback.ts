@@ -73,111 +73,17 @@ export function startFeedback(deps: FeedbackDeps): Feedback {
   const providers = startInformer({ ...common, kind: Kinds.Provider, onChange: () => undefined });
   const alerts = startInformer({ ...common, kind: Kinds.Alert, onChange: () => undefined });
   const byPath = new Map<string, ReceiverTarget>();
-  const receiverPaths = new Map<string, string>();
-
-  // A standby serves its receivers' paths but leaves their status to the leader (or to itself,
-  // once it leads).
-  const writeReceiverStatus = async (
-    obj: KubeObject,
-    status: Record<string, unknown>,
-  ): Promise<void> => {
-    if (await deps.whenLeading(deps.signal)) await writeStatus(deps.kube, obj, status, deps.signal);
-  };
-  const reconcileReceiver = async (obj: KubeObject, deleted: boolean): Promise<void> => {
-    const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
-    const old = receiverPaths.get(key);
-    if (old) byPath.delete(old);
-    receiverPaths.delete(key);
-    if (deleted) return;
-    const parsed = parseReceiver(obj);
-    const now = deps.clock.now();
-    const conditions = (obj.status as { conditions?: Condition[] } | undefined)?.conditions;
-    const notReady = (reason: string, message: string) =>
-      writeReceiverStatus(obj, {
-        ...(obj.status as object),
-        conditions: setCondition(
-          conditions,
-          { type: ConditionTypes.Ready, status: ConditionStatuses.False, reason, message },
-          now,
-        ),
-      });
-    if (!parsed.ok) return void (await notReady('InvalidSpec', parsed.error.message));
-    const r = parsed.value;
-    const namespace = r.metadata.namespace ?? '';
-    const secret = await deps.readSecret(namespace, r.spec.secretRef.name, deps.signal);
-    const token = secret?.token;
-    if (!token)
-      return void (await notReady(
-        'SecretNotFound',
-        `Secret ${namespace}/${r.spec.secretRef.name} has no key token`,
-      ));
-    if (r.spec.suspend) return;
-    const path = webhookPathFor({ namespace, name: r.metadata.name }, token);
-    byPath.set(path, {
-      namespace,
-      name: r.metadata.name,
-      type: r.spec.type,
-      token,
-      resources: r.spec.resources,
-      events: r.spec.events,
-    });
-    receiverPaths.set(key, path);
-    const ready = setCondition(
-      conditions,
-      {
-        type: ConditionTypes.Ready,
-        status: ConditionStatuses.True,
-        reason: 'Succeeded',
-        message: `receiving at ${path}`,
-      },
-      now,
-    );
-    await writeReceiverStatus(obj, {
-      ...(obj.status as object),
-      webhookPath: path,
-      conditions: ready,
-      observedGeneration: obj.metadata.generation,
-    });
-  };
+  const paths: ReceiverPaths = { byPath, byKey: new Map<string, string>() };
   const receivers = startInformer({
     ...common,
     kind: Kinds.Receiver,
     onChange: (type, obj, old) => {
       if (type === 'modified' && old && old.metadata.generation === obj.metadata.generation) return;
-      void reconcileReceiver(obj, type === 'deleted').catch((error: unknown) =>
+      void reconcileReceiver(deps, paths, obj, type === 'deleted').catch((error: unknown) =>
         deps.logger.warn({ err: String(error) }, 'receiver not reconciled'),
       );
     },
   });
-
-  const providerStatus = async (
-    ref: { namespace: string; name: string },
-    ok: boolean,
-    error?: string,
-  ): Promise<void> => {
-    const obj = providers.get(ref.namespace, ref.name);
-    if (!obj) return;
-    const conditions = (obj.status as { conditions?: Condition[] } | undefined)?.conditions;
-    const update = ok
-      ? {
-          type: ConditionTypes.Ready,
-          status: ConditionStatuses.True,
-          reason: 'Delivered',
-          message: 'the last delivery succeeded',
-        }
-      : {
-          type: ConditionTypes.Ready,
-          status: ConditionStatuses.False,
-          reason: 'DeliveryFailed',
-          message: error ?? 'delivery failed',
-        };
-    await writeStatus(
-      deps.kube,
-      obj,
-      { ...(obj.status as object), conditions: setCondition(conditions, update, deps.clock.now()) },
-      deps.signal,
-    );
-  };
 
   const notifier = createNotifier({
     listAlerts: (namespace) =>
@@ -208,7 +114,9 @@ export function startFeedback(deps: FeedbackDeps): Feedback {
         provider: `${provider.namespace}/${provider.name}`,
         result,
       });
-      void providerStatus(provider, result === 'success', error).catch(() => undefined);
+      void providerStatus(deps, providers, provider, result === 'success', error).catch(
+        () => undefined,
+      );
     },
   });
   return {
@@ -217,4 +125,114 @@ export function startFeedback(deps: FeedbackDeps): Feedback {
     synced: Promise.all([providers.synced, alerts.synced, receivers.synced]).then(() => undefined),
     done: Promise.all([providers.done, alerts.done, receivers.done]).then(() => undefined),
   };
+}
+
+type ReceiverPaths = {
+  readonly byPath: Map<string, ReceiverTarget>;
+  /** Receiver (namespace/name) → its current path. */
+  readonly byKey: Map<string, string>;
+};
+
+// A standby serves its receivers' paths but leaves their status to the leader (or to itself,
+// once it leads).
+async function writeReceiverStatus(
+  deps: FeedbackDeps,
+  obj: KubeObject,
+  status: Record<string, unknown>,
+): Promise<void> {
+  if (await deps.whenLeading(deps.signal)) await writeStatus(deps.kube, obj, status, deps.signal);
+}
+
+async function reconcileReceiver(
+  deps: FeedbackDeps,
+  paths: ReceiverPaths,
+  obj: KubeObject,
+  deleted: boolean,
+): Promise<void> {
+  const { byPath, byKey: receiverPaths } = paths;
+  const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+  const old = receiverPaths.get(key);
+  if (old) byPath.delete(old);
+  receiverPaths.delete(key);
+  if (deleted) return;
+  const parsed = parseReceiver(obj);
+  const now = deps.clock.now();
+  const conditions = (obj.status as { conditions?: Condition[] } | undefined)?.conditions;
+  const notReady = (reason: string, message: string) =>
+    writeReceiverStatus(deps, obj, {
+      ...(obj.status as object),
+      conditions: setCondition(
+        conditions,
+        { type: ConditionTypes.Ready, status: ConditionStatuses.False, reason, message },
+        now,
+      ),
+    });
+  if (!parsed.ok) return void (await notReady('InvalidSpec', parsed.error.message));
+  const r = parsed.value;
+  const namespace = r.metadata.namespace ?? '';
+  const secret = await deps.readSecret(namespace, r.spec.secretRef.name, deps.signal);
+  const token = secret?.token;
+  if (!token)
+    return void (await notReady(
+      'SecretNotFound',
+      `Secret ${namespace}/${r.spec.secretRef.name} has no key token`,
+    ));
+  if (r.spec.suspend) return;
+  const path = webhookPathFor({ namespace, name: r.metadata.name }, token);
+  byPath.set(path, {
+    namespace,
+    name: r.metadata.name,
+    type: r.spec.type,
+    token,
+    resources: r.spec.resources,
+    events: r.spec.events,
+  });
+  receiverPaths.set(key, path);
+  const ready = setCondition(
+    conditions,
+    {
+      type: ConditionTypes.Ready,
+      status: ConditionStatuses.True,
+      reason: 'Succeeded',
+      message: `receiving at ${path}`,
+    },
+    now,
+  );
+  await writeReceiverStatus(deps, obj, {
+    ...(obj.status as object),
+    webhookPath: path,
+    conditions: ready,
+    observedGeneration: obj.metadata.generation,
+  });
+}
+
+async function providerStatus(
+  deps: FeedbackDeps,
+  providers: Informer,
+  ref: { namespace: string; name: string },
+  ok: boolean,
+  error?: string,
+): Promise<void> {
+  const obj = providers.get(ref.namespace, ref.name);
+  if (!obj) return;
+  const conditions = (obj.status as { conditions?: Condition[] } | undefined)?.conditions;
+  const update = ok
+    ? {
+        type: ConditionTypes.Ready,
+        status: ConditionStatuses.True,
+        reason: 'Delivered',
+        message: 'the last delivery succeeded',
+      }
+    : {
+        type: ConditionTypes.Ready,
+        status: ConditionStatuses.False,
+        reason: 'DeliveryFailed',
+        message: error ?? 'delivery failed',
+      };
+  await writeStatus(
+    deps.kube,
+    obj,
+    { ...(obj.status as object), conditions: setCondition(conditions, update, deps.clock.now()) },
+    deps.signal,
+  );
 }

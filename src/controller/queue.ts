@@ -52,31 +52,33 @@ export type QueueOptions = {
   readonly minDelayMs?: number;
 };
 
+/** What `add`, the workers and the abort share. */
+type QueueState = {
+  readonly opts: QueueOptions;
+  readonly clock: QueueTimers;
+  readonly pending: string[];
+  readonly queued: Set<string>;
+  readonly active: Set<string>;
+  readonly dirty: Set<string>;
+  readonly timers: Map<string, { at: number; cancel: () => void }>;
+  readonly waiters: (() => void)[];
+};
+
 export function createWorkQueue(opts: QueueOptions): WorkQueue {
   const clock = opts.timers ?? systemQueueTimers;
   const minDelayMs = opts.minDelayMs ?? MIN_REQUEUE_DELAY_MS;
-  const pending: string[] = [];
-  const queued = new Set<string>();
-  const active = new Set<string>();
-  const dirty = new Set<string>();
-  const timers = new Map<string, { at: number; cancel: () => void }>();
-  const waiters: (() => void)[] = [];
-
-  const notify = (): void => {
-    waiters.shift()?.();
+  const q: QueueState = {
+    opts,
+    clock,
+    pending: [],
+    queued: new Set<string>(),
+    active: new Set<string>(),
+    dirty: new Set<string>(),
+    timers: new Map<string, { at: number; cancel: () => void }>(),
+    waiters: [],
   };
-
-  const add = (key: string): void => {
-    if (opts.signal.aborted) return;
-    if (active.has(key)) {
-      dirty.add(key);
-      return;
-    }
-    if (queued.has(key)) return;
-    queued.add(key);
-    pending.push(key);
-    notify();
-  };
+  const { queued, active, timers } = q;
+  const add = (key: string): void => addKey(q, key);
 
   const addAfter = (key: string, delayMs: number): void => {
     if (opts.signal.aborted) return;
@@ -93,53 +95,18 @@ export function createWorkQueue(opts: QueueOptions): WorkQueue {
     timers.set(key, { at, cancel });
   };
 
-  const next = async (): Promise<string | undefined> => {
-    for (;;) {
-      if (opts.signal.aborted) return undefined;
-      // Take the first key not being processed by another worker.
-      const index = pending.findIndex((k) => !active.has(k));
-      if (index >= 0) {
-        const [key] = pending.splice(index, 1);
-        if (key !== undefined) {
-          queued.delete(key);
-          return key;
-        }
-      }
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  };
-
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const key = await next();
-      if (key === undefined) return;
-      active.add(key);
-      try {
-        await opts.handler(key, opts.signal);
-      } catch (error) {
-        opts.onError?.(key, error);
-      } finally {
-        active.delete(key);
-        if (dirty.delete(key)) add(key);
-        notify();
-      }
-      // A handler that settles without I/O must not chain the next item in the same turn.
-      await clock.handOff();
-    }
-  };
-
   opts.signal.addEventListener(
     'abort',
     () => {
       for (const { cancel } of timers.values()) cancel();
       timers.clear();
       // Wake every waiting worker so it sees the abort.
-      for (const w of waiters.splice(0)) w();
+      for (const w of q.waiters.splice(0)) w();
     },
     { once: true },
   );
 
-  const workers = Array.from({ length: Math.max(1, opts.concurrency) }, () => worker());
+  const workers = Array.from({ length: Math.max(1, opts.concurrency) }, () => worker(q));
   const done = Promise.all(workers).then(() => undefined);
 
   return {
@@ -150,4 +117,56 @@ export function createWorkQueue(opts: QueueOptions): WorkQueue {
     },
     done,
   };
+}
+
+function notify(q: QueueState): void {
+  q.waiters.shift()?.();
+}
+
+function addKey(q: QueueState, key: string): void {
+  if (q.opts.signal.aborted) return;
+  if (q.active.has(key)) {
+    q.dirty.add(key);
+    return;
+  }
+  if (q.queued.has(key)) return;
+  q.queued.add(key);
+  q.pending.push(key);
+  notify(q);
+}
+
+async function next(q: QueueState): Promise<string | undefined> {
+  for (;;) {
+    if (q.opts.signal.aborted) return undefined;
+    // Take the first key not being processed by another worker.
+    const index = q.pending.findIndex((k) => !q.active.has(k));
+    if (index >= 0) {
+      const [key] = q.pending.splice(index, 1);
+      if (key !== undefined) {
+        q.queued.delete(key);
+        return key;
+      }
+    }
+    await new Promise<void>((resolve) => q.waiters.push(resolve));
+  }
+}
+
+async function worker(q: QueueState): Promise<void> {
+  const { opts } = q;
+  for (;;) {
+    const key = await next(q);
+    if (key === undefined) return;
+    q.active.add(key);
+    try {
+      await opts.handler(key, opts.signal);
+    } catch (error) {
+      opts.onError?.(key, error);
+    } finally {
+      q.active.delete(key);
+      if (q.dirty.delete(key)) addKey(q, key);
+      notify(q);
+    }
+    // A handler that settles without I/O must not chain the next item in the same turn.
+    await q.clock.handOff();
+  }
 }

@@ -84,190 +84,235 @@ export function alwaysLeading(identity: string): Leadership {
   };
 }
 
-export function startLeaderElection(deps: LeaderElectionDeps): Leadership {
-  const { kube, clock, config } = deps;
-  const { identity, timings } = config;
-  const ref = {
-    apiVersion: LEASE_API_VERSION,
-    kind: LEASE_KIND,
-    namespace: config.leaseNamespace,
-    name: config.leaseName,
-  };
-  const leaseName = `${config.leaseNamespace}/${config.leaseName}`;
-  const log = deps.logger.child({ part: 'leader', lease: leaseName, identity });
-  const stop = new AbortController();
-  const lost = new AbortController();
-  const waiters = new Set<() => void>();
-  let current: Current | undefined;
-  let leading = false;
-  let lastRenewAtMs = 0;
-  let lastHolder: string | undefined;
-  const nowMs = (): number => clock.now().getTime();
-  const isLeading = (): boolean =>
-    leading &&
-    stillLeading({ lastRenewAtMs, nowMs: nowMs(), renewDeadlineMs: timings.renewDeadlineMs });
-
-  const remember = (obj: KubeObject, atMs: number): void => {
-    const seen = { spec: specOf(obj), resourceVersion: obj.metadata.resourceVersion ?? '' };
-    current = { obj, observation: observeLease(current?.observation, seen, atMs) };
-  };
-
-  const becomeLeader = (): void => {
-    leading = true;
-    log.info({ leaseDurationMs: timings.leaseDurationMs }, 'became leader');
-    deps.onChange?.(true);
-    for (const wake of [...waiters]) wake();
-    waiters.clear();
-  };
-  const loseLeadership = (reason: string): void => {
-    if (!leading) return;
-    leading = false;
-    log.warn({ reason }, 'lost leadership');
-    deps.onChange?.(false);
-    const message = `Lease ${leaseName}: ${identity} lost leadership: ${reason}`;
-    lost.abort(
-      new LeadershipLostError('LeadershipLost', message, { lease: leaseName, identity, reason }),
-    );
-  };
+/** The state of one campaign: what the loop, `whenLeading` and `release` share. */
+type Election = {
+  readonly deps: LeaderElectionDeps;
+  readonly ref: { apiVersion: string; kind: string; namespace: string; name: string };
+  readonly leaseName: string;
+  readonly log: Logger;
+  readonly stop: AbortController;
+  readonly lost: AbortController;
+  readonly waiters: Set<() => void>;
+  current: Current | undefined;
+  leading: boolean;
+  lastRenewAtMs: number;
+  lastHolder: string | undefined;
   // A failure is worth a warning when it is new, not every retry period while it lasts.
-  let lastFailure: string | undefined;
-  const noteFailure = (message: string, what: string): void => {
-    if (message === lastFailure) return log.debug({ err: message }, what);
-    lastFailure = message;
-    log.warn({ err: message }, what);
-  };
-  const noteHolder = (holder: string): void => {
-    if (holder === lastHolder) return;
-    lastHolder = holder;
-    log.info({ holder }, 'standing by: another process leads');
-  };
+  lastFailure: string | undefined;
+};
 
-  /** Creates the Lease, or replaces `read` at its resourceVersion (never without one: blindly). */
-  const write = (
-    decision: Exclude<LeaseDecision, { action: 'wait' }>,
-    read: KubeObject | undefined,
-    signal: AbortSignal,
-  ) => {
-    if (decision.action === 'create') {
-      const lease: KubeObject = {
-        apiVersion: LEASE_API_VERSION,
-        kind: LEASE_KIND,
-        metadata: { name: config.leaseName, namespace: config.leaseNamespace },
-        spec: decision.spec,
-      };
-      return kube.create(lease, signal);
-    }
-    if (!read?.metadata.resourceVersion) return undefined;
-    // Fields leader election does not know (a newer API's) are kept as they were.
-    return kube.update({ ...read, spec: { ...rawSpecOf(read), ...decision.spec } }, signal);
-  };
-
-  /** One try to acquire or renew; true when this process holds a freshly written Lease. */
-  const attempt = async (startedMs: number, signal: AbortSignal): Promise<boolean> => {
-    // A leader renews from the Lease it last wrote; anyone else reads the Lease first.
-    if (!(leading && current)) {
-      const got = await kube.get(ref, signal);
-      if (!got.ok) {
-        noteFailure(got.error.message, 'lease not read');
-        return false;
-      }
-      if (got.value) remember(got.value, startedMs);
-      else current = undefined;
-    }
-    const decision = decideLease({
-      identity,
-      nowMs: startedMs,
-      observation: current?.observation,
-      leaseDurationMs: timings.leaseDurationMs,
-    });
-    if (decision.action === 'wait') {
-      loseLeadership(`the Lease is held by ${decision.holder}`);
-      noteHolder(decision.holder);
-      return false;
-    }
-    const res = await write(decision, current?.obj, signal);
-    if (!res) return false;
-    if (res.ok) {
-      remember(res.value, startedMs);
-      lastHolder = identity;
-      lastFailure = undefined;
-      return true;
-    }
-    // Conflict: someone wrote the Lease since it was read (a lost race); read it again next time.
-    if (res.error.code === 'Conflict') {
-      current = undefined;
-      log.debug({ err: res.error.message, action: decision.action }, 'lost a race for the lease');
-    } else noteFailure(res.error.message, 'lease not written');
-    return false;
-  };
-
-  const run = async (): Promise<void> => {
-    while (!stop.signal.aborted && !lost.signal.aborted) {
-      const startedMs = nowMs();
-      const budgetMs = leading
-        ? Math.max(1, lastRenewAtMs + timings.renewDeadlineMs - startedMs)
-        : timings.renewDeadlineMs;
-      const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(budgetMs)]);
-      const held = await attempt(startedMs, signal).catch((error: unknown) => {
-        log.warn({ err: String(error) }, 'lease attempt failed');
-        return false;
-      });
-      if (stop.signal.aborted) break;
-      if (held) {
-        lastRenewAtMs = startedMs;
-        if (!leading) becomeLeader();
-      } else if (
-        leading &&
-        !stillLeading({ lastRenewAtMs, nowMs: nowMs(), renewDeadlineMs: timings.renewDeadlineMs })
-      ) {
-        loseLeadership(`no renew succeeded within ${timings.renewDeadlineMs}ms`);
-      }
-      const delay = retryDelayMs(timings, leading, deps.random());
-      await sleep(delay, undefined, { signal: stop.signal }).catch(() => undefined);
-    }
+export function startLeaderElection(deps: LeaderElectionDeps): Leadership {
+  const { config } = deps;
+  const { identity } = config;
+  const leaseName = `${config.leaseNamespace}/${config.leaseName}`;
+  const e: Election = {
+    deps,
+    ref: {
+      apiVersion: LEASE_API_VERSION,
+      kind: LEASE_KIND,
+      namespace: config.leaseNamespace,
+      name: config.leaseName,
+    },
+    leaseName,
+    log: deps.logger.child({ part: 'leader', lease: leaseName, identity }),
+    stop: new AbortController(),
+    lost: new AbortController(),
+    waiters: new Set<() => void>(),
+    current: undefined,
+    leading: false,
+    lastRenewAtMs: 0,
+    lastHolder: undefined,
+    lastFailure: undefined,
   };
   deps.onChange?.(false);
-  const done = run();
+  const done = run(e);
 
   return {
     identity,
-    isLeading,
-    whenLeading: (signal) => {
-      if (isLeading()) return Promise.resolve(true);
-      if (signal.aborted || lost.signal.aborted) return Promise.resolve(false);
-      return new Promise<boolean>((resolve) => {
-        const onAbort = (): void => {
-          waiters.delete(wake);
-          resolve(false);
-        };
-        const wake = (): void => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(true);
-        };
-        waiters.add(wake);
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
-    },
-    lost: lost.signal,
-    async release() {
-      stop.abort();
-      await done;
-      if (!leading || !current) return;
-      leading = false;
-      deps.onChange?.(false);
-      const signal = AbortSignal.timeout(Math.min(RELEASE_TIMEOUT_MS, timings.renewDeadlineMs));
-      // A renew cut short by the stop may still have landed: then read the Lease once more.
-      let read: KubeObject | undefined = current.obj;
-      for (let tries = 0; tries < 2 && read; tries++) {
-        if (specOf(read).holderIdentity !== identity) return;
-        const spec = { ...rawSpecOf(read), ...releasedLease(specOf(read), nowMs()) };
-        const res = await kube.update({ ...read, spec }, signal);
-        if (res.ok) return log.info('released leadership');
-        log.warn({ err: res.error.message }, 'lease not released');
-        if (res.error.code !== 'Conflict') return;
-        const got = await kube.get(ref, signal);
-        read = got.ok ? got.value : undefined;
-      }
-    },
+    isLeading: () => isLeading(e),
+    whenLeading: (signal) => whenLeading(e, signal),
+    lost: e.lost.signal,
+    release: () => release(e, done),
   };
+}
+
+const nowMs = (e: Election): number => e.deps.clock.now().getTime();
+
+const isLeading = (e: Election): boolean =>
+  e.leading &&
+  stillLeading({
+    lastRenewAtMs: e.lastRenewAtMs,
+    nowMs: nowMs(e),
+    renewDeadlineMs: e.deps.config.timings.renewDeadlineMs,
+  });
+
+function remember(e: Election, obj: KubeObject, atMs: number): void {
+  const seen = { spec: specOf(obj), resourceVersion: obj.metadata.resourceVersion ?? '' };
+  e.current = { obj, observation: observeLease(e.current?.observation, seen, atMs) };
+}
+
+function becomeLeader(e: Election): void {
+  e.leading = true;
+  e.log.info({ leaseDurationMs: e.deps.config.timings.leaseDurationMs }, 'became leader');
+  e.deps.onChange?.(true);
+  for (const wake of [...e.waiters]) wake();
+  e.waiters.clear();
+}
+
+function loseLeadership(e: Election, reason: string): void {
+  if (!e.leading) return;
+  const { leaseName } = e;
+  const { identity } = e.deps.config;
+  e.leading = false;
+  e.log.warn({ reason }, 'lost leadership');
+  e.deps.onChange?.(false);
+  const message = `Lease ${leaseName}: ${identity} lost leadership: ${reason}`;
+  e.lost.abort(
+    new LeadershipLostError('LeadershipLost', message, { lease: leaseName, identity, reason }),
+  );
+}
+
+function noteFailure(e: Election, message: string, what: string): void {
+  if (message === e.lastFailure) return e.log.debug({ err: message }, what);
+  e.lastFailure = message;
+  e.log.warn({ err: message }, what);
+}
+
+function noteHolder(e: Election, holder: string): void {
+  if (holder === e.lastHolder) return;
+  e.lastHolder = holder;
+  e.log.info({ holder }, 'standing by: another process leads');
+}
+
+/** Creates the Lease, or replaces `read` at its resourceVersion (never without one: blindly). */
+function write(
+  e: Election,
+  decision: Exclude<LeaseDecision, { action: 'wait' }>,
+  read: KubeObject | undefined,
+  signal: AbortSignal,
+) {
+  const { kube, config } = e.deps;
+  if (decision.action === 'create') {
+    const lease: KubeObject = {
+      apiVersion: LEASE_API_VERSION,
+      kind: LEASE_KIND,
+      metadata: { name: config.leaseName, namespace: config.leaseNamespace },
+      spec: decision.spec,
+    };
+    return kube.create(lease, signal);
+  }
+  if (!read?.metadata.resourceVersion) return undefined;
+  // Fields leader election does not know (a newer API's) are kept as they were.
+  return kube.update({ ...read, spec: { ...rawSpecOf(read), ...decision.spec } }, signal);
+}
+
+/** One try to acquire or renew; true when this process holds a freshly written Lease. */
+async function attempt(e: Election, startedMs: number, signal: AbortSignal): Promise<boolean> {
+  const { identity, timings } = e.deps.config;
+  // A leader renews from the Lease it last wrote; anyone else reads the Lease first.
+  if (!(e.leading && e.current)) {
+    const got = await e.deps.kube.get(e.ref, signal);
+    if (!got.ok) {
+      noteFailure(e, got.error.message, 'lease not read');
+      return false;
+    }
+    if (got.value) remember(e, got.value, startedMs);
+    else e.current = undefined;
+  }
+  const decision = decideLease({
+    identity,
+    nowMs: startedMs,
+    observation: e.current?.observation,
+    leaseDurationMs: timings.leaseDurationMs,
+  });
+  if (decision.action === 'wait') {
+    loseLeadership(e, `the Lease is held by ${decision.holder}`);
+    noteHolder(e, decision.holder);
+    return false;
+  }
+  const res = await write(e, decision, e.current?.obj, signal);
+  if (!res) return false;
+  if (res.ok) {
+    remember(e, res.value, startedMs);
+    e.lastHolder = identity;
+    e.lastFailure = undefined;
+    return true;
+  }
+  // Conflict: someone wrote the Lease since it was read (a lost race); read it again next time.
+  if (res.error.code === 'Conflict') {
+    e.current = undefined;
+    e.log.debug({ err: res.error.message, action: decision.action }, 'lost a race for the lease');
+  } else noteFailure(e, res.error.message, 'lease not written');
+  return false;
+}
+
+async function run(e: Election): Promise<void> {
+  const { timings } = e.deps.config;
+  const { stop, lost } = e;
+  while (!stop.signal.aborted && !lost.signal.aborted) {
+    const startedMs = nowMs(e);
+    const budgetMs = e.leading
+      ? Math.max(1, e.lastRenewAtMs + timings.renewDeadlineMs - startedMs)
+      : timings.renewDeadlineMs;
+    const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(budgetMs)]);
+    const held = await attempt(e, startedMs, signal).catch((error: unknown) => {
+      e.log.warn({ err: String(error) }, 'lease attempt failed');
+      return false;
+    });
+    if (stop.signal.aborted) break;
+    if (held) {
+      e.lastRenewAtMs = startedMs;
+      if (!e.leading) becomeLeader(e);
+    } else if (
+      e.leading &&
+      !stillLeading({
+        lastRenewAtMs: e.lastRenewAtMs,
+        nowMs: nowMs(e),
+        renewDeadlineMs: timings.renewDeadlineMs,
+      })
+    ) {
+      loseLeadership(e, `no renew succeeded within ${timings.renewDeadlineMs}ms`);
+    }
+    const delay = retryDelayMs(timings, e.leading, e.deps.random());
+    await sleep(delay, undefined, { signal: stop.signal }).catch(() => undefined);
+  }
+}
+
+function whenLeading(e: Election, signal: AbortSignal): Promise<boolean> {
+  if (isLeading(e)) return Promise.resolve(true);
+  if (signal.aborted || e.lost.signal.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const onAbort = (): void => {
+      e.waiters.delete(wake);
+      resolve(false);
+    };
+    const wake = (): void => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    };
+    e.waiters.add(wake);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function release(e: Election, done: Promise<void>): Promise<void> {
+  const { identity, timings } = e.deps.config;
+  e.stop.abort();
+  await done;
+  if (!e.leading || !e.current) return;
+  e.leading = false;
+  e.deps.onChange?.(false);
+  const signal = AbortSignal.timeout(Math.min(RELEASE_TIMEOUT_MS, timings.renewDeadlineMs));
+  // A renew cut short by the stop may still have landed: then read the Lease once more.
+  let read: KubeObject | undefined = e.current.obj;
+  for (let tries = 0; tries < 2 && read; tries++) {
+    if (specOf(read).holderIdentity !== identity) return;
+    const spec = { ...rawSpecOf(read), ...releasedLease(specOf(read), nowMs(e)) };
+    const res = await e.deps.kube.update({ ...read, spec }, signal);
+    if (res.ok) return e.log.info('released leadership');
+    e.log.warn({ err: res.error.message }, 'lease not released');
+    if (res.error.code !== 'Conflict') return;
+    const got = await e.deps.kube.get(e.ref, signal);
+    read = got.ok ? got.value : undefined;
+  }
 }
