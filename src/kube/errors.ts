@@ -81,6 +81,18 @@ function readCauses(details: StatusBody['details']): StatusCause[] | undefined {
 // where a string belongs): the manifest is wrong, and retrying will not help.
 const schemaMismatch = /^failed to create typed patch object/;
 
+const CODE_BY_STATUS: Readonly<Partial<Record<number, KubeErrorCode>>> = {
+  400: 'Invalid',
+  422: 'Invalid',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  408: 'Timeout',
+  504: 'Timeout',
+  429: 'Unavailable',
+};
+
 /**
  * The error code for an HTTP status, refined by the `Status.reason` and, for the one 500 that is
  * the caller's fault, by the server's message.
@@ -92,26 +104,7 @@ export function codeForStatus(
 ): KubeErrorCode {
   if (reason === 'Expired' || reason === 'Gone' || status === 410) return 'Expired';
   if (status === 500 && serverMessage && schemaMismatch.test(serverMessage)) return 'Invalid';
-  switch (status) {
-    case 400:
-    case 422:
-      return 'Invalid';
-    case 401:
-      return 'Unauthorized';
-    case 403:
-      return 'Forbidden';
-    case 404:
-      return 'NotFound';
-    case 409:
-      return 'Conflict';
-    case 408:
-    case 504:
-      return 'Timeout';
-    case 429:
-      return 'Unavailable';
-    default:
-      return status >= 500 ? 'Unavailable' : 'Failed';
-  }
+  return CODE_BY_STATUS[status] ?? (status >= 500 ? 'Unavailable' : 'Failed');
 }
 
 /** Builds the error for a non-2xx answer; `body` is the response text or a parsed `Status`. */

@@ -86,16 +86,11 @@ function headersOf(user: Entry): Record<string, string> {
   return {};
 }
 
-/**
- * The static access the kubeconfig text gives for `context` (default: its current context), or
- * `undefined` when it needs more than this reader knows. Throws on text that is not YAML and on
- * files it names that cannot be read; relative paths are relative to `path`'s directory.
- */
-export function readStaticAccess(
+/** The cluster and user of `context`, when this reader knows every field of both. */
+function staticParts(
   text: string,
-  path: string,
-  context?: string,
-): StaticAccess | undefined {
+  context: string | undefined,
+): { cluster: Entry; user: Entry; server: string } | undefined {
   const doc = asRecord(parse(text));
   if (!doc) return undefined;
   const current = named(doc, 'contexts', 'context', context ?? doc['current-context']);
@@ -106,13 +101,29 @@ export function readStaticAccess(
     return undefined;
   }
   if (typeof cluster.server !== 'string' || !cluster.server) return undefined;
+  return { cluster, user, server: cluster.server };
+}
+
+/**
+ * The static access the kubeconfig text gives for `context` (default: its current context), or
+ * `undefined` when it needs more than this reader knows. Throws on text that is not YAML and on
+ * files it names that cannot be read; relative paths are relative to `path`'s directory.
+ */
+export function readStaticAccess(
+  text: string,
+  path: string,
+  context?: string,
+): StaticAccess | undefined {
+  const parts = staticParts(text, context);
+  if (!parts) return undefined;
+  const { cluster, user, server } = parts;
   const base = dirname(path);
   const ca = fileOrData(cluster, 'certificate-authority', base);
   const cert = fileOrData(user, 'client-certificate', base);
   const key = fileOrData(user, 'client-key', base);
   const serverName = cluster['tls-server-name'];
   return {
-    server: cluster.server,
+    server,
     ...(ca ? { ca } : {}),
     ...(cert ? { cert } : {}),
     ...(key ? { key } : {}),

@@ -110,104 +110,130 @@ function retryDelayMs(res: Response, attempt: number): number | undefined {
   return Math.min(Number.isFinite(seconds) && seconds > 0 ? seconds : 1, MAX_RETRY_AFTER_S) * 1000;
 }
 
+/** What every request of one transport shares: the server, its credentials, the counts. */
+type Conn = {
+  readonly server: string;
+  readonly access: ApiAccess;
+  readonly opts: TransportOptions;
+  readonly counts: Map<string, number>;
+  auth: ReturnType<ApiAccess['prepare']> | undefined;
+};
+
 export function createTransport(access: ApiAccess, opts: TransportOptions): Transport {
-  const server = access.server.replace(/\/+$/, '');
   const limit: LimitFunction = pLimit(opts.maxConcurrent);
-  const counts = new Map<string, number>();
-  let auth: ReturnType<ApiAccess['prepare']> | undefined;
-
-  const sendOnce = async (req: HttpRequest, signal: AbortSignal): Promise<Response> => {
-    counts.set(req.verb, (counts.get(req.verb) ?? 0) + 1);
-    auth ??= access.prepare().catch((e: unknown) => {
-      auth = undefined;
-      throw e;
-    });
-    const { headers, dispatcher } = await auth;
-    return fetch(`${server}${req.path}`, {
-      method: req.method,
-      headers: {
-        ...(await headers()),
-        Accept: 'application/json',
-        ...(req.contentType ? { 'Content-Type': req.contentType } : {}),
-        ...req.headers,
-      },
-      ...(req.body === undefined ? {} : { body: req.body }),
-      ...(dispatcher ? { dispatcher } : {}),
-      signal,
-    });
+  const conn: Conn = {
+    server: access.server.replace(/\/+$/, ''),
+    access,
+    opts,
+    counts: new Map<string, number>(),
+    auth: undefined,
   };
-
-  const send = async (req: HttpRequest, signal: AbortSignal): Promise<Response> => {
-    for (let attempt = 0; ; attempt++) {
-      const started = performance.now();
-      const res = await sendOnce(req, signal);
-      const status = res.status;
-      const ms = Math.round(performance.now() - started);
-      opts.logger?.debug(
-        { verb: req.verb, method: req.method, path: req.path, status, ms },
-        'kube request',
-      );
-      const delay = retryDelayMs(res, attempt);
-      if (delay === undefined) return res;
-      await res.text();
-      await sleep(delay, undefined, { signal });
-    }
-  };
-
-  const failed = (req: HttpRequest, e: unknown, signal: AbortSignal, timedOut: boolean) =>
-    err(
-      errorFromException(actionOf(req), req.subject, e, {
-        aborted: signal.aborted,
-        timedOutMs: timedOut ? opts.timeoutMs : undefined,
-      }),
-    );
 
   const requestJson = (
     req: HttpRequest,
     signal: AbortSignal,
   ): Promise<Result<JsonResponse, KubeError>> =>
     limit(async () => {
-      if (signal.aborted) return failed(req, signal.reason, signal, false);
+      if (signal.aborted) return failed(conn, req, signal.reason, signal, false);
       const link = linkSignal(signal, opts.timeoutMs);
       try {
-        const res = await send(req, link.signal);
+        const res = await send(conn, req, link.signal);
         const text = await res.text();
         if (res.status < 200 || res.status > 299) {
           return err(errorFromResponse(actionOf(req), req.subject, res.status, text));
         }
         return parseBody(req, res.status, text);
       } catch (e) {
-        return failed(req, e, signal, link.timedOut());
+        return failed(conn, req, e, signal, link.timedOut());
       } finally {
         link.done();
       }
     });
 
-  const openStream = async (
-    req: HttpRequest,
-    signal: AbortSignal,
-  ): Promise<Result<StreamResponse, KubeError>> => {
-    if (signal.aborted) return failed(req, signal.reason, signal, false);
-    const link = linkSignal(signal, opts.timeoutMs);
-    try {
-      const res = await send(req, link.signal);
-      link.stopTimer();
-      const body = res.body;
-      if (res.status !== 200 || !body) {
-        const text = await res.text();
-        link.done();
-        return err(errorFromResponse(actionOf(req), req.subject, res.status, text));
-      }
-      const close = (): void => {
-        link.abort();
-        link.done();
-      };
-      return ok({ body, close });
-    } catch (e) {
-      link.done();
-      return failed(req, e, signal, link.timedOut());
-    }
+  return {
+    requestJson,
+    openStream: (req, signal) => openStream(conn, req, signal),
+    counts: conn.counts,
   };
+}
 
-  return { requestJson, openStream, counts };
+async function sendOnce(conn: Conn, req: HttpRequest, signal: AbortSignal): Promise<Response> {
+  const { counts } = conn;
+  counts.set(req.verb, (counts.get(req.verb) ?? 0) + 1);
+  conn.auth ??= conn.access.prepare().catch((e: unknown) => {
+    conn.auth = undefined;
+    throw e;
+  });
+  const { headers, dispatcher } = await conn.auth;
+  return fetch(`${conn.server}${req.path}`, {
+    method: req.method,
+    headers: {
+      ...(await headers()),
+      Accept: 'application/json',
+      ...(req.contentType ? { 'Content-Type': req.contentType } : {}),
+      ...req.headers,
+    },
+    ...(req.body === undefined ? {} : { body: req.body }),
+    ...(dispatcher ? { dispatcher } : {}),
+    signal,
+  });
+}
+
+async function send(conn: Conn, req: HttpRequest, signal: AbortSignal): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const started = performance.now();
+    const res = await sendOnce(conn, req, signal);
+    const status = res.status;
+    const ms = Math.round(performance.now() - started);
+    conn.opts.logger?.debug(
+      { verb: req.verb, method: req.method, path: req.path, status, ms },
+      'kube request',
+    );
+    const delay = retryDelayMs(res, attempt);
+    if (delay === undefined) return res;
+    await res.text();
+    await sleep(delay, undefined, { signal });
+  }
+}
+
+function failed(
+  conn: Conn,
+  req: HttpRequest,
+  e: unknown,
+  signal: AbortSignal,
+  timedOut: boolean,
+): Result<never, KubeError> {
+  return err(
+    errorFromException(actionOf(req), req.subject, e, {
+      aborted: signal.aborted,
+      timedOutMs: timedOut ? conn.opts.timeoutMs : undefined,
+    }),
+  );
+}
+
+async function openStream(
+  conn: Conn,
+  req: HttpRequest,
+  signal: AbortSignal,
+): Promise<Result<StreamResponse, KubeError>> {
+  if (signal.aborted) return failed(conn, req, signal.reason, signal, false);
+  const link = linkSignal(signal, conn.opts.timeoutMs);
+  try {
+    const res = await send(conn, req, link.signal);
+    link.stopTimer();
+    const body = res.body;
+    if (res.status !== 200 || !body) {
+      const text = await res.text();
+      link.done();
+      return err(errorFromResponse(actionOf(req), req.subject, res.status, text));
+    }
+    const close = (): void => {
+      link.abort();
+      link.done();
+    };
+    return ok({ body, close });
+  } catch (e) {
+    link.done();
+    return failed(conn, req, e, signal, link.timedOut());
+  }
 }
