@@ -138,179 +138,47 @@ function providersFor(deps: NotifierDeps, event: MoorEvent, log: Logger): Provid
   return [...seen.values()].filter((p) => !p.spec.suspend && isDeliverable(p.spec.type, event));
 }
 
+/** What publishing, the channels' queues and `idle` share. */
+type NotifierState = {
+  readonly deps: NotifierDeps;
+  readonly settings: Settings;
+  readonly log: Logger;
+  readonly channels: Map<string, Channel>;
+  readonly waiters: Array<() => void>;
+  readonly delivery: DeliveryDeps;
+  active: number;
+};
+
 export function createNotifier(deps: NotifierDeps, options: NotifierOptions = {}): Notifier {
-  const settings = settingsOf(options);
-  const log = deps.logger.child({ component: 'notify' });
-  const channels = new Map<string, Channel>();
-  const waiters: Array<() => void> = [];
-  let active = 0;
-  const delivery: DeliveryDeps = {
-    fetch: deps.fetch ?? fetch,
-    git: deps.git,
-    getGitRepository: (namespace, name) => deps.getGitRepository(namespace, name),
-    readSecret: deps.readSecret,
-    clusterName: deps.clusterName,
+  const n: NotifierState = {
+    deps,
+    settings: settingsOf(options),
+    log: deps.logger.child({ component: 'notify' }),
+    channels: new Map<string, Channel>(),
+    waiters: [],
+    delivery: {
+      fetch: deps.fetch ?? fetch,
+      git: deps.git,
+      getGitRepository: (namespace, name) => deps.getGitRepository(namespace, name),
+      readSecret: deps.readSecret,
+      clusterName: deps.clusterName,
+    },
+    active: 0,
   };
-
-  const settle = (): void => {
-    if (active > 0) return;
-    for (const resolve of waiters.splice(0)) resolve();
-  };
-
-  const report = (provider: Provider, result: DeliveryResult, error?: NotifyError): void => {
-    if (!deps.onDelivery) return;
-    const ref = {
-      namespace: provider.metadata.namespace ?? '',
-      name: provider.metadata.name,
-      type: provider.spec.type,
-    };
-    try {
-      if (error) deps.onDelivery(ref, result, error.message);
-      else deps.onDelivery(ref, result);
-    } catch (thrown) {
-      log.error({ err: thrown }, 'onDelivery callback threw');
-    }
-  };
-
-  const attempt = async (provider: Provider, event: MoorEvent) => {
-    try {
-      return await deliverOnce(delivery, provider, event, deps.signal);
-    } catch (thrown) {
-      const data = { provider: providerIdOf(provider), retryable: false };
-      const detail = `delivery threw: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
-      return { ok: false as const, error: notifyError(NotifyErrorCodes.Internal, data, detail) };
-    }
-  };
-
-  /** Delivers with retries; true when delivered, false when failed, undefined when aborted. */
-  const deliverWithRetries = async (
-    provider: Provider,
-    event: MoorEvent,
-    plog: Logger,
-  ): Promise<boolean | undefined> => {
-    for (let n = 1; n <= settings.maxAttempts; n++) {
-      const result = await attempt(provider, event);
-      if (result.ok) {
-        plog.debug({ attempts: n }, 'notification delivered');
-        report(provider, 'success');
-        return true;
-      }
-      if (deps.signal.aborted) return undefined;
-      const error = result.error;
-      if (!error.retryable || n === settings.maxAttempts) {
-        plog.warn(
-          { attempts: n, code: error.code, error: error.message },
-          'notification delivery failed',
-        );
-        report(provider, 'failure', error);
-        return false;
-      }
-      const backoff = backoffDelay(n, settings.initialBackoffMs, settings.maxBackoffMs);
-      const delay = Math.min(
-        settings.maxBackoffMs,
-        Math.max(backoff, error.data.retryAfterMs ?? 0),
-      );
-      plog.debug(
-        { attempt: n, delayMs: delay, error: error.message },
-        'notification delivery will be retried',
-      );
-      await settings.timers.sleep(delay, deps.signal);
-    }
-    return undefined;
-  };
-
-  const deliverNext = async (channel: Channel, event: MoorEvent): Promise<void> => {
-    await channel.bucket.take(deps.signal);
-    // Read the Provider again: it may have been suspended, changed or deleted meanwhile.
-    const provider = deps.getProvider(channel.namespace, channel.name);
-    if (!provider || provider.spec.suspend || deps.signal.aborted) return;
-    const plog = log.child({
-      provider: providerIdOf(provider),
-      type: provider.spec.type,
-      event: event.event,
-      source: `${event.source.kind}/${event.source.namespace}/${event.source.name}`,
-    });
-    const delivered = await deliverWithRetries(provider, event, plog);
-    if (delivered === true) channel.delivered++;
-    if (delivered === false) channel.failed++;
-  };
-
-  const drain = async (channel: Channel): Promise<void> => {
-    // One pass handles at most queueLimit events; events published meanwhile start another pass.
-    for (let i = 0; i < settings.queueLimit && !deps.signal.aborted; i++) {
-      const event = channel.queue.shift();
-      if (!event) break;
-      await deliverNext(channel, event);
-    }
-    if (deps.signal.aborted) channel.queue.length = 0;
-  };
-
-  const start = (channel: Channel): void => {
-    if (channel.running) return;
-    channel.running = true;
-    active++;
-    void drain(channel)
-      .catch((thrown: unknown) => log.error({ err: thrown }, 'notification queue failed'))
-      .finally(() => {
-        channel.running = false;
-        active--;
-        if (channel.queue.length > 0 && !deps.signal.aborted) start(channel);
-        else settle();
-      });
-  };
-
-  const channelOf = (provider: Provider): Channel => {
-    const namespace = provider.metadata.namespace ?? '';
-    const name = provider.metadata.name;
-    const key = `${namespace}/${name}`;
-    let channel = channels.get(key);
-    if (!channel) {
-      const bucket = createTokenBucket(settings.ratePerSecond, settings.burst, settings.timers);
-      channel = {
-        namespace,
-        name,
-        queue: [],
-        bucket,
-        running: false,
-        dropped: 0,
-        delivered: 0,
-        failed: 0,
-      };
-      channels.set(key, channel);
-    }
-    return channel;
-  };
-
-  const enqueue = (provider: Provider, event: MoorEvent): void => {
-    const channel = channelOf(provider);
-    if (channel.queue.length >= settings.queueLimit) {
-      const dropped = channel.queue.shift();
-      channel.dropped++;
-      log.warn(
-        {
-          provider: providerIdOf(provider),
-          droppedEvent: dropped?.event,
-          droppedTotal: channel.dropped,
-        },
-        'notification queue full: dropped the oldest event',
-      );
-    }
-    channel.queue.push(event);
-    start(channel);
-  };
+  const { log, channels, waiters } = n;
 
   return {
     publish(input) {
       if (deps.signal.aborted) return;
       const event = completeEvent(input, () => deps.clock.now());
       try {
-        for (const provider of providersFor(deps, event, log)) enqueue(provider, event);
+        for (const provider of providersFor(deps, event, log)) enqueue(n, provider, event);
       } catch (thrown) {
         log.error({ err: thrown, event: event.event }, 'matching alerts failed');
       }
     },
     idle() {
-      if (active === 0) return Promise.resolve();
+      if (n.active === 0) return Promise.resolve();
       return new Promise((resolve) => waiters.push(resolve));
     },
     stats() {
@@ -324,4 +192,155 @@ export function createNotifier(deps: NotifierDeps, options: NotifierOptions = {}
       }));
     },
   };
+}
+
+function settle(n: NotifierState): void {
+  if (n.active > 0) return;
+  for (const resolve of n.waiters.splice(0)) resolve();
+}
+
+function report(
+  n: NotifierState,
+  provider: Provider,
+  result: DeliveryResult,
+  error?: NotifyError,
+): void {
+  if (!n.deps.onDelivery) return;
+  const ref = {
+    namespace: provider.metadata.namespace ?? '',
+    name: provider.metadata.name,
+    type: provider.spec.type,
+  };
+  try {
+    if (error) n.deps.onDelivery(ref, result, error.message);
+    else n.deps.onDelivery(ref, result);
+  } catch (thrown) {
+    n.log.error({ err: thrown }, 'onDelivery callback threw');
+  }
+}
+
+async function attempt(n: NotifierState, provider: Provider, event: MoorEvent) {
+  try {
+    return await deliverOnce(n.delivery, provider, event, n.deps.signal);
+  } catch (thrown) {
+    const data = { provider: providerIdOf(provider), retryable: false };
+    const detail = `delivery threw: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+    return { ok: false as const, error: notifyError(NotifyErrorCodes.Internal, data, detail) };
+  }
+}
+
+/** Delivers with retries; true when delivered, false when failed, undefined when aborted. */
+async function deliverWithRetries(
+  state: NotifierState,
+  provider: Provider,
+  event: MoorEvent,
+  plog: Logger,
+): Promise<boolean | undefined> {
+  const { deps, settings } = state;
+  for (let n = 1; n <= settings.maxAttempts; n++) {
+    const result = await attempt(state, provider, event);
+    if (result.ok) {
+      plog.debug({ attempts: n }, 'notification delivered');
+      report(state, provider, 'success');
+      return true;
+    }
+    if (deps.signal.aborted) return undefined;
+    const error = result.error;
+    if (!error.retryable || n === settings.maxAttempts) {
+      plog.warn(
+        { attempts: n, code: error.code, error: error.message },
+        'notification delivery failed',
+      );
+      report(state, provider, 'failure', error);
+      return false;
+    }
+    const backoff = backoffDelay(n, settings.initialBackoffMs, settings.maxBackoffMs);
+    const delay = Math.min(settings.maxBackoffMs, Math.max(backoff, error.data.retryAfterMs ?? 0));
+    plog.debug(
+      { attempt: n, delayMs: delay, error: error.message },
+      'notification delivery will be retried',
+    );
+    await settings.timers.sleep(delay, deps.signal);
+  }
+  return undefined;
+}
+
+async function deliverNext(n: NotifierState, channel: Channel, event: MoorEvent): Promise<void> {
+  await channel.bucket.take(n.deps.signal);
+  // Read the Provider again: it may have been suspended, changed or deleted meanwhile.
+  const provider = n.deps.getProvider(channel.namespace, channel.name);
+  if (!provider || provider.spec.suspend || n.deps.signal.aborted) return;
+  const plog = n.log.child({
+    provider: providerIdOf(provider),
+    type: provider.spec.type,
+    event: event.event,
+    source: `${event.source.kind}/${event.source.namespace}/${event.source.name}`,
+  });
+  const delivered = await deliverWithRetries(n, provider, event, plog);
+  if (delivered === true) channel.delivered++;
+  if (delivered === false) channel.failed++;
+}
+
+async function drain(n: NotifierState, channel: Channel): Promise<void> {
+  // One pass handles at most queueLimit events; events published meanwhile start another pass.
+  for (let i = 0; i < n.settings.queueLimit && !n.deps.signal.aborted; i++) {
+    const event = channel.queue.shift();
+    if (!event) break;
+    await deliverNext(n, channel, event);
+  }
+  if (n.deps.signal.aborted) channel.queue.length = 0;
+}
+
+function start(n: NotifierState, channel: Channel): void {
+  if (channel.running) return;
+  channel.running = true;
+  n.active++;
+  void drain(n, channel)
+    .catch((thrown: unknown) => n.log.error({ err: thrown }, 'notification queue failed'))
+    .finally(() => {
+      channel.running = false;
+      n.active--;
+      if (channel.queue.length > 0 && !n.deps.signal.aborted) start(n, channel);
+      else settle(n);
+    });
+}
+
+function channelOf(n: NotifierState, provider: Provider): Channel {
+  const namespace = provider.metadata.namespace ?? '';
+  const name = provider.metadata.name;
+  const key = `${namespace}/${name}`;
+  let channel = n.channels.get(key);
+  if (!channel) {
+    const bucket = createTokenBucket(n.settings.ratePerSecond, n.settings.burst, n.settings.timers);
+    channel = {
+      namespace,
+      name,
+      queue: [],
+      bucket,
+      running: false,
+      dropped: 0,
+      delivered: 0,
+      failed: 0,
+    };
+    n.channels.set(key, channel);
+  }
+  return channel;
+}
+
+function enqueue(n: NotifierState, provider: Provider, event: MoorEvent): void {
+  const channel = channelOf(n, provider);
+  if (channel.queue.length >= n.settings.queueLimit) {
+    const dropped = channel.queue.shift();
+    channel.dropped++;
+    n.log.warn(
+      {
+        provider: providerIdOf(provider),
+        droppedEvent: dropped?.event,
+        droppedTotal: channel.dropped,
+      },
+      'notification queue full: dropped the oldest event',
+    );
+  }
+  channel.queue.push(event);
+  start(n, channel);
 }
