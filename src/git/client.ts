@@ -76,102 +76,124 @@ function judgeRun(
   return ok(run.stdout);
 }
 
+/** The options every run of one client uses, defaults filled in. */
+type ClientSettings = GitClientOptions & {
+  readonly gitPath: string;
+  readonly allowFileUrls: boolean;
+};
+
 export function createGitClient(options: GitClientOptions): GitClient {
-  const gitPath = options.gitPath ?? 'git';
-  const allowFileUrls = options.allowFileUrls ?? false;
-  const { timeoutMs, logger } = options;
-
-  /** A run function over one env: logs each run and judges it (secrets masked). */
-  function runnerOf(
-    env: Record<string, string>,
-    secrets: readonly string[],
-    where: string,
-    signal: AbortSignal,
-  ): SessionRun {
-    return async (args: readonly string[], context: RunContext) => {
-      const started = performance.now();
-      const gitArgs = context.gitDir ? ['--git-dir', context.gitDir, ...args] : args;
-      const result = await runGit({
-        gitPath,
-        args: gitArgs,
-        env: context.env ? { ...env, ...context.env } : env,
-        timeoutMs,
-        signal,
-        ...(context.input === undefined ? {} : { input: context.input }),
-      });
-      const failure = { op: context.op, url: where, ref: context.ref };
-      const durationMs = Math.round(performance.now() - started);
-      logger?.debug(
-        { git: context.op, url: where, ref: context.ref, exitCode: result.exitCode, durationMs },
-        'git run',
-      );
-      return judgeRun(result, failure, { gitPath, timeoutMs, secrets });
-    };
-  }
-
-  const makeScratch = (): Promise<string> => mkdtemp(join(options.tmpDir ?? tmpdir(), 'moor-git-'));
-
-  /** Parses the URL, makes a scratch dir and env for this call, runs `use`, removes the dir. */
-  async function withSession<T>(
-    rawUrl: string,
-    auth: GitAuth,
-    signal: AbortSignal,
-    use: (session: Session) => Promise<Result<T, GitError>>,
-  ): Promise<Result<T, GitError>> {
-    const parsed = parseGitUrl(rawUrl, allowFileUrls);
-    if (!parsed.ok) return parsed;
-    const url = parsed.value;
-    const scratchDir = await makeScratch();
-    try {
-      const baseEnv = options.env ?? process.env;
-      const environment = { url, auth, scratchDir, baseEnv, allowFileUrls, timeoutMs };
-      const prepared = await prepareEnvironment(environment);
-      if (!prepared.ok) return prepared;
-      const { env, secrets } = prepared.value;
-      return await use({ url, scratchDir, run: runnerOf(env, secrets, url.redacted, signal) });
-    } finally {
-      await rm(scratchDir, { recursive: true, force: true });
-    }
-  }
-
-  /** A scratch dir and an env that reaches no remote, for runs on a local repository. */
-  async function withLocalSession<T>(
-    gitDir: string,
-    signal: AbortSignal,
-    use: (session: LocalSession) => Promise<Result<T, GitError>>,
-  ): Promise<Result<T, GitError>> {
-    const scratchDir = await makeScratch();
-    try {
-      const env = await prepareLocalEnvironment(scratchDir, options.env ?? process.env);
-      return await use({ scratchDir, run: runnerOf(env, [], gitDir, signal) });
-    } finally {
-      await rm(scratchDir, { recursive: true, force: true });
-    }
-  }
-
+  const settings: ClientSettings = {
+    ...options,
+    gitPath: options.gitPath ?? 'git',
+    allowFileUrls: options.allowFileUrls ?? false,
+  };
   return {
     listRemoteRefs(url, auth, signal) {
-      return withSession(url, auth, signal, async (session) => {
+      return withSession(settings, { rawUrl: url, auth, signal }, async (session) => {
         const args = ['ls-remote', '--end-of-options', session.url.url];
         const listed = await session.run(args, { op: 'ls-remote' });
         return listed.ok ? ok(parseLsRemote(listed.value)) : listed;
       });
     },
     fetchCommit(url, auth, target, destDir, signal) {
-      return withSession(url, auth, signal, (session) => fetchIntoDir(session, target, destDir));
+      return withSession(settings, { rawUrl: url, auth, signal }, (session) =>
+        fetchIntoDir(session, target, destDir),
+      );
     },
     fetchToMirror(url, auth, target, signal) {
-      return withSession(url, auth, signal, (session) => fetchToMirror(session, target));
+      return withSession(settings, { rawUrl: url, auth, signal }, (session) =>
+        fetchToMirror(session, target),
+      );
     },
     checkoutFromMirror(target, signal) {
-      return withLocalSession(target.mirrorDir, signal, (session) =>
+      return withLocalSession(settings, target.mirrorDir, signal, (session) =>
         checkoutFromMirror(session, target),
       );
     },
     pushTag(url, auth, target, signal) {
-      return withSession(url, auth, signal, (session) => pushTagFrom(session, target));
+      return withSession(settings, { rawUrl: url, auth, signal }, (session) =>
+        pushTagFrom(session, target),
+      );
     },
   };
+}
+
+/** A run function over one env: logs each run and judges it (secrets masked). */
+function runnerOf(
+  options: ClientSettings,
+  env: Record<string, string>,
+  secrets: readonly string[],
+  where: string,
+  signal: AbortSignal,
+): SessionRun {
+  const { gitPath, timeoutMs, logger } = options;
+  return async (args: readonly string[], context: RunContext) => {
+    const started = performance.now();
+    const gitArgs = context.gitDir ? ['--git-dir', context.gitDir, ...args] : args;
+    const result = await runGit({
+      gitPath,
+      args: gitArgs,
+      env: context.env ? { ...env, ...context.env } : env,
+      timeoutMs,
+      signal,
+      ...(context.input === undefined ? {} : { input: context.input }),
+    });
+    const failure = { op: context.op, url: where, ref: context.ref };
+    const durationMs = Math.round(performance.now() - started);
+    logger?.debug(
+      { git: context.op, url: where, ref: context.ref, exitCode: result.exitCode, durationMs },
+      'git run',
+    );
+    return judgeRun(result, failure, { gitPath, timeoutMs, secrets });
+  };
+}
+
+const makeScratch = (options: ClientSettings): Promise<string> =>
+  mkdtemp(join(options.tmpDir ?? tmpdir(), 'moor-git-'));
+
+/** Parses the URL, makes a scratch dir and env for this call, runs `use`, removes the dir. */
+async function withSession<T>(
+  options: ClientSettings,
+  call: { readonly rawUrl: string; readonly auth: GitAuth; readonly signal: AbortSignal },
+  use: (session: Session) => Promise<Result<T, GitError>>,
+): Promise<Result<T, GitError>> {
+  const { rawUrl, auth, signal } = call;
+  const { allowFileUrls, timeoutMs } = options;
+  const parsed = parseGitUrl(rawUrl, allowFileUrls);
+  if (!parsed.ok) return parsed;
+  const url = parsed.value;
+  const scratchDir = await makeScratch(options);
+  try {
+    const baseEnv = options.env ?? process.env;
+    const environment = { url, auth, scratchDir, baseEnv, allowFileUrls, timeoutMs };
+    const prepared = await prepareEnvironment(environment);
+    if (!prepared.ok) return prepared;
+    const { env, secrets } = prepared.value;
+    return await use({
+      url,
+      scratchDir,
+      run: runnerOf(options, env, secrets, url.redacted, signal),
+    });
+  } finally {
+    await rm(scratchDir, { recursive: true, force: true });
+  }
+}
+
+/** A scratch dir and an env that reaches no remote, for runs on a local repository. */
+async function withLocalSession<T>(
+  options: ClientSettings,
+  gitDir: string,
+  signal: AbortSignal,
+  use: (session: LocalSession) => Promise<Result<T, GitError>>,
+): Promise<Result<T, GitError>> {
+  const scratchDir = await makeScratch(options);
+  try {
+    const env = await prepareLocalEnvironment(scratchDir, options.env ?? process.env);
+    return await use({ scratchDir, run: runnerOf(options, env, [], gitDir, signal) });
+  } finally {
+    await rm(scratchDir, { recursive: true, force: true });
+  }
 }
 
 /** Fetches one commit (depth 1) into a bare repo in the scratch dir; returns the commit's sha. */

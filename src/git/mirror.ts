@@ -155,6 +155,15 @@ async function compactMirror(session: Session, gitDir: string, idle: boolean): P
   }
 }
 
+/** The commit fetched before, with its diff to the new one, when all three are known. */
+function previousOf(
+  sha: string | undefined,
+  tree: string | undefined,
+  diff: Omit<NonNullable<MirrorFetch['previous']>, 'sha' | 'tree'> | undefined,
+): MirrorFetch['previous'] {
+  return sha !== undefined && tree !== undefined && diff ? { sha, tree, ...diff } : undefined;
+}
+
 async function fetchOnce(
   session: Session,
   target: MirrorFetchTarget,
@@ -186,10 +195,7 @@ async function fetchOnce(
     const detail = `expected commit ${expected}, the remote has ${sha}`;
     return fail(err(gitFailure(GitErrorCode.RefNotFound, context, { detail })));
   }
-  let before: MirrorFetch['previous'];
-  if (previousSha !== undefined && previousTree !== undefined && diff) {
-    before = { sha: previousSha, tree: previousTree, ...diff };
-  }
+  const before = previousOf(previousSha, previousTree, diff);
   await compactMirror(session, gitDir, sha === previousSha);
   return {
     result: ok({ sha, tree, created, ...(before ? { previous: before } : {}) }),
