@@ -56,11 +56,8 @@ export type MetricsOptions = {
 
 const ObjectStates = { inSync: 'in_sync', drifted: 'drifted' } as const;
 
-export function createMetrics(options: MetricsOptions = {}): Metrics {
-  const registry = new Registry();
-  const registers = [registry];
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
-
+/** Moor's own instruments, registered in `registers`. */
+function createInstruments(registers: Registry[]) {
   const reconcileDuration = new Histogram({
     name: 'moor_reconcile_duration_seconds',
     help: 'Duration of one reconcile, by kind and result.',
@@ -98,6 +95,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     help: 'Whether this process leads and so reconciles and writes (1) or stands by (0).',
     registers,
   });
+  return { reconcileDuration, reconcileTotal, objects, alertDeliveries, commitToConverged, leader };
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  const { reconcileDuration, reconcileTotal, objects, alertDeliveries, commitToConverged, leader } =
+    createInstruments(registers);
   let apiRequests: (() => ReadonlyMap<string, number>) | undefined;
   new Counter({
     name: 'moor_api_requests_total',

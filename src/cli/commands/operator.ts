@@ -1,6 +1,6 @@
 // `moor operator`: runs the controllers until SIGINT/SIGTERM.
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { findKustomize } from '../kustomize-program.ts';
+import { findKustomize, type FoundKustomize } from '../kustomize-program.ts';
 import { loadController, type OperatorOptions } from '../parts.ts';
 import { DEFAULT_LEASE_NAME, leaderElectionConfig, parseDurationMs } from './leader-election.ts';
 import type { CliContext } from '../context.ts';
@@ -15,6 +15,28 @@ export function parsePositiveInt(value: string): number {
     throw new InvalidArgumentError('must be a whole number of at least 1.');
   }
   return n;
+}
+
+type Controller = Awaited<ReturnType<typeof loadController>>;
+
+/** Refuses Lease timings that would let two processes lead at once. */
+function checkTimings(
+  election: ReturnType<typeof leaderElectionConfig>,
+  check: Controller['checkLeaseTimings'],
+): void {
+  const checked = check(election.timings);
+  if (!checked.ok) throw new CliError(checked.error.message, { cause: checked.error });
+}
+
+/** The kustomize program to run; a warning when there is none (kustomizations will fail). */
+function findKustomizeOrWarn(flag: string | undefined, ctx: CliContext): FoundKustomize {
+  const kustomize = findKustomize({ flag, searchPath: process.env.PATH });
+  if (!kustomize.path) {
+    ctx.stderr(
+      `warning: no kustomize program (looked for ${kustomize.lookedFor}); kustomizations will fail to build\n`,
+    );
+  }
+  return kustomize;
 }
 
 export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext): void {
@@ -77,16 +99,8 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
       const globals = cmd.optsWithGlobals();
       const { runOperator, checkLeaseTimings } = await loadController();
       const election = opts.leaderElect ? leaderElectionConfig(opts, globals.namespace) : undefined;
-      if (election) {
-        const checked = checkLeaseTimings(election.timings);
-        if (!checked.ok) throw new CliError(checked.error.message, { cause: checked.error });
-      }
-      const kustomize = findKustomize({ flag: opts.kustomize, searchPath: process.env.PATH });
-      if (!kustomize.path) {
-        ctx.stderr(
-          `warning: no kustomize program (looked for ${kustomize.lookedFor}); kustomizations will fail to build\n`,
-        );
-      }
+      if (election) checkTimings(election, checkLeaseTimings);
+      const kustomize = findKustomizeOrWarn(opts.kustomize, ctx);
       const options: OperatorOptions = {
         ...(globals.kubeconfig === undefined ? {} : { kubeconfig: globals.kubeconfig }),
         ...(globals.namespace === undefined ? {} : { namespace: globals.namespace }),
