@@ -46,10 +46,17 @@ export function parseQuantity(value: unknown): Fraction | undefined {
   if (whole === '' && frac === '') return undefined;
   const digits = BigInt(`${whole}${frac}` || '0');
   const f: Fraction = { num: sign === '-' ? -digits : digits, den: 10n ** BigInt(frac.length) };
-  if (exponentMark) {
-    const exp = Number.parseInt(exponent ?? '0', 10);
-    return Math.abs(exp) > MAX_EXPONENT ? undefined : scaleByPowerOfTen(f, exp);
-  }
+  return exponentMark ? withExponent(f, exponent ?? '0') : withSuffix(f, suffix);
+}
+
+/** `f` times ten to `exponent`; undefined past MAX_EXPONENT. */
+function withExponent(f: Fraction, exponent: string): Fraction | undefined {
+  const exp = Number.parseInt(exponent, 10);
+  return Math.abs(exp) > MAX_EXPONENT ? undefined : scaleByPowerOfTen(f, exp);
+}
+
+/** `f` scaled by a binary (Ki, Mi, …) or decimal (m, k, M, …) suffix; undefined for others. */
+function withSuffix(f: Fraction, suffix: string): Fraction | undefined {
   if (Object.hasOwn(binarySuffixes, suffix))
     return { num: f.num * 2n ** BigInt(binarySuffixes[suffix] ?? 0), den: f.den };
   const exp = Object.hasOwn(decimalSuffixes, suffix) ? decimalSuffixes[suffix] : undefined;
