@@ -1,9 +1,10 @@
 // Everything an in-cluster install needs, as plain objects: `moor install --export` prints them.
 import { generateCrds } from '../api/index.ts';
 import type { KubeObject } from '../core/index.ts';
-import { DEFAULT_LEASE_NAME } from './commands/leader-election.ts';
 
 export const INSTALL_NAMESPACE = 'moor-system';
+/** The Lease the installed operator elects its leader with (`--leader-elect-lease-name`). */
+export const DEFAULT_LEASE_NAME = 'moor-operator-leader';
 export const OPERATOR_NAME = 'moor-operator';
 export const IMAGE_REPOSITORY = 'ghcr.io/moor-dev/moor';
 const HTTP_PORT = 9090;

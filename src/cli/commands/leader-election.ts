@@ -4,9 +4,9 @@ import { hostname } from 'node:os';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import type { LeaderElectionConfig } from '../parts.ts';
 import { safeParseDuration } from '../parts-api.ts';
-import { INSTALL_NAMESPACE } from '../install-manifests.ts';
+import { DEFAULT_LEASE_NAME, INSTALL_NAMESPACE } from '../install-manifests.ts';
 
-export const DEFAULT_LEASE_NAME = 'moor-operator-leader';
+export { DEFAULT_LEASE_NAME };
 
 export function parseDurationMs(value: string): number {
   const parsed = safeParseDuration(value);
