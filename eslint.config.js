@@ -1,10 +1,11 @@
 // Type-aware lint for the whole project. Part boundaries (DESIGN.md "Architecture") are enforced
-// with import restrictions: pure parts import no I/O modules, and nobody reaches into another
-// part's files except through its index.ts.
+// with import restrictions: each part imports only the parts on its allow-list, and only through
+// their index.ts; pure parts import no I/O modules; `@kubernetes/*` is imported only in kube/ and
+// programs are run only by git/ and the external renderers' adapter; imports form no cycle.
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-const ioParts = ['kube', 'git', 'notify', 'server', 'controller', 'cli', 'source', 'apply'];
 const pureParts = ['core', 'plan', 'health', 'render', 'drift'];
 // Files of a pure part that do I/O on purpose (reading an artifact tree, copying it into the
 // private root a kustomization is built in, following its references, running kustomize).
@@ -35,6 +36,55 @@ const siblingInternals = {
   regex: `^(\\.\\./)+(${allParts.join('|')})/(?!index\\.ts$)`,
   message: 'Import another part through its index.ts only.',
 };
+
+// Which parts each part may import. Data flows source → render → plan → apply → observe →
+// report; pure parts see only core; the controller is the composition root; the CLI is thin.
+const mayImport = {
+  core: [],
+  api: ['core'],
+  plan: ['core'],
+  health: ['core'],
+  drift: ['core'],
+  render: ['core'],
+  kube: ['core'],
+  git: ['core'],
+  source: ['core', 'api', 'git'],
+  apply: ['core', 'plan', 'health', 'drift', 'kube'],
+  notify: ['core', 'api', 'git'],
+  server: ['core', 'api'],
+  controller: allParts.filter((p) => p !== 'controller' && p !== 'cli'),
+  cli: ['core', 'api', 'controller', 'kube', 'git', 'render'],
+};
+
+function partFence(part) {
+  const allowed = mayImport[part];
+  const denied = allParts.filter((p) => p !== part && !allowed.includes(p));
+  return {
+    regex: `^(\\.\\./)+(${denied.join('|')})(/|$)`,
+    message: `src/${part} may import ${allowed.length ? allowed.join(', ') : 'no other part'} (DESIGN.md "Architecture").`,
+  };
+}
+
+const kubeModules = {
+  group: ['@kubernetes/*'],
+  message:
+    'Only src/kube imports @kubernetes/*: the rest talks to the API server through its KubeClient.',
+};
+const childProcess = {
+  group: ['node:child_process', 'child_process'],
+  message:
+    "Programs run only in src/git and src/render/kustomize.ts (the external renderers' adapter).",
+};
+const ioModules = (part) => ({
+  group: ['node:fs*', 'node:child_process', 'node:net', 'node:http*', '@kubernetes/*'],
+  message: `src/${part} is pure: no I/O modules.`,
+});
+const moduleFences = (part) => [
+  ...(part === 'kube' ? [] : [kubeModules]),
+  ...(part === 'git' ? [] : [childProcess]),
+];
+const testFiles = ['src/**/*.test.ts', 'src/**/test-helpers.ts', 'src/**/test-cases.ts'];
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 // eslint-disable-next-line no-restricted-syntax -- ESLint loads its configuration from the default export.
 export default tseslint.config(
@@ -68,54 +118,54 @@ export default tseslint.config(
       ],
     },
   },
+  // Sizes: small functions and files in src/ (tests may take longer steps).
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/**/*.test.ts'],
+    ignores: testFiles,
     rules: {
-      'no-restricted-imports': ['error', { patterns: [siblingInternals] }],
+      complexity: ['error', 15],
+      'max-lines': ['error', { max: 400 }],
+      'max-lines-per-function': ['error', { max: 80 }],
     },
   },
-  // Git credentials and URL checks live in git/: notify/ (the gittag provider) needs no source/.
-  {
-    files: ['src/notify/**/*.ts'],
-    ignores: ['src/notify/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            siblingInternals,
-            {
-              group: ['../source', '../source/*'],
-              message: 'notify/ reaches Git through git/index.ts, not through source/.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  ...pureParts.map((part) => ({
+  // Each part: its allow-list, other parts only through index.ts, the module fences.
+  ...allParts.map((part) => ({
     files: [`src/${part}/**/*.ts`],
-    ignores: [`src/${part}/**/*.test.ts`, ...pureExceptions],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            siblingInternals,
-            {
-              group: ioParts.map((p) => `../${p}/*`).concat(ioParts.map((p) => `../${p}`)),
-              message: `src/${part} is pure: pass I/O in through interfaces.`,
-            },
-            {
-              group: ['node:fs*', 'node:child_process', 'node:net', 'node:http*', '@kubernetes/*'],
-              message: `src/${part} is pure: no I/O modules.`,
-            },
-          ],
-        },
-      ],
-    },
+    ignores: testFiles,
+    rules: restrict([
+      siblingInternals,
+      partFence(part),
+      ...(pureParts.includes(part) ? [ioModules(part)] : moduleFences(part)),
+    ]),
   })),
+  // Files of a pure part that do I/O on purpose; kustomize.ts runs the external renderer.
+  {
+    files: pureExceptions,
+    rules: restrict([siblingInternals, partFence('render'), kubeModules, childProcess]),
+  },
+  {
+    files: ['src/render/kustomize.ts'],
+    rules: restrict([siblingInternals, partFence('render'), kubeModules]),
+  },
+  // Tests keep the @kubernetes/* fence; they may run programs (kubectl as an independent witness).
+  ...allParts
+    .filter((part) => part !== 'kube')
+    .map((part) => ({
+      files: testFiles.map((glob) => glob.replace('src/**/', `src/${part}/**/`)),
+      rules: restrict([kubeModules]),
+    })),
+  // The CRD test checks the generated CRDs through independent clients (kubectl, client-node).
+  { files: ['src/api/crd.test.ts'], rules: { 'no-restricted-imports': 'off' } },
+  // No import cycles, among src/ files and the tests and tools that import them.
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
