@@ -5,7 +5,7 @@
  */
 import { API_GROUP_VERSION, Kinds } from '../api/index.ts';
 import type { GitClient } from '../git/index.ts';
-import type { KubeClient } from '../kube/index.ts';
+import type { KubeClient, WatchTiming } from '../kube/index.ts';
 import type { ArtifactStore } from '../source/index.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { EventRecorder } from './events.ts';
@@ -35,6 +35,8 @@ export type SourceWiring = {
   readonly allowFileUrls: boolean;
   readonly concurrency: number;
   readonly namespace: string | undefined;
+  /** Watch timeout and no-progress timeout of the informer; omitted: the defaults. */
+  readonly watch?: WatchTiming;
   /** A source published a new artifact. */
   readonly onArtifact: (namespace: string, name: string) => void;
   readonly signal: AbortSignal;
@@ -88,6 +90,7 @@ export function startSources(w: SourceWiring): Sources {
     ...(w.namespace ? { namespace: w.namespace } : {}),
     signal: w.signal,
     logger: w.logger,
+    ...(w.watch ? { watch: w.watch } : {}),
     onChange: (type, obj, old) => {
       if (type === 'deleted') w.memory.forget(obj);
       if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(keyOf(obj));

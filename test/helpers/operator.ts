@@ -69,6 +69,8 @@ export async function startOperator(opts: {
   /** Serve HTTP (metrics, receivers) on this address; default: no HTTP server. */
   httpAddr?: string;
   clusterName?: string;
+  /** Default: the run's control plane. */
+  kubeconfig?: string;
 }): Promise<RunningOperator> {
   const cluster = testCluster();
   const dir = await mkdtemp(join(tmpdir(), 'moor-operator-'));
@@ -78,7 +80,7 @@ export async function startOperator(opts: {
     moorBin,
     [
       '--kubeconfig',
-      cluster.kubeconfig,
+      opts.kubeconfig ?? cluster.kubeconfig,
       '--namespace',
       opts.namespace,
       'operator',
