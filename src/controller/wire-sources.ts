@@ -53,6 +53,7 @@ export type Sources = {
 
 export function startSources(w: SourceWiring): Sources {
   const failures = new Map<string, number>();
+  const fetchedAt = new Map<string, Date>();
   const deps = {
     kube: w.kube,
     git: w.git,
@@ -66,6 +67,7 @@ export function startSources(w: SourceWiring): Sources {
     onArtifact: w.onArtifact,
     requeue: (k: string, ms: number) => queue.addAfter(k, ms),
     readSecret: w.readSecret,
+    fetchedAt,
   };
   const queue = createWorkQueue({
     concurrency: w.concurrency,
@@ -79,6 +81,7 @@ export function startSources(w: SourceWiring): Sources {
         if (obj) return reconcileGitRepository(obj, failures, deps, s);
         w.registry.forgetSource(key);
         failures.delete(key);
+        fetchedAt.delete(key);
         await w.store.collectGarbage(ns, name, new Set());
       }),
     ),

@@ -1,6 +1,8 @@
 // A TCP proxy on loopback for fault tests: forwards every connection to a target, and on
 // `stall()` stops forwarding on the connections open at that moment while keeping their sockets
-// open (as a broken network path does); connections made later are forwarded normally.
+// open (as a broken network path does); connections made later are forwarded normally. `hang()`
+// also accepts new connections without forwarding them (a stopped server); `refuse()` stops
+// listening (a host that refuses) until `listen()` opens the same port again.
 import { readFile, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -14,6 +16,12 @@ export type TcpProxy = {
   open(): number;
   /** Stops forwarding on every open connection; their sockets stay open. Returns how many. */
   stall(): number;
+  /** Stalls every connection, open now or made later, until `listen()`. */
+  hang(): void;
+  /** Closes every connection and stops listening: the port refuses. */
+  refuse(): Promise<void>;
+  /** Forwards again, listening on the same port if it stopped. */
+  listen(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -29,10 +37,10 @@ function forward(pair: Pair, from: Socket, to: Socket): void {
   });
 }
 
-function listen(server: Server): Promise<number> {
+function listenOn(server: Server, port: number): Promise<number> {
   return new Promise((done, fail) => {
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       if (address && typeof address === 'object') done(address.port);
       else fail(new Error('tcp proxy: no port'));
@@ -43,10 +51,11 @@ function listen(server: Server): Promise<number> {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<Pair>();
   let accepted = 0;
+  let hanging = false;
   const server = createServer((client) => {
     accepted += 1;
     const upstream = connect(target.port, target.host);
-    const pair: Pair = { client, upstream, stalled: false };
+    const pair: Pair = { client, upstream, stalled: hanging };
     pairs.add(pair);
     forward(pair, client, upstream);
     forward(pair, upstream, client);
@@ -60,7 +69,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       socket.on('close', drop);
     }
   });
-  const port = await listen(server);
+  const port = await listenOn(server, 0);
+  const closeAll = async (): Promise<void> => {
+    for (const pair of pairs) {
+      pair.client.destroy();
+      pair.upstream.destroy();
+    }
+    if (server.listening) await new Promise<void>((done) => server.close(() => done()));
+  };
   return {
     address: `127.0.0.1:${port}`,
     port,
@@ -70,13 +86,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       for (const pair of pairs) pair.stalled = true;
       return pairs.size;
     },
-    close: async () => {
-      for (const pair of pairs) {
-        pair.client.destroy();
-        pair.upstream.destroy();
-      }
-      await new Promise<void>((done) => server.close(() => done()));
+    hang: () => {
+      hanging = true;
+      for (const pair of pairs) pair.stalled = true;
     },
+    refuse: closeAll,
+    listen: async () => {
+      hanging = false;
+      if (!server.listening) await listenOn(server, port);
+    },
+    close: closeAll,
   };
 }
 
