@@ -25,7 +25,13 @@ let installed: Promise<void> | undefined;
 
 /** Installs Moor's CRDs once per test process and waits until they are Established. */
 export function installCrds(kube: KubeClient = testKube()): Promise<void> {
-  installed ??= (async () => {
+  installed ??= installCrdsInto(kube);
+  return installed;
+}
+
+/** Installs Moor's CRDs with `kube` (e.g. on a control plane of the test's own) and waits until they are Established. */
+export function installCrdsInto(kube: KubeClient): Promise<void> {
+  return (async () => {
     const signal = AbortSignal.timeout(60_000);
     for (const crd of generateCrds()) {
       const res = await kube.apply(crd, { fieldManager: 'moor', force: true }, signal);
@@ -46,7 +52,6 @@ export function installCrds(kube: KubeClient = testKube()): Promise<void> {
       return true;
     });
   })();
-  return installed;
 }
 
 export type RunningOperator = {
