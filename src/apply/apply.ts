@@ -7,6 +7,7 @@ import { formatObjectId, objectIdOf, type KubeObject } from '../core/index.ts';
 import type { ChangeEntry } from '../plan/index.ts';
 import { parseApiVersion } from '../core/index.ts';
 import { preflight, prepareDeferred, type Prepared, type PreflightFailure } from './preflight.ts';
+import { stopAfterNoAnswer } from './no-answer.ts';
 import { pruneObjects } from './prune.ts';
 import {
   ApplyPhases,
@@ -94,7 +95,8 @@ async function writeOne(
   return { entry: entryOf(p.obj, action, `${key} ${action}${suffix}`), obj: applied.value };
 }
 
-export async function applyPlan(req: ApplyRequest, deps: ApplyDeps): Promise<ApplyOutcome> {
+export async function applyPlan(req: ApplyRequest, given: ApplyDeps): Promise<ApplyOutcome> {
+  const deps = { ...given, kube: stopAfterNoAnswer(given.kube) };
   const checked = await preflight(req, deps);
   if (checked.failures.length > 0 || checked.conflicts.length > 0) {
     return failedOutcome(req, ApplyPhases.validate, checked.failures, checked.conflicts);

@@ -24,7 +24,7 @@ import type { GitClient } from '../git/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import { backoffDelay, jitter, type Random } from './backoff.ts';
 import type { EventRecorder } from './events.ts';
-import { fetchFailureReason } from './git-repository-reasons.ts';
+import { fetchFailureMessage, fetchFailureReason } from './git-repository-reasons.ts';
 import { restoreArtifact } from './restore-artifacts.ts';
 import { writeStatus } from './status.ts';
 import { ReconcileOutcomes, type Clock, type Logger } from './types.ts';
@@ -44,6 +44,8 @@ export type SourceReconcilerDeps = {
   /** Called when a source publishes a new artifact: wake its Syncs now. */
   readonly onArtifact: (namespace: string, name: string) => void;
   readonly requeue: (key: string, delayMs: number) => void;
+  /** When each source (by `namespace/name`) last fetched successfully in this process. */
+  readonly fetchedAt?: Map<string, Date>;
   readonly readSecret: (
     namespace: string,
     name: string,
@@ -110,9 +112,7 @@ async function reportFailure(
   const n = (failures.get(ctx.key) ?? 0) + 1;
   failures.set(ctx.key, n);
   const current = status.artifact;
-  const message = current?.revision
-    ? `${error.message} (keeping the last good artifact ${current.revision})`
-    : error.message;
+  const message = fetchFailureMessage(error.message, current, deps.fetchedAt?.get(ctx.key));
   const { reason, stalled } = fetchFailureReason(error.code);
   const failure = {
     status: ConditionStatuses.False,
@@ -261,5 +261,6 @@ export async function reconcileGitRepository(
   }
   if (!fetched.ok) return reportFailure(ctx, fetched.error, failures);
   failures.delete(key);
+  deps.fetchedAt?.set(key, ctx.now);
   return publish(ctx, fetched.value.artifact);
 }

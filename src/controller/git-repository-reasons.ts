@@ -34,3 +34,24 @@ const stalling: ReadonlySet<SourceErrorCode> = new Set(['InvalidUrl', 'FileUrlsD
 export function fetchFailureReason(code: SourceErrorCode): FetchFailureReason {
   return { reason: reasons[code], stalled: stalling.has(code) };
 }
+
+/** The artifact a failed fetch keeps serving, as its status names it. */
+export type KeptArtifact = { readonly revision?: string; readonly lastUpdateTime?: string };
+
+const seconds = (at: Date): string => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * The Ready=False message of a failed fetch: the error, the artifact still served, and when a
+ * fetch last succeeded (this process's memory of it, else when the kept artifact was produced).
+ * It stays the same while the same error repeats, so a long outage is one event, not one a retry.
+ */
+export function fetchFailureMessage(
+  error: string,
+  kept: KeptArtifact | undefined,
+  lastSuccess: Date | undefined,
+): string {
+  if (!kept?.revision) return error;
+  const when = lastSuccess ? seconds(lastSuccess) : kept.lastUpdateTime;
+  const since = when ? `; last fetched successfully at ${when}` : '';
+  return `${error} (keeping the last good artifact ${kept.revision}${since})`;
+}

@@ -4,7 +4,12 @@
  * a request; every change is reported.
  */
 import type { KubeObject } from '../core/index.ts';
-import { startReflector, type ChangeType, type KubeClient } from '../kube/index.ts';
+import {
+  startReflector,
+  type ChangeType,
+  type KubeClient,
+  type WatchTiming,
+} from '../kube/index.ts';
 import type { Logger } from './types.ts';
 
 export type { ChangeType } from '../kube/index.ts';
@@ -32,6 +37,8 @@ export type InformerOptions = {
   readonly onChange: ChangeHandler;
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** Watch timeout and no-progress timeout; omitted: the reflector's defaults. */
+  readonly watch?: WatchTiming;
 };
 
 export function startInformer(opts: InformerOptions): Informer {
@@ -43,6 +50,7 @@ export function startInformer(opts: InformerOptions): Informer {
     ...(opts.labelSelector !== undefined ? { labelSelector: opts.labelSelector } : {}),
     signal: opts.signal,
     logger: opts.logger,
+    ...opts.watch,
     // A deleted object is reported as it was cached, when it was.
     onChange: (type, obj, old) => opts.onChange(type, type === 'deleted' ? (old ?? obj) : obj, old),
   });

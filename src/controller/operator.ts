@@ -59,6 +59,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     labelSelector: Labels.syncName,
     signal,
     logger: root.child({ part: 'live' }),
+    ...(opts.watch ? { watch: opts.watch } : {}),
   });
   const readSecret = secretReader(kube);
   const common = { kube, memory, logger, leadership, timed: timeReconciles(metrics), signal };
@@ -116,7 +117,11 @@ function startReconcilers(
   },
 ) {
   const { common, events } = parts;
-  const scope = { concurrency: opts.concurrency, namespace: opts.namespace };
+  const scope = {
+    concurrency: opts.concurrency,
+    namespace: opts.namespace,
+    ...(opts.watch ? { watch: opts.watch } : {}),
+  };
   const registry = createArtifactIndex();
   const commits = createCommitClock();
   const sources = startSources({

@@ -1,3 +1,4 @@
+import type { WatchTiming } from '../kube/index.ts';
 import type { KustomizeSettings } from '../render/index.ts';
 import type { LeaderElectionConfig } from './leader/elector.ts';
 
@@ -21,5 +22,7 @@ export type OperatorOptions = {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Reconcile and write only while holding this Lease (`--leader-elect`); omitted: always. */
   readonly leaderElection?: LeaderElectionConfig;
+  /** How long each watch lasts and how long one may stay silent before it is cut and relisted (`--watch-timeout`, `--watch-stall-timeout`); omitted: 240 s and 90 s. */
+  readonly watch?: WatchTiming;
   readonly signal: AbortSignal;
 };

@@ -5,7 +5,7 @@
  */
 import { API_GROUP_VERSION, Kinds } from '../api/index.ts';
 import type { GitClient } from '../git/index.ts';
-import type { KubeClient } from '../kube/index.ts';
+import type { KubeClient, WatchTiming } from '../kube/index.ts';
 import type { ArtifactStore } from '../source/index.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { EventRecorder } from './events.ts';
@@ -35,6 +35,8 @@ export type SourceWiring = {
   readonly allowFileUrls: boolean;
   readonly concurrency: number;
   readonly namespace: string | undefined;
+  /** Watch timeout and no-progress timeout of the informer; omitted: the defaults. */
+  readonly watch?: WatchTiming;
   /** A source published a new artifact. */
   readonly onArtifact: (namespace: string, name: string) => void;
   readonly signal: AbortSignal;
@@ -51,6 +53,7 @@ export type Sources = {
 
 export function startSources(w: SourceWiring): Sources {
   const failures = new Map<string, number>();
+  const fetchedAt = new Map<string, Date>();
   const deps = {
     kube: w.kube,
     git: w.git,
@@ -64,6 +67,7 @@ export function startSources(w: SourceWiring): Sources {
     onArtifact: w.onArtifact,
     requeue: (k: string, ms: number) => queue.addAfter(k, ms),
     readSecret: w.readSecret,
+    fetchedAt,
   };
   const queue = createWorkQueue({
     concurrency: w.concurrency,
@@ -77,6 +81,7 @@ export function startSources(w: SourceWiring): Sources {
         if (obj) return reconcileGitRepository(obj, failures, deps, s);
         w.registry.forgetSource(key);
         failures.delete(key);
+        fetchedAt.delete(key);
         await w.store.collectGarbage(ns, name, new Set());
       }),
     ),
@@ -88,6 +93,7 @@ export function startSources(w: SourceWiring): Sources {
     ...(w.namespace ? { namespace: w.namespace } : {}),
     signal: w.signal,
     logger: w.logger,
+    ...(w.watch ? { watch: w.watch } : {}),
     onChange: (type, obj, old) => {
       if (type === 'deleted') w.memory.forget(obj);
       if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(keyOf(obj));

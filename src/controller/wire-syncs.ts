@@ -5,6 +5,7 @@
  */
 import { API_GROUP_VERSION, DriftModes, Kinds, type DriftMode } from '../api/index.ts';
 import { Labels, type KubeObject } from '../core/index.ts';
+import type { WatchTiming } from '../kube/index.ts';
 import type { Dependents } from './dependents.ts';
 import { wakesSync } from './drift-trigger.ts';
 import { ttlFinishOf } from './finished-jobs.ts';
@@ -24,6 +25,8 @@ export type SyncSide = SyncWiring & {
   readonly timed: TimedRun;
   readonly concurrency: number;
   readonly namespace: string | undefined;
+  /** Watch timeout and no-progress timeout of the informer; omitted: the defaults. */
+  readonly watch?: WatchTiming;
   readonly signal: AbortSignal;
 };
 
@@ -62,6 +65,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     ...(w.namespace ? { namespace: w.namespace } : {}),
     signal: w.signal,
     logger: w.logger,
+    ...(w.watch ? { watch: w.watch } : {}),
     onChange: (type, obj, old) => {
       const key = keyOf(obj);
       if (type === 'deleted') {

@@ -20,11 +20,20 @@ export type ApiAccess = {
   readonly prepare: () => Promise<Auth>;
 };
 
+/**
+ * Every request to one server shares one HTTP/2 connection, so a connection that stops answering
+ * without closing (a dropped NAT entry, a hung proxy) would hold every request. A PING this often,
+ * and a connection whose last PING is still unanswered at the next is reset: a silent connection
+ * is given up within 10 to 20 s, and the requests on it fail (they are retried on a new one).
+ */
+export const PING_INTERVAL_MS = 10_000;
+
 export function staticApiAccess(access: StaticAccess): ApiAccess {
   const headers = { ...access.headers };
   const auth: Auth = {
     headers: () => Promise.resolve(headers),
     dispatcher: new Agent({
+      h2Options: { pingInterval: PING_INTERVAL_MS },
       connect: {
         ...(access.ca ? { ca: access.ca } : {}),
         ...(access.cert ? { cert: access.cert } : {}),

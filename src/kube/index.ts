@@ -14,7 +14,12 @@ export {
   type LiveChangeListener,
   type LiveChangeType,
 } from './live-cache.ts';
-export { DEFAULT_BACKOFF, type Backoff, type ChangeType } from './reflector-decide.ts';
+export {
+  DEFAULT_BACKOFF,
+  defaultNoProgressMs,
+  type Backoff,
+  type ChangeType,
+} from './reflector-decide.ts';
 export {
   realTimers,
   startReflector,
@@ -23,6 +28,7 @@ export {
   type ReflectorLogger,
   type ReflectorOptions,
   type Timers,
+  type WatchTiming,
 } from './reflector.ts';
 export type { KubeLogger } from './transport.ts';
 export { gateWrites, type WriteGate } from './write-gate.ts';

@@ -7,7 +7,13 @@
 import { err, type KubeObject, type Result } from '../core/index.ts';
 import { KubeError } from './errors.ts';
 import type { Backoff } from './reflector-decide.ts';
-import { startReflector, type Reflector, type ReflectorLogger, type Timers } from './reflector.ts';
+import {
+  startReflector,
+  type Reflector,
+  type ReflectorLogger,
+  type Timers,
+  type WatchTiming,
+} from './reflector.ts';
 import type { KubeClient } from './types.ts';
 
 export type LiveChangeType = 'added' | 'modified' | 'deleted';
@@ -23,6 +29,8 @@ export type LiveCacheOptions = {
   /** Delays between failed attempts: doubling from `initialMs` up to `maxMs` (500 ms, 30 s). */
   readonly backoff?: Backoff;
   readonly timers?: Timers;
+  /** Watch timeout and no-progress timeout; omitted: the reflector's defaults. */
+  readonly watch?: WatchTiming;
 };
 
 export type LiveCache = {
@@ -74,6 +82,7 @@ export function createLiveCache(opts: LiveCacheOptions): LiveCache {
       signal,
       logger,
       firstList: 'report',
+      ...opts.watch,
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
       ...(opts.timers ? { timers: opts.timers } : {}),
       // A deletion of an object never cached is no change of the cache.

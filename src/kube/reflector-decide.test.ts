@@ -6,6 +6,7 @@ import {
   classifyWatchEnd,
   decideEvent,
   decideUpsert,
+  defaultNoProgressMs,
   goneAfterList,
   nextAfterList,
   nextAfterWatch,
@@ -127,4 +128,14 @@ test('a fresh list: what the cache holds and the list does not is gone', () => {
     ['b', 'c'],
   );
   assert.deepEqual(goneAfterList([], [cm('a', '1')]), []);
+});
+
+test('the default no-progress timeout: the bookmark interval or the watch timeout, plus 30 s', () => {
+  const table: [watchTimeoutSeconds: number, noProgressMs: number][] = [
+    [240, 90_000],
+    [60, 90_000],
+    [30, 60_000],
+    [2, 32_000],
+  ];
+  for (const [seconds, ms] of table) assert.equal(defaultNoProgressMs(seconds), ms, `${seconds} s`);
 });

@@ -31,8 +31,23 @@ export const DEFAULT_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000 };
 /** A watch the server ends sooner than this counts as a failure, so a closing loop backs off. */
 export const QUICK_CLOSE_MS = 1_000;
 
-/** Silence allowed beyond the watch's own server-side timeout before it counts as stalled. */
+/**
+ * How often the API server sends a bookmark on an idle watch that asked for them (its watch
+ * cache's heartbeat, one minute; the last one 2 s before the watch's own timeout).
+ */
+export const BOOKMARK_INTERVAL_MS = 60_000;
+
+/** Silence allowed beyond the longest a healthy watch goes quiet before it counts as stalled. */
 export const NO_PROGRESS_SLACK_MS = 30_000;
+
+/**
+ * The default no-progress timeout: a healthy watch hears something (an event, a bookmark, or its
+ * clean close) at least every bookmark interval or watch timeout, whichever is shorter; 30 s more
+ * allows for a slow server. 90 s with the 240 s watch timeout.
+ */
+export function defaultNoProgressMs(watchTimeoutSeconds: number): number {
+  return Math.min(BOOKMARK_INTERVAL_MS, watchTimeoutSeconds * 1000) + NO_PROGRESS_SLACK_MS;
+}
 
 /** Store key of an object: `namespace/name` (`/name` when cluster-scoped). */
 export const keyOf = (obj: KubeObject): string =>

@@ -9,8 +9,8 @@ import { err, ok, type KubeObject, type Result } from '../core/index.ts';
 import { KubeError } from './errors.ts';
 import {
   DEFAULT_BACKOFF,
-  NO_PROGRESS_SLACK_MS,
   classifyWatchEnd,
+  defaultNoProgressMs,
   decideEvent,
   decideUpsert,
   goneAfterList,
@@ -65,11 +65,14 @@ export type ReflectorOptions = {
   readonly backoff?: Backoff;
   /** Asked of the server per watch; omitted: the client's default (240 s). */
   readonly watchTimeoutSeconds?: number;
-  /** Silence after which a watch counts as stalled; default: the watch timeout plus 30 s. */
+  /** Silence after which a watch counts as stalled; default: `defaultNoProgressMs` (90 s). */
   readonly noProgressMs?: number;
   /** `retry` (default): list until the first list succeeds. `report`: a failed first list ends the reflector and `synced` carries the error. */
   readonly firstList?: 'retry' | 'report';
 };
+
+/** How long each watch is asked to last and how long it may stay silent (omitted: the defaults). */
+export type WatchTiming = Pick<ReflectorOptions, 'watchTimeoutSeconds' | 'noProgressMs'>;
 
 export type Reflector = {
   get(namespace: string, name: string): KubeObject | undefined;
@@ -195,8 +198,7 @@ export function startReflector(opts: ReflectorOptions): Reflector {
   const timers = opts.timers ?? realTimers;
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
   const noProgressMs =
-    opts.noProgressMs ??
-    (opts.watchTimeoutSeconds ?? WATCH_TIMEOUT_SECONDS) * 1000 + NO_PROGRESS_SLACK_MS;
+    opts.noProgressMs ?? defaultNoProgressMs(opts.watchTimeoutSeconds ?? WATCH_TIMEOUT_SECONDS);
   const ctx: Ctx = {
     opts,
     store: new Map(),

@@ -25,7 +25,13 @@ let installed: Promise<void> | undefined;
 
 /** Installs Moor's CRDs once per test process and waits until they are Established. */
 export function installCrds(kube: KubeClient = testKube()): Promise<void> {
-  installed ??= (async () => {
+  installed ??= installCrdsInto(kube);
+  return installed;
+}
+
+/** Installs Moor's CRDs with `kube` (e.g. on a control plane of the test's own) and waits until they are Established. */
+export function installCrdsInto(kube: KubeClient): Promise<void> {
+  return (async () => {
     const signal = AbortSignal.timeout(60_000);
     for (const crd of generateCrds()) {
       const res = await kube.apply(crd, { fieldManager: 'moor', force: true }, signal);
@@ -46,7 +52,6 @@ export function installCrds(kube: KubeClient = testKube()): Promise<void> {
       return true;
     });
   })();
-  return installed;
 }
 
 export type RunningOperator = {
@@ -69,6 +74,8 @@ export async function startOperator(opts: {
   /** Serve HTTP (metrics, receivers) on this address; default: no HTTP server. */
   httpAddr?: string;
   clusterName?: string;
+  /** Default: the run's control plane. */
+  kubeconfig?: string;
 }): Promise<RunningOperator> {
   const cluster = testCluster();
   const dir = await mkdtemp(join(tmpdir(), 'moor-operator-'));
@@ -78,7 +85,7 @@ export async function startOperator(opts: {
     moorBin,
     [
       '--kubeconfig',
-      cluster.kubeconfig,
+      opts.kubeconfig ?? cluster.kubeconfig,
       '--namespace',
       opts.namespace,
       'operator',

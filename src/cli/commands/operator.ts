@@ -39,6 +39,12 @@ function findKustomizeOrWarn(flag: string | undefined, ctx: CliContext): FoundKu
   return kustomize;
 }
 
+/** The watches' timings from the flags; the server takes whole seconds (at least 1). */
+export function watchTiming(timeoutMs: number, stallMs: number | undefined) {
+  const watchTimeoutSeconds = Math.max(1, Math.round(timeoutMs / 1000));
+  return { watchTimeoutSeconds, ...(stallMs === undefined ? {} : { noProgressMs: stallMs }) };
+}
+
 export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext): void {
   operator
     .addOption(
@@ -92,6 +98,17 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         .argParser(parseDurationMs)
         .default(2_000, '2s'),
     )
+    .addOption(
+      new Option('--watch-timeout <duration>', 'how long the API server keeps each watch open')
+        .argParser(parseDurationMs)
+        .default(240_000, '240s'),
+    )
+    .addOption(
+      new Option(
+        '--watch-stall-timeout <duration>',
+        'cut and list again a watch silent this long (not even a bookmark); default: 90s, or the watch timeout plus 30s when shorter',
+      ).argParser(parseDurationMs),
+    )
     .option('--storage-path <dir>', 'directory for artifacts (default: under the OS temp dir)')
     .option('--cluster-name <name>', 'name used in commit-status contexts and tags', 'local')
     .addOption(new Option('--log-level <level>', 'log level').choices(LogLevels).default('info'))
@@ -112,6 +129,7 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         clusterName: opts.clusterName,
         logLevel: opts.logLevel,
         ...(election ? { leaderElection: election } : {}),
+        watch: watchTiming(opts.watchTimeout, opts.watchStallTimeout),
         signal: ctx.signal,
       };
       await runOperator(options);
