@@ -148,16 +148,24 @@ export type WebhookReceiver = {
   close(): Promise<void>;
 };
 
-/** A loopback HTTP receiver that answers 200 and keeps every request's headers and body. */
-export async function startWebhookReceiver(host = '127.0.0.1'): Promise<WebhookReceiver> {
+/**
+ * A loopback HTTP receiver that keeps every request's headers and body and answers 200, or with
+ * `echo` 401 and the whole request back (as a careless server would, credentials included).
+ */
+export async function startWebhookReceiver(
+  host = '127.0.0.1',
+  options: { echo?: boolean } = {},
+): Promise<WebhookReceiver> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const head = `${req.method ?? ''} ${req.url ?? ''}\n${JSON.stringify(req.headers)}\n`;
-      requests.push(head + Buffer.concat(chunks).toString('utf8'));
-      res.writeHead(200).end('ok');
+      const request = head + Buffer.concat(chunks).toString('utf8');
+      requests.push(request);
+      if (options.echo) res.writeHead(401).end(`unauthorized: ${request}`);
+      else res.writeHead(200).end('ok');
     });
   });
   await new Promise<void>((r) => server.listen(0, host, r));

@@ -88,6 +88,7 @@ test(
       failing: `${word('failing-plain')}!`,
       gitPassword: word('git-password'),
       hmacKey: word('hmac-key'),
+      providerToken: word('provider-token'),
     };
     const repo = await createTestRepo({
       files: {
@@ -105,6 +106,9 @@ test(
     t.after(() => ssh.close());
     const receiver = await startWebhookReceiver();
     t.after(() => receiver.close());
+    // A Git host that refuses the token and echoes the request (Authorization included) back.
+    const gitHost = await startWebhookReceiver('127.0.0.1', { echo: true });
+    t.after(() => gitHost.close());
     const needles: Needle[] = [
       ...Object.entries(values).map(([name, value]) => ({ name, value })),
       { name: 'git basic credentials', value: `moor:${values.gitPassword}` },
@@ -138,6 +142,16 @@ test(
       secretObject(ns, 'git-ssh', { identity: ssh.identity, known_hosts: ssh.knownHosts }),
     );
     await applyObject(kube, secretObject(ns, 'hook', { hmacKey: values.hmacKey }));
+    await applyObject(kube, secretObject(ns, 'host-token', { token: values.providerToken }));
+    await applyObject(
+      kube,
+      moorObject('Provider', ns, 'status', {
+        type: 'github',
+        address: `${gitHost.url.replace(/\/hook$/, '')}/org/app`,
+        secretRef: { name: 'host-token' },
+      }),
+    );
+    await applyObject(kube, moorObject('Alert', ns, 'status', { providerRef: { name: 'status' } }));
     await applyObject(
       kube,
       moorObject('Provider', ns, 'receiver', {
@@ -230,11 +244,20 @@ test(
       60_000,
     );
     await waitFor('ApplyFailed delivered', delivered('ApplyFailed'), 30_000);
+    await waitFor(
+      'the commit status refused, echoing the token',
+      async () => {
+        const provider = await getObject(kube, 'moor.dev/v1alpha1', 'Provider', ns, 'status');
+        return gitHost.requests.length > 0 && conditionOf(provider, 'Ready')?.status === 'False';
+      },
+      60_000,
+    );
+    assert.match(gitHost.requests[0] ?? '', new RegExp(values.providerToken), 'the token was sent');
 
     // Capture everything a user or a scraper sees.
     const captured: Record<string, string> = {};
     for (const kind of ['Sync', 'GitRepository', 'Provider', 'Alert']) {
-      for (const name of ['alerting', 'correcting', 'http', 'ssh', 'receiver', 'all']) {
+      for (const name of ['alerting', 'correcting', 'http', 'ssh', 'receiver', 'all', 'status']) {
         const obj = await getObject(kube, 'moor.dev/v1alpha1', kind, ns, name);
         if (obj) captured[`${kind}/${name}`] = JSON.stringify(obj);
       }
@@ -279,6 +302,10 @@ test(
     );
     assert.deepEqual(leaks, [], 'secret values in what the operator and the CLI emit');
 
+    t.diagnostic(
+      `${Object.keys(captured).length} captures, ${Object.values(captured).join('').length} characters; ` +
+        `${sampler.samples()} process samples, ${sampler.gitSightings()} git/ssh sightings`,
+    );
     assert.ok(sampler.gitSightings() > 0, `no git process seen in ${sampler.samples()} samples`);
     assert.deepEqual(sampler.leaks(), [], 'credentials in the argv or env of git and ssh');
     assert.deepEqual(
