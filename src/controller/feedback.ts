@@ -19,7 +19,7 @@ import {
 } from '../core/index.ts';
 import type { GitClient } from '../git/index.ts';
 import type { KubeClient } from '../kube/index.ts';
-import { createNotifier, type Notifier } from '../notify/index.ts';
+import { createNotifier, type AddressPolicy, type Notifier } from '../notify/index.ts';
 import { webhookPathFor, type Metrics, type ReceiverTarget } from '../server/index.ts';
 import { startInformer, type Informer } from './informer.ts';
 import { writeStatus } from './status.ts';
@@ -32,6 +32,8 @@ export type FeedbackDeps = {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clusterName: string;
+  /** Where Providers may send; checked before each HTTP delivery and at connect time. */
+  readonly addressPolicy: AddressPolicy;
   readonly namespace: string | undefined;
   readonly signal: AbortSignal;
   readonly readSecret: (
@@ -106,15 +108,16 @@ export function startFeedback(deps: FeedbackDeps): Feedback {
     readSecret: deps.readSecret,
     git: deps.git,
     clusterName: deps.clusterName,
+    addressPolicy: deps.addressPolicy,
     clock: deps.clock,
     logger: deps.logger.child({ part: 'notify' }),
     signal: deps.signal,
-    onDelivery: (provider, result, error) => {
+    onDelivery: (provider, result, error, code) => {
       deps.metrics.recordAlertDelivery({
         provider: `${provider.namespace}/${provider.name}`,
         result,
       });
-      void providerStatus(deps, providers, provider, result === 'success', error).catch(
+      void providerStatus(deps, providers, provider, result === 'success', error, code).catch(
         () => undefined,
       );
     },
@@ -212,6 +215,7 @@ async function providerStatus(
   ref: { namespace: string; name: string },
   ok: boolean,
   error?: string,
+  code?: string,
 ): Promise<void> {
   const obj = providers.get(ref.namespace, ref.name);
   if (!obj) return;
@@ -226,7 +230,7 @@ async function providerStatus(
     : {
         type: ConditionTypes.Ready,
         status: ConditionStatuses.False,
-        reason: 'DeliveryFailed',
+        reason: code === 'AddressRefused' ? 'AddressRefused' : 'DeliveryFailed',
         message: error ?? 'delivery failed',
       };
   await writeStatus(

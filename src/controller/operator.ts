@@ -10,7 +10,13 @@ import { pino } from 'pino';
 import { Labels } from '../core/index.ts';
 import { createGitClient, type GitClient } from '../git/index.ts';
 import { createLiveCache } from '../kube/index.ts';
-import type { EventInput } from '../notify/index.ts';
+import {
+  createAddressPolicy,
+  DEFAULT_DENIED_HOSTS,
+  DEFAULT_DENIED_RANGES,
+  type AddressPolicy,
+  type EventInput,
+} from '../notify/index.ts';
 import { bindServer, createMetrics, type Metrics } from '../server/index.ts';
 import { createArtifactStore, type ArtifactStore } from '../source/index.ts';
 import { createArtifactIndex } from './artifact-registry.ts';
@@ -19,7 +25,7 @@ import { connect } from './connect.ts';
 import { createDependents } from './dependents.ts';
 import { createEventRecorder, type EventRecorder } from './events.ts';
 import { startFeedback } from './feedback.ts';
-import type { OperatorOptions } from './options.ts';
+import type { OperatorOptions, ProviderAddressOptions } from './options.ts';
 import { timeReconciles } from './reconcile-timer.ts';
 import { secretReader, type SecretReader } from './secrets.ts';
 import { serveHttp, untilAborted } from './serve.ts';
@@ -31,6 +37,7 @@ import { startSyncs, type SyncSide } from './wire-syncs.ts';
 export { needsReconcile } from './watch-events.ts';
 
 export async function runOperator(opts: OperatorOptions): Promise<void> {
+  const addressPolicy = providerAddressPolicy(opts.providerAddresses);
   const root = pino({ level: opts.logLevel, base: { component: 'moor' } });
   const logger = root as unknown as Logger;
   const metrics = createMetrics();
@@ -74,6 +81,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     logger,
     metrics,
     clusterName: opts.clusterName,
+    addressPolicy,
     namespace: opts.namespace,
     signal,
     readSecret,
@@ -97,6 +105,17 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   await leadership.release();
   await http.close();
   if (leadership.lost.aborted) throw leadership.lost.reason as Error;
+}
+
+/** The Provider address policy: the defaults denied, plus what the flags add; throws on a bad range. */
+export function providerAddressPolicy(options: ProviderAddressOptions | undefined): AddressPolicy {
+  const policy = createAddressPolicy({
+    allowHosts: options?.allowHosts ?? [],
+    deniedRanges: [...DEFAULT_DENIED_RANGES, ...(options?.deniedRanges ?? [])],
+    deniedHosts: [...DEFAULT_DENIED_HOSTS, ...(options?.deniedHosts ?? [])],
+  });
+  if (!policy.ok) throw policy.error;
+  return policy.value;
 }
 
 /** The GitRepository and Sync reconcilers, each with its informer and queue, wired together. */

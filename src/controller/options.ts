@@ -2,6 +2,14 @@ import type { WatchTiming } from '../kube/index.ts';
 import type { KustomizeSettings } from '../render/index.ts';
 import type { LeaderElectionConfig } from './leader/elector.ts';
 
+export type ProviderAddressOptions = {
+  readonly allowHosts: readonly string[];
+  /** CIDRs added to the default denied ranges. */
+  readonly deniedRanges: readonly string[];
+  /** Host names added to the default denied names. */
+  readonly deniedHosts: readonly string[];
+};
+
 /** What `moor operator` passes to the composition root. */
 export type OperatorOptions = {
   /** Path of a kubeconfig; default: KUBECONFIG, in-cluster, ~/.kube/config. */
@@ -13,6 +21,11 @@ export type OperatorOptions = {
   /** Address of the HTTP server (metrics, health, receivers), e.g. `127.0.0.1:9090`; empty: none. */
   readonly httpAddr: string;
   readonly allowFileUrls: boolean;
+  /**
+   * Where Providers may send (`--allow-provider-hosts`; empty: any host) and what they never may,
+   * beyond the default deny-list of link-local and metadata ranges (`--deny-provider-hosts`).
+   */
+  readonly providerAddresses?: ProviderAddressOptions;
   /** The kustomize program and what kustomizations may refer to (remote bases: off by default). */
   readonly kustomize: KustomizeSettings;
   /** Directory for artifacts; default: a directory under the OS temp dir. */

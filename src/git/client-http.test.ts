@@ -188,3 +188,22 @@ test('ssh credentials for an http URL are refused before running git', async () 
   );
   assert.equal(!result.ok && result.error.code, 'InvalidCredentials');
 });
+
+test('a bearer token with config syntax in it (quote, #, ;, backslash) reaches the server as it is', async () => {
+  const token = 'a;b#c"d\\e';
+  const server = await startHttpGitServer(repo, { bearerToken: token });
+  try {
+    const result = await client.listRemoteRefs(server.url, { kind: 'bearer', token }, signal());
+    assert.ok(result.ok, !result.ok ? result.error.message : '');
+    assert.ok(server.requests.some((r) => r.authorization === `Bearer ${token}`));
+  } finally {
+    await server.close();
+  }
+});
+
+test('credentials with a line break are refused before git runs (no header injection)', async () => {
+  const auth: GitAuth = { kind: 'bearer', token: 'tok\r\nX-Injected: 1' };
+  const result = await client.listRemoteRefs(bearerServer.url, auth, signal());
+  assert.ok(!result.ok);
+  assert.doesNotMatch(result.error.message, /X-Injected/);
+});

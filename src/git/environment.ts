@@ -105,6 +105,21 @@ function httpHeader(auth: GitAuth): { header: string; secrets: string[] } | unde
   return undefined;
 }
 
+/** A git config value in double quotes, so `#`, `;` and spaces are taken as they are. */
+function quoteConfigValue(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Writes the HTTP auth header as git config into the call's private scratch dir (0700, removed
+ * after the call), readable only by the operator's user; returns its path for GIT_CONFIG_GLOBAL.
+ */
+async function writeCredentialConfig(scratchDir: string, header: string): Promise<string> {
+  const file = join(scratchDir, 'credentials.gitconfig');
+  await writeFile(file, `[http]\n\textraHeader = ${quoteConfigValue(header)}\n`, { mode: 0o600 });
+  return file;
+}
+
 function authFits(auth: GitAuth, url: GitUrl): boolean {
   if (auth.kind === 'none') return true;
   if (auth.kind === 'ssh') return url.transport === 'ssh';
@@ -156,14 +171,20 @@ export async function prepareEnvironment(
       gitFailure(GitErrorCode.InvalidCredentials, { op: 'auth', url: url.redacted }, { detail }),
     );
   }
-  const config = [...BASE_CONFIG];
   const secrets: string[] = url.password === undefined ? [] : [url.password];
   const header = httpHeader(auth);
+  if (header && /[\r\n\0]/.test(header.header)) {
+    const detail = 'the credentials hold a line break or NUL byte';
+    return err(
+      gitFailure(GitErrorCode.InvalidCredentials, { op: 'auth', url: url.redacted }, { detail }),
+    );
+  }
+  const env = await baseEnvironment(scratchDir, options.baseEnv, BASE_CONFIG);
   if (header) {
-    config.push(['http.extraHeader', header.header]);
+    // Not in the env: /proc/PID/environ of git and its helpers is readable while they run.
+    env.GIT_CONFIG_GLOBAL = await writeCredentialConfig(scratchDir, header.header);
     secrets.push(...header.secrets);
   }
-  const env = await baseEnvironment(scratchDir, options.baseEnv, config);
   Object.assign(env, {
     GIT_ALLOW_PROTOCOL: options.allowFileUrls ? 'http:https:ssh:file' : 'http:https:ssh',
     GIT_SSH_COMMAND: await sshCommand(options),

@@ -1,6 +1,7 @@
 // One delivery attempt of one event to one Provider: build the request (or push the tag), send it.
 import { parseDuration, type Provider } from '../api/index.ts';
 import { err, ok, type Result } from '../core/index.ts';
+import type { AddressPolicy } from './address.ts';
 import { NotifyErrorCodes, notifyError, type NotifyError } from './errors.ts';
 import type { MoorEvent } from './events.ts';
 import { pushClusterTag, type GitTagDeps } from './gittag.ts';
@@ -13,6 +14,8 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export type DeliveryDeps = GitTagDeps & {
   readonly fetch: FetchFn;
   readonly clusterName: string;
+  /** Checked before every HTTP delivery; the fetch connects only through its lookup. */
+  readonly addressPolicy?: AddressPolicy | undefined;
 };
 
 export function providerIdOf(provider: Provider): string {
@@ -81,6 +84,11 @@ export async function deliverOnce(
   if (!built.ok) return built;
   const request = built.value;
   if (!request) return ok(undefined);
+  const checked = deps.addressPolicy?.checkUrl(request.url);
+  if (checked && !checked.ok) {
+    const data = { provider: providerId, retryable: false };
+    return err(notifyError(NotifyErrorCodes.AddressRefused, data, checked.error.message));
+  }
   const answer = await sendRequest(deps.fetch, request, {
     providerId,
     timeoutMs,

@@ -3,10 +3,12 @@
 import type { Alert, Provider, ProviderType } from '../api/index.ts';
 import type { Logger } from '../core/index.ts';
 import type { GitClient } from '../git/index.ts';
+import type { AddressPolicy } from './address.ts';
 import { deliverOnce, providerIdOf, type DeliveryDeps } from './deliver.ts';
 import { NotifyErrorCodes, notifyError, type NotifyError } from './errors.ts';
 import { createEvent, type EventInput, type MoorEvent } from './events.ts';
 import type { GitRepositoryTarget } from './gittag.ts';
+import { createGuardedFetch } from './guarded-fetch.ts';
 import type { FetchFn } from './http.ts';
 import { selectAlerts } from './match.ts';
 import { isDeliverable } from './payloads.ts';
@@ -37,6 +39,11 @@ export type NotifierDeps = {
   readonly readSecret: ReadSecret;
   readonly git: GitClient;
   readonly fetch?: FetchFn;
+  /**
+   * Where HTTP deliveries may go (`--allow-provider-hosts`, denied ranges): every request URL is
+   * checked, and without `fetch` the connection is made only through the policy's lookup.
+   */
+  readonly addressPolicy?: AddressPolicy;
   /** The operator's `--cluster-name`: used when neither the Provider nor the event names one. */
   readonly clusterName: string;
   readonly clock: { now(): Date };
@@ -44,7 +51,7 @@ export type NotifierDeps = {
   /** Aborting drops every queued event and cancels deliveries in flight. */
   readonly signal: AbortSignal;
   /** After each delivery's last attempt (not for deliveries cut short by `signal`). */
-  onDelivery?(provider: ProviderRef, result: DeliveryResult, error?: string): void;
+  onDelivery?(provider: ProviderRef, result: DeliveryResult, error?: string, code?: string): void;
 };
 
 export type NotifierOptions = {
@@ -138,6 +145,16 @@ function providersFor(deps: NotifierDeps, event: MoorEvent, log: Logger): Provid
   return [...seen.values()].filter((p) => !p.spec.suspend && isDeliverable(p.spec.type, event));
 }
 
+/** The policy's guarded fetch, closed when `signal` aborts; the global fetch without a policy. */
+function guardedFetchOf(policy: AddressPolicy | undefined, signal: AbortSignal): FetchFn {
+  if (!policy) return fetch;
+  const guarded = createGuardedFetch(policy);
+  signal.addEventListener('abort', () => void guarded.close().catch(() => undefined), {
+    once: true,
+  });
+  return guarded.fetch;
+}
+
 /** What publishing, the channels' queues and `idle` share. */
 type NotifierState = {
   readonly deps: NotifierDeps;
@@ -157,7 +174,8 @@ export function createNotifier(deps: NotifierDeps, options: NotifierOptions = {}
     channels: new Map<string, Channel>(),
     waiters: [],
     delivery: {
-      fetch: deps.fetch ?? fetch,
+      fetch: deps.fetch ?? guardedFetchOf(deps.addressPolicy, deps.signal),
+      addressPolicy: deps.addressPolicy,
       git: deps.git,
       getGitRepository: (namespace, name) => deps.getGitRepository(namespace, name),
       readSecret: deps.readSecret,
@@ -212,7 +230,7 @@ function report(
     type: provider.spec.type,
   };
   try {
-    if (error) n.deps.onDelivery(ref, result, error.message);
+    if (error) n.deps.onDelivery(ref, result, error.message, error.code);
     else n.deps.onDelivery(ref, result);
   } catch (thrown) {
     n.log.error({ err: thrown }, 'onDelivery callback threw');

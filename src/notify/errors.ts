@@ -10,6 +10,8 @@ export const NotifyErrorCodes = {
   SecretKeyMissing: 'SecretKeyMissing',
   /** The GitRepository named by a gittag Provider's `spec.sourceRef` does not exist. */
   SourceNotFound: 'SourceNotFound',
+  /** The address policy refuses the address (`--allow-provider-hosts`, denied ranges). */
+  AddressRefused: 'AddressRefused',
   /** The receiver answered with a non-2xx status. */
   HttpStatus: 'HttpStatus',
   /** Connection refused, reset, DNS failure, … */

@@ -2,6 +2,7 @@
 import { err, ok, type Result } from '../core/index.ts';
 import { maskSecrets } from '../git/index.ts';
 import { NotifyErrorCodes, notifyError, type NotifyError } from './errors.ts';
+import { AddressPolicyError } from './address.ts';
 import type { HttpRequest } from './request.ts';
 
 export type FetchFn = typeof fetch;
@@ -51,6 +52,16 @@ function retryAfterOf(response: Response): number | undefined {
   return Number.parseInt(value, 10) * 1000;
 }
 
+/** The policy's refusal somewhere in the error's cause chain (a lookup that found a denied address). */
+function policyRefusalOf(error: unknown): AddressPolicyError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof AddressPolicyError) return current;
+    current = current.cause;
+  }
+  return undefined;
+}
+
 function causeOf(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
   if (typeof cause?.code === 'string') return cause.code;
@@ -96,6 +107,11 @@ export async function sendRequest(
       const data = { provider, retryable: true };
       const detail = `no answer from ${where} within ${options.timeoutMs}ms (spec.timeout)`;
       return err(notifyError(NotifyErrorCodes.Timeout, data, detail, error));
+    }
+    const refusal = policyRefusalOf(error);
+    if (refusal) {
+      const data = { provider, retryable: false };
+      return err(notifyError(NotifyErrorCodes.AddressRefused, data, refusal.message, error));
     }
     const data = { provider, retryable: true };
     const cause = causeOf(error).split(request.url).join(where);

@@ -12,7 +12,17 @@ export {
   type NotificationEvent,
 } from './events.ts';
 export { alertSelects, selectAlerts } from './match.ts';
-export { parseRepoAddress, type GitHostType, type RepoAddress } from './address.ts';
+export {
+  AddressPolicyErrorCodes,
+  DEFAULT_DENIED_HOSTS,
+  DEFAULT_DENIED_RANGES,
+  createAddressPolicy,
+  parseRepoAddress,
+  type AddressPolicy,
+  type AddressPolicyOptions,
+  type GitHostType,
+  type RepoAddress,
+} from './address.ts';
 export {
   CommitStates,
   DESCRIPTION_LIMIT,

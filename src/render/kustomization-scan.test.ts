@@ -87,6 +87,19 @@ const refusals: {
     message: `${file}: openapi.path entry https://example.com/schema.json is remote: remote bases and resources are refused unless the operator runs with --allow-remote-bases`,
   },
   {
+    name: 'a patch file at an absolute path (a file of the host)',
+    yaml: 'patches:\n  - path: /etc/moor/patch.yaml\n',
+    code: 'ReferenceEscapesArtifact',
+    message: `${file}: patches.path entry /etc/moor/patch.yaml is outside the artifact`,
+  },
+  {
+    name: 'a generator file at an absolute path, even with remote bases allowed',
+    yaml: 'secretGenerator:\n  - name: x\n    files: [key=/etc/moor/key]\n',
+    policy: allowed,
+    code: 'ReferenceEscapesArtifact',
+    message: `${file}: secretGenerator.files entry /etc/moor/key is outside the artifact`,
+  },
+  {
     name: 'a file:// base, even with remote bases allowed',
     yaml: 'resources: [file:///etc/moor/base]\n',
     policy: allowed,

@@ -55,7 +55,7 @@ export function scanKustomization(
     }
   }
   for (const [field, entry] of fileEntries(doc)) {
-    const refused = checkEntry(entry, file, field, policy);
+    const refused = checkEntry(entry, file, field, policy) ?? checkFilePath(entry, file, field);
     if (refused) return err(refused);
   }
   return ok(references);
@@ -82,6 +82,19 @@ export function isRemote(entry: string): boolean {
     /^[a-z][a-z0-9-]*@/i.test(s) ||
     /^github\.com[/:]/i.test(s) ||
     /^gh:/i.test(s)
+  );
+}
+
+/**
+ * A file entry with an absolute path names a file of the host, never of the artifact. (Relative
+ * ones climbing out are kept in by kustomize's load restrictor, in the private copy.)
+ */
+function checkFilePath(entry: string, file: string, field: string): RenderError | undefined {
+  if (!entry.trim().startsWith('/')) return undefined;
+  return new RenderError(
+    RenderErrorCode.referenceEscapes,
+    `${file}: ${field} entry ${entry} is outside the artifact`,
+    { file, entry },
   );
 }
 

@@ -83,6 +83,34 @@ for (const c of escapes) {
 }
 
 test(
+  'an absolute path to the host in resources, patches or a generator is refused by name',
+  { skip },
+  async (t) => {
+    const dir = await scratchStore(t);
+    const artifact = join(dir, 'store', 'ns', 'mine', 'sha256-a');
+    const host = join(dir, 'host');
+    const fields = {
+      resources: `resources:\n  - own.yaml\n  - ${host}\n`,
+      'patches.path': `resources: [own.yaml]\npatches:\n  - path: ${host}/host.yaml\n`,
+      'configMapGenerator.files': `resources: [own.yaml]\nconfigMapGenerator:\n  - name: x\n    files: [${host}/host.yaml]\n`,
+    };
+    for (const [field, kustomization] of Object.entries(fields)) {
+      await writeTree(artifact, {
+        'deploy/kustomization.yaml': kustomization,
+        'deploy/own.yaml': configMap('own'),
+      });
+      const files = await build(artifact, 'deploy');
+      assert.equal(files.ok, false, `${field}: ${files.ok ? 'built' : ''}`);
+      if (files.ok) continue;
+      assert.equal(files.error.code, 'ReferenceEscapesArtifact', field);
+      assert.match(files.error.message, new RegExp(`^deploy/kustomization.yaml: ${field} entry /`));
+      assert.match(files.error.message, /is outside the artifact$/, field);
+      assert.doesNotMatch(files.error.message, /host-file/, field);
+    }
+  },
+);
+
+test(
   'a base elsewhere in the artifact still builds, from a copy that is removed',
   { skip },
   async (t) => {

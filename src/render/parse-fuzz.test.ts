@@ -1,5 +1,6 @@
 // Property tests: whatever bytes a revision holds, parsing never throws, answers the same way
-// every time, and a refusal names the file and line it is about.
+// every time, and a refusal names the file and line it is about; what is well formed parses back
+// to exactly what was written.
 import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
 import { test } from 'node:test';
@@ -151,5 +152,45 @@ test('decodeManifest accepts exactly UTF-8 text without NUL bytes, and names whe
       assert.deepEqual(decodeManifest('f.yaml', input), result);
     }),
     { numRuns: 2000 },
+  );
+});
+
+/** Values a ConfigMap-like object may carry anywhere: JSON-safe trees (no NaN, no -0). */
+const jsonTree = fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+const namedObjects = fc.uniqueArray(
+  fc.record(
+    {
+      apiVersion: fc.constant('v1'),
+      kind: fc.constantFrom('ConfigMap', 'Secret', 'Service'),
+      metadata: fc.record(
+        { name: fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/) },
+        { noNullPrototype: true },
+      ),
+      data: fc.dictionary(fc.string({ maxLength: 8 }), jsonTree, {
+        maxKeys: 4,
+        noNullPrototype: true,
+      }),
+    },
+    { noNullPrototype: true },
+  ),
+  { minLength: 1, maxLength: 5, selector: (o) => `${o.kind}/${o.metadata.name}` },
+);
+
+test('well-formed YAML and JSON parse back to exactly the objects written, in file order', () => {
+  fc.assert(
+    fc.property(namedObjects, fc.boolean(), (all, json) => {
+      // A .json file holds one document; YAML may hold several.
+      const objects = json ? all.slice(0, 1) : all;
+      const content = json
+        ? JSON.stringify(objects[0])
+        : objects.map((o) => stringify(o, { aliasDuplicateObjects: false })).join('---\n');
+      const result = parseManifests([{ path: `dir/all.${json ? 'json' : 'yaml'}`, content }]);
+      assert.ok(result.ok, result.ok ? '' : result.error.message);
+      assert.deepEqual(
+        result.value.map((r) => r.object),
+        objects,
+      );
+    }),
+    { numRuns: 300 },
   );
 });

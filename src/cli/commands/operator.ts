@@ -1,4 +1,5 @@
 // `moor operator`: runs the controllers until SIGINT/SIGTERM.
+import { isIP } from 'node:net';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { findKustomize, type FoundKustomize } from '../kustomize-program.ts';
 import { loadController, type OperatorOptions } from '../parts.ts';
@@ -45,6 +46,32 @@ export function watchTiming(timeoutMs: number, stallMs: number | undefined) {
   return { watchTimeoutSeconds, ...(stallMs === undefined ? {} : { noProgressMs: stallMs }) };
 }
 
+/** Comma-separated values, accumulated over repeated flags. */
+export function collectList(value: string, previous: readonly string[] = []): string[] {
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  if (items.length === 0) throw new InvalidArgumentError('names no host.');
+  return [...previous, ...items];
+}
+
+/** `--deny-provider-hosts` entries: CIDRs (a bare IP is its own /32 or /128) and host names. */
+export function splitDenied(entries: readonly string[]): {
+  deniedRanges: string[];
+  deniedHosts: string[];
+} {
+  const deniedRanges: string[] = [];
+  const deniedHosts: string[] = [];
+  for (const entry of entries) {
+    const family = isIP(entry);
+    if (family !== 0) deniedRanges.push(`${entry}/${family === 6 ? 128 : 32}`);
+    else if (entry.includes('/')) deniedRanges.push(entry);
+    else deniedHosts.push(entry);
+  }
+  return { deniedRanges, deniedHosts };
+}
+
 export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext): void {
   operator
     .addOption(
@@ -62,6 +89,22 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
       '--allow-remote-bases',
       'let kustomizations refer to remote bases and resources (http(s), git)',
       false,
+    )
+    .addOption(
+      new Option(
+        '--allow-provider-hosts <hosts>',
+        'hosts Providers may send to (comma-separated; *.example.com for subdomains; default: any)',
+      )
+        .argParser(collectList)
+        .default([] as string[]),
+    )
+    .addOption(
+      new Option(
+        '--deny-provider-hosts <ranges>',
+        'CIDRs, addresses or host names Providers never send to, beyond link-local and metadata',
+      )
+        .argParser(collectList)
+        .default([] as string[]),
     )
     .option(
       '--leader-elect',
@@ -124,6 +167,10 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         concurrency: opts.concurrency,
         httpAddr: opts.httpAddr,
         allowFileUrls: opts.allowFileUrls,
+        providerAddresses: {
+          allowHosts: opts.allowProviderHosts,
+          ...splitDenied(opts.denyProviderHosts),
+        },
         kustomize: { ...kustomize, allowRemote: opts.allowRemoteBases },
         ...(opts.storagePath === undefined ? {} : { storagePath: opts.storagePath }),
         clusterName: opts.clusterName,
