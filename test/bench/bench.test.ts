@@ -30,6 +30,10 @@ const REQUIRED_KEYS = [
   'cli.getSyncs.wallMs',
   'cli.getSyncs.cpuMs',
   'cli.kubectl.wallMs',
+  'cost.baseline.rssMiB',
+  'cost.perObject.rssBytesPer',
+  'cost.perObject.heapBytesPer',
+  'cost.perSync.rssBytesPer',
 ] as const;
 
 function runBench(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
@@ -67,4 +71,5 @@ test('npm run bench --quick measures every scenario and writes every figure', as
   assert.match(output, /\| push → converged, webhook \| p50 \/ p95 \|/);
   const markdown = await readFile(join(dir, 'bench.md'), 'utf8');
   assert.match(markdown, /\| drift corrected \|/);
+  assert.match(markdown, /\| objects \| Syncs \| Ready \(s\) \| RSS \(MiB\) \|/);
 });
