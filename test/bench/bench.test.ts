@@ -56,7 +56,7 @@ test('npm run bench --quick measures every scenario and writes every figure', as
   const out = join(dir, 'bench.json');
   const { code, output } = await runBench(
     ['--quick', '--kubeconfig', testCluster().kubeconfig, '--out', out],
-    180_000,
+    300_000,
   );
   assert.equal(code, 0, `bench exited with ${code}:\n${output.slice(-4000)}`);
   const results = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
