@@ -15,9 +15,10 @@ import type { BenchContext, LocalContext } from './lib/context.ts';
 import { createConfigMapSync, type ConfigMapSync } from './lib/fixture.ts';
 import { describeMachine } from './lib/machine.ts';
 import { readClockTicks } from './lib/proc.ts';
-import { renderMarkdown, renderTable, type Results } from './lib/report.ts';
+import { renderCostCurve, renderMarkdown, renderTable, type Results } from './lib/report.ts';
 import { runCeiling } from './scenarios/ceiling.ts';
 import { runCli } from './scenarios/cli.ts';
+import { runCost } from './scenarios/cost.ts';
 import { runDrift } from './scenarios/drift.ts';
 import { runGitSource } from './scenarios/git.ts';
 import { runManySyncs } from './scenarios/many-syncs.ts';
@@ -44,6 +45,7 @@ const scenarios: Readonly<Record<Exclude<ScenarioName, 'git'>, Scenario>> = {
   'many-syncs': (ctx) => runManySyncs(ctx),
   steady: (ctx) => runSteady(ctx),
   cli: (ctx) => runCli(ctx),
+  cost: (ctx) => runCost(ctx),
 };
 /** Scenarios that share the N-ConfigMap Sync; it is closed after the last of them. */
 const usesFixture = new Set<ScenarioName>(['push', 'noop', 'drift']);
@@ -135,6 +137,8 @@ async function main(): Promise<number> {
         ...(cluster.kubectl ? { kubectl: cluster.kubectl } : {}),
         clockTicks: await readClockTicks(),
         ...(args.cpuProfDir ? { cpuProfDir: args.cpuProfDir } : {}),
+        ...(args.heapSnapshotDir ? { heapSnapshotDir: args.heapSnapshotDir } : {}),
+        ...(args.operatorNodeOptions ? { operatorNodeOptions: args.operatorNodeOptions } : {}),
       };
     }
     const measured = await runAll(ctx, args.scenarios);
@@ -155,6 +159,7 @@ async function main(): Promise<number> {
   await writeFile(args.out.replace(/\.json$/, '') + '.md', renderMarkdown(results));
   log('');
   log(renderTable(results));
+  for (const line of renderCostCurve(results)) log(line);
   log('');
   log(`wrote ${args.out}`);
   if (results.errors || args.keep) {

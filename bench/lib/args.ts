@@ -1,7 +1,7 @@
 // Command line of `node bench/run.ts`.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultSizes, quickSizes, sizeFlags, type Sizes } from './sizes.ts';
+import { defaultSizes, listSizes, quickSizes, sizeFlags, type Sizes } from './sizes.ts';
 
 export const ScenarioNames = [
   'ceiling',
@@ -12,6 +12,7 @@ export const ScenarioNames = [
   'steady',
   'cli',
   'git',
+  'cost',
 ] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
 
@@ -21,13 +22,18 @@ export type BenchArgs = {
   readonly out: string;
   readonly quick: boolean;
   readonly cpuProfDir?: string;
+  /** Take a V8 heap snapshot of the operator after each memory measurement, into this directory. */
+  readonly heapSnapshotDir?: string;
+  /** More NODE_OPTIONS for every operator the run starts (heap flags to compare). */
+  readonly operatorNodeOptions?: string;
   /** Keep the work dir (operator logs, repositories) after a successful run. */
   readonly keep: boolean;
   readonly sizes: Sizes;
 };
 
 export const USAGE = `usage: node bench/run.ts [--only ${ScenarioNames.join(',')}] [--quick]
-       [--kubeconfig PATH] [--out FILE.json] [--cpu-prof DIR] [--keep]
+       [--kubeconfig PATH] [--out FILE.json] [--cpu-prof DIR] [--heap-snapshots DIR]
+       [--operator-node-options FLAGS] [--keep]
        ${Object.values(sizeFlags)
          .map((f) => `[--${f} N]`)
          .join(' ')}`;
@@ -50,6 +56,8 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchArgs
       kubeconfig: { type: 'string' },
       out: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'heap-snapshots': { type: 'string' },
+      'operator-node-options': { type: 'string' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
       ...sizeOptions,
@@ -59,13 +67,12 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchArgs
   if (values.help) throw new Error(USAGE);
   const base = values.quick ? quickSizes : defaultSizes;
   const sizes: Record<string, unknown> = { ...base };
-  for (const [key, flag] of Object.entries(sizeFlags)) {
+  for (const [key, flag] of Object.entries(sizeFlags) as [keyof Sizes, string][]) {
     const raw = (values as Record<string, unknown>)[flag];
     if (typeof raw !== 'string') continue;
-    sizes[key] =
-      key === 'concurrencies'
-        ? raw.split(',').map((v) => positive(flag, v.trim()))
-        : positive(flag, raw);
+    sizes[key] = listSizes.has(key)
+      ? raw.split(',').map((v) => positive(flag, v.trim()))
+      : positive(flag, raw);
   }
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...ScenarioNames];
   for (const name of only)
@@ -78,6 +85,10 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchArgs
     quick: values.quick,
     keep: values.keep,
     ...(values['cpu-prof'] ? { cpuProfDir: resolve(values['cpu-prof']) } : {}),
+    ...(values['heap-snapshots'] ? { heapSnapshotDir: resolve(values['heap-snapshots']) } : {}),
+    ...(values['operator-node-options']
+      ? { operatorNodeOptions: values['operator-node-options'] }
+      : {}),
     sizes: sizes as Sizes,
   };
 }

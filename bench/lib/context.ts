@@ -23,6 +23,8 @@ export type BenchContext = LocalContext & {
   readonly kubectl?: string;
   readonly clockTicks: number;
   readonly cpuProfDir?: string;
+  readonly heapSnapshotDir?: string;
+  readonly operatorNodeOptions?: string;
 };
 
 const NAMESPACE_GONE_TIMEOUT_MS = 180_000;
@@ -77,6 +79,8 @@ export function startBenchOperator(
     signal: ctx.signal,
     ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
     ...(ctx.cpuProfDir ? { cpuProfDir: join(ctx.cpuProfDir, namespace) } : {}),
+    ...(ctx.heapSnapshotDir ? { heapSnapshotDir: join(ctx.heapSnapshotDir, namespace) } : {}),
+    ...(ctx.operatorNodeOptions ? { nodeOptions: ctx.operatorNodeOptions } : {}),
   });
 }
 

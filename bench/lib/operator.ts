@@ -3,7 +3,7 @@
 // CPU time and memory from /proc.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,10 @@ export type OperatorLaunch = {
   readonly concurrency?: number;
   /** Write a V8 CPU profile of the operator into this directory when it stops. */
   readonly cpuProfDir?: string;
+  /** Let `heapSnapshot()` write V8 heap snapshots (SIGUSR2) into this directory. */
+  readonly heapSnapshotDir?: string;
+  /** Appended to NODE_OPTIONS. */
+  readonly nodeOptions?: string;
   readonly clockTicks: number;
   /** Aborting it stops the operator (an interrupted run leaves none behind). */
   readonly signal: AbortSignal;
@@ -36,6 +40,8 @@ export type BenchOperator = {
   metrics(): Promise<Sample[]>;
   cpuMs(): Promise<number>;
   memory(): Promise<Memory>;
+  /** Writes a heap snapshot (after a full GC) when launched with a snapshot directory; its path. */
+  heapSnapshot(): Promise<string | undefined>;
   /** SIGTERM, wait (bounded), then SIGKILL. */
   stop(): Promise<void>;
 };
@@ -51,6 +57,11 @@ export async function launchOperator(opts: OperatorLaunch): Promise<BenchOperato
     await mkdir(opts.cpuProfDir, { recursive: true });
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${opts.cpuProfDir}`;
   }
+  if (opts.heapSnapshotDir) {
+    await mkdir(opts.heapSnapshotDir, { recursive: true });
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${opts.heapSnapshotDir}`;
+  }
+  if (opts.nodeOptions) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${opts.nodeOptions}`;
   const child = spawn(
     moorBin,
     [
@@ -129,8 +140,35 @@ export async function launchOperator(opts: OperatorLaunch): Promise<BenchOperato
     },
     cpuMs: () => readCpuMs(pid, opts.clockTicks),
     memory: () => readMemory(pid),
+    heapSnapshot: () => takeHeapSnapshot(child, opts.heapSnapshotDir),
     stop,
   };
+}
+
+const SNAPSHOT_TIMEOUT_MS = 120_000;
+
+/** SIGUSR2 (`--heapsnapshot-signal`), then waits (bounded) until a new snapshot is complete. */
+async function takeHeapSnapshot(
+  child: { kill(signal: NodeJS.Signals): boolean },
+  dir: string | undefined,
+): Promise<string | undefined> {
+  if (!dir) return undefined;
+  const snapshots = async (): Promise<string[]> =>
+    (await readdir(dir)).filter((f) => f.endsWith('.heapsnapshot'));
+  const before = new Set(await snapshots());
+  child.kill('SIGUSR2');
+  const deadline = performance.now() + SNAPSHOT_TIMEOUT_MS;
+  let last = -1;
+  while (performance.now() < deadline) {
+    await sleep(1_000);
+    const fresh = (await snapshots()).find((f) => !before.has(f));
+    if (!fresh) continue;
+    // Written in one go; complete once its size stops changing.
+    const { size } = await stat(join(dir, fresh));
+    if (size > 0 && size === last) return join(dir, fresh);
+    last = size;
+  }
+  return undefined;
 }
 
 /** The V8 side of the operator's memory (from its process metrics), to set against RSS. */

@@ -43,6 +43,41 @@ const gitRow = (key: string, label: string, target: number): Row => ({
   target: { text: `p50 ≤ ${target} ms`, met: ([p50]) => (p50 ?? Infinity) <= target },
 });
 
+/** The cost curve (`cost`): idle memory above an operator that manages nothing. */
+const costRows: readonly Row[] = [
+  {
+    scenario: 'cost: baseline, nothing managed',
+    figure: 'RSS / V8 heap used',
+    paths: ['cost.baseline.rssMiB', 'cost.baseline.heapUsedMiB'],
+    unit: 'MiB',
+  },
+  {
+    scenario: 'cost per managed object (largest point)',
+    figure: 'RSS / V8 heap used',
+    paths: ['cost.perObject.rssBytesPer', 'cost.perObject.heapBytesPer'],
+    unit: 'bytes above baseline',
+    target: { text: 'RSS ≤ 4 KiB', met: ([r]) => (r ?? Infinity) <= 4096 },
+  },
+  {
+    scenario: 'cost per managed object, marginal',
+    figure: 'RSS / V8 heap used',
+    paths: ['cost.marginalPerObject.rssBytesPer', 'cost.marginalPerObject.heapBytesPer'],
+    unit: 'bytes, smallest → largest point',
+  },
+  {
+    scenario: 'cost per Sync of 1 object (largest point)',
+    figure: 'RSS / V8 heap used',
+    paths: ['cost.perSync.rssBytesPer', 'cost.perSync.heapBytesPer'],
+    unit: 'bytes above baseline',
+  },
+  {
+    scenario: 'cost per Sync of 1 object, marginal',
+    figure: 'RSS / V8 heap used',
+    paths: ['cost.marginalPerSync.rssBytesPer', 'cost.marginalPerSync.heapBytesPer'],
+    unit: 'bytes, smallest → largest point',
+  },
+];
+
 const rows: readonly Row[] = [
   {
     scenario: 'push → converged, webhook',
@@ -121,7 +156,7 @@ const rows: readonly Row[] = [
     figure: 'RSS / CPU',
     paths: ['steady.rssMiB', 'steady.cpuPercent'],
     unit: 'MiB / % of a core',
-    target: { text: 'RSS ≤ 300 MiB', met: ([m]) => (m ?? Infinity) <= 300 },
+    target: { text: 'RSS ≤ 150 MiB', met: ([m]) => (m ?? Infinity) <= 150 },
   },
   {
     scenario: 'steady state, idle',
@@ -173,6 +208,7 @@ const rows: readonly Row[] = [
     paths: ['initialApply.operatorObjectsPerSecond', 'initialApply.operatorRatioToCeiling'],
     unit: 'objects/s / of ceiling',
   },
+  ...costRows,
   gitRow('small', 'small repo (5 files)', 50),
   gitRow('apps100', '100 apps (400 files)', 50),
   gitRow('files3000', '3,000 files', 100),
@@ -208,6 +244,39 @@ export function renderTable(results: Results): string {
   return lines.join('\n');
 }
 
+type CurvePoint = {
+  objects: number;
+  syncs: number;
+  readySeconds: number;
+  rssMiB: number;
+  peakRssMiB: number;
+  heapUsedMiB: number;
+  rssBytesPer?: number;
+  heapBytesPer?: number;
+};
+
+/** The cost curve as a table of its own: one row per point (empty when `cost` did not run). */
+export function renderCostCurve(results: Results): string[] {
+  const cost = results.cost as
+    { baseline: CurvePoint; objects: CurvePoint[]; syncs: CurvePoint[] } | undefined;
+  if (!cost?.baseline) return [];
+  const row = (p: CurvePoint, per: string): string =>
+    `| ${p.objects} | ${p.syncs} | ${format(p.readySeconds)} | ${format(p.rssMiB)} | ` +
+    `${format(p.peakRssMiB)} | ${format(p.heapUsedMiB)} | ${per} |`;
+  const per = (p: CurvePoint, unit: string): string =>
+    `${format(p.rssBytesPer)} / ${format(p.heapBytesPer)} per ${unit}`;
+  return [
+    '',
+    'Cost curve (idle, after all Ready; bytes above the baseline, RSS / V8 heap used):',
+    '',
+    '| objects | Syncs | Ready (s) | RSS (MiB) | peak RSS (MiB) | heap used (MiB) | bytes above baseline |',
+    '|---|---|---|---|---|---|---|',
+    row(cost.baseline, 'baseline'),
+    ...cost.objects.map((p) => row(p, per(p, 'object'))),
+    ...cost.syncs.map((p) => row(p, per(p, 'Sync'))),
+  ];
+}
+
 export function renderMarkdown(results: Results): string {
   const machine = (results.machine ?? {}) as Record<string, unknown>;
   const sizes = JSON.stringify(results.sizes ?? {});
@@ -222,6 +291,7 @@ export function renderMarkdown(results: Results): string {
     'Every figure is a median over repeated runs (latencies: p50 / p95). Targets are goals, not assertions.',
     '',
     renderTable(results),
+    ...renderCostCurve(results),
     '',
     `Sizes: \`${sizes}\``,
     ...(errors.length ? ['', '## Errors', '', ...errors.map(([k, v]) => `- ${k}: ${v}`)] : []),

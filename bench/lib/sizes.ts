@@ -29,6 +29,11 @@ export type Sizes = {
   readonly cliRuns: number;
   /** One-file commits per repository size in the commit → artifact (git) scenario. */
   readonly gitCommits: number;
+  /** Cost curve: managed objects per point (over `costObjectSyncs` Syncs), Syncs of one object per point, idle sampling. */
+  readonly costObjects: readonly number[];
+  readonly costObjectSyncs: number;
+  readonly costSyncs: readonly number[];
+  readonly costIdleSeconds: number;
 };
 
 export const defaultSizes: Sizes = {
@@ -49,6 +54,10 @@ export const defaultSizes: Sizes = {
   ceilingConcurrency: 32,
   cliRuns: 10,
   gitCommits: 20,
+  costObjects: [1000, 10_000, 30_000],
+  costObjectSyncs: 10,
+  costSyncs: [100, 1000, 3000],
+  costIdleSeconds: 15,
 };
 
 export const quickSizes: Sizes = {
@@ -69,6 +78,10 @@ export const quickSizes: Sizes = {
   ceilingConcurrency: 32,
   cliRuns: 3,
   gitCommits: 3,
+  costObjects: [20],
+  costObjectSyncs: 2,
+  costSyncs: [3],
+  costIdleSeconds: 3,
 };
 
 /** Command-line flag for each size (`--objects 1000`, `--concurrencies 4,16`). */
@@ -90,4 +103,15 @@ export const sizeFlags: Readonly<Record<keyof Sizes, string>> = {
   ceilingConcurrency: 'ceiling-concurrency',
   cliRuns: 'cli-runs',
   gitCommits: 'git-commits',
+  costObjects: 'cost-objects',
+  costObjectSyncs: 'cost-object-syncs',
+  costSyncs: 'cost-syncs',
+  costIdleSeconds: 'cost-idle-seconds',
 };
+
+/** Sizes given as comma-separated lists (`--cost-objects 1000,10000`). */
+export const listSizes: ReadonlySet<keyof Sizes> = new Set([
+  'concurrencies',
+  'costObjects',
+  'costSyncs',
+]);

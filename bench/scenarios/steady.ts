@@ -62,6 +62,8 @@ export async function runSteady(ctx: BenchContext): Promise<Record<string, unkno
     const idleMs = performance.now() - idleStarted;
     const memory = await operator.memory();
     const heap = await readHeap(operator);
+    const snapshot = await operator.heapSnapshot();
+    if (snapshot) ctx.log(`  heap snapshot: ${snapshot}`);
     const cpuMs = after.cpuMs - before.cpuMs;
     const requests = subtractCounts(
       sumBy(after.samples, 'moor_api_requests_total', 'verb'),

@@ -24,6 +24,7 @@ import { createCommitClock } from './commit-clock.ts';
 import { connect } from './connect.ts';
 import { createDependents } from './dependents.ts';
 import { createEventRecorder, type EventRecorder } from './events.ts';
+import { startHeapReclaim } from './heap-reclaim.ts';
 import { startFeedback } from './feedback.ts';
 import type { OperatorOptions, ProviderAddressOptions } from './options.ts';
 import { timeReconciles } from './reconcile-timer.ts';
@@ -89,6 +90,11 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     whenLeading: (sig) => leadership.whenLeading(sig),
   });
   const http = serveHttp(listener, { logger, metrics, feedback, sourceQueue: sources.queue });
+  startHeapReclaim({
+    busy: () => sources.queue.size + syncs.queue.size > 0,
+    signal,
+    logger: root.child({ part: 'heap' }),
+  });
   const synced = [sources.informer.synced, syncs.informer.synced, feedback.synced];
   await Promise.all([...synced, sources.restored]);
   http.markReady();

@@ -2,9 +2,11 @@
  * A watch-fed cache of the live objects Moor manages: one reflector per kind, across namespaces,
  * selected by Moor's labels. Reading it costs no request, so comparing desired with live does not
  * either; every change reaches the listeners within one watch event. Objects are kept as the
- * server sends them (managedFields included: drift names field managers from them).
+ * server sends them (managedFields included: drift names field managers from them), compacted:
+ * repeated values stored once, kubectl's last-applied annotation dropped (compact.ts).
  */
 import { err, type KubeObject, type Result } from '../core/index.ts';
+import { createCompactor } from './compact.ts';
 import { KubeError } from './errors.ts';
 import type { Backoff } from './reflector-decide.ts';
 import {
@@ -61,6 +63,7 @@ export function createLiveCache(opts: LiveCacheOptions): LiveCache {
   const kinds = new Map<string, KindCache>();
   const loops: Promise<void>[] = [];
   const listeners = new Set<LiveChangeListener>();
+  const compact = createCompactor();
 
   const emit = (obj: KubeObject, type: LiveChangeType): void => {
     for (const listener of [...listeners]) {
@@ -83,6 +86,7 @@ export function createLiveCache(opts: LiveCacheOptions): LiveCache {
       logger,
       firstList: 'report',
       ...opts.watch,
+      transform: compact,
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
       ...(opts.timers ? { timers: opts.timers } : {}),
       // A deletion of an object never cached is no change of the cache.

@@ -67,6 +67,8 @@ export type ReflectorOptions = {
   readonly watchTimeoutSeconds?: number;
   /** Silence after which a watch counts as stalled; default: `defaultNoProgressMs` (90 s). */
   readonly noProgressMs?: number;
+  /** Applied to every object listed or watched before it is stored (e.g. a Compactor). */
+  readonly transform?: (obj: KubeObject) => KubeObject;
   /** `retry` (default): list until the first list succeeds. `report`: a failed first list ends the reflector and `synced` carries the error. */
   readonly firstList?: 'retry' | 'report';
 };
@@ -110,7 +112,11 @@ async function listInto(ctx: Ctx): Promise<Result<string, KubeError>> {
   if (!listed.ok) return listed;
   for (const gone of goneAfterList(store.values(), listed.value.items))
     applyStep(ctx, { op: 'delete', obj: gone, old: gone });
-  for (const item of listed.value.items) applyStep(ctx, decideUpsert(item, store.get(keyOf(item))));
+  const transform = opts.transform ?? ((obj: KubeObject) => obj);
+  for (const listedItem of listed.value.items) {
+    const item = transform(listedItem);
+    applyStep(ctx, decideUpsert(item, store.get(keyOf(item))));
+  }
   return ok(listed.value.resourceVersion);
 }
 
@@ -144,8 +150,12 @@ async function watchOnce(
     opts.apiVersion,
     opts.kind,
     { ...ctx.scope, resourceVersion: from, ...timeout },
-    (event) => {
+    (received) => {
       progressAt = timers.now();
+      const event =
+        opts.transform && received.type !== 'BOOKMARK'
+          ? { type: received.type, object: opts.transform(received.object) }
+          : received;
       const decided = decideEvent(event, store.get(keyOf(event.object)), last);
       last = decided.resourceVersion;
       applyStep(ctx, decided.step);

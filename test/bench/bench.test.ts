@@ -30,6 +30,10 @@ const REQUIRED_KEYS = [
   'cli.getSyncs.wallMs',
   'cli.getSyncs.cpuMs',
   'cli.kubectl.wallMs',
+  'cost.baseline.rssMiB',
+  'cost.perObject.rssBytesPer',
+  'cost.perObject.heapBytesPer',
+  'cost.perSync.rssBytesPer',
 ] as const;
 
 function runBench(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
@@ -52,7 +56,7 @@ test('npm run bench --quick measures every scenario and writes every figure', as
   const out = join(dir, 'bench.json');
   const { code, output } = await runBench(
     ['--quick', '--kubeconfig', testCluster().kubeconfig, '--out', out],
-    180_000,
+    300_000,
   );
   assert.equal(code, 0, `bench exited with ${code}:\n${output.slice(-4000)}`);
   const results = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
@@ -67,4 +71,5 @@ test('npm run bench --quick measures every scenario and writes every figure', as
   assert.match(output, /\| push → converged, webhook \| p50 \/ p95 \|/);
   const markdown = await readFile(join(dir, 'bench.md'), 'utf8');
   assert.match(markdown, /\| drift corrected \|/);
+  assert.match(markdown, /\| objects \| Syncs \| Ready \(s\) \| RSS \(MiB\) \|/);
 });
