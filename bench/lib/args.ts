@@ -12,6 +12,8 @@ export const ScenarioNames = [
   'steady',
   'cli',
   'git',
+  'shared-source',
+  'startup',
 ] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
 

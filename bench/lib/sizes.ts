@@ -29,6 +29,11 @@ export type Sizes = {
   readonly cliRuns: number;
   /** One-file commits per repository size in the commit → artifact (git) scenario. */
   readonly gitCommits: number;
+  /** Syncs on one GitRepository in shared-source (objects each: objectsPerSync, commits: commits). */
+  readonly sharedSyncs: number;
+  /** Syncs in the cluster when the operator starts (startup), and the no-op log window. */
+  readonly startupSyncs: number;
+  readonly logWindowSeconds: number;
 };
 
 export const defaultSizes: Sizes = {
@@ -49,6 +54,9 @@ export const defaultSizes: Sizes = {
   ceilingConcurrency: 32,
   cliRuns: 10,
   gitCommits: 20,
+  sharedSyncs: 100,
+  startupSyncs: 1000,
+  logWindowSeconds: 30,
 };
 
 export const quickSizes: Sizes = {
@@ -69,6 +77,9 @@ export const quickSizes: Sizes = {
   ceilingConcurrency: 32,
   cliRuns: 3,
   gitCommits: 3,
+  sharedSyncs: 3,
+  startupSyncs: 10,
+  logWindowSeconds: 5,
 };
 
 /** Command-line flag for each size (`--objects 1000`, `--concurrencies 4,16`). */
@@ -90,4 +101,7 @@ export const sizeFlags: Readonly<Record<keyof Sizes, string>> = {
   ceilingConcurrency: 'ceiling-concurrency',
   cliRuns: 'cli-runs',
   gitCommits: 'git-commits',
+  sharedSyncs: 'shared-syncs',
+  startupSyncs: 'startup-syncs',
+  logWindowSeconds: 'log-window-seconds',
 };
