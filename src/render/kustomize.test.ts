@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { testKustomize } from '../../test/helpers/kustomize.ts';
-import { loadManifestFiles } from './load.ts';
+import { loadManifestFiles, OUTSIDE_ARTIFACT } from './load.ts';
 import { parseManifests } from './parse.ts';
 
 const artifact = join(import.meta.dirname, 'testdata', 'artifact');
@@ -140,5 +140,24 @@ test(
       'kustomize/overlay/linked',
       'shared',
     ]);
+  },
+);
+
+test(
+  'a kustomization built with remote entries allowed has read outside the artifact',
+  { skip },
+  async () => {
+    const reads = new Set<string>();
+    const files = await loadManifestFiles(
+      artifact,
+      'kustomize/overlay',
+      AbortSignal.timeout(60_000),
+      {
+        kustomize: { path: kustomize, allowRemote: true },
+        reads,
+      },
+    );
+    assert.ok(files.ok, files.ok ? '' : files.error.message);
+    assert.ok(reads.has(OUTSIDE_ARTIFACT), [...reads].join(', '));
   },
 );

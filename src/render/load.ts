@@ -21,10 +21,13 @@ export type LoadOptions = {
   /**
    * Filled with what the load read, as paths relative to the artifact root (`/`-separated, ''
    * for the root): directories stand for everything under them. A commit that changes no file
-   * at or under one of them renders the same objects.
+   * at or under one of them renders the same objects, unless OUTSIDE_ARTIFACT is among them.
    */
   readonly reads?: Set<string> | undefined;
 };
+
+/** A read (see LoadOptions.reads) standing for content outside the artifact (remote bases). */
+export const OUTSIDE_ARTIFACT = '//outside-the-artifact';
 
 type Walk = {
   readonly root: string;
@@ -260,6 +263,8 @@ async function buildDir(
   const checked = await checkKustomizationGraph(copy.dir, copiedDir, policy, walk.signal, reads);
   if (!checked.ok) return checked;
   if (reads) await noteKustomizeReads(walk, reads);
+  // Remote bases may change with no commit: what the build read is not all in the artifact.
+  if (policy.allowRemote) walk.options.reads?.add(OUTSIDE_ARTIFACT);
   const built = await buildKustomization(copiedDir, kustomizationRel, {
     kustomizePath: settings.path,
     signal: walk.signal,

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSync, type Sync } from '../../api/index.ts';
+import { OUTSIDE_ARTIFACT } from '../../render/index.ts';
 import type { KubeObject } from '../../core/index.ts';
 import { changedFirst, skippable, touchesReads, type LastApply } from './skip.ts';
 import type { SyncStatus } from './status.ts';
@@ -142,6 +143,7 @@ test('touchesReads: a read directory stands for its tree, a read file for itself
   assert.equal(touchesReads(['a/b.yaml'], ['a/b.yaml']), true);
   assert.equal(touchesReads([''], ['x']), true);
   assert.equal(touchesReads(['a'], []), false);
+  assert.equal(touchesReads(['a', OUTSIDE_ARTIFACT], []), true);
 });
 
 test('changedFirst: Syncs the change may touch go first, in their order; unknown ones count as touched', () => {

@@ -14,6 +14,7 @@ import {
 } from '../../core/index.ts';
 import { matchesDesired } from '../../drift/index.ts';
 import { inventoryEntryOf } from '../../plan/index.ts';
+import { OUTSIDE_ARTIFACT } from '../../render/index.ts';
 import type { ArtifactChanges } from '../../source/index.ts';
 import { isDriftIgnored } from './drift-check.ts';
 import type { LiveLookup } from './drift.ts';
@@ -28,8 +29,12 @@ export type LastApply = {
   readonly desired: readonly KubeObject[];
 };
 
-/** Whether any of `paths` is one of `reads` or lies under one of them. */
+/**
+ * Whether any of `paths` is one of `reads` or lies under one of them; always when the render read
+ * something outside the artifact.
+ */
 export function touchesReads(reads: readonly string[], paths: readonly string[]): boolean {
+  if (reads.includes(OUTSIDE_ARTIFACT)) return true;
   return paths.some((p) => reads.some((r) => r === '' || p === r || p.startsWith(`${r}/`)));
 }
 
