@@ -24,6 +24,8 @@ import { runGitSource } from './scenarios/git.ts';
 import { runManySyncs } from './scenarios/many-syncs.ts';
 import { runNoop } from './scenarios/noop.ts';
 import { runPush } from './scenarios/push.ts';
+import { runSharedSource } from './scenarios/shared-source.ts';
+import { runStartup } from './scenarios/startup.ts';
 import { runSteady } from './scenarios/steady.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,6 +48,8 @@ const scenarios: Readonly<Record<Exclude<ScenarioName, 'git'>, Scenario>> = {
   steady: (ctx) => runSteady(ctx),
   cli: (ctx) => runCli(ctx),
   cost: (ctx) => runCost(ctx),
+  'shared-source': (ctx) => runSharedSource(ctx),
+  startup: (ctx) => runStartup(ctx),
 };
 /** Scenarios that share the N-ConfigMap Sync; it is closed after the last of them. */
 const usesFixture = new Set<ScenarioName>(['push', 'noop', 'drift']);

@@ -13,6 +13,8 @@ export const ScenarioNames = [
   'cli',
   'git',
   'cost',
+  'shared-source',
+  'startup',
 ] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
 

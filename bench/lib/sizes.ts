@@ -34,6 +34,11 @@ export type Sizes = {
   readonly costObjectSyncs: number;
   readonly costSyncs: readonly number[];
   readonly costIdleSeconds: number;
+  /** Syncs on one GitRepository in shared-source (objects each: objectsPerSync, commits: commits). */
+  readonly sharedSyncs: number;
+  /** Syncs in the cluster when the operator starts (startup), and the no-op log window. */
+  readonly startupSyncs: number;
+  readonly logWindowSeconds: number;
 };
 
 export const defaultSizes: Sizes = {
@@ -58,6 +63,9 @@ export const defaultSizes: Sizes = {
   costObjectSyncs: 10,
   costSyncs: [100, 1000, 3000],
   costIdleSeconds: 15,
+  sharedSyncs: 100,
+  startupSyncs: 1000,
+  logWindowSeconds: 30,
 };
 
 export const quickSizes: Sizes = {
@@ -82,6 +90,9 @@ export const quickSizes: Sizes = {
   costObjectSyncs: 2,
   costSyncs: [3],
   costIdleSeconds: 3,
+  sharedSyncs: 3,
+  startupSyncs: 10,
+  logWindowSeconds: 5,
 };
 
 /** Command-line flag for each size (`--objects 1000`, `--concurrencies 4,16`). */
@@ -107,6 +118,9 @@ export const sizeFlags: Readonly<Record<keyof Sizes, string>> = {
   costObjectSyncs: 'cost-object-syncs',
   costSyncs: 'cost-syncs',
   costIdleSeconds: 'cost-idle-seconds',
+  sharedSyncs: 'shared-syncs',
+  startupSyncs: 'startup-syncs',
+  logWindowSeconds: 'log-window-seconds',
 };
 
 /** Sizes given as comma-separated lists (`--cost-objects 1000,10000`). */

@@ -2,65 +2,18 @@
 // the commit until the Sync reports that revision applied and Ready (seen through a watch). Once
 // with a generic Receiver called right after each commit (source interval 1h), once by polling
 // (source interval 1s).
-import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchContext } from '../lib/context.ts';
 import { SOURCE, SYNC, type ConfigMapSync } from '../lib/fixture.ts';
 import { benchConfigMap } from '../lib/repo.ts';
-import { applyAs, MOOR_API } from '../lib/resources.ts';
+import { callWebhook, createReceiver } from '../lib/receiver.ts';
 import { readRevisionTimes } from '../lib/oplog.ts';
 import { latencyMs, median, round } from '../lib/stats.ts';
 import { isReadyOn } from '../lib/watch.ts';
 
 const CONVERGE_TIMEOUT_MS = 60_000;
-const RECEIVER = 'bench-push';
-const TOKEN = 'bench-webhook-token';
 /** Golden-ratio steps spread the commit times evenly over the polling interval. */
 const PHASE_STEP = 0.618_034;
-
-async function createReceiver(ctx: BenchContext, fx: ConfigMapSync): Promise<string> {
-  await applyAs(ctx, {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: RECEIVER, namespace: fx.namespace },
-    stringData: { token: TOKEN },
-  });
-  await applyAs(ctx, {
-    apiVersion: MOOR_API,
-    kind: 'Receiver',
-    metadata: { name: RECEIVER, namespace: fx.namespace },
-    spec: {
-      type: 'generic',
-      secretRef: { name: RECEIVER },
-      resources: [{ kind: 'GitRepository', name: SOURCE }],
-    },
-  });
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const got = await ctx.kube.get(
-      { apiVersion: MOOR_API, kind: 'Receiver', namespace: fx.namespace, name: RECEIVER },
-      AbortSignal.timeout(10_000),
-    );
-    const path = got.ok
-      ? (got.value?.status as { webhookPath?: string } | undefined)?.webhookPath
-      : undefined;
-    if (path) return path;
-    await sleep(100);
-  }
-  throw new Error(`Receiver ${fx.namespace}/${RECEIVER} got no status.webhookPath within 30 s`);
-}
-
-async function callWebhook(url: string): Promise<void> {
-  const body = JSON.stringify({ ref: 'refs/heads/main', source: 'moor-bench' });
-  const signature = createHmac('sha256', TOKEN).update(body).digest('hex');
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Moor-Signature': `sha256=${signature}` },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!res.ok) throw new Error(`POST ${url}: HTTP ${res.status} ${await res.text()}`);
-}
 
 type Commit = { sha: string; committedAt: number; latencyMs: number };
 
@@ -125,7 +78,7 @@ export async function runPush(
 ): Promise<Record<string, unknown>> {
   const { commits } = ctx.sizes;
   await fx.setIntervals({ source: '1h', sync: '1h' });
-  const hook = `${fx.operator.url}${await createReceiver(ctx, fx)}`;
+  const hook = `${fx.operator.url}${await createReceiver(ctx, fx.namespace, SOURCE)}`;
   const webhook = await measureCommits(fx, commits, {
     first: 1,
     afterCommit: () => callWebhook(hook),

@@ -32,6 +32,7 @@ import { secretReader, type SecretReader } from './secrets.ts';
 import { serveHttp, untilAborted } from './serve.ts';
 import { rememberSyncs } from './sync-handles.ts';
 import { systemClock, type Logger } from './types.ts';
+import { changedFirst } from './sync/index.ts';
 import { startSources } from './wire-sources.ts';
 import { startSyncs, type SyncSide } from './wire-syncs.ts';
 
@@ -149,6 +150,7 @@ function startReconcilers(
   };
   const registry = createArtifactIndex();
   const commits = createCommitClock();
+  const remembered = rememberSyncs(commits);
   const sources = startSources({
     ...common,
     ...scope,
@@ -161,7 +163,9 @@ function startReconcilers(
     onArtifact: (namespace, name) => {
       const artifact = registry.artifact(namespace, name);
       if (artifact) commits.seen(artifact.revision, Date.now());
-      for (const key of registry.syncsOf(namespace, name)) syncs.queue.add(key);
+      const keys = registry.syncsOf(namespace, name);
+      for (const key of changedFirst(keys, remembered.lastApplies, artifact?.changes))
+        syncs.queue.add(key);
     },
   });
   const syncs = startSyncs(
@@ -171,7 +175,7 @@ function startReconcilers(
       live: parts.live,
       registry,
       dependents: createDependents(),
-      remembered: rememberSyncs(commits),
+      remembered,
       events,
       metrics: parts.metrics,
       kustomize: opts.kustomize,

@@ -14,7 +14,7 @@ import { createDesiredIndex, type DesiredIndex } from './desired-index.ts';
 import type { EventRecorder } from './events.ts';
 import { rememberJobsSeen, type JobsSeen } from './jobs-seen.ts';
 import type { StatusMemory } from './status-memory.ts';
-import type { KindScopes, RenderCache, SyncReconcilerDeps } from './sync/index.ts';
+import type { KindScopes, LastApply, RenderCache, SyncReconcilerDeps } from './sync/index.ts';
 import { systemClock, type Logger } from './types.ts';
 import { splitKey } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
@@ -33,11 +33,13 @@ export type SyncMemory = {
   readonly parseMemos: Map<string, ParseMemo>;
   readonly failures: Map<string, number>;
   readonly commits: CommitClock;
+  readonly lastApplies: Map<string, LastApply>;
 };
 
 export function rememberSyncs(commits: CommitClock): SyncMemory {
   const [desired, jobsSeen] = [createDesiredIndex(), rememberJobsSeen()];
-  return { desired, jobsSeen, parseMemos: new Map(), failures: new Map(), commits };
+  const lastApplies = new Map<string, LastApply>();
+  return { desired, jobsSeen, parseMemos: new Map(), failures: new Map(), commits, lastApplies };
 }
 
 export type SyncWiring = {
@@ -73,6 +75,7 @@ export function syncHandles(
     logger: w.logger,
     concurrency: 32,
     failures: remembered.failures,
+    lastApplies: remembered.lastApplies,
     lookupSync,
     sources: {
       artifact: (ns, name) => w.registry.artifact(ns, name),

@@ -43,6 +43,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     r.parseMemos.delete(key);
     r.commits.forget(key);
     r.failures.delete(key);
+    r.lastApplies.delete(key);
     w.metrics.forgetSync({ namespace, sync });
   };
   const queue = createWorkQueue({

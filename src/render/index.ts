@@ -10,7 +10,12 @@ export {
   type LocalReference,
 } from './kustomization-scan.ts';
 export { RenderLimits } from './limits.ts';
-export { checkArtifactPath, loadManifestFiles, type LoadOptions } from './load.ts';
+export {
+  checkArtifactPath,
+  loadManifestFiles,
+  OUTSIDE_ARTIFACT,
+  type LoadOptions,
+} from './load.ts';
 export { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
 export { renderSync, type RenderSyncOptions } from './render.ts';
 export { CLUSTER_SCOPED_KINDS, resolveScopes, type IsNamespaced } from './scope.ts';

@@ -4,7 +4,7 @@
 // kustomization that names it (`--load-restrictor=LoadRestrictionsRootOnly`); directories
 // (bases, components) are the only way out, and those are what this checks.
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
@@ -30,17 +30,27 @@ type Graph = {
   readonly signal: AbortSignal;
   /** Kustomization directories checked, each with whether it was reached as plugin configs. */
   readonly seen: Set<string>;
+  /** Directories and plugin files the build reads, relative to the root. */
+  readonly reads: Set<string> | undefined;
 };
 
-/** Checks the kustomization in `dir` (inside `root`) and everything it refers to. */
+/**
+ * Checks the kustomization in `dir` (inside `root`) and everything it refers to; `reads` gets
+ * every directory and plugin file reached, relative to the root (`/`-separated).
+ */
 export async function checkKustomizationGraph(
   root: string,
   dir: string,
   policy: KustomizePolicy,
   signal: AbortSignal,
+  reads?: Set<string>,
 ): Promise<Result<void, RenderError>> {
-  return checkDir({ root, policy, signal, seen: new Set() }, dir, false);
+  return checkDir({ root, policy, signal, seen: new Set(), reads }, dir, false);
 }
+
+const noteRead = (graph: Graph, path: string): void => {
+  graph.reads?.add(relative(graph.root, path).split(sep).join('/'));
+};
 
 async function checkDir(
   graph: Graph,
@@ -50,6 +60,7 @@ async function checkDir(
   const key = `${asPlugin ? 'plugin' : 'resources'}:${dir}`;
   if (graph.seen.has(key)) return ok(undefined);
   graph.seen.add(key);
+  noteRead(graph, dir);
   const found = await findKustomizationFile(dir);
   if (!found) return ok(undefined);
   const file = relative(graph.root, join(dir, found.name));
@@ -87,6 +98,7 @@ async function follow(
   const plugin = asPlugin || PluginFields.includes(field);
   if (info.isDirectory()) return checkDir(graph, real, plugin);
   if (!plugin || !info.isFile()) return ok(undefined);
+  noteRead(graph, real);
   const content = await readFile(real, 'utf8');
   return scanPluginFile(content, { file, field, entry });
 }

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { testKustomize } from '../../test/helpers/kustomize.ts';
-import { loadManifestFiles } from './load.ts';
+import { loadManifestFiles, OUTSIDE_ARTIFACT } from './load.ts';
 import { parseManifests } from './parse.ts';
 
 const artifact = join(import.meta.dirname, 'testdata', 'artifact');
@@ -114,3 +116,48 @@ test('no kustomize program at all says where it was looked for', async () => {
     'kustomize/overlay/kustomization.yaml: found a kustomization but no kustomize program to build it (looked for /x/.cache/bin/kustomize and kustomize on PATH)',
   );
 });
+
+test(
+  'a kustomization reads its own directory and every base it reaches, also through a symlink',
+  { skip },
+  async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'moor-kustomize-reads-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const copy = join(dir, 'artifact');
+    await cp(artifact, copy, { recursive: true });
+    await mkdir(join(copy, 'shared'));
+    await writeFile(join(copy, 'shared', 'extra.yaml'), 'a: 1\n');
+    await symlink('../../shared', join(copy, 'kustomize', 'overlay', 'linked'));
+    const reads = new Set<string>();
+    const files = await loadManifestFiles(copy, 'kustomize/overlay', AbortSignal.timeout(60_000), {
+      kustomize: { path: kustomize },
+      reads,
+    });
+    assert.ok(files.ok, files.ok ? '' : files.error.message);
+    assert.deepEqual([...reads].sort(), [
+      'kustomize/base',
+      'kustomize/overlay',
+      'kustomize/overlay/linked',
+      'shared',
+    ]);
+  },
+);
+
+test(
+  'a kustomization built with remote entries allowed has read outside the artifact',
+  { skip },
+  async () => {
+    const reads = new Set<string>();
+    const files = await loadManifestFiles(
+      artifact,
+      'kustomize/overlay',
+      AbortSignal.timeout(60_000),
+      {
+        kustomize: { path: kustomize, allowRemote: true },
+        reads,
+      },
+    );
+    assert.ok(files.ok, files.ok ? '' : files.error.message);
+    assert.ok(reads.has(OUTSIDE_ARTIFACT), [...reads].join(', '));
+  },
+);

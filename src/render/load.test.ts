@@ -168,3 +168,17 @@ test('loadManifestFiles stops when the signal is aborted', async () => {
   assert.equal(result.ok, false);
   if (!result.ok) assert.equal(result.error.code, 'Aborted');
 });
+
+test('loadManifestFiles reports what it read: the path, and where its symlinks lead', async (t) => {
+  const dir = await scratchArtifact(t);
+  await symlink('../dup', join(dir, 'apps', 'linked'));
+  await symlink('../../mixed/plain.yaml', join(dir, 'apps', 'web', 'plain.yaml'));
+  const reads = new Set<string>();
+  const result = await loadManifestFiles(dir, './apps/', signal, { reads });
+  assert.ok(result.ok, result.ok ? '' : result.error.message);
+  assert.deepEqual([...reads].sort(), ['apps', 'dup', 'mixed/plain.yaml']);
+  const root = new Set<string>();
+  const whole = await loadManifestFiles(join(dir, 'dup'), '', signal, { reads: root });
+  assert.ok(whole.ok, whole.ok ? '' : whole.error.message);
+  assert.deepEqual([...root], ['']);
+});

@@ -18,7 +18,16 @@ const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 export type LoadOptions = {
   /** How kustomizations are built; without a program a kustomization is an error. */
   readonly kustomize?: KustomizeSettings | undefined;
+  /**
+   * Filled with what the load read, as paths relative to the artifact root (`/`-separated, ''
+   * for the root): directories stand for everything under them. A commit that changes no file
+   * at or under one of them renders the same objects, unless OUTSIDE_ARTIFACT is among them.
+   */
+  readonly reads?: Set<string> | undefined;
 };
+
+/** A read (see LoadOptions.reads) standing for content outside the artifact (remote bases). */
+export const OUTSIDE_ARTIFACT = '//outside-the-artifact';
 
 type Walk = {
   readonly root: string;
@@ -59,6 +68,8 @@ export async function loadManifestFiles(
     const root = await realpath(artifactDir);
     const start = await resolveStart(root, relPath.value);
     if (!start.ok) return start;
+    noteRead(options, root, join(root, relPath.value));
+    noteRead(options, root, start.value);
     walk = { root, signal, options, visited: new Set(), files: [], pending: [], bytes: 0 };
     const walked = await walkDir(walk, start.value, relPath.value);
     if (!walked.ok) return walked;
@@ -158,6 +169,7 @@ async function visitEntry(
   if (entry.isSymbolicLink()) {
     const target = await resolveLink(walk.root, full, rel);
     if (!target.ok) return target;
+    noteRead(walk.options, walk.root, target.value);
     isDir = (await stat(target.value)).isDirectory();
   }
   if (isDir) return walkDir(walk, full, rel);
@@ -247,8 +259,12 @@ async function buildDir(
   const copy = await walk.copy;
   const copiedDir = join(copy.dir, relative(walk.root, await realpath(dir)));
   const policy = { allowRemote: settings.allowRemote ?? false };
-  const checked = await checkKustomizationGraph(copy.dir, copiedDir, policy, walk.signal);
+  const reads = walk.options.reads ? new Set<string>() : undefined;
+  const checked = await checkKustomizationGraph(copy.dir, copiedDir, policy, walk.signal, reads);
   if (!checked.ok) return checked;
+  if (reads) await noteKustomizeReads(walk, reads);
+  // Remote bases may change with no commit: what the build read is not all in the artifact.
+  if (policy.allowRemote) walk.options.reads?.add(OUTSIDE_ARTIFACT);
   const built = await buildKustomization(copiedDir, kustomizationRel, {
     kustomizePath: settings.path,
     signal: walk.signal,
@@ -276,6 +292,31 @@ async function findEscapingLink(
     if (!linked.ok) return linked;
   }
   return ok(undefined);
+}
+
+/**
+ * What a kustomize build read, in the artifact: the copy it ran in holds symlinks as what they
+ * point to, so each directory it reached counts with the targets of the symlinks under it.
+ */
+async function noteKustomizeReads(walk: Walk, reads: ReadonlySet<string>): Promise<void> {
+  const scanned = new Set<string>();
+  const scan = async (full: string): Promise<void> => {
+    const real = await realpath(full).catch(() => undefined);
+    if (real === undefined || !isInside(walk.root, real)) return;
+    noteRead(walk.options, walk.root, full);
+    noteRead(walk.options, walk.root, real);
+    if (scanned.has(real) || !(await stat(real)).isDirectory()) return;
+    scanned.add(real);
+    const entries = await readdir(real, { withFileTypes: true, recursive: true });
+    for (const entry of entries)
+      if (entry.isSymbolicLink()) await scan(join(entry.parentPath, entry.name));
+  };
+  for (const read of reads) await scan(join(walk.root, read));
+}
+
+/** Records `full` (inside `root`) as read, relative to the root. */
+function noteRead(options: LoadOptions, root: string, full: string): void {
+  options.reads?.add(relative(root, full).split(sep).join('/'));
 }
 
 function isManifest(name: string): boolean {

@@ -22,6 +22,8 @@ export type RenderSyncOptions = {
   readonly isNamespaced: IsNamespaced;
   /** How kustomizations are built; without a program a kustomization is a render error. */
   readonly kustomize?: KustomizeSettings | undefined;
+  /** Filled with what the render read (see LoadOptions.reads). */
+  readonly reads?: Set<string> | undefined;
   readonly signal: AbortSignal;
 };
 
@@ -35,6 +37,7 @@ export async function renderSync(
 ): Promise<Result<RenderedObject[], RenderError>> {
   const files = await loadManifestFiles(options.artifactDir, options.path, options.signal, {
     kustomize: options.kustomize,
+    reads: options.reads,
   });
   if (!files.ok) return files;
   const parsed = parseManifests(files.value, options.memo);

@@ -34,6 +34,10 @@ const REQUIRED_KEYS = [
   'cost.perObject.rssBytesPer',
   'cost.perObject.heapBytesPer',
   'cost.perSync.rssBytesPer',
+  'sharedSource.changedApplied.p50Ms',
+  'sharedSource.allAtRevision.p50Ms',
+  'startup.readyMs',
+  'startup.noopLogs.bytesPerInterval',
 ] as const;
 
 function runBench(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
@@ -56,6 +60,7 @@ test('npm run bench --quick measures every scenario and writes every figure', as
   const out = join(dir, 'bench.json');
   const { code, output } = await runBench(
     ['--quick', '--kubeconfig', testCluster().kubeconfig, '--out', out],
+    // Eleven scenarios, several of them restarting operators: a few minutes on a loaded machine.
     300_000,
   );
   assert.equal(code, 0, `bench exited with ${code}:\n${output.slice(-4000)}`);

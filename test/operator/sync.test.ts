@@ -34,7 +34,7 @@ spec:
 `;
 
 test('first sync, update, prune, and a quiet no-op', async (t) => {
-  const { kube, ns, repo } = await setUpScenario(t, 'op-sync', {
+  const { kube, ns, repo, operator } = await setUpScenario(t, 'op-sync', {
     'deploy/app.yaml':
       configMapYaml('settings', { color: 'blue' }) + '---\n' + deploymentYaml(2, 'example/web:1'),
     'deploy/extra.yaml': configMapYaml('extra', { keep: 'no' }),
@@ -86,7 +86,14 @@ test('first sync, update, prune, and a quiet no-op', async (t) => {
     cm: cm?.metadata.resourceVersion,
     deploy: (await getObject(kube, 'apps/v1', 'Deployment', ns, 'web'))?.metadata.resourceVersion,
   };
+  const logged = (await operator.logs()).length;
   await sleep(3500);
+  // …and nothing is logged above debug: a no-op interval reconcile is no news.
+  const loud = (await operator.logs())
+    .slice(logged)
+    .split('\n')
+    .filter((l) => l.startsWith('{') && (JSON.parse(l) as { level: number }).level >= 30);
+  assert.deepEqual(loud, [], 'a no-op reconcile logged above debug');
   s = (await getObject(kube, 'moor.dev/v1alpha1', 'Sync', ns, 'app'))!;
   assert.equal(
     s.metadata.resourceVersion,

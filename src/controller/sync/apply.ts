@@ -13,7 +13,7 @@ import {
   type KubeObject,
 } from '../../core/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
-import { summarizeChangeSet } from '../../plan/index.ts';
+import { inventoryEntryOf, summarizeChangeSet, type ChangeEntry } from '../../plan/index.ts';
 import { writeStatus } from '../status.ts';
 import { decideCommitted, intentStatus } from './decide.ts';
 import { driftOnFailure, remainingDrift, type LiveLookup } from './drift.ts';
@@ -194,4 +194,44 @@ export async function applyRevision(
     timings: { renderMs: rev.renderMs, applyMs: Math.round(performance.now() - applyStarted) },
   };
   return { ...rev, outcome: applied, conflicts };
+}
+
+/**
+ * A revision that changes nothing this Sync renders (see skippable): no render, no apply, no
+ * intent write; the objects are as the last apply left them, and the one status write of the
+ * decision moves the Sync to the revision.
+ */
+export async function applyUnchanged(
+  h: ApplyHandles,
+  rev: Revision,
+  signal: AbortSignal,
+): Promise<ApplyStep> {
+  const started = performance.now();
+  const applyStartedAt = h.clock.now();
+  for (const a of decideCommitted(rev.status, rev.revision)) h.announce(a);
+  const entries = rev.desired.map((o): ChangeEntry => {
+    const { version, ...id } = inventoryEntryOf(o);
+    return { id, version, action: 'unchanged', message: `${formatObjectId(id)} unchanged` };
+  });
+  const outcome: ApplyOutcome = { entries, phase: 'done', ok: true, conflicts: [], applied: [] };
+  const kube = applierOf(h.cluster.kube, rev.sync);
+  const none = () => ({ done: new Map(), records: [] });
+  const health = await assessHealth({ ...h, kube }, rev, outcome, none, signal);
+  if (signal.aborted) return 'abandoned';
+  const applied: SyncOutcome = {
+    kind: 'applied',
+    revision: rev.revision,
+    newRevision: true,
+    inventory: rev.desired.map(inventoryEntryOf),
+    outcome,
+    counts: summarizeChangeSet(outcome),
+    health,
+    drift: undefined,
+    corrected: [],
+    desiredCount: rev.desired.length,
+    finishedJobs: [],
+    startedAt: applyStartedAt,
+    timings: { renderMs: 0, applyMs: Math.round(performance.now() - started) },
+  };
+  return { obj: rev.obj, status: rev.status, outcome: applied, conflicts: [] };
 }

@@ -8,3 +8,4 @@ export {
 export type { ClusterView, DesiredMemory } from './apply.ts';
 export type { KindScopes, RenderCache, RenderHandles, ResolveKind } from './render.ts';
 export { isDriftIgnored } from './drift-check.ts';
+export { changedFirst, skippable, touchesReads, unchangedFor, type LastApply } from './skip.ts';

@@ -11,11 +11,18 @@ import type { Random } from '../backoff.ts';
 import type { EventRecorder } from '../events.ts';
 import { writeStatus } from '../status.ts';
 import { ReconcileOutcomes, type Clock, type Logger, type ReconcileOutcome } from '../types.ts';
-import { applyRevision, type ClusterView, type DesiredMemory } from './apply.ts';
+import {
+  applyRevision,
+  applyUnchanged,
+  type ApplyStep,
+  type ClusterView,
+  type DesiredMemory,
+} from './apply.ts';
 import { decide } from './decide.ts';
 import { unreadyDependencies } from './dependencies.ts';
 import type { Decision, SyncOutcome } from './outcome.ts';
 import { renderDesired, type RenderHandles } from './render.ts';
+import { skippable, type LastApply } from './skip.ts';
 import { noArtifact, type SourceView } from './source.ts';
 import type { SyncStatus } from './status.ts';
 
@@ -48,6 +55,8 @@ export type SyncReconcilerDeps = {
   readonly sources: SyncSources;
   readonly cluster: ClusterView;
   readonly memory: DesiredMemory;
+  /** Each Sync's last successful apply, so a revision that changes none of it is skipped. */
+  readonly lastApplies: Map<string, LastApply>;
   readonly render: RenderHandles;
   readonly report: SyncReport;
 };
@@ -113,14 +122,35 @@ export async function reconcileSync(
   return applyArtifact(deps, run, sync, artifact);
 }
 
-async function applyArtifact(
+/** Render and apply the artifact, or skip both when nothing this Sync renders changed. */
+async function stepOf(
   deps: SyncReconcilerDeps,
   run: Run,
   sync: Sync,
   artifact: StoredArtifact,
-): Promise<ReconcileOutcome> {
+): Promise<ApplyStep | SyncOutcome> {
   const status = sync.status ?? {};
   const { revision } = artifact;
+  const announce = announcer(deps.report, sync);
+  const start = { obj: run.obj, sync, key: run.key, status, startedAt: run.startedAt, revision };
+  const last = skippable({
+    sync,
+    status,
+    revision,
+    changes: artifact.changes,
+    last: deps.lastApplies.get(run.key),
+    live: deps.cluster.live,
+  });
+  if (last) {
+    run.log.debug({ revision }, 'nothing this Sync renders changed: not rendered, not applied');
+    const step = await applyUnchanged(
+      { ...deps, announce },
+      { ...start, desired: [...last.desired], renderMs: 0 },
+      run.signal,
+    );
+    if (step !== 'abandoned') deps.lastApplies.set(run.key, { ...last, revision });
+    return step;
+  }
   const renderStarted = performance.now();
   const rendered = await renderDesired(
     {
@@ -135,32 +165,39 @@ async function applyArtifact(
     run.signal,
   );
   if (!rendered.ok) {
-    const outcome: SyncOutcome = {
+    deps.lastApplies.delete(run.key);
+    return {
       kind: 'failed',
       reason: ConditionReasons.BuildFailed,
       message: `revision ${revision}: ${rendered.error}`,
       extra: { lastAttemptedRevision: revision },
       announce: { event: 'ApplyFailed', revision },
     };
-    return conclude(deps, run, { sync, status, outcome });
   }
   const renderMs = Math.round(performance.now() - renderStarted);
-  const desired = rendered.value.map((r) => r.object);
-  const announce = announcer(deps.report, sync);
+  const desired = rendered.value.objects.map((r) => r.object);
   const step = await applyRevision(
     { ...deps, announce },
-    {
-      obj: run.obj,
-      sync,
-      key: run.key,
-      status,
-      startedAt: run.startedAt,
-      revision,
-      desired,
-      renderMs,
-    },
+    { ...start, desired, renderMs },
     run.signal,
   );
+  if (step !== 'abandoned' && step.outcome.kind === 'applied') {
+    const { reads } = rendered.value;
+    const generation = sync.metadata.generation;
+    deps.lastApplies.set(run.key, { revision, generation, reads, desired });
+  } else deps.lastApplies.delete(run.key);
+  return step;
+}
+
+async function applyArtifact(
+  deps: SyncReconcilerDeps,
+  run: Run,
+  sync: Sync,
+  artifact: StoredArtifact,
+): Promise<ReconcileOutcome> {
+  const step = await stepOf(deps, run, sync, artifact);
+  if (step !== 'abandoned' && 'kind' in step)
+    return conclude(deps, run, { sync, status: sync.status ?? {}, outcome: step });
   if (step === 'abandoned') return abandon(run);
   for (const c of step.conflicts) {
     const me = `Sync ${sync.metadata.namespace ?? ''}/${sync.metadata.name}`;

@@ -11,7 +11,12 @@ import {
   type RenderedObject,
 } from '../../render/index.ts';
 
-export type RenderCache = Map<string, RenderedObject[]>;
+/** A Sync's render of one artifact: its objects and what it read (see LoadOptions.reads). */
+export type Rendered = {
+  readonly objects: RenderedObject[];
+  readonly reads: readonly string[];
+};
+export type RenderCache = Map<string, Rendered>;
 export type KindScopes = Map<string, boolean>;
 
 /** Discovery: whether a kind is namespaced (an error: the server does not know it yet). */
@@ -87,7 +92,7 @@ export async function renderDesired(
   },
   deps: RenderHandles,
   signal: AbortSignal,
-): Promise<Result<RenderedObject[], string>> {
+): Promise<Result<Rendered, string>> {
   const key = [
     input.digest,
     input.path,
@@ -100,8 +105,10 @@ export async function renderDesired(
   const memoKey = `${input.syncNamespace}/${input.syncName}`;
   const memo = deps.memos.get(memoKey) ?? new Map<string, RenderedObject[]>();
   deps.memos.set(memoKey, memo);
+  const reads = new Set<string>();
   const render = () =>
     renderSync({
+      reads,
       memo,
       artifactDir: input.artifactDir,
       path: input.path,
@@ -129,6 +136,7 @@ export async function renderDesired(
   // A memo holds at most about two revisions' worth of files.
   if (memo.size > 2 * rendered.value.length + 100) memo.clear();
   if (deps.cache.size > 256) deps.cache.delete(deps.cache.keys().next().value ?? '');
-  deps.cache.set(key, rendered.value);
-  return ok(rendered.value);
+  const value = { objects: rendered.value, reads: [...reads].sort() };
+  deps.cache.set(key, value);
+  return ok(value);
 }

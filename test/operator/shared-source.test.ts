@@ -1,0 +1,97 @@
+// Syncs sharing one GitRepository: a commit that changes one Sync's path moves every Sync to the
+// new revision, but only what the change may touch is rendered and applied again; a base in a
+// sibling directory counts, and so does drift.
+import assert from 'node:assert/strict';
+import type { KubeClient } from '../../src/kube/index.ts';
+import { clusterTest as test } from '../helpers/cluster.ts';
+import { fileUrl } from '../helpers/git-server.ts';
+import { testKustomize } from '../helpers/kustomize.ts';
+import {
+  applyObject,
+  configMapYaml,
+  getObject,
+  getSync,
+  gitRepository,
+  setUpScenario,
+  sync,
+  waitFor,
+  waitSyncReady,
+  type RunningOperator,
+} from '../helpers/operator.ts';
+
+const { skip } = testKustomize();
+
+const dataOf = async (kube: KubeClient, ns: string, name: string) =>
+  (await getObject(kube, 'v1', 'ConfigMap', ns, name))?.data as Record<string, string> | undefined;
+
+/** The Syncs the operator logged as skipped (not rendered, not applied) on `revision`. */
+async function skippedOn(operator: RunningOperator, sha: string): Promise<string[]> {
+  const lines = (await operator.logs()).split('\n').filter((l) => l.includes('not rendered'));
+  return lines
+    .map((l) => JSON.parse(l) as { sync?: string; revision?: string })
+    .filter((l) => l.revision?.endsWith(sha))
+    .map((l) => l.sync?.split('/')[1] ?? '')
+    .sort();
+}
+
+const kustomization = (resources: string[]) =>
+  `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
+
+test(
+  'a commit to one path renders and applies only the Syncs it may change',
+  { skip },
+  async (t) => {
+    const { kube, ns, repo, operator } = await setUpScenario(t, 'op-shared', {
+      'apps/a/cm.yaml': configMapYaml('a', { v: '1' }),
+      'apps/b/kustomization.yaml': kustomization(['../../bases/b']),
+      'bases/b/kustomization.yaml': kustomization(['cm.yaml']),
+      'bases/b/cm.yaml': configMapYaml('b', { v: '1' }),
+      'apps/c/cm.yaml': configMapYaml('c', { v: '1' }),
+    });
+    await applyObject(
+      kube,
+      gitRepository(ns, 'app', { url: fileUrl(repo), ref: { branch: 'main' } }),
+    );
+    const paths = { a: './apps/a', b: './apps/b', c: './apps/c' };
+    for (const [name, path] of Object.entries(paths)) {
+      const drift = name === 'c' ? { drift: { mode: 'Alert', alertAfter: '1h' } } : {};
+      await applyObject(
+        kube,
+        sync(ns, name, { sourceRef: { name: 'app' }, path, targetNamespace: ns, ...drift }),
+      );
+    }
+    for (const name of Object.keys(paths)) await waitSyncReady(kube, ns, name);
+
+    // Only apps/a changes: b (a kustomization whose base did not change) and c are not rendered.
+    const first = await repo.commit({ 'apps/a/cm.yaml': configMapYaml('a', { v: '2' }) });
+    for (const name of Object.keys(paths)) await waitSyncReady(kube, ns, name, first);
+    assert.deepEqual(await dataOf(kube, ns, 'a'), { v: '2' });
+    assert.deepEqual(await skippedOn(operator, first), ['b', 'c']);
+
+    // The base of b changes, outside b's path: b is rendered and applied again.
+    const second = await repo.commit({ 'bases/b/cm.yaml': configMapYaml('b', { v: '2' }) });
+    for (const name of Object.keys(paths)) await waitSyncReady(kube, ns, name, second);
+    assert.deepEqual(await dataOf(kube, ns, 'b'), { v: '2' });
+    assert.deepEqual(await skippedOn(operator, second), ['a', 'c']);
+
+    // c drifts (Alert: reported, left in place); a commit elsewhere applies c whole again.
+    await kube.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'c', namespace: ns },
+        data: { v: 'edited' },
+      },
+      { fieldManager: 'kubectl-edit', force: true },
+      AbortSignal.timeout(10_000),
+    );
+    await waitFor('Sync c to report the drift', async () => {
+      const status = (await getSync(kube, ns, 'c'))?.status as { drift?: unknown } | undefined;
+      return status?.drift !== undefined;
+    });
+    const third = await repo.commit({ 'apps/a/cm.yaml': configMapYaml('a', { v: '3' }) });
+    await waitSyncReady(kube, ns, 'c', third);
+    assert.deepEqual(await dataOf(kube, ns, 'c'), { v: '1' });
+    assert.deepEqual(await skippedOn(operator, third), ['b']);
+  },
+);
