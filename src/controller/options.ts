@@ -21,5 +21,12 @@ export type OperatorOptions = {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Reconcile and write only while holding this Lease (`--leader-elect`); omitted: always. */
   readonly leaderElection?: LeaderElectionConfig;
+  /** Named in every Sync status this process writes; default: the Lease identity, else random. */
+  readonly operatorId?: string;
+  /**
+   * Without leader election: how long a Sync is left alone after another operator wrote its
+   * status (ADR 0018). Default 5 minutes.
+   */
+  readonly otherOperatorYieldMs?: number;
   readonly signal: AbortSignal;
 };
