@@ -37,7 +37,7 @@ const MIN_KILLS = Math.max(30, Number(process.env.MOOR_CRASH_KILLS ?? 0));
 /** Kills per round that land before the Sync is Ready on the round's revision. */
 const KILLS_PER_ROUND = 6;
 /** Revisions at most; rounds go on until MIN_KILLS kills landed mid-apply. */
-const REVISIONS = 2 + 2 * Math.ceil(MIN_KILLS / KILLS_PER_ROUND);
+const REVISIONS = 2 + 3 * Math.ceil(MIN_KILLS / KILLS_PER_ROUND);
 
 function at(revisions: readonly RevisionState[], i: number): RevisionState {
   const r = revisions[i];
@@ -167,7 +167,11 @@ async function killOnce(w: World, sha: string, at: number): Promise<boolean> {
   return !(await progressOf(w, sha)).done;
 }
 
-/** Kills until KILLS_PER_ROUND landed mid-apply, or one came after the apply finished. */
+/**
+ * Kills until KILLS_PER_ROUND landed mid-apply, or one came after the apply finished (every later
+ * one would too). Such a kill shows the apply takes less than the window says: the window ends
+ * there from then on (not under a second), so the next kills land inside the apply again.
+ */
 async function crashRound(w: World, random: () => number, window: Window, sha: string) {
   const points: string[] = [];
   let interrupted = 0;
@@ -175,7 +179,10 @@ async function crashRound(w: World, random: () => number, window: Window, sha: s
     const at = Math.round(window.fromMs + random() * (window.toMs - window.fromMs));
     const mid = await killOnce(w, sha, at);
     points.push(`${at}${mid ? '' : ' (after Ready)'}`);
-    if (!mid) break;
+    if (!mid) {
+      window.toMs = Math.max(1_000, at);
+      break;
+    }
     interrupted++;
   }
   return { interrupted, points };
@@ -224,7 +231,7 @@ async function run(t: TestContext, random: () => number): Promise<void> {
     const round = await crashRound(w, random, window, sha);
     kills += round.interrupted;
     t.diagnostic(
-      `revision ${r} (+${c.created.length} ~${c.changed.length} -${c.pruned.length}): killed at ${round.points.join(', ')} ms`,
+      `revision ${r} (+${c.created.length} ~${c.changed.length} -${c.pruned.length}): killed at ${round.points.join(', ')} ms; window now ${window.toMs} ms`,
     );
     const last = await start(w);
     await assertConverged(w, state, sha, `revision ${r} after ${round.points.length} kills`);
