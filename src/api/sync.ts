@@ -180,6 +180,10 @@ export const SyncStatusSchema = z.object({
     .array(FinishedJobSchema)
     .optional()
     .describe('Jobs done for their rendered spec: not re-created until Git changes them.'),
+  operator: z
+    .string()
+    .optional()
+    .describe('The operator process that wrote this status last (another one yields the Sync).'),
 });
 
 export type Dependency = z.output<typeof DependencySchema>;

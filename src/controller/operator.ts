@@ -3,10 +3,12 @@
  * store, informers, live cache, work queues, reconcilers, notifier, HTTP server) and runs it until
  * the signal aborts.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { formatDuration } from '../api/index.ts';
 import { Labels } from '../core/index.ts';
 import { createGitClient, type GitClient } from '../git/index.ts';
 import { createLiveCache } from '../kube/index.ts';
@@ -27,6 +29,7 @@ import { createEventRecorder, type EventRecorder } from './events.ts';
 import { startHeapReclaim } from './heap-reclaim.ts';
 import { startFeedback } from './feedback.ts';
 import type { OperatorOptions, ProviderAddressOptions } from './options.ts';
+import { trackOtherOperators, type OtherOperators } from './other-operators.ts';
 import { timeReconciles } from './reconcile-timer.ts';
 import { secretReader, type SecretReader } from './secrets.ts';
 import { serveHttp, untilAborted } from './serve.ts';
@@ -74,7 +77,8 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const common = { kube, memory, logger, leadership, timed: timeReconciles(metrics), signal };
   const announce = (event: EventInput) =>
     feedback.notifier.publish({ ...event, cluster: opts.clusterName });
-  const parts = { common, git, store, events, readSecret, live, metrics, announce };
+  const others = otherOperators(opts);
+  const parts = { common, git, store, events, readSecret, live, metrics, announce, others };
   const { sources, syncs } = startReconcilers(opts, parts);
   const feedback = startFeedback({
     kube,
@@ -125,6 +129,18 @@ export function providerAddressPolicy(options: ProviderAddressOptions | undefine
   return policy.value;
 }
 
+const DEFAULT_YIELD_MS = 5 * 60_000;
+
+/** With a Lease, only the leader writes; without one, another writer makes a Sync yield. */
+function otherOperators(opts: OperatorOptions): OtherOperators {
+  const self =
+    opts.operatorId ??
+    opts.leaderElection?.identity ??
+    `${hostname()}_${randomBytes(4).toString('hex')}`;
+  const yieldMs = opts.leaderElection ? 0 : (opts.otherOperatorYieldMs ?? DEFAULT_YIELD_MS);
+  return trackOtherOperators(self, yieldMs, systemClock);
+}
+
 /** The GitRepository and Sync reconcilers, each with its informer and queue, wired together. */
 function startReconcilers(
   opts: OperatorOptions,
@@ -140,6 +156,7 @@ function startReconcilers(
     readonly live: SyncSide['live'];
     readonly metrics: Metrics;
     readonly announce: (event: EventInput) => void;
+    readonly others: OtherOperators;
   },
 ) {
   const { common, events } = parts;
@@ -180,6 +197,8 @@ function startReconcilers(
       metrics: parts.metrics,
       kustomize: opts.kustomize,
       announce: parts.announce,
+      others: parts.others,
+      yieldFor: formatDuration(opts.otherOperatorYieldMs ?? DEFAULT_YIELD_MS),
     },
     sources,
   );

@@ -37,5 +37,12 @@ export type OperatorOptions = {
   readonly leaderElection?: LeaderElectionConfig;
   /** How long each watch lasts and how long one may stay silent before it is cut and relisted (`--watch-timeout`, `--watch-stall-timeout`); omitted: 240 s and 90 s. */
   readonly watch?: WatchTiming;
+  /** Named in every Sync status this process writes; default: the Lease identity, else random. */
+  readonly operatorId?: string;
+  /**
+   * Without leader election: how long a Sync is left alone after another operator wrote its
+   * status (ADR 0018). Default 5 minutes.
+   */
+  readonly otherOperatorYieldMs?: number;
   readonly signal: AbortSignal;
 };

@@ -12,6 +12,7 @@ import type { ArtifactIndex } from './artifact-registry.ts';
 import type { CommitClock } from './commit-clock.ts';
 import { createDesiredIndex, type DesiredIndex } from './desired-index.ts';
 import type { EventRecorder } from './events.ts';
+import type { OtherOperators } from './other-operators.ts';
 import { rememberJobsSeen, type JobsSeen } from './jobs-seen.ts';
 import type { StatusMemory } from './status-memory.ts';
 import type { KindScopes, LastApply, RenderCache, SyncReconcilerDeps } from './sync/index.ts';
@@ -53,6 +54,8 @@ export type SyncWiring = {
   readonly logger: Logger;
   readonly kustomize: KustomizeSettings;
   readonly announce: (event: EventInput) => void;
+  /** Other operators seen writing Syncs (ADR 0018). */
+  readonly others: OtherOperators;
 };
 
 export function syncHandles(
@@ -85,8 +88,10 @@ export function syncHandles(
       lookup: lookupSource,
       listed: () => sources.listed(),
     },
+    yielding: (key) => w.others.yielding(key),
     cluster: {
       kube,
+      operatorId: w.others.self,
       live: lookupLive,
       knownAbsent: (o) =>
         watchedKinds.has(`${o.apiVersion}|${o.kind}`) && lookupLive(o) === undefined,

@@ -4,7 +4,7 @@
  * everywhere it was remembered.
  */
 import { API_GROUP_VERSION, DriftModes, Kinds, type DriftMode } from '../api/index.ts';
-import { Labels, type KubeObject } from '../core/index.ts';
+import { ConditionReasons, Labels, type KubeObject } from '../core/index.ts';
 import type { WatchTiming } from '../kube/index.ts';
 import type { Dependents } from './dependents.ts';
 import { wakesSync } from './drift-trigger.ts';
@@ -12,6 +12,7 @@ import { ttlFinishOf } from './finished-jobs.ts';
 import { startInformer, type Informer } from './informer.ts';
 import type { Leadership } from './leader/elector.ts';
 import { whileLeading } from './leader/gate.ts';
+import { otherWriterOf } from './other-operators.ts';
 import { createWorkQueue, type WorkQueue } from './queue.ts';
 import type { TimedRun } from './reconcile-timer.ts';
 import { syncHandles, type SyncWiring } from './sync-handles.ts';
@@ -28,6 +29,8 @@ export type SyncSide = SyncWiring & {
   /** Watch timeout and no-progress timeout of the informer; omitted: the defaults. */
   readonly watch?: WatchTiming;
   readonly signal: AbortSignal;
+  /** How long a Sync is left to another operator that wrote it, as a duration (`5m`). */
+  readonly yieldFor: string;
 };
 
 export type Syncs = { readonly informer: Informer; readonly queue: WorkQueue };
@@ -44,6 +47,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     r.commits.forget(key);
     r.failures.delete(key);
     r.lastApplies.delete(key);
+    w.others.forget(key);
     w.metrics.forgetSync({ namespace, sync });
   };
   const queue = createWorkQueue({
@@ -69,6 +73,8 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     ...(w.watch ? { watch: w.watch } : {}),
     onChange: (type, obj, old) => {
       const key = keyOf(obj);
+      const other = type === 'modified' ? otherWriterOf(old, obj, w.others.self) : undefined;
+      if (other !== undefined) noticeOther(w, obj, other);
       if (type === 'deleted') {
         w.registry.forgetSync(key);
         w.memory.forget(obj);
@@ -81,6 +87,26 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
   });
   watchDrift(w, lookupSync, queue);
   return { informer, queue };
+}
+
+/** Another operator wrote this Sync's status: yield it, and say so when the yield begins. */
+function noticeOther(w: SyncSide, obj: KubeObject, other: string): void {
+  const key = keyOf(obj);
+  if (!w.others.saw(key, other)) return;
+  const self = w.others.self;
+  w.logger.warn({ sync: key, other, self }, 'another operator writes this Sync');
+  w.events.record(
+    {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      namespace: obj.metadata.namespace ?? '',
+      name: obj.metadata.name ?? '',
+      uid: obj.metadata.uid,
+    },
+    'Warning',
+    ConditionReasons.OtherOperator,
+    `another Moor operator (${other}) wrote the status of Sync ${key}; this one (${self}) leaves the Sync to it for ${w.yieldFor}: run a single operator, or every one with --leader-elect`,
+  );
 }
 
 /** Drift: a managed object changed or vanished and no longer matches what its Sync applied. */

@@ -50,6 +50,7 @@ export const ConditionReasons = {
   HealthCheckFailed: 'HealthCheckFailed',
   HealthCheckTimeout: 'HealthCheckTimeout',
   Conflict: 'Conflict',
+  OtherOperator: 'OtherOperator',
   ImpersonationFailed: 'ImpersonationFailed',
   RolledBack: 'RolledBack',
   // drift

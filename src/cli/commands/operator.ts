@@ -152,6 +152,18 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         'cut and list again a watch silent this long (not even a bookmark); default: 90s, or the watch timeout plus 30s when shorter',
       ).argParser(parseDurationMs),
     )
+    .option(
+      '--operator-id <id>',
+      'this process in the Syncs it writes (default: the Lease identity, else the hostname and a random suffix)',
+    )
+    .addOption(
+      new Option(
+        '--other-operator-yield <duration>',
+        'without --leader-elect: how long to leave a Sync alone after another operator wrote it',
+      )
+        .argParser(parseDurationMs)
+        .default(300_000, '5m'),
+    )
     .option('--storage-path <dir>', 'directory for artifacts (default: under the OS temp dir)')
     .option('--cluster-name <name>', 'name used in commit-status contexts and tags', 'local')
     .addOption(new Option('--log-level <level>', 'log level').choices(LogLevels).default('info'))
@@ -177,6 +189,8 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         logLevel: opts.logLevel,
         ...(election ? { leaderElection: election } : {}),
         watch: watchTiming(opts.watchTimeout, opts.watchStallTimeout),
+        ...(opts.operatorId === undefined ? {} : { operatorId: opts.operatorId }),
+        otherOperatorYieldMs: opts.otherOperatorYield,
         signal: ctx.signal,
       };
       await runOperator(options);

@@ -30,6 +30,8 @@ export type ClusterView = {
   readonly knownAbsent: (obj: KubeObject) => boolean;
   /** Starts watching these kinds (once each) so `live` can answer for them. */
   readonly watchKinds: (kinds: readonly { apiVersion: string; kind: string }[]) => Promise<void>;
+  /** This operator's id, named in every Sync status it writes (ADR 0018). */
+  readonly operatorId: string;
 };
 
 /** What the operator remembers of each Sync's applied revision between reconciles. */
@@ -91,7 +93,7 @@ async function recordIntent(
   for (const a of decideCommitted(status, revision)) h.announce(a);
   if (p.sameIntent && status.lastAttemptedRevision === revision) return { obj, status };
   const next = intentStatus(rev.sync, status, revision, p.intent, rev.startedAt);
-  const res = await writeStatus(h.cluster.kube, obj, next, signal);
+  const res = await writeStatus(h.cluster.kube, obj, next, signal, h.cluster.operatorId);
   if (res.error) {
     const message = `recording the inventory before applying failed: ${res.error}`;
     return { kind: 'failed', reason: ConditionReasons.ApplyFailed, message };

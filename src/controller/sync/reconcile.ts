@@ -59,6 +59,8 @@ export type SyncReconcilerDeps = {
   readonly lastApplies: Map<string, LastApply>;
   readonly render: RenderHandles;
   readonly report: SyncReport;
+  /** While another operator writes this Sync (ADR 0018): it and the milliseconds left. */
+  readonly yielding: (key: string) => { other: string; remainingMs: number } | undefined;
 };
 
 /** One reconcile of one Sync. */
@@ -98,6 +100,13 @@ export async function reconcileSync(
   }
   const sync = parsed.value;
   if (sync.spec.suspend) return undefined;
+  const other = deps.yielding(key);
+  if (other) {
+    // Another operator writes this Sync: writing back would fight it. Reported when first seen.
+    run.log.debug({ other: other.other }, 'left to another operator');
+    deps.report.requeue(key, other.remainingMs);
+    return undefined;
+  }
   const status = sync.status ?? {};
   const waiting = unreadyDependencies(sync, deps.lookupSync);
   if (waiting.length > 0) {
@@ -255,7 +264,8 @@ async function conclude(
     failures: deps.failures.get(run.key) ?? 0,
     draw: outcome.kind === 'applied' ? deps.random() : 0,
   });
-  const res = await writeStatus(deps.cluster.kube, run.obj, decision.status, run.signal);
+  const { kube, operatorId } = deps.cluster;
+  const res = await writeStatus(kube, run.obj, decision.status, run.signal, operatorId);
   if (res.error) run.log.warn({ err: res.error }, 'status not written');
   report(deps.report, run, sync, decision);
   if (decision.failures === 0) deps.failures.delete(run.key);
