@@ -117,9 +117,11 @@ export function startFeedback(deps: FeedbackDeps): Feedback {
         provider: `${provider.namespace}/${provider.name}`,
         result,
       });
-      void providerStatus(deps, providers, provider, result === 'success', error, code).catch(
-        () => undefined,
-      );
+      void providerStatus(deps, providers, provider, {
+        ok: result === 'success',
+        error,
+        code,
+      }).catch(() => undefined);
     },
   });
   return {
@@ -213,10 +215,13 @@ async function providerStatus(
   deps: FeedbackDeps,
   providers: Informer,
   ref: { namespace: string; name: string },
-  ok: boolean,
-  error?: string,
-  code?: string,
+  outcome: {
+    readonly ok: boolean;
+    readonly error?: string | undefined;
+    readonly code?: string | undefined;
+  },
 ): Promise<void> {
+  const { ok, error, code } = outcome;
   const obj = providers.get(ref.namespace, ref.name);
   if (!obj) return;
   const conditions = (obj.status as { conditions?: Condition[] } | undefined)?.conditions;

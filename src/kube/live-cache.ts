@@ -58,6 +58,12 @@ type KindCache = {
 
 const kindKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
 
+/** What `ensureKind` answers once the cache is stopped. */
+function stoppedError(apiVersion: string, kind: string): KubeError {
+  const subject = `${kind} (${apiVersion})`;
+  return new KubeError('Aborted', `live cache of ${subject}: stopped`, { verb: 'list', subject });
+}
+
 export function createLiveCache(opts: LiveCacheOptions): LiveCache {
   const { kube, labelSelector, signal, logger } = opts;
   const kinds = new Map<string, KindCache>();
@@ -110,14 +116,7 @@ export function createLiveCache(opts: LiveCacheOptions): LiveCache {
       const key = kindKey(apiVersion, kind);
       const existing = kinds.get(key);
       if (existing) return existing.ready;
-      if (signal.aborted) {
-        const subject = `${kind} (${apiVersion})`;
-        const error = new KubeError('Aborted', `live cache of ${subject}: stopped`, {
-          verb: 'list',
-          subject,
-        });
-        return Promise.resolve(err(error));
-      }
+      if (signal.aborted) return Promise.resolve(err(stoppedError(apiVersion, kind)));
       const entry = start(apiVersion, kind);
       kinds.set(key, entry);
       return entry.ready;

@@ -235,6 +235,19 @@ async function resolveLink(
   return ok(target);
 }
 
+/** A kustomization found with no kustomize program to build it. */
+function kustomizeUnavailable(
+  kustomizationRel: string,
+  lookedFor: string | undefined,
+): RenderError {
+  const looked = lookedFor ? ` (looked for ${lookedFor})` : '';
+  return new RenderError(
+    RenderErrorCode.kustomizeUnavailable,
+    `${kustomizationRel}: found a kustomization but no kustomize program to build it${looked}`,
+    { file: kustomizationRel },
+  );
+}
+
 async function buildDir(
   walk: Walk,
   dir: string,
@@ -245,16 +258,7 @@ async function buildDir(
   const escaping = await findEscapingLink(walk, dir, rel);
   if (!escaping.ok) return escaping;
   const settings = walk.options.kustomize;
-  if (!settings?.path) {
-    const lookedFor = settings?.lookedFor ? ` (looked for ${settings.lookedFor})` : '';
-    return err(
-      new RenderError(
-        RenderErrorCode.kustomizeUnavailable,
-        `${kustomizationRel}: found a kustomization but no kustomize program to build it${lookedFor}`,
-        { file: kustomizationRel },
-      ),
-    );
-  }
+  if (!settings?.path) return err(kustomizeUnavailable(kustomizationRel, settings?.lookedFor));
   walk.copy ??= copyArtifact(walk.root, settings.scratchDir);
   const copy = await walk.copy;
   const copiedDir = join(copy.dir, relative(walk.root, await realpath(dir)));

@@ -1,6 +1,11 @@
 // `moor operator`: runs the controllers until SIGINT/SIGTERM.
 import { isIP } from 'node:net';
-import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import {
+  InvalidArgumentError,
+  Option,
+  type Command,
+  type OptionValues,
+} from '@commander-js/extra-typings';
 import { findKustomize, type FoundKustomize } from '../kustomize-program.ts';
 import { loadController, type OperatorOptions } from '../parts.ts';
 import { DEFAULT_LEASE_NAME, leaderElectionConfig, parseDurationMs } from './leader-election.ts';
@@ -72,40 +77,9 @@ export function splitDenied(entries: readonly string[]): {
   return { deniedRanges, deniedHosts };
 }
 
-export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext): void {
-  operator
-    .addOption(
-      new Option('--concurrency <n>', 'resources reconciled in parallel')
-        .argParser(parsePositiveInt)
-        .default(4),
-    )
-    .option('--http-addr <addr>', "metrics, health and receivers; '' disables", '127.0.0.1:9090')
-    .option('--allow-file-urls', 'accept file:// GitRepository URLs', false)
-    .option(
-      '--kustomize <path>',
-      "kustomize program (default: the set-up's pinned build, then kustomize on PATH)",
-    )
-    .option(
-      '--allow-remote-bases',
-      'let kustomizations refer to remote bases and resources (http(s), git)',
-      false,
-    )
-    .addOption(
-      new Option(
-        '--allow-provider-hosts <hosts>',
-        'hosts Providers may send to (comma-separated; *.example.com for subdomains; default: any)',
-      )
-        .argParser(collectList)
-        .default([] as string[]),
-    )
-    .addOption(
-      new Option(
-        '--deny-provider-hosts <ranges>',
-        'CIDRs, addresses or host names Providers never send to, beyond link-local and metadata',
-      )
-        .argParser(collectList)
-        .default([] as string[]),
-    )
+/** The Lease flags of `moor operator`. */
+function leaderElectionFlags<O extends OptionValues, G extends OptionValues>(c: Command<[], O, G>) {
+  return c
     .option(
       '--leader-elect',
       'reconcile and write only while holding a Lease; others stand by',
@@ -140,7 +114,12 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
       new Option('--leader-elect-retry-period <duration>', 'time between tries to acquire or renew')
         .argParser(parseDurationMs)
         .default(2_000, '2s'),
-    )
+    );
+}
+
+/** The watch and other-writer timing flags of `moor operator`. */
+function timingFlags<O extends OptionValues, G extends OptionValues>(c: Command<[], O, G>) {
+  return c
     .addOption(
       new Option('--watch-timeout <duration>', 'how long the API server keeps each watch open')
         .argParser(parseDurationMs)
@@ -163,7 +142,51 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
       )
         .argParser(parseDurationMs)
         .default(300_000, '5m'),
-    )
+    );
+}
+
+export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext): void {
+  timingFlags(
+    leaderElectionFlags(
+      operator
+        .addOption(
+          new Option('--concurrency <n>', 'resources reconciled in parallel')
+            .argParser(parsePositiveInt)
+            .default(4),
+        )
+        .option(
+          '--http-addr <addr>',
+          "metrics, health and receivers; '' disables",
+          '127.0.0.1:9090',
+        )
+        .option('--allow-file-urls', 'accept file:// GitRepository URLs', false)
+        .option(
+          '--kustomize <path>',
+          "kustomize program (default: the set-up's pinned build, then kustomize on PATH)",
+        )
+        .option(
+          '--allow-remote-bases',
+          'let kustomizations refer to remote bases and resources (http(s), git)',
+          false,
+        )
+        .addOption(
+          new Option(
+            '--allow-provider-hosts <hosts>',
+            'hosts Providers may send to (comma-separated; *.example.com for subdomains; default: any)',
+          )
+            .argParser(collectList)
+            .default([] as string[]),
+        )
+        .addOption(
+          new Option(
+            '--deny-provider-hosts <ranges>',
+            'CIDRs, addresses or host names Providers never send to, beyond link-local and metadata',
+          )
+            .argParser(collectList)
+            .default([] as string[]),
+        ),
+    ),
+  )
     .option('--storage-path <dir>', 'directory for artifacts (default: under the OS temp dir)')
     .option('--cluster-name <name>', 'name used in commit-status contexts and tags', 'local')
     .addOption(new Option('--log-level <level>', 'log level').choices(LogLevels).default('info'))
