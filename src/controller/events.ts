@@ -35,6 +35,14 @@ export type EventRecorder = {
   flush(): Promise<void>;
 };
 
+/** What the recorder remembers of each object, to forget with it. */
+export type EventMemory = {
+  /** The object is gone: what was remembered to correlate its Events is forgotten. */
+  forget(about: Omit<EventSubject, 'uid'>): void;
+  /** Event series and objects remembered now. */
+  remembered(): { readonly series: number; readonly objects: number };
+};
+
 const MAX_MESSAGE = 1000;
 
 function eventOf(
@@ -90,7 +98,7 @@ export function createEventRecorder(deps: {
   component: string;
   signal: AbortSignal;
   limits?: EventLimits;
-}): EventRecorder {
+}): EventRecorder & EventMemory {
   const correlator = createEventCorrelator(deps.limits ?? DEFAULT_EVENT_LIMITS);
   const inflight = new Set<Promise<void>>();
   // Writes of one Event go out one after another, so a count never goes back.
@@ -157,5 +165,11 @@ export function createEventRecorder(deps: {
     async flush() {
       await Promise.all([...inflight]);
     },
+    forget(about) {
+      // Every uid of the object: `["apiVersion","kind","namespace","name",` starts its key.
+      const prefix = `${JSON.stringify([about.apiVersion, about.kind, about.namespace, about.name]).slice(0, -1)},`;
+      correlator.forget((objectKey) => objectKey.startsWith(prefix));
+    },
+    remembered: () => correlator.size(),
   };
 }

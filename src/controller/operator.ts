@@ -17,10 +17,11 @@ import { createArtifactIndex } from './artifact-registry.ts';
 import { createCommitClock } from './commit-clock.ts';
 import { connect } from './connect.ts';
 import { createDependents } from './dependents.ts';
-import { createEventRecorder, type EventRecorder } from './events.ts';
+import { createEventRecorder, type EventMemory, type EventRecorder } from './events.ts';
 import { startFeedback } from './feedback.ts';
 import type { OperatorOptions } from './options.ts';
 import { timeReconciles } from './reconcile-timer.ts';
+import { countRemembered } from './remembered.ts';
 import { secretReader, type SecretReader } from './secrets.ts';
 import { serveHttp, untilAborted } from './serve.ts';
 import { rememberSyncs } from './sync-handles.ts';
@@ -65,7 +66,8 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const announce = (event: EventInput) =>
     feedback.notifier.publish({ ...event, cluster: opts.clusterName });
   const parts = { common, git, store, events, readSecret, live, metrics, announce };
-  const { sources, syncs } = startReconcilers(opts, parts);
+  const { sources, syncs, remembered } = startReconcilers(opts, parts);
+  metrics.observeRemembered(remembered);
   const feedback = startFeedback({
     kube,
     git,
@@ -108,7 +110,7 @@ function startReconcilers(
     >;
     readonly git: GitClient;
     readonly store: ArtifactStore;
-    readonly events: EventRecorder;
+    readonly events: EventRecorder & EventMemory;
     readonly readSecret: SecretReader;
     readonly live: SyncSide['live'];
     readonly metrics: Metrics;
@@ -134,14 +136,15 @@ function startReconcilers(
       for (const key of registry.syncsOf(namespace, name)) syncs.queue.add(key);
     },
   });
+  const [dependents, remembered] = [createDependents(), rememberSyncs(commits)];
   const syncs = startSyncs(
     {
       ...common,
       ...scope,
       live: parts.live,
       registry,
-      dependents: createDependents(),
-      remembered: rememberSyncs(commits),
+      dependents,
+      remembered,
       events,
       metrics: parts.metrics,
       kustomize: opts.kustomize,
@@ -149,5 +152,12 @@ function startReconcilers(
     },
     sources,
   );
-  return { sources, syncs };
+  const queues = { sync: syncs.queue, source: sources.queue };
+  const counts = { memory: common.memory, events, registry, dependents, queues };
+  const sourceFailures = sources.failures;
+  return {
+    sources,
+    syncs,
+    remembered: countRemembered({ ...counts, syncs: remembered, sourceFailures }),
+  };
 }

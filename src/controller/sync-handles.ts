@@ -11,7 +11,7 @@ import type { Metrics } from '../server/index.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { CommitClock } from './commit-clock.ts';
 import { createDesiredIndex, type DesiredIndex } from './desired-index.ts';
-import type { EventRecorder } from './events.ts';
+import type { EventMemory, EventRecorder } from './events.ts';
 import { rememberJobsSeen, type JobsSeen } from './jobs-seen.ts';
 import type { StatusMemory } from './status-memory.ts';
 import type { KindScopes, RenderCache, SyncReconcilerDeps } from './sync/index.ts';
@@ -31,13 +31,18 @@ export type SyncMemory = {
   readonly desired: DesiredIndex;
   readonly jobsSeen: JobsSeen;
   readonly parseMemos: Map<string, ParseMemo>;
+  /** Rendered revisions, per (digest, path, target namespace, Sync); bounded. */
+  readonly rendered: RenderCache;
   readonly failures: Map<string, number>;
   readonly commits: CommitClock;
 };
 
 export function rememberSyncs(commits: CommitClock): SyncMemory {
   const [desired, jobsSeen] = [createDesiredIndex(), rememberJobsSeen()];
-  return { desired, jobsSeen, parseMemos: new Map(), failures: new Map(), commits };
+  const parseMemos = new Map<string, ParseMemo>();
+  const rendered: RenderCache = new Map();
+  const failures = new Map<string, number>();
+  return { desired, jobsSeen, parseMemos, rendered, failures, commits };
 }
 
 export type SyncWiring = {
@@ -46,7 +51,7 @@ export type SyncWiring = {
   readonly live: LiveView;
   readonly registry: ArtifactIndex;
   readonly remembered: SyncMemory;
-  readonly events: EventRecorder;
+  readonly events: EventRecorder & EventMemory;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly kustomize: KustomizeSettings;
@@ -65,7 +70,6 @@ export function syncHandles(
   const watchedKinds = new Set<string>();
   const lookupSource = (ns: string, name: string) =>
     memory.freshest(sources.informer.get(ns, name));
-  const renderCache: RenderCache = new Map();
   const kindScopes: KindScopes = new Map();
   return {
     clock: systemClock,
@@ -103,7 +107,7 @@ export function syncHandles(
     },
     render: {
       resolveKind: (apiVersion, kind, signal) => kube.resolveKind(apiVersion, kind, signal),
-      cache: renderCache,
+      cache: remembered.rendered,
       scopes: kindScopes,
       kustomize: w.kustomize,
       memos: remembered.parseMemos,

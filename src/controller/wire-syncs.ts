@@ -14,7 +14,7 @@ import { whileLeading } from './leader/gate.ts';
 import { createWorkQueue, type WorkQueue } from './queue.ts';
 import type { TimedRun } from './reconcile-timer.ts';
 import { syncHandles, type SyncWiring } from './sync-handles.ts';
-import { reconcileSync } from './sync/index.ts';
+import { forgetRendered, reconcileSync } from './sync/index.ts';
 import { keyOf, needsReconcile, splitKey, wakesDependents } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
 
@@ -38,9 +38,12 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     r.desired.forget(key);
     r.jobsSeen.forget(key);
     r.parseMemos.delete(key);
+    forgetRendered(r.rendered, namespace, sync);
     r.commits.forget(key);
     r.failures.delete(key);
+    w.events.forget({ apiVersion: API_GROUP_VERSION, kind: Kinds.Sync, namespace, name: sync });
     w.metrics.forgetSync({ namespace, sync });
+    queue.forget(key);
   };
   const queue = createWorkQueue({
     concurrency: w.concurrency,
