@@ -23,6 +23,7 @@ import { runGitSource } from './scenarios/git.ts';
 import { runManySyncs } from './scenarios/many-syncs.ts';
 import { runNoop } from './scenarios/noop.ts';
 import { runPush } from './scenarios/push.ts';
+import { runSoak } from './scenarios/soak.ts';
 import { runSteady } from './scenarios/steady.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,6 +45,7 @@ const scenarios: Readonly<Record<Exclude<ScenarioName, 'git'>, Scenario>> = {
   'many-syncs': (ctx) => runManySyncs(ctx),
   steady: (ctx) => runSteady(ctx),
   cli: (ctx) => runCli(ctx),
+  soak: (ctx) => runSoak(ctx),
 };
 /** Scenarios that share the N-ConfigMap Sync; it is closed after the last of them. */
 const usesFixture = new Set<ScenarioName>(['push', 'noop', 'drift']);

@@ -29,6 +29,10 @@ export type Sizes = {
   readonly cliRuns: number;
   /** One-file commits per repository size in the commit → artifact (git) scenario. */
   readonly gitCommits: number;
+  /** Soak: how long, how many Syncs, spread over how many GitRepositories. */
+  readonly soakMinutes: number;
+  readonly soakSyncs: number;
+  readonly soakSources: number;
 };
 
 export const defaultSizes: Sizes = {
@@ -49,6 +53,9 @@ export const defaultSizes: Sizes = {
   ceilingConcurrency: 32,
   cliRuns: 10,
   gitCommits: 20,
+  soakMinutes: 60,
+  soakSyncs: 200,
+  soakSources: 20,
 };
 
 export const quickSizes: Sizes = {
@@ -69,6 +76,9 @@ export const quickSizes: Sizes = {
   ceilingConcurrency: 32,
   cliRuns: 3,
   gitCommits: 3,
+  soakMinutes: 1,
+  soakSyncs: 10,
+  soakSources: 2,
 };
 
 /** Command-line flag for each size (`--objects 1000`, `--concurrencies 4,16`). */
@@ -90,4 +100,7 @@ export const sizeFlags: Readonly<Record<keyof Sizes, string>> = {
   ceilingConcurrency: 'ceiling-concurrency',
   cliRuns: 'cli-runs',
   gitCommits: 'git-commits',
+  soakMinutes: 'minutes',
+  soakSyncs: 'soak-syncs',
+  soakSources: 'soak-sources',
 };
