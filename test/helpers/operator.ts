@@ -69,6 +69,8 @@ export async function startOperator(opts: {
   /** Serve HTTP (metrics, receivers) on this address; default: no HTTP server. */
   httpAddr?: string;
   clusterName?: string;
+  /** Added to the environment it inherits (NODE_OPTIONS, say). */
+  env?: Record<string, string>;
 }): Promise<RunningOperator> {
   const cluster = testCluster();
   const dir = await mkdtemp(join(tmpdir(), 'moor-operator-'));
@@ -92,7 +94,7 @@ export async function startOperator(opts: {
       opts.storagePath ?? join(dir, 'artifacts'),
       ...(opts.extraArgs ?? []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
   );
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
