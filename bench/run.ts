@@ -26,6 +26,7 @@ import { runNoop } from './scenarios/noop.ts';
 import { runPush } from './scenarios/push.ts';
 import { runSharedSource } from './scenarios/shared-source.ts';
 import { runStartup } from './scenarios/startup.ts';
+import { runSoak } from './scenarios/soak.ts';
 import { runSteady } from './scenarios/steady.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,6 +51,7 @@ const scenarios: Readonly<Record<Exclude<ScenarioName, 'git'>, Scenario>> = {
   cost: (ctx) => runCost(ctx),
   'shared-source': (ctx) => runSharedSource(ctx),
   startup: (ctx) => runStartup(ctx),
+  soak: (ctx) => runSoak(ctx),
 };
 /** Scenarios that share the N-ConfigMap Sync; it is closed after the last of them. */
 const usesFixture = new Set<ScenarioName>(['push', 'noop', 'drift']);

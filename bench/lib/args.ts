@@ -15,8 +15,12 @@ export const ScenarioNames = [
   'cost',
   'shared-source',
   'startup',
+  'soak',
 ] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
+
+/** Scenarios a run without --only leaves out: the soak runs for --minutes, alone. */
+const OnlyWhenNamed: readonly ScenarioName[] = ['soak'];
 
 export type BenchArgs = {
   readonly scenarios: readonly ScenarioName[];
@@ -76,7 +80,9 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchArgs
       ? raw.split(',').map((v) => positive(flag, v.trim()))
       : positive(flag, raw);
   }
-  const only = values.only?.split(',').map((s) => s.trim()) ?? [...ScenarioNames];
+  const only =
+    values.only?.split(',').map((s) => s.trim()) ??
+    ScenarioNames.filter((n) => !OnlyWhenNamed.includes(n));
   for (const name of only)
     if (!(ScenarioNames as readonly string[]).includes(name))
       throw new Error(`--only: unknown scenario "${name}" (known: ${ScenarioNames.join(', ')})`);

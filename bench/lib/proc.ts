@@ -1,6 +1,6 @@
 // What Linux says about a process: CPU time from /proc/<pid>/stat, memory from /proc/<pid>/status.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -43,4 +43,22 @@ export async function readMemory(pid: number): Promise<Memory> {
     return Number(m[1]);
   };
   return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };
+}
+
+/** Open file descriptors of `pid` (the entries of /proc/<pid>/fd). */
+export async function countFds(pid: number): Promise<number> {
+  return (await readdir(`/proc/${pid}/fd`)).length;
+}
+
+/** Processes whose parent is `pid` now (git, kustomize and the like), from /proc/<n>/stat. */
+export async function countChildren(pid: number): Promise<number> {
+  let children = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Field 4 (ppid) is the second after "(comm)".
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === pid) children++;
+  }
+  return children;
 }

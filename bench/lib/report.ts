@@ -78,6 +78,53 @@ const costRows: readonly Row[] = [
     unit: 'bytes, smallest → largest point',
   },
 ];
+/** Soak: flat means no growth an hour would notice; drift and feedback are exact. */
+function soakRows(): Row[] {
+  const flat = (figure: string, label: string, unit: string, bound: number): Row => ({
+    scenario: `soak: ${label}`,
+    figure: 'start / end / slope per hour',
+    paths: ['start', 'end', 'slopePerHour'].map((k) => `soak.${figure}.${k}`),
+    unit,
+    target: {
+      text: `slope ≤ ${bound} ${unit}/h`,
+      met: ([, , s]) => Math.abs(s ?? Infinity) <= bound,
+    },
+  });
+  return [
+    flat('rssMiB', 'RSS', 'MiB', 10),
+    flat('heapUsedMiB', 'V8 heap used', 'MiB', 10),
+    flat('fds', 'open file descriptors', 'fds', 5),
+    flat('activeHandles', 'active handles', 'handles', 5),
+    flat('children', 'child processes', 'processes', 1),
+    flat('remembered', 'remembered entries (per object)', 'entries', 10),
+    {
+      scenario: 'soak: bounded caches (revisions, Events)',
+      figure: 'start / end / max',
+      paths: ['start', 'end', 'max'].map((k) => `soak.bounded.${k}`),
+      unit: 'entries',
+    },
+    {
+      scenario: 'soak: drift',
+      figure: 'made / put back / missed',
+      paths: ['soak.drift.made', 'soak.drift.corrected', 'soak.drift.missed'],
+      unit: 'drifts',
+      target: { text: '0 missed', met: ([, , m]) => m === 0 },
+    },
+    {
+      scenario: 'soak: drift put back',
+      figure: 'p50 / p95',
+      paths: ['soak.drift.p50Ms', 'soak.drift.p95Ms'],
+      unit: 'ms',
+    },
+    {
+      scenario: 'soak: Converged per Sync and revision',
+      figure: 'expected / missing / duplicated',
+      paths: ['soak.converged.expected', 'soak.converged.missing', 'soak.converged.duplicated'],
+      unit: 'Events',
+      target: { text: '0 missing, 0 duplicated', met: ([, m, d]) => m === 0 && d === 0 },
+    },
+  ];
+}
 
 const rows: readonly Row[] = [
   {
@@ -213,6 +260,7 @@ const rows: readonly Row[] = [
     unit: 'objects/s / of ceiling',
   },
   ...costRows,
+  ...soakRows(),
   gitRow('small', 'small repo (5 files)', 50),
   gitRow('apps100', '100 apps (400 files)', 50),
   gitRow('files3000', '3,000 files', 100),

@@ -39,6 +39,10 @@ export type Sizes = {
   /** Syncs in the cluster when the operator starts (startup), and the no-op log window. */
   readonly startupSyncs: number;
   readonly logWindowSeconds: number;
+  /** Soak: how long, how many Syncs, spread over how many GitRepositories. */
+  readonly soakMinutes: number;
+  readonly soakSyncs: number;
+  readonly soakSources: number;
 };
 
 export const defaultSizes: Sizes = {
@@ -66,6 +70,9 @@ export const defaultSizes: Sizes = {
   sharedSyncs: 100,
   startupSyncs: 1000,
   logWindowSeconds: 30,
+  soakMinutes: 60,
+  soakSyncs: 200,
+  soakSources: 20,
 };
 
 export const quickSizes: Sizes = {
@@ -93,6 +100,9 @@ export const quickSizes: Sizes = {
   sharedSyncs: 3,
   startupSyncs: 10,
   logWindowSeconds: 5,
+  soakMinutes: 1,
+  soakSyncs: 10,
+  soakSources: 2,
 };
 
 /** Command-line flag for each size (`--objects 1000`, `--concurrencies 4,16`). */
@@ -121,6 +131,9 @@ export const sizeFlags: Readonly<Record<keyof Sizes, string>> = {
   sharedSyncs: 'shared-syncs',
   startupSyncs: 'startup-syncs',
   logWindowSeconds: 'log-window-seconds',
+  soakMinutes: 'minutes',
+  soakSyncs: 'soak-syncs',
+  soakSources: 'soak-sources',
 };
 
 /** Sizes given as comma-separated lists (`--cost-objects 1000,10000`). */

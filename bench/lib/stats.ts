@@ -59,3 +59,18 @@ export function latencyMs(samples: readonly number[]): {
     n: s.n,
   };
 }
+
+/** The least-squares slope of `v` over `t` (units of v per unit of t); 0 for fewer than 2 points. */
+export function slope(points: readonly { readonly t: number; readonly v: number }[]): number {
+  if (points.length < 2) return 0;
+  const n = points.length;
+  const meanT = points.reduce((a, p) => a + p.t, 0) / n;
+  const meanV = points.reduce((a, p) => a + p.v, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.t - meanT) * (p.v - meanV);
+    den += (p.t - meanT) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}

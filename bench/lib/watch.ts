@@ -32,6 +32,8 @@ export async function trackKind(
   kube: KubeClient,
   target: { apiVersion: string; kind: string; namespace: string },
   signal: AbortSignal,
+  /** Called with every version seen (listed, added or modified), also of objects since deleted. */
+  onVersion?: (obj: KubeObject) => void,
 ): Promise<Tracker> {
   const stopper = new AbortController();
   const stopSignal = AbortSignal.any([signal, stopper.signal]);
@@ -67,6 +69,7 @@ export async function trackKind(
     objects.clear();
     const at = performance.now();
     for (const o of listed.value.items) objects.set(o.metadata.name ?? '', o);
+    for (const o of listed.value.items) onVersion?.(o);
     for (const o of listed.value.items) notify(o.metadata.name ?? '', o, at);
     return listed.value.resourceVersion;
   };
@@ -78,7 +81,10 @@ export async function trackKind(
     if (e.type === 'BOOKMARK') return;
     const name = e.object.metadata.name ?? '';
     if (e.type === 'DELETED') objects.delete(name);
-    else objects.set(name, e.object);
+    else {
+      objects.set(name, e.object);
+      onVersion?.(e.object);
+    }
     notify(name, e.type === 'DELETED' ? undefined : e.object, at);
   };
 

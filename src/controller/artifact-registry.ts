@@ -18,6 +18,8 @@ export type ArtifactIndex = {
   forgetSync(syncKey: string): void;
   /** The Syncs rendering this source, by `namespace/name`. */
   syncsOf(namespace: string, name: string): string[];
+  /** Syncs and sources remembered. */
+  size(): { readonly syncs: number; readonly sources: number };
 };
 
 const keyOf = (obj: KubeObject): string =>
@@ -56,5 +58,6 @@ export function createArtifactIndex(): ArtifactIndex {
     },
     forgetSync,
     syncsOf: (namespace, name) => [...(syncsOfSource.get(`${namespace}/${name}`) ?? [])],
+    size: () => ({ syncs: sourceOfSync.size, sources: syncsOfSource.size }),
   };
 }

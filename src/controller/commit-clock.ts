@@ -10,6 +10,8 @@ export type CommitClock = {
   converged(syncKey: string, revision: string, atMs: number): number | undefined;
   /** The Sync is gone. */
   forget(syncKey: string): void;
+  /** Syncs and revisions remembered (revisions are bounded, not forgotten). */
+  size(): { readonly syncs: number; readonly revisions: number };
 };
 
 /** Revisions remembered per Sync (a rollback to a recent one is not measured again). */
@@ -35,5 +37,6 @@ export function createCommitClock(limit = 10_000): CommitClock {
     forget(syncKey) {
       observed.delete(syncKey);
     },
+    size: () => ({ syncs: observed.size, revisions: firstSeen.size }),
   };
 }

@@ -10,6 +10,8 @@ export type Dependents = {
   forget(syncKey: string): void;
   /** The Syncs that depend on this one, by `namespace/name`. */
   of(syncKey: string): string[];
+  /** Syncs remembered, as dependents or as dependencies. */
+  size(): number;
 };
 
 const keyOf = (obj: KubeObject): string =>
@@ -44,5 +46,6 @@ export function createDependents(): Dependents {
     },
     forget,
     of: (syncKey) => [...(dependents.get(syncKey) ?? [])],
+    size: () => dependsOn.size + dependents.size,
   };
 }

@@ -9,6 +9,8 @@ export type DesiredIndex = {
   /** The object as the Sync's applied revision renders it (undefined: not known). */
   get(syncKey: string, obj: KubeObject): KubeObject | undefined;
   forget(syncKey: string): void;
+  /** Syncs remembered. */
+  size(): number;
 };
 
 export function createDesiredIndex(): DesiredIndex {
@@ -21,5 +23,6 @@ export function createDesiredIndex(): DesiredIndex {
     forget(syncKey) {
       bySync.delete(syncKey);
     },
+    size: () => bySync.size,
   };
 }

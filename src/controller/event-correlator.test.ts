@@ -83,3 +83,17 @@ test('memory stays bounded: the least recently seen events and objects are forgo
     firstMs: 0,
   });
 });
+
+test('a deleted object is forgotten: its series and its rate bucket, and no other object', () => {
+  const c = createEventCorrelator({ ...limits, burst: 1 });
+  const name = namer();
+  c.observe('gone', 'gone: e1', 0, name);
+  c.observe('gone', 'gone: e2', 0, name);
+  c.observe('kept', 'kept: e1', 0, name);
+  assert.deepEqual(c.size(), { series: 3, objects: 2 });
+  c.forget((objectKey) => objectKey === 'gone');
+  assert.deepEqual(c.size(), { series: 1, objects: 1 });
+  // Seen again (a new object of that name): a new Event with a full bucket.
+  assert.equal(c.observe('gone', 'gone: e1', 0, name)?.kind, 'create');
+  assert.equal(c.observe('kept', 'kept: e1', 600, name)?.kind, 'update');
+});

@@ -46,9 +46,19 @@ export type EventCorrelator = {
     nowMs: number,
     nameOf: () => string,
   ): EventWrite | undefined;
+  /** The objects whose key `matches` are gone: their series and rate buckets are forgotten. */
+  forget(matches: (objectKey: string) => boolean): void;
+  /** Series and objects remembered now. */
+  size(): { readonly series: number; readonly objects: number };
 };
 
-type Series = { name: string | undefined; count: number; firstMs: number; writtenMs: number };
+type Series = {
+  objectKey: string;
+  name: string | undefined;
+  count: number;
+  firstMs: number;
+  writtenMs: number;
+};
 type Bucket = { tokens: number; atMs: number };
 
 /** A Map that forgets its least recently used entries beyond `max`. */
@@ -82,7 +92,7 @@ export function createEventCorrelator(limits: EventLimits = DEFAULT_EVENT_LIMITS
       const seen = series.get(eventKey);
       const current: Series = seen
         ? { ...seen, count: seen.count + 1 }
-        : { name: undefined, count: 1, firstMs: nowMs, writtenMs: nowMs };
+        : { objectKey, name: undefined, count: 1, firstMs: nowMs, writtenMs: nowMs };
       touch(series, eventKey, current, limits.maxTracked);
       const { count, firstMs } = current;
       if (current.name !== undefined) {
@@ -95,5 +105,10 @@ export function createEventCorrelator(limits: EventLimits = DEFAULT_EVENT_LIMITS
       current.writtenMs = nowMs;
       return { kind: 'create', name: current.name, count, firstMs };
     },
+    forget(matches) {
+      for (const [key, s] of series) if (matches(s.objectKey)) series.delete(key);
+      for (const key of buckets.keys()) if (matches(key)) buckets.delete(key);
+    },
+    size: () => ({ series: series.size, objects: buckets.size }),
   };
 }

@@ -35,6 +35,14 @@ export type EventRecorder = {
   flush(): Promise<void>;
 };
 
+/** What the recorder remembers of each object, to forget with it. */
+export type EventMemory = {
+  /** The object is gone: what was remembered to correlate its Events is forgotten. */
+  forget(about: Omit<EventSubject, 'uid'>): void;
+  /** Event series and objects remembered now. */
+  remembered(): { readonly series: number; readonly objects: number };
+};
+
 const MAX_MESSAGE = 1000;
 
 function eventOf(
@@ -83,6 +91,17 @@ function keysOf(about: EventSubject, type: EventType, reason: string, message: s
   return { text, objectKey, eventKey: JSON.stringify([objectKey, type, reason, text]) };
 }
 
+type WriteResult = { ok: boolean; error?: { message: string } };
+
+/** A failed Event write is logged, not retried: Events are best effort. */
+function reportWrite(logger: Logger, res: WriteResult, event: KubeObject): void {
+  if (res.ok) return;
+  logger.warn(
+    { err: res.error?.message, reason: event.reason, event: event.metadata.name },
+    'event not recorded',
+  );
+}
+
 export function createEventRecorder(deps: {
   kube: KubeClient;
   clock: Clock;
@@ -90,7 +109,7 @@ export function createEventRecorder(deps: {
   component: string;
   signal: AbortSignal;
   limits?: EventLimits;
-}): EventRecorder {
+}): EventRecorder & EventMemory {
   const correlator = createEventCorrelator(deps.limits ?? DEFAULT_EVENT_LIMITS);
   const inflight = new Set<Promise<void>>();
   // Writes of one Event go out one after another, so a count never goes back.
@@ -111,14 +130,8 @@ export function createEventRecorder(deps: {
     }
     report(await deps.kube.create(event, deps.signal), event);
   };
-  const report = (res: { ok: boolean; error?: { message: string } }, event: KubeObject): void => {
-    if (!res.ok) {
-      deps.logger.warn(
-        { err: res.error?.message, reason: event.reason, event: event.metadata.name },
-        'event not recorded',
-      );
-    }
-  };
+  const report = (res: WriteResult, event: KubeObject): void =>
+    reportWrite(deps.logger, res, event);
 
   return {
     record(about, type, reason, message, annotations) {
@@ -157,5 +170,11 @@ export function createEventRecorder(deps: {
     async flush() {
       await Promise.all([...inflight]);
     },
+    forget(about) {
+      // Every uid of the object: `["apiVersion","kind","namespace","name",` starts its key.
+      const prefix = `${JSON.stringify([about.apiVersion, about.kind, about.namespace, about.name]).slice(0, -1)},`;
+      correlator.forget((objectKey) => objectKey.startsWith(prefix));
+    },
+    remembered: () => correlator.size(),
   };
 }

@@ -8,6 +8,8 @@ export type JobsSeen = {
   remember(syncKey: string, job: KubeObject): void;
   of(syncKey: string): KubeObject[];
   forget(syncKey: string): void;
+  /** Syncs with Jobs remembered. */
+  size(): number;
 };
 
 export function rememberJobsSeen(): JobsSeen {
@@ -22,5 +24,6 @@ export function rememberJobsSeen(): JobsSeen {
     forget(syncKey) {
       bySync.delete(syncKey);
     },
+    size: () => bySync.size,
   };
 }

@@ -25,12 +25,13 @@ import { createArtifactIndex } from './artifact-registry.ts';
 import { createCommitClock } from './commit-clock.ts';
 import { connect } from './connect.ts';
 import { createDependents } from './dependents.ts';
-import { createEventRecorder, type EventRecorder } from './events.ts';
+import { createEventRecorder, type EventMemory, type EventRecorder } from './events.ts';
 import { startHeapReclaim } from './heap-reclaim.ts';
 import { startFeedback } from './feedback.ts';
 import type { OperatorOptions, ProviderAddressOptions } from './options.ts';
 import { trackOtherOperators, type OtherOperators } from './other-operators.ts';
 import { timeReconciles } from './reconcile-timer.ts';
+import { countRemembered } from './remembered.ts';
 import { secretReader, type SecretReader } from './secrets.ts';
 import { serveHttp, untilAborted } from './serve.ts';
 import { rememberSyncs } from './sync-handles.ts';
@@ -79,7 +80,8 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     feedback.notifier.publish({ ...event, cluster: opts.clusterName });
   const others = otherOperators(opts);
   const parts = { common, git, store, events, readSecret, live, metrics, announce, others };
-  const { sources, syncs } = startReconcilers(opts, parts);
+  const { sources, syncs, remembered } = startReconcilers(opts, parts);
+  metrics.observeRemembered(remembered);
   const feedback = startFeedback({
     kube,
     git,
@@ -151,7 +153,7 @@ function startReconcilers(
     >;
     readonly git: GitClient;
     readonly store: ArtifactStore;
-    readonly events: EventRecorder;
+    readonly events: EventRecorder & EventMemory;
     readonly readSecret: SecretReader;
     readonly live: SyncSide['live'];
     readonly metrics: Metrics;
@@ -185,13 +187,14 @@ function startReconcilers(
         syncs.queue.add(key);
     },
   });
+  const dependents = createDependents();
   const syncs = startSyncs(
     {
       ...common,
       ...scope,
       live: parts.live,
       registry,
-      dependents: createDependents(),
+      dependents,
       remembered,
       events,
       metrics: parts.metrics,
@@ -202,5 +205,12 @@ function startReconcilers(
     },
     sources,
   );
-  return { sources, syncs };
+  const queues = { sync: syncs.queue, source: sources.queue };
+  const counts = { memory: common.memory, events, registry, dependents, queues };
+  const sourceFailures = sources.failures;
+  return {
+    sources,
+    syncs,
+    remembered: countRemembered({ ...counts, syncs: remembered, sourceFailures }),
+  };
 }

@@ -93,6 +93,33 @@ test('addAfter keeps the earliest deadline', async () => {
   assert.deepEqual(times, [120], 'ran once, at the earliest deadline');
 });
 
+test('forget cancels a delayed add: a deleted object holds no timer', async () => {
+  const seen: string[] = [];
+  const ac = new AbortController();
+  const timers = fakeTimers();
+  const q = createWorkQueue({
+    concurrency: 1,
+    signal: ac.signal,
+    timers,
+    handler: (key) => {
+      seen.push(key);
+      return Promise.resolve();
+    },
+  });
+  q.addAfter('gone', 3_600_000);
+  q.addAfter('kept', 3_600_000);
+  assert.equal(q.delayed, 2);
+  q.forget('gone');
+  q.forget('never-added');
+  assert.equal(q.delayed, 1);
+  timers.advance(3_600_000);
+  await settle();
+  ac.abort();
+  await q.done;
+  assert.deepEqual(seen, ['kept']);
+  assert.equal(q.delayed, 0);
+});
+
 test('an error in one key does not stop the queue', async () => {
   const errors: string[] = [];
   const done: string[] = [];

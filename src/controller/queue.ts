@@ -12,8 +12,12 @@ export type QueueHandler = (key: string, signal: AbortSignal) => Promise<void>;
 export type WorkQueue = {
   add(key: string): void;
   addAfter(key: string, delayMs: number): void;
+  /** The key's object is gone: its delayed add (an interval, a backoff) is cancelled. */
+  forget(key: string): void;
   /** Keys queued or in progress. */
   readonly size: number;
+  /** Keys with a delayed add pending. */
+  readonly delayed: number;
   /** Resolves when every worker has stopped (after the signal aborts). */
   readonly done: Promise<void>;
 };
@@ -95,6 +99,11 @@ export function createWorkQueue(opts: QueueOptions): WorkQueue {
     timers.set(key, { at, cancel });
   };
 
+  const forget = (key: string): void => {
+    timers.get(key)?.cancel();
+    timers.delete(key);
+  };
+
   opts.signal.addEventListener(
     'abort',
     () => {
@@ -112,8 +121,12 @@ export function createWorkQueue(opts: QueueOptions): WorkQueue {
   return {
     add,
     addAfter,
+    forget,
     get size() {
       return queued.size + active.size;
+    },
+    get delayed() {
+      return timers.size;
     },
     done,
   };

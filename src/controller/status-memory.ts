@@ -12,6 +12,8 @@ export type StatusMemory = {
   /** The newer of `obj` and the object Moor's last status write of it returned. */
   freshest(obj: KubeObject | undefined): KubeObject | undefined;
   forget(obj: KubeObject): void;
+  /** Objects whose last status write is remembered. */
+  size(): number;
 };
 
 const keyOf = (
@@ -63,5 +65,6 @@ export function rememberStatusWrites(kube: KubeClient): StatusMemory {
         }),
       );
     },
+    size: () => written.size,
   };
 }

@@ -11,7 +11,7 @@ import type { Metrics } from '../server/index.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { CommitClock } from './commit-clock.ts';
 import { createDesiredIndex, type DesiredIndex } from './desired-index.ts';
-import type { EventRecorder } from './events.ts';
+import type { EventMemory, EventRecorder } from './events.ts';
 import type { OtherOperators } from './other-operators.ts';
 import { rememberJobsSeen, type JobsSeen } from './jobs-seen.ts';
 import type { StatusMemory } from './status-memory.ts';
@@ -32,6 +32,8 @@ export type SyncMemory = {
   readonly desired: DesiredIndex;
   readonly jobsSeen: JobsSeen;
   readonly parseMemos: Map<string, ParseMemo>;
+  /** Rendered revisions, per (digest, path, target namespace, Sync); bounded. */
+  readonly rendered: RenderCache;
   readonly failures: Map<string, number>;
   readonly commits: CommitClock;
   readonly lastApplies: Map<string, LastApply>;
@@ -39,8 +41,11 @@ export type SyncMemory = {
 
 export function rememberSyncs(commits: CommitClock): SyncMemory {
   const [desired, jobsSeen] = [createDesiredIndex(), rememberJobsSeen()];
+  const parseMemos = new Map<string, ParseMemo>();
+  const rendered: RenderCache = new Map();
+  const failures = new Map<string, number>();
   const lastApplies = new Map<string, LastApply>();
-  return { desired, jobsSeen, parseMemos: new Map(), failures: new Map(), commits, lastApplies };
+  return { desired, jobsSeen, parseMemos, rendered, failures, commits, lastApplies };
 }
 
 export type SyncWiring = {
@@ -49,7 +54,7 @@ export type SyncWiring = {
   readonly live: LiveView;
   readonly registry: ArtifactIndex;
   readonly remembered: SyncMemory;
-  readonly events: EventRecorder;
+  readonly events: EventRecorder & EventMemory;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly kustomize: KustomizeSettings;
@@ -70,7 +75,6 @@ export function syncHandles(
   const watchedKinds = new Set<string>();
   const lookupSource = (ns: string, name: string) =>
     memory.freshest(sources.informer.get(ns, name));
-  const renderCache: RenderCache = new Map();
   const kindScopes: KindScopes = new Map();
   return {
     clock: systemClock,
@@ -111,7 +115,7 @@ export function syncHandles(
     },
     render: {
       resolveKind: (apiVersion, kind, signal) => kube.resolveKind(apiVersion, kind, signal),
-      cache: renderCache,
+      cache: remembered.rendered,
       scopes: kindScopes,
       kustomize: w.kustomize,
       memos: remembered.parseMemos,

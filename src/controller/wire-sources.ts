@@ -8,7 +8,7 @@ import type { GitClient } from '../git/index.ts';
 import type { KubeClient, WatchTiming } from '../kube/index.ts';
 import type { ArtifactStore } from '../source/index.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
-import type { EventRecorder } from './events.ts';
+import type { EventMemory, EventRecorder } from './events.ts';
 import { reconcileGitRepository } from './git-repositories.ts';
 import { startInformer, type Informer } from './informer.ts';
 import type { Leadership } from './leader/elector.ts';
@@ -27,7 +27,7 @@ export type SourceWiring = {
   readonly git: GitClient;
   readonly store: ArtifactStore;
   readonly registry: ArtifactIndex;
-  readonly events: EventRecorder;
+  readonly events: EventRecorder & EventMemory;
   readonly logger: Logger;
   readonly leadership: Leadership;
   readonly timed: TimedRun;
@@ -49,6 +49,8 @@ export type Sources = {
   listed(): boolean;
   /** Resolves once the artifacts published before this process are known again. */
   readonly restored: Promise<void>;
+  /** Consecutive failures per source (forgotten on success and with the source). */
+  readonly failures: ReadonlyMap<string, number>;
 };
 
 export function startSources(w: SourceWiring): Sources {
@@ -82,6 +84,13 @@ export function startSources(w: SourceWiring): Sources {
         w.registry.forgetSource(key);
         failures.delete(key);
         fetchedAt.delete(key);
+        queue.forget(key);
+        w.events.forget({
+          apiVersion: API_GROUP_VERSION,
+          kind: Kinds.GitRepository,
+          namespace: ns,
+          name,
+        });
         await w.store.collectGarbage(ns, name, new Set());
       }),
     ),
@@ -107,5 +116,5 @@ export function startSources(w: SourceWiring): Sources {
       (n) => w.logger.info({ artifacts: n }, 'artifacts restored from the store'),
       (error: unknown) => w.logger.warn({ err: String(error) }, 'artifacts not restored'),
     );
-  return { informer, queue, listed: () => listed, restored };
+  return { informer, queue, listed: () => listed, restored, failures };
 }

@@ -16,7 +16,7 @@ import { otherWriterOf } from './other-operators.ts';
 import { createWorkQueue, type WorkQueue } from './queue.ts';
 import type { TimedRun } from './reconcile-timer.ts';
 import { syncHandles, type SyncWiring } from './sync-handles.ts';
-import { reconcileSync } from './sync/index.ts';
+import { forgetRendered, reconcileSync } from './sync/index.ts';
 import { keyOf, needsReconcile, splitKey, wakesDependents } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
 
@@ -44,11 +44,14 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     r.desired.forget(key);
     r.jobsSeen.forget(key);
     r.parseMemos.delete(key);
+    forgetRendered(r.rendered, namespace, sync);
     r.commits.forget(key);
     r.failures.delete(key);
     r.lastApplies.delete(key);
     w.others.forget(key);
+    w.events.forget({ apiVersion: API_GROUP_VERSION, kind: Kinds.Sync, namespace, name: sync });
     w.metrics.forgetSync({ namespace, sync });
+    queue.forget(key);
   };
   const queue = createWorkQueue({
     concurrency: w.concurrency,

@@ -72,3 +72,20 @@ test('each metrics object has its own registry and leaves the global one empty',
   assert.match(bText, /^process_cpu_user_seconds_total /m);
   assert.equal((await register.metrics()).trim(), '');
 });
+
+test('moor_remembered_entries reads the sizes afresh at each scrape, and drops a map that went', async () => {
+  const metrics = createMetrics({ processMetrics: false });
+  const sizes = new Map([
+    ['desired', 3],
+    ['status_writes', 5],
+  ]);
+  metrics.observeRemembered(() => sizes);
+  const text = await metrics.render();
+  assert.match(text, /^moor_remembered_entries\{map="desired"\} 3$/m);
+  assert.match(text, /^moor_remembered_entries\{map="status_writes"\} 5$/m);
+  sizes.set('desired', 0);
+  sizes.delete('status_writes');
+  const after = await metrics.render();
+  assert.match(after, /^moor_remembered_entries\{map="desired"\} 0$/m);
+  assert.doesNotMatch(after, /status_writes/);
+});

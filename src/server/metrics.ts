@@ -30,6 +30,12 @@ export type Metrics = {
   forgetSync(sync: { readonly namespace: string; readonly sync: string }): void;
   /** `moor_api_requests_total{verb}`, read from `source` at every scrape. */
   observeApiRequests(source: () => ReadonlyMap<string, number>): void;
+  /**
+   * `moor_remembered_entries{map}`: entries of the operator's per-object memory (by Sync, by
+   * source, by object), read from `source` at every scrape; each returns to what exists once
+   * deleted objects are forgotten.
+   */
+  observeRemembered(source: () => ReadonlyMap<string, number>): void;
   /** `moor_alert_deliveries_total{provider, result}`. */
   recordAlertDelivery(delivery: {
     readonly provider: string;
@@ -117,6 +123,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
   });
 
+  let remembered: (() => ReadonlyMap<string, number>) | undefined;
+  new Gauge({
+    name: 'moor_remembered_entries',
+    help: 'Entries the operator remembers per Sync, source or object, by map.',
+    labelNames: ['map'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [map, count] of remembered?.() ?? []) this.set({ map }, count);
+    },
+  });
+
   return {
     observeReconcile: ({ kind, result, durationSeconds }) => {
       reconcileDuration.observe({ kind, result }, durationSeconds);
@@ -132,6 +150,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     observeApiRequests: (source) => {
       apiRequests = source;
+    },
+    observeRemembered: (source) => {
+      remembered = source;
     },
     recordAlertDelivery: ({ provider, result }) => {
       alertDeliveries.inc({ provider, result });

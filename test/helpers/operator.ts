@@ -76,6 +76,8 @@ export async function startOperator(opts: {
   clusterName?: string;
   /** Default: the run's control plane. */
   kubeconfig?: string;
+  /** Added to the environment it inherits (NODE_OPTIONS, say). */
+  env?: Record<string, string>;
 }): Promise<RunningOperator> {
   const cluster = testCluster();
   const dir = await mkdtemp(join(tmpdir(), 'moor-operator-'));
@@ -99,7 +101,7 @@ export async function startOperator(opts: {
       opts.storagePath ?? join(dir, 'artifacts'),
       ...(opts.extraArgs ?? []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
   );
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);

@@ -6,6 +6,12 @@ export {
   type SyncSources,
 } from './reconcile.ts';
 export type { ClusterView, DesiredMemory } from './apply.ts';
-export type { KindScopes, RenderCache, RenderHandles, ResolveKind } from './render.ts';
+export {
+  forgetRendered,
+  type KindScopes,
+  type RenderCache,
+  type RenderHandles,
+  type ResolveKind,
+} from './render.ts';
 export { isDriftIgnored } from './drift-check.ts';
 export { changedFirst, skippable, touchesReads, unchangedFor, type LastApply } from './skip.ts';

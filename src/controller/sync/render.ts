@@ -19,6 +19,14 @@ export type Rendered = {
 export type RenderCache = Map<string, Rendered>;
 export type KindScopes = Map<string, boolean>;
 
+const SYNC_SEPARATOR = '|';
+
+/** The Sync is gone: its rendered revisions leave the cache. */
+export function forgetRendered(cache: RenderCache, syncNamespace: string, syncName: string): void {
+  const suffix = `${SYNC_SEPARATOR}${syncNamespace}${SYNC_SEPARATOR}${syncName}`;
+  for (const key of cache.keys()) if (key.endsWith(suffix)) cache.delete(key);
+}
+
 /** Discovery: whether a kind is namespaced (an error: the server does not know it yet). */
 export type ResolveKind = (
   apiVersion: string,
@@ -99,7 +107,7 @@ export async function renderDesired(
     input.targetNamespace ?? '',
     input.syncNamespace,
     input.syncName,
-  ].join('|');
+  ].join(SYNC_SEPARATOR);
   const cached = deps.cache.get(key);
   if (cached) return ok(cached);
   const memoKey = `${input.syncNamespace}/${input.syncName}`;
