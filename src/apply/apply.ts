@@ -78,7 +78,7 @@ async function writeOne(
     const gone = await waitGone(deps.kube, p.obj, {
       timeoutMs: req.timeoutMs,
       signal: deps.signal,
-      now: deps.now,
+      clock: deps.clock,
     });
     if (!gone)
       return { entry: entryOf(p.obj, 'failed', `${key}: still being deleted for recreate`) };
@@ -131,7 +131,7 @@ export async function applyPlan(req: ApplyRequest, deps: ApplyDeps): Promise<App
     const pending = await waitEstablished(deps.kube, crds, {
       timeoutMs: req.timeoutMs,
       signal: deps.signal,
-      now: deps.now,
+      clock: deps.clock,
     });
     if (pending.length > 0) {
       const message = `CustomResourceDefinition ${pending.join(', ')} not Established within ${Math.round(req.timeoutMs / 1000)}s`;

@@ -85,7 +85,7 @@ function keysOf(about: EventSubject, type: EventType, reason: string, message: s
 
 export function createEventRecorder(deps: {
   kube: KubeClient;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   logger: Logger;
   component: string;
   signal: AbortSignal;

@@ -6,12 +6,15 @@
  */
 import { parseDuration, parseGitRepository, type GitRepository } from '../api/index.ts';
 import {
+  backoffDelay,
   ConditionReasons,
   ConditionStatuses,
   ConditionTypes,
   removeCondition,
   setCondition,
+  jitter,
   type Condition,
+  type Random,
 } from '../core/index.ts';
 import { Annotations, type KubeObject } from '../core/index.ts';
 import {
@@ -22,7 +25,6 @@ import {
 } from '../source/index.ts';
 import type { GitClient } from '../git/index.ts';
 import type { KubeClient } from '../kube/index.ts';
-import { backoffDelay, jitter, type Random } from './backoff.ts';
 import type { EventRecorder } from './events.ts';
 import { fetchFailureReason } from './git-repository-reasons.ts';
 import { restoreArtifact } from './restore-artifacts.ts';
@@ -37,7 +39,7 @@ export type SourceReconcilerDeps = {
   readonly store: ArtifactStore;
   readonly artifacts: ArtifactRegistry;
   readonly allowFileUrls: boolean;
-  readonly clock: Clock;
+  readonly clock: Pick<Clock, 'now'>;
   readonly random: Random;
   readonly logger: Logger;
   readonly events: EventRecorder;

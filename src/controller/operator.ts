@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { Labels } from '../core/index.ts';
+import { Labels, systemClock } from '../core/index.ts';
 import { createGitClient, type GitClient } from '../git/index.ts';
 import { createLiveCache } from '../kube/index.ts';
 import type { EventInput } from '../notify/index.ts';
@@ -24,7 +24,7 @@ import { timeReconciles } from './reconcile-timer.ts';
 import { secretReader, type SecretReader } from './secrets.ts';
 import { serveHttp, untilAborted } from './serve.ts';
 import { rememberSyncs } from './sync-handles.ts';
-import { systemClock, type Logger } from './types.ts';
+import type { Logger } from './types.ts';
 import { startSources } from './wire-sources.ts';
 import { startSyncs, type SyncSide } from './wire-syncs.ts';
 
@@ -33,14 +33,17 @@ export { needsReconcile } from './watch-events.ts';
 export async function runOperator(opts: OperatorOptions): Promise<void> {
   const root = pino({ level: opts.logLevel, base: { component: 'moor' } });
   const logger = root as unknown as Logger;
+  const clock = systemClock;
   const metrics = createMetrics();
   // Listen before anything starts: an address in use stops the operator here, with its name.
   const listener = opts.httpAddr ? await bindServer(opts.httpAddr) : undefined;
-  const { leadership, signal, memory } = connect(opts, root, metrics);
+  const { leadership, signal, memory } = connect(opts, { root, clock }, metrics);
   const kube = memory.kube;
   const git = createGitClient({
-    timeoutMs: 120_000,
+    timeoutMs: opts.gitTimeoutMs,
     allowFileUrls: opts.allowFileUrls,
+    env: opts.env,
+    clock,
     logger: root.child({ part: 'git' }),
   });
   const storage = opts.storagePath ?? join(tmpdir(), `moor-artifacts-${process.pid}`);
@@ -49,7 +52,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   metrics.observeApiRequests(() => kube.requestCounts);
   const events = createEventRecorder({
     kube,
-    clock: systemClock,
+    clock,
     logger,
     component: 'moor',
     signal,
@@ -59,9 +62,11 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     labelSelector: Labels.syncName,
     signal,
     logger: root.child({ part: 'live' }),
+    clock,
   });
   const readSecret = secretReader(kube);
-  const common = { kube, memory, logger, leadership, timed: timeReconciles(metrics), signal };
+  const timed = timeReconciles(metrics, clock);
+  const common = { kube, memory, logger, clock, leadership, timed, signal };
   const announce = (event: EventInput) =>
     feedback.notifier.publish({ ...event, cluster: opts.clusterName });
   const parts = { common, git, store, events, readSecret, live, metrics, announce };
@@ -69,7 +74,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const feedback = startFeedback({
     kube,
     git,
-    clock: systemClock,
+    clock,
     logger,
     metrics,
     clusterName: opts.clusterName,
@@ -79,7 +84,13 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     sources: sources.informer,
     whenLeading: (sig) => leadership.whenLeading(sig),
   });
-  const http = serveHttp(listener, { logger, metrics, feedback, sourceQueue: sources.queue });
+  const http = serveHttp(listener, {
+    logger,
+    clock,
+    metrics,
+    feedback,
+    sourceQueue: sources.queue,
+  });
   const synced = [sources.informer.synced, syncs.informer.synced, feedback.synced];
   await Promise.all([...synced, sources.restored]);
   http.markReady();
@@ -104,7 +115,7 @@ function startReconcilers(
   parts: {
     readonly common: Pick<
       SyncSide,
-      'kube' | 'memory' | 'logger' | 'leadership' | 'timed' | 'signal'
+      'kube' | 'memory' | 'logger' | 'clock' | 'leadership' | 'timed' | 'signal'
     >;
     readonly git: GitClient;
     readonly store: ArtifactStore;
@@ -130,7 +141,7 @@ function startReconcilers(
     allowFileUrls: opts.allowFileUrls,
     onArtifact: (namespace, name) => {
       const artifact = registry.artifact(namespace, name);
-      if (artifact) commits.seen(artifact.revision, Date.now());
+      if (artifact) commits.seen(artifact.revision, common.clock.monotonic());
       for (const key of registry.syncsOf(namespace, name)) syncs.queue.add(key);
     },
   });
@@ -145,6 +156,7 @@ function startReconcilers(
       events,
       metrics: parts.metrics,
       kustomize: opts.kustomize,
+      applyConcurrency: opts.applyConcurrency,
       announce: parts.announce,
     },
     sources,

@@ -15,7 +15,7 @@ import type { EventRecorder } from './events.ts';
 import { rememberJobsSeen, type JobsSeen } from './jobs-seen.ts';
 import type { StatusMemory } from './status-memory.ts';
 import type { KindScopes, RenderCache, SyncReconcilerDeps } from './sync/index.ts';
-import { systemClock, type Logger } from './types.ts';
+import type { Clock, Logger } from './types.ts';
 import { splitKey } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
 
@@ -49,6 +49,9 @@ export type SyncWiring = {
   readonly events: EventRecorder;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  readonly clock: Clock;
+  /** API requests one Sync's apply keeps in flight. */
+  readonly applyConcurrency: number;
   readonly kustomize: KustomizeSettings;
   readonly announce: (event: EventInput) => void;
 };
@@ -68,10 +71,10 @@ export function syncHandles(
   const renderCache: RenderCache = new Map();
   const kindScopes: KindScopes = new Map();
   return {
-    clock: systemClock,
+    clock: w.clock,
     random: Math.random,
     logger: w.logger,
-    concurrency: 32,
+    concurrency: w.applyConcurrency,
     failures: remembered.failures,
     lookupSync,
     sources: {
@@ -112,7 +115,7 @@ export function syncHandles(
       events: w.events,
       announce: w.announce,
       observeConverged: (syncKey, revision) => {
-        const seconds = remembered.commits.converged(syncKey, revision, Date.now());
+        const seconds = remembered.commits.converged(syncKey, revision, w.clock.monotonic());
         const [namespace, sync] = splitKey(syncKey);
         if (seconds !== undefined) metrics.observeCommitToConverged({ namespace, sync, seconds });
       },

@@ -18,7 +18,7 @@ import type { TimedRun } from './reconcile-timer.ts';
 import { restoreArtifacts } from './restore-artifacts.ts';
 import type { SecretReader } from './secrets.ts';
 import type { StatusMemory } from './status-memory.ts';
-import { systemClock, type Logger } from './types.ts';
+import type { Clock, Logger } from './types.ts';
 import { keyOf, needsReconcile, splitKey } from './watch-events.ts';
 
 export type SourceWiring = {
@@ -29,6 +29,7 @@ export type SourceWiring = {
   readonly registry: ArtifactIndex;
   readonly events: EventRecorder;
   readonly logger: Logger;
+  readonly clock: Clock;
   readonly leadership: Leadership;
   readonly timed: TimedRun;
   readonly readSecret: SecretReader;
@@ -57,7 +58,7 @@ export function startSources(w: SourceWiring): Sources {
     store: w.store,
     artifacts: w.registry.artifacts,
     allowFileUrls: w.allowFileUrls,
-    clock: systemClock,
+    clock: w.clock,
     random: Math.random,
     logger: w.logger,
     events: w.events,

@@ -1,4 +1,4 @@
-export { backoffDelay } from './backoff.ts';
+export { backoffDelay, jitter, type Random } from './backoff.ts';
 export { MoorError } from './errors.ts';
 export { formatObjectId, objectKey, parseApiVersion, type ObjectId } from './ids.ts';
 export {
@@ -30,5 +30,6 @@ export {
   type ConditionType,
   type ConditionUpdate,
 } from './conditions.ts';
-export type { Clock, LogFn, Logger } from './logger.ts';
+export { systemClock, type Clock } from './clock.ts';
+export type { LogFn, Logger } from './logger.ts';
 export { stableStringify } from './stable-json.ts';

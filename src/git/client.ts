@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { err, ok, type Result } from '../core/index.ts';
+import { err, ok, systemClock, type Clock, type Result } from '../core/index.ts';
 import { prepareEnvironment, prepareLocalEnvironment } from './environment.ts';
 import {
   classifyGitStderr,
@@ -31,6 +31,8 @@ export type GitClientOptions = {
   readonly env?: NodeJS.ProcessEnv;
   /** Parent of the per-call scratch dirs (default the OS temp dir). */
   readonly tmpDir?: string;
+  /** Times each run for the log; default: the system clock. */
+  readonly clock?: Pick<Clock, 'monotonic'>;
 };
 
 type JudgeOptions = {
@@ -80,6 +82,7 @@ export function createGitClient(options: GitClientOptions): GitClient {
   const gitPath = options.gitPath ?? 'git';
   const allowFileUrls = options.allowFileUrls ?? false;
   const { timeoutMs, logger } = options;
+  const clock = options.clock ?? systemClock;
 
   /** A run function over one env: logs each run and judges it (secrets masked). */
   function runnerOf(
@@ -89,7 +92,7 @@ export function createGitClient(options: GitClientOptions): GitClient {
     signal: AbortSignal,
   ): SessionRun {
     return async (args: readonly string[], context: RunContext) => {
-      const started = performance.now();
+      const started = clock.monotonic();
       const gitArgs = context.gitDir ? ['--git-dir', context.gitDir, ...args] : args;
       const result = await runGit({
         gitPath,
@@ -100,7 +103,7 @@ export function createGitClient(options: GitClientOptions): GitClient {
         ...(context.input === undefined ? {} : { input: context.input }),
       });
       const failure = { op: context.op, url: where, ref: context.ref };
-      const durationMs = Math.round(performance.now() - started);
+      const durationMs = Math.round(clock.monotonic() - started);
       logger?.debug(
         { git: context.op, url: where, ref: context.ref, exitCode: result.exitCode, durationMs },
         'git run',

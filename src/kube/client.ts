@@ -7,6 +7,7 @@ import {
   formatObjectId,
   ok,
   parseApiVersion,
+  type Clock,
   type KubeObject,
   type Result,
 } from '../core/index.ts';
@@ -31,6 +32,10 @@ export type KubeClientOptions = {
   readonly timeoutMs?: number;
   /** Requests in flight at once, watches excepted; default 32. */
   readonly maxConcurrent?: number;
+  /** Where `KUBECONFIG` and `HOME` are read when `kubeconfig` is not given; default: neither is set. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Times requests and waits between retries; default: the system clock. */
+  readonly clock?: Pick<Clock, 'monotonic' | 'sleep'>;
 };
 
 const APPLY_PATCH = 'application/apply-patch+yaml';
@@ -350,7 +355,7 @@ function loadWithClientNode(opts: KubeClientOptions): ApiAccess {
 
 /** The server and credentials the options name: read here when static, else by client-node. */
 function loadApiAccess(opts: KubeClientOptions): ApiAccess {
-  const path = opts.kubeConfig ? undefined : kubeconfigPathOf(opts.kubeconfig, process.env);
+  const path = opts.kubeConfig ? undefined : kubeconfigPathOf(opts.kubeconfig, opts.env ?? {});
   if (path === undefined) return loadWithClientNode(opts);
   let access;
   try {
@@ -367,6 +372,7 @@ export function createKubeClient(opts: KubeClientOptions = {}): KubeClient {
     timeoutMs: opts.timeoutMs ?? 30_000,
     maxConcurrent: opts.maxConcurrent ?? 32,
     logger: opts.logger,
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   return buildClient({ transport, discovery: createDiscovery(transport) }, {});
 }

@@ -16,13 +16,12 @@ export {
 } from './live-cache.ts';
 export { DEFAULT_BACKOFF, type Backoff, type ChangeType } from './reflector-decide.ts';
 export {
-  realTimers,
   startReflector,
   type ChangeHandler,
   type Reflector,
+  type ReflectorClock,
   type ReflectorLogger,
   type ReflectorOptions,
-  type Timers,
 } from './reflector.ts';
 export type { KubeLogger } from './transport.ts';
 export { gateWrites, type WriteGate } from './write-gate.ts';

@@ -7,7 +7,12 @@
 import { err, type KubeObject, type Result } from '../core/index.ts';
 import { KubeError } from './errors.ts';
 import type { Backoff } from './reflector-decide.ts';
-import { startReflector, type Reflector, type ReflectorLogger, type Timers } from './reflector.ts';
+import {
+  startReflector,
+  type Reflector,
+  type ReflectorClock,
+  type ReflectorLogger,
+} from './reflector.ts';
 import type { KubeClient } from './types.ts';
 
 export type LiveChangeType = 'added' | 'modified' | 'deleted';
@@ -22,7 +27,7 @@ export type LiveCacheOptions = {
   readonly logger: ReflectorLogger;
   /** Delays between failed attempts: doubling from `initialMs` up to `maxMs` (500 ms, 30 s). */
   readonly backoff?: Backoff;
-  readonly timers?: Timers;
+  readonly clock?: ReflectorClock;
 };
 
 export type LiveCache = {
@@ -75,7 +80,7 @@ export function createLiveCache(opts: LiveCacheOptions): LiveCache {
       logger,
       firstList: 'report',
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
-      ...(opts.timers ? { timers: opts.timers } : {}),
+      ...(opts.clock ? { clock: opts.clock } : {}),
       // A deletion of an object never cached is no change of the cache.
       onChange: (type, obj, old) => {
         if (type !== 'deleted' || old) emit(obj, type);

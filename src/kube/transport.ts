@@ -1,10 +1,9 @@
 // HTTP to the API server over undici: authentication and TLS from the kubeconfig (auth.ts), one
 // keep-alive connection pool, a concurrency limit, a timeout per request, and request counts by verb.
-import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { fetch, type Response } from 'undici';
-import { err, ok, type Result } from '../core/index.ts';
+import { err, ok, systemClock, type Clock, type Result } from '../core/index.ts';
 import type { ApiAccess } from './auth.ts';
 import { KubeError, errorFromException, errorFromResponse } from './errors.ts';
 
@@ -54,6 +53,8 @@ export type TransportOptions = {
   readonly timeoutMs: number;
   readonly maxConcurrent: number;
   readonly logger?: KubeLogger | undefined;
+  /** Times requests and waits between retries; default: the system clock. */
+  readonly clock?: Pick<Clock, 'monotonic' | 'sleep'>;
 };
 
 /** Links the caller's signal and a timer to one controller; `done` releases both. */
@@ -114,6 +115,7 @@ export function createTransport(access: ApiAccess, opts: TransportOptions): Tran
   const server = access.server.replace(/\/+$/, '');
   const limit: LimitFunction = pLimit(opts.maxConcurrent);
   const counts = new Map<string, number>();
+  const clock = opts.clock ?? systemClock;
   let auth: ReturnType<ApiAccess['prepare']> | undefined;
 
   const sendOnce = async (req: HttpRequest, signal: AbortSignal): Promise<Response> => {
@@ -139,10 +141,10 @@ export function createTransport(access: ApiAccess, opts: TransportOptions): Tran
 
   const send = async (req: HttpRequest, signal: AbortSignal): Promise<Response> => {
     for (let attempt = 0; ; attempt++) {
-      const started = performance.now();
+      const started = clock.monotonic();
       const res = await sendOnce(req, signal);
       const status = res.status;
-      const ms = Math.round(performance.now() - started);
+      const ms = Math.round(clock.monotonic() - started);
       opts.logger?.debug(
         { verb: req.verb, method: req.method, path: req.path, status, ms },
         'kube request',
@@ -150,7 +152,8 @@ export function createTransport(access: ApiAccess, opts: TransportOptions): Tran
       const delay = retryDelayMs(res, attempt);
       if (delay === undefined) return res;
       await res.text();
-      await sleep(delay, undefined, { signal });
+      await clock.sleep(delay, signal);
+      if (signal.aborted) throw signal.reason;
     }
   };
 

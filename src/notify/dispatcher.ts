@@ -1,7 +1,7 @@
 // The Notifier: events in, deliveries out. publish() never blocks; each Provider has its own
 // bounded queue, rate limit and retry loop, so a slow or broken receiver delays only itself.
 import type { Alert, Provider, ProviderType } from '../api/index.ts';
-import type { Logger } from '../core/index.ts';
+import { backoffDelay, type Clock, type Logger } from '../core/index.ts';
 import type { GitClient } from '../git/index.ts';
 import { deliverOnce, providerIdOf, type DeliveryDeps } from './deliver.ts';
 import { NotifyErrorCodes, notifyError, type NotifyError } from './errors.ts';
@@ -11,13 +11,7 @@ import type { FetchFn } from './http.ts';
 import { selectAlerts } from './match.ts';
 import { isDeliverable } from './payloads.ts';
 import type { ReadSecret } from './secrets.ts';
-import {
-  backoffDelay,
-  createTokenBucket,
-  realTimers,
-  type Timers,
-  type TokenBucket,
-} from './timers.ts';
+import { createTokenBucket, type TokenBucket } from './timers.ts';
 
 export type { LogFn, Logger } from '../core/index.ts';
 
@@ -39,7 +33,8 @@ export type NotifierDeps = {
   readonly fetch?: FetchFn;
   /** The operator's `--cluster-name`: used when neither the Provider nor the event names one. */
   readonly clusterName: string;
-  readonly clock: { now(): Date };
+  /** Stamps events (`now`), paces deliveries and waits between retries (`monotonic`, `sleep`). */
+  readonly clock: Clock;
   readonly logger: Logger;
   /** Aborting drops every queued event and cancels deliveries in flight. */
   readonly signal: AbortSignal;
@@ -60,7 +55,6 @@ export type NotifierOptions = {
   readonly initialBackoffMs?: number;
   /** Longest wait between attempts (also caps `Retry-After`). Default 30000. */
   readonly maxBackoffMs?: number;
-  readonly timers?: Timers;
 };
 
 export type ProviderStats = {
@@ -96,7 +90,7 @@ type Channel = {
   failed: number;
 };
 
-type Settings = Required<Omit<NotifierOptions, 'timers'>> & { timers: Timers };
+type Settings = Required<NotifierOptions>;
 
 function settingsOf(options: NotifierOptions): Settings {
   return {
@@ -106,7 +100,6 @@ function settingsOf(options: NotifierOptions): Settings {
     maxAttempts: Math.max(1, options.maxAttempts ?? 5),
     initialBackoffMs: options.initialBackoffMs ?? 1000,
     maxBackoffMs: options.maxBackoffMs ?? 30_000,
-    timers: options.timers ?? realTimers,
   };
 }
 
@@ -214,7 +207,7 @@ export function createNotifier(deps: NotifierDeps, options: NotifierOptions = {}
         { attempt: n, delayMs: delay, error: error.message },
         'notification delivery will be retried',
       );
-      await settings.timers.sleep(delay, deps.signal);
+      await deps.clock.sleep(delay, deps.signal);
     }
     return undefined;
   };
@@ -265,7 +258,7 @@ export function createNotifier(deps: NotifierDeps, options: NotifierOptions = {}
     const key = `${namespace}/${name}`;
     let channel = channels.get(key);
     if (!channel) {
-      const bucket = createTokenBucket(settings.ratePerSecond, settings.burst, settings.timers);
+      const bucket = createTokenBucket(settings.ratePerSecond, settings.burst, deps.clock);
       channel = {
         namespace,
         name,

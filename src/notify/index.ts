@@ -49,4 +49,3 @@ export {
   type ProviderStats,
 } from './dispatcher.ts';
 export type { ReadSecret, SecretData } from './secrets.ts';
-export { realTimers, type Timers } from './timers.ts';

@@ -24,6 +24,16 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         .argParser(parsePositiveInt)
         .default(4),
     )
+    .addOption(
+      new Option('--apply-concurrency <n>', 'API requests in flight per Sync while applying')
+        .argParser(parsePositiveInt)
+        .default(32),
+    )
+    .addOption(
+      new Option('--git-timeout <duration>', 'upper bound of each git run')
+        .argParser(parseDurationMs)
+        .default(120_000, '2m'),
+    )
     .option('--http-addr <addr>', "metrics, health and receivers; '' disables", '127.0.0.1:9090')
     .option('--allow-file-urls', 'accept file:// GitRepository URLs', false)
     .option(
@@ -81,7 +91,9 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         const checked = checkLeaseTimings(election.timings);
         if (!checked.ok) throw new CliError(checked.error.message, { cause: checked.error });
       }
-      const kustomize = findKustomize({ flag: opts.kustomize, searchPath: process.env.PATH });
+      // The environment is read here, once; the operator's parts are handed what they need of it.
+      const env = process.env;
+      const kustomize = findKustomize({ flag: opts.kustomize, searchPath: env.PATH });
       if (!kustomize.path) {
         ctx.stderr(
           `warning: no kustomize program (looked for ${kustomize.lookedFor}); kustomizations will fail to build\n`,
@@ -91,6 +103,9 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         ...(globals.kubeconfig === undefined ? {} : { kubeconfig: globals.kubeconfig }),
         ...(globals.namespace === undefined ? {} : { namespace: globals.namespace }),
         concurrency: opts.concurrency,
+        applyConcurrency: opts.applyConcurrency,
+        gitTimeoutMs: opts.gitTimeout,
+        env,
         httpAddr: opts.httpAddr,
         allowFileUrls: opts.allowFileUrls,
         kustomize: { ...kustomize, allowRemote: opts.allowRemoteBases },

@@ -122,7 +122,7 @@ async function runApply(h: ApplyHandles, sync: Sync, p: Prepared, signal: AbortS
       kube,
       signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       concurrency: h.concurrency,
-      now: () => h.clock.now().getTime(),
+      clock: h.clock,
       live: h.cluster.live,
       knownAbsent: h.cluster.knownAbsent,
     },
@@ -161,7 +161,7 @@ export async function applyRevision(
   const intent = await recordIntent(h, start, p, signal);
   if ('kind' in intent) return { ...start, outcome: intent, conflicts: [] };
   const rev = { ...start, ...intent };
-  const applyStarted = performance.now();
+  const applyStarted = h.clock.monotonic();
   const { kube, outcome } = await runApply(h, rev.sync, p, signal);
   // An apply cut short by the operator stopping reports nothing; the next run applies again.
   if (signal.aborted) return 'abandoned';
@@ -191,7 +191,7 @@ export async function applyRevision(
     desiredCount: rev.desired.length,
     finishedJobs: p.settle().records,
     startedAt: p.applyStartedAt,
-    timings: { renderMs: rev.renderMs, applyMs: Math.round(performance.now() - applyStarted) },
+    timings: { renderMs: rev.renderMs, applyMs: Math.round(h.clock.monotonic() - applyStarted) },
   };
   return { ...rev, outcome: applied, conflicts };
 }

@@ -7,6 +7,7 @@
  */
 import {
   Annotations,
+  backoffDelay,
   ConditionReasons,
   ConditionStatuses,
   ConditionTypes,
@@ -14,7 +15,6 @@ import {
 } from '../../core/index.ts';
 import { parseDuration, type Sync } from '../../api/index.ts';
 import { formatChangeSummary, type InventoryEntry } from '../../plan/index.ts';
-import { backoffDelay } from '../backoff.ts';
 import { decideApplied } from './decide-applied.ts';
 import type { Announcement, DecideInput, Decision, Failed } from './outcome.ts';
 import {

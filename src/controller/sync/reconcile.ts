@@ -4,10 +4,14 @@
  * events, announcements, metrics, requeue). Quiet when nothing changed: no status write, no event.
  */
 import { parseDuration, parseSync, type Sync } from '../../api/index.ts';
-import { ConditionReasons, formatObjectId, type KubeObject } from '../../core/index.ts';
+import {
+  ConditionReasons,
+  formatObjectId,
+  type KubeObject,
+  type Random,
+} from '../../core/index.ts';
 import type { EventInput } from '../../notify/index.ts';
 import type { StoredArtifact } from '../../source/index.ts';
-import type { Random } from '../backoff.ts';
 import type { EventRecorder } from '../events.ts';
 import { writeStatus } from '../status.ts';
 import { ReconcileOutcomes, type Clock, type Logger, type ReconcileOutcome } from '../types.ts';
@@ -121,7 +125,7 @@ async function applyArtifact(
 ): Promise<ReconcileOutcome> {
   const status = sync.status ?? {};
   const { revision } = artifact;
-  const renderStarted = performance.now();
+  const renderStarted = deps.clock.monotonic();
   const rendered = await renderDesired(
     {
       artifactDir: artifact.dir,
@@ -144,7 +148,7 @@ async function applyArtifact(
     };
     return conclude(deps, run, { sync, status, outcome });
   }
-  const renderMs = Math.round(performance.now() - renderStarted);
+  const renderMs = Math.round(deps.clock.monotonic() - renderStarted);
   const desired = rendered.value.map((r) => r.object);
   const announce = announcer(deps.report, sync);
   const step = await applyRevision(
