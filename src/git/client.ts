@@ -27,8 +27,8 @@ export type GitClientOptions = {
   readonly logger?: Logger;
   /** Accept file:// URLs (DESIGN.md: only with the operator's `--allow-file-urls`). */
   readonly allowFileUrls?: boolean;
-  /** Where PATH, proxy and CA-bundle variables come from (default process.env). */
-  readonly env?: NodeJS.ProcessEnv;
+  /** Where PATH, proxy and CA-bundle variables come from: the process environment, passed in. */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** Parent of the per-call scratch dirs (default the OS temp dir). */
   readonly tmpDir?: string;
   /** Times each run for the log; default: the system clock. */
@@ -126,7 +126,7 @@ export function createGitClient(options: GitClientOptions): GitClient {
     const url = parsed.value;
     const scratchDir = await makeScratch();
     try {
-      const baseEnv = options.env ?? process.env;
+      const baseEnv = options.env;
       const environment = { url, auth, scratchDir, baseEnv, allowFileUrls, timeoutMs };
       const prepared = await prepareEnvironment(environment);
       if (!prepared.ok) return prepared;
@@ -145,7 +145,7 @@ export function createGitClient(options: GitClientOptions): GitClient {
   ): Promise<Result<T, GitError>> {
     const scratchDir = await makeScratch();
     try {
-      const env = await prepareLocalEnvironment(scratchDir, options.env ?? process.env);
+      const env = await prepareLocalEnvironment(scratchDir, options.env);
       return await use({ scratchDir, run: runnerOf(env, [], gitDir, signal) });
     } finally {
       await rm(scratchDir, { recursive: true, force: true });

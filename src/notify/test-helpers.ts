@@ -200,7 +200,7 @@ export function createTestNotifier(
         full.providers.find((p) => p.metadata.namespace === namespace && p.metadata.name === name),
       getGitRepository: (namespace, name) => full.repositories.get(`${namespace}/${name}`),
       readSecret: (namespace, name) => Promise.resolve(full.secrets.get(`${namespace}/${name}`)),
-      git: createGitClient({ timeoutMs: 20_000 }),
+      git: createGitClient({ env: process.env, timeoutMs: 20_000 }),
       clusterName: 'prod-eu',
       clock: { ...systemClock, now: () => new Date('2024-05-01T12:03:00.500Z') },
       logger,
