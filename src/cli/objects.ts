@@ -3,6 +3,7 @@
 import {
   API_GROUP_VERSION,
   getCondition,
+  isRecord,
   Kinds,
   type Condition,
   type KubeObject,
@@ -38,9 +39,7 @@ export function recordAt(obj: unknown, ...path: string[]): Record<string, unknow
   for (const key of path) {
     cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
   }
-  return cur && typeof cur === 'object' && !Array.isArray(cur)
-    ? (cur as Record<string, unknown>)
-    : {};
+  return isRecord(cur) ? cur : {};
 }
 
 export function stringAt(obj: unknown, ...path: string[]): string | undefined {

@@ -16,6 +16,7 @@ import {
   setCondition,
   type Condition,
   type KubeObject,
+  type SecretReader,
 } from '../core/index.ts';
 import type { GitClient } from '../git/index.ts';
 import type { KubeClient } from '../kube/index.ts';
@@ -34,11 +35,7 @@ export type FeedbackDeps = {
   readonly clusterName: string;
   readonly namespace: string | undefined;
   readonly signal: AbortSignal;
-  readonly readSecret: (
-    namespace: string,
-    name: string,
-    signal: AbortSignal,
-  ) => Promise<Record<string, string> | undefined>;
+  readonly readSecret: SecretReader;
   readonly sources: Informer;
   /** Resolves true once this process leads (at once without leader election). */
   readonly whenLeading: (signal: AbortSignal) => Promise<boolean>;

@@ -16,7 +16,7 @@ import {
   type Condition,
   type Random,
 } from '../core/index.ts';
-import { Annotations, type KubeObject } from '../core/index.ts';
+import { Annotations, type KubeObject, type SecretReader } from '../core/index.ts';
 import {
   fetchArtifact,
   type ArtifactStore,
@@ -46,11 +46,7 @@ export type SourceReconcilerDeps = {
   /** Called when a source publishes a new artifact: wake its Syncs now. */
   readonly onArtifact: (namespace: string, name: string) => void;
   readonly requeue: (key: string, delayMs: number) => void;
-  readonly readSecret: (
-    namespace: string,
-    name: string,
-    signal: AbortSignal,
-  ) => Promise<Record<string, string> | undefined>;
+  readonly readSecret: SecretReader;
 };
 
 type Status = NonNullable<GitRepository['status']>;

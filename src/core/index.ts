@@ -12,7 +12,13 @@ export {
   type MoorKind,
 } from './labels.ts';
 export { err, ok, type Result } from './result.ts';
-export { objectIdOf, type KubeObject, type ManagedFieldsEntry, type ObjectMeta } from './object.ts';
+export {
+  isRecord,
+  objectIdOf,
+  type KubeObject,
+  type ManagedFieldsEntry,
+  type ObjectMeta,
+} from './object.ts';
 export {
   ConditionReasons,
   ConditionStatuses,
@@ -32,4 +38,5 @@ export {
 } from './conditions.ts';
 export { systemClock, type Clock } from './clock.ts';
 export type { LogFn, Logger } from './logger.ts';
+export type { SecretData, SecretReader } from './secrets.ts';
 export { stableStringify } from './stable-json.ts';

@@ -1,7 +1,7 @@
 // The Notifier: events in, deliveries out. publish() never blocks; each Provider has its own
 // bounded queue, rate limit and retry loop, so a slow or broken receiver delays only itself.
 import type { Alert, Provider, ProviderType } from '../api/index.ts';
-import { backoffDelay, type Clock, type Logger } from '../core/index.ts';
+import { backoffDelay, type Clock, type Logger, type SecretReader } from '../core/index.ts';
 import type { GitClient } from '../git/index.ts';
 import { deliverOnce, providerIdOf, type DeliveryDeps } from './deliver.ts';
 import { NotifyErrorCodes, notifyError, type NotifyError } from './errors.ts';
@@ -10,7 +10,6 @@ import type { GitRepositoryTarget } from './gittag.ts';
 import type { FetchFn } from './http.ts';
 import { selectAlerts } from './match.ts';
 import { isDeliverable } from './payloads.ts';
-import type { ReadSecret } from './secrets.ts';
 import { createTokenBucket, type TokenBucket } from './timers.ts';
 
 export type { LogFn, Logger } from '../core/index.ts';
@@ -28,7 +27,7 @@ export type NotifierDeps = {
   listAlerts(namespace: string): readonly Alert[];
   getProvider(namespace: string, name: string): Provider | undefined;
   getGitRepository(namespace: string, name: string): GitRepositoryTarget | undefined;
-  readonly readSecret: ReadSecret;
+  readonly readSecret: SecretReader;
   readonly git: GitClient;
   readonly fetch?: FetchFn;
   /** The operator's `--cluster-name`: used when neither the Provider nor the event names one. */

@@ -48,4 +48,3 @@ export {
   type ProviderRef,
   type ProviderStats,
 } from './dispatcher.ts';
-export type { ReadSecret, SecretData } from './secrets.ts';
