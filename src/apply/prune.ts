@@ -1,6 +1,6 @@
 /** Deletes objects that left Git, only when this Sync owns them and they do not opt out. */
 import pLimit from 'p-limit';
-import { Annotations, formatObjectId, type KubeObject } from '../core/index.ts';
+import { Annotations, formatObjectId, type KubeObject, formatApiVersion } from '../core/index.ts';
 import type { ChangeEntry, InventoryEntry } from '../plan/index.ts';
 import { conflictOwner } from './preflight.ts';
 import type { ApplyDeps, ApplyRequest } from './types.ts';
@@ -17,7 +17,7 @@ async function pruneOne(
   req: ApplyRequest,
   deps: ApplyDeps,
 ): Promise<ChangeEntry> {
-  const apiVersion = e.group ? `${e.group}/${e.version}` : e.version;
+  const apiVersion = formatApiVersion(e.group, e.version);
   const ref = {
     apiVersion,
     kind: e.kind,

@@ -7,6 +7,7 @@ import {
   Kinds,
   type Condition,
   type KubeObject,
+  nameKeyOf,
 } from '../core/index.ts';
 import type { ObjectRef } from '../kube/index.ts';
 import type { Subject } from './errors.ts';
@@ -117,6 +118,6 @@ export function summarize(obj: KubeObject): SummaryRow {
 
 /** Sorted by namespace, then name. */
 export function sortObjects(items: readonly KubeObject[]): KubeObject[] {
-  const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  const key = nameKeyOf;
   return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

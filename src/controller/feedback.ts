@@ -17,6 +17,7 @@ import {
   type Condition,
   type KubeObject,
   type SecretReader,
+  nameKeyOf,
 } from '../core/index.ts';
 import type { GitClient } from '../git/index.ts';
 import type { KubeClient } from '../kube/index.ts';
@@ -81,7 +82,7 @@ export function startFeedback(deps: FeedbackDeps): Feedback {
     if (await deps.whenLeading(deps.signal)) await writeStatus(deps.kube, obj, status, deps.signal);
   };
   const reconcileReceiver = async (obj: KubeObject, deleted: boolean): Promise<void> => {
-    const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+    const key = nameKeyOf(obj);
     const old = receiverPaths.get(key);
     if (old) byPath.delete(old);
     receiverPaths.delete(key);

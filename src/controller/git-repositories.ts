@@ -15,6 +15,7 @@ import {
   jitter,
   type Condition,
   type Random,
+  nameKeyOf,
 } from '../core/index.ts';
 import { Annotations, type KubeObject, type SecretReader } from '../core/index.ts';
 import {
@@ -209,7 +210,7 @@ export async function reconcileGitRepository(
   deps: SourceReconcilerDeps,
   signal: AbortSignal,
 ): Promise<'success' | 'failure' | 'abandoned' | undefined> {
-  const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+  const key = nameKeyOf(obj);
   const parsed = parseGitRepository(obj);
   if (!parsed.ok) return reportInvalid(obj, parsed.error.message, deps, signal);
   const repo = parsed.value;

@@ -7,6 +7,7 @@ import { createServerApp, type BoundServer, type Metrics } from '../server/index
 import type { Feedback } from './feedback.ts';
 import type { WorkQueue } from './queue.ts';
 import type { Clock, Logger } from './types.ts';
+import { nameKey } from '../core/index.ts';
 
 export type Served = {
   readonly address: string | undefined;
@@ -35,7 +36,7 @@ export function serveHttp(
       findReceiver: (path) => feedback.findReceiver(path),
       onReceive: (receiver, resources) => {
         for (const r of resources)
-          if (r.kind === Kinds.GitRepository) sourceQueue.add(`${r.namespace}/${r.name}`);
+          if (r.kind === Kinds.GitRepository) sourceQueue.add(nameKey(r.namespace, r.name));
         logger.info(
           { receiver: `${receiver.namespace}/${receiver.name}`, resources: resources.length },
           'push received',

@@ -3,7 +3,7 @@
  * as the live cache sees it, what is remembered of each applied revision, render's caches, and
  * where decisions are reported.
  */
-import type { KubeObject } from '../core/index.ts';
+import { type KubeObject, kindKey, splitNameKey } from '../core/index.ts';
 import type { KubeClient, LiveChangeType } from '../kube/index.ts';
 import type { EventInput } from '../notify/index.ts';
 import type { KustomizeSettings, ParseMemo } from '../render/index.ts';
@@ -16,7 +16,6 @@ import { rememberJobsSeen, type JobsSeen } from './jobs-seen.ts';
 import type { StatusMemory } from './status-memory.ts';
 import type { KindScopes, RenderCache, SyncReconcilerDeps } from './sync/index.ts';
 import type { Clock, Logger } from './types.ts';
-import { splitKey } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
 
 /** The live cache as the Sync side uses it. */
@@ -89,12 +88,12 @@ export function syncHandles(
       kube,
       live: lookupLive,
       knownAbsent: (o) =>
-        watchedKinds.has(`${o.apiVersion}|${o.kind}`) && lookupLive(o) === undefined,
+        watchedKinds.has(kindKey(o.apiVersion, o.kind)) && lookupLive(o) === undefined,
       watchKinds: async (kinds) => {
         await Promise.all(
           kinds.map(async (k) => {
             const watched = await w.live.ensureKind(k.apiVersion, k.kind);
-            if (watched.ok) watchedKinds.add(`${k.apiVersion}|${k.kind}`);
+            if (watched.ok) watchedKinds.add(kindKey(k.apiVersion, k.kind));
           }),
         );
       },
@@ -116,11 +115,11 @@ export function syncHandles(
       announce: w.announce,
       observeConverged: (syncKey, revision) => {
         const seconds = remembered.commits.converged(syncKey, revision, w.clock.monotonic());
-        const [namespace, sync] = splitKey(syncKey);
+        const [namespace, sync] = splitNameKey(syncKey);
         if (seconds !== undefined) metrics.observeCommitToConverged({ namespace, sync, seconds });
       },
       observeObjects: (syncKey, inSync, drifted) => {
-        const [namespace, sync] = splitKey(syncKey);
+        const [namespace, sync] = splitNameKey(syncKey);
         metrics.setObjects({ namespace, sync, inSync, drifted });
       },
       requeue,

@@ -19,7 +19,8 @@ import { restoreArtifacts } from './restore-artifacts.ts';
 import type { SecretReader } from './secrets.ts';
 import type { StatusMemory } from './status-memory.ts';
 import type { Clock, Logger } from './types.ts';
-import { keyOf, needsReconcile, splitKey } from './watch-events.ts';
+import { needsReconcile } from './watch-events.ts';
+import { nameKeyOf, splitNameKey } from '../core/index.ts';
 
 export type SourceWiring = {
   readonly kube: KubeClient;
@@ -73,7 +74,7 @@ export function startSources(w: SourceWiring): Sources {
       w.logger.error({ gitrepository: key, err: String(error) }, 'reconcile crashed'),
     handler: whileLeading(w.leadership, (key, s) =>
       w.timed(Kinds.GitRepository, async () => {
-        const [ns, name] = splitKey(key);
+        const [ns, name] = splitNameKey(key);
         const obj = w.memory.freshest(informer.get(ns, name));
         if (obj) return reconcileGitRepository(obj, failures, deps, s);
         w.registry.forgetSource(key);
@@ -91,7 +92,7 @@ export function startSources(w: SourceWiring): Sources {
     logger: w.logger,
     onChange: (type, obj, old) => {
       if (type === 'deleted') w.memory.forget(obj);
-      if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(keyOf(obj));
+      if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(nameKeyOf(obj));
     },
   });
   let listed = false;

@@ -4,7 +4,7 @@
  * everywhere it was remembered.
  */
 import { API_GROUP_VERSION, DriftModes, Kinds, type DriftMode } from '../api/index.ts';
-import { Labels, type KubeObject } from '../core/index.ts';
+import { Labels, type KubeObject, nameKey, nameKeyOf, splitNameKey } from '../core/index.ts';
 import type { Dependents } from './dependents.ts';
 import { wakesSync } from './drift-trigger.ts';
 import { ttlFinishOf } from './finished-jobs.ts';
@@ -15,7 +15,7 @@ import { createWorkQueue, type WorkQueue } from './queue.ts';
 import type { TimedRun } from './reconcile-timer.ts';
 import { syncHandles, type SyncWiring } from './sync-handles.ts';
 import { reconcileSync } from './sync/index.ts';
-import { keyOf, needsReconcile, splitKey, wakesDependents } from './watch-events.ts';
+import { needsReconcile, wakesDependents } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
 
 export type SyncSide = SyncWiring & {
@@ -33,7 +33,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
   const lookupSync = (ns: string, name: string) => w.memory.freshest(informer.get(ns, name));
   const deps = syncHandles(w, sources, lookupSync, (k, ms) => queue.addAfter(k, ms));
   const forget = (key: string): void => {
-    const [namespace, sync] = splitKey(key);
+    const [namespace, sync] = splitNameKey(key);
     const r = w.remembered;
     r.desired.forget(key);
     r.jobsSeen.forget(key);
@@ -49,7 +49,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     handler: whileLeading(w.leadership, (key, s) =>
       w.timed(Kinds.Sync, async () => {
         await sources.restored;
-        const obj = lookupSync(...splitKey(key));
+        const obj = lookupSync(...splitNameKey(key));
         if (obj) return reconcileSync(obj, deps, s);
         forget(key);
       }),
@@ -63,7 +63,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     signal: w.signal,
     logger: w.logger,
     onChange: (type, obj, old) => {
-      const key = keyOf(obj);
+      const key = nameKeyOf(obj);
       if (type === 'deleted') {
         w.registry.forgetSync(key);
         w.memory.forget(obj);
@@ -86,12 +86,12 @@ function watchDrift(
 ): void {
   w.live.onChange((obj, type) => {
     const labels = obj.metadata.labels ?? {};
-    const syncKey = `${labels[Labels.syncNamespace] ?? ''}/${labels[Labels.syncName] ?? ''}`;
+    const syncKey = nameKey(labels[Labels.syncNamespace], labels[Labels.syncName]);
     // The last state of a finished Job, kept for when its TTL removes it.
     if (ttlFinishOf(obj)) w.remembered.jobsSeen.remember(syncKey, obj);
     const desired = w.remembered.desired.get(syncKey, obj);
     if (!desired) return;
-    const sync = lookupSync(...splitKey(syncKey));
+    const sync = lookupSync(...splitNameKey(syncKey));
     const status = sync?.status as { drift?: unknown; healthWait?: unknown } | undefined;
     const reportsDrift = status?.drift !== undefined;
     const mode =

@@ -1,6 +1,16 @@
 export { backoffDelay, jitter, type Random } from './backoff.ts';
 export { MoorError } from './errors.ts';
-export { formatObjectId, objectKey, parseApiVersion, type ObjectId } from './ids.ts';
+export {
+  formatApiVersion,
+  formatObjectId,
+  kindKey,
+  nameKey,
+  nameKeyOf,
+  objectKey,
+  parseApiVersion,
+  splitNameKey,
+  type ObjectId,
+} from './ids.ts';
 export {
   API_GROUP,
   API_GROUP_VERSION,

@@ -4,7 +4,7 @@
  * either; every change reaches the listeners within one watch event. Objects are kept as the
  * server sends them (managedFields included: drift names field managers from them).
  */
-import { err, type KubeObject, type Result } from '../core/index.ts';
+import { err, type KubeObject, type Result, kindKey } from '../core/index.ts';
 import { KubeError } from './errors.ts';
 import type { Backoff } from './reflector-decide.ts';
 import {
@@ -50,8 +50,6 @@ type KindCache = {
   readonly reflector: Reflector;
   readonly ready: Promise<Result<void, KubeError>>;
 };
-
-const kindKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
 
 export function createLiveCache(opts: LiveCacheOptions): LiveCache {
   const { kube, labelSelector, signal, logger } = opts;

@@ -3,7 +3,7 @@
  * list or a watch (list again, watch again, and how many failures in a row), how long to pause,
  * and when a silent watch counts as stalled. reflector.ts carries them out.
  */
-import { backoffDelay, type KubeObject } from '../core/index.ts';
+import { backoffDelay, type KubeObject, nameKeyOf } from '../core/index.ts';
 import type { KubeErrorCode } from './errors.ts';
 import type { WatchEvent } from './types.ts';
 
@@ -33,10 +33,6 @@ export const QUICK_CLOSE_MS = 1_000;
 
 /** Silence allowed beyond the watch's own server-side timeout before it counts as stalled. */
 export const NO_PROGRESS_SLACK_MS = 30_000;
-
-/** Store key of an object: `namespace/name` (`/name` when cluster-scoped). */
-export const keyOf = (obj: KubeObject): string =>
-  `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 
 /** Classifies a finished watch; `stalled` wins, since cutting it made the watch end cleanly. */
 export function classifyWatchEnd(
@@ -120,6 +116,6 @@ export function goneAfterList(
   cached: Iterable<KubeObject>,
   items: readonly KubeObject[],
 ): KubeObject[] {
-  const seen = new Set(items.map(keyOf));
-  return [...cached].filter((obj) => !seen.has(keyOf(obj)));
+  const seen = new Set(items.map(nameKeyOf));
+  return [...cached].filter((obj) => !seen.has(nameKeyOf(obj)));
 }

@@ -4,7 +4,16 @@
  * bookmark, for the no-progress timeout), backs off on errors, and stops when its signal aborts.
  * It keeps the objects in one map and reports every change. The decisions are reflector-decide.ts.
  */
-import { err, ok, systemClock, type Clock, type KubeObject, type Result } from '../core/index.ts';
+import {
+  err,
+  ok,
+  systemClock,
+  type Clock,
+  type KubeObject,
+  type Result,
+  nameKey,
+  nameKeyOf,
+} from '../core/index.ts';
 import { KubeError } from './errors.ts';
 import {
   DEFAULT_BACKOFF,
@@ -13,7 +22,6 @@ import {
   decideEvent,
   decideUpsert,
   goneAfterList,
-  keyOf,
   nextAfterList,
   nextAfterWatch,
   pauseMs,
@@ -82,7 +90,7 @@ type Ctx = {
 
 function applyStep(ctx: Ctx, step: StoreStep): void {
   if (step.op === 'none') return;
-  const key = keyOf(step.obj);
+  const key = nameKeyOf(step.obj);
   if (step.op === 'set') ctx.store.set(key, step.obj);
   else ctx.store.delete(key);
   try {
@@ -99,7 +107,8 @@ async function listInto(ctx: Ctx): Promise<Result<string, KubeError>> {
   if (!listed.ok) return listed;
   for (const gone of goneAfterList(store.values(), listed.value.items))
     applyStep(ctx, { op: 'delete', obj: gone, old: gone });
-  for (const item of listed.value.items) applyStep(ctx, decideUpsert(item, store.get(keyOf(item))));
+  for (const item of listed.value.items)
+    applyStep(ctx, decideUpsert(item, store.get(nameKeyOf(item))));
   return ok(listed.value.resourceVersion);
 }
 
@@ -135,7 +144,7 @@ async function watchOnce(
     { ...ctx.scope, resourceVersion: from, ...timeout },
     (event) => {
       progressAt = clock.monotonic();
-      const decided = decideEvent(event, store.get(keyOf(event.object)), last);
+      const decided = decideEvent(event, store.get(nameKeyOf(event.object)), last);
       last = decided.resourceVersion;
       applyStep(ctx, decided.step);
     },
@@ -226,7 +235,7 @@ export function startReflector(opts: ReflectorOptions): Reflector {
   };
 
   return {
-    get: (namespace, name) => ctx.store.get(`${namespace}/${name}`),
+    get: (namespace, name) => ctx.store.get(nameKey(namespace, name)),
     list: () => [...ctx.store.values()],
     synced,
     done: run(),

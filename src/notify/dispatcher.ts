@@ -1,7 +1,13 @@
 // The Notifier: events in, deliveries out. publish() never blocks; each Provider has its own
 // bounded queue, rate limit and retry loop, so a slow or broken receiver delays only itself.
 import type { Alert, Provider, ProviderType } from '../api/index.ts';
-import { backoffDelay, type Clock, type Logger, type SecretReader } from '../core/index.ts';
+import {
+  backoffDelay,
+  type Clock,
+  type Logger,
+  type SecretReader,
+  nameKey,
+} from '../core/index.ts';
 import type { GitClient } from '../git/index.ts';
 import { deliverOnce, providerIdOf, type DeliveryDeps } from './deliver.ts';
 import { NotifyErrorCodes, notifyError, type NotifyError } from './errors.ts';
@@ -115,7 +121,7 @@ function providersFor(deps: NotifierDeps, event: MoorEvent, log: Logger): Provid
   for (const alert of alerts) {
     const namespace = alert.metadata.namespace ?? '';
     const name = alert.spec.providerRef.name;
-    const key = `${namespace}/${name}`;
+    const key = nameKey(namespace, name);
     if (seen.has(key)) continue;
     const provider = deps.getProvider(namespace, name);
     if (!provider) {
@@ -254,7 +260,7 @@ export function createNotifier(deps: NotifierDeps, options: NotifierOptions = {}
   const channelOf = (provider: Provider): Channel => {
     const namespace = provider.metadata.namespace ?? '';
     const name = provider.metadata.name;
-    const key = `${namespace}/${name}`;
+    const key = nameKey(namespace, name);
     let channel = channels.get(key);
     if (!channel) {
       const bucket = createTokenBucket(settings.ratePerSecond, settings.burst, deps.clock);

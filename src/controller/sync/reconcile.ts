@@ -9,6 +9,7 @@ import {
   formatObjectId,
   type KubeObject,
   type Random,
+  nameKeyOf,
 } from '../../core/index.ts';
 import type { EventInput } from '../../notify/index.ts';
 import type { StoredArtifact } from '../../source/index.ts';
@@ -77,7 +78,7 @@ export async function reconcileSync(
   deps: SyncReconcilerDeps,
   signal: AbortSignal,
 ): Promise<ReconcileOutcome | undefined> {
-  const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+  const key = nameKeyOf(obj);
   const run: Run = {
     obj,
     key,

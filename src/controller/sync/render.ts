@@ -3,7 +3,7 @@
  * namespace, Sync). Whether a kind is namespaced comes from discovery, or from a CRD of the same
  * set, so targetNamespace is only applied where it belongs.
  */
-import { err, ok, type KubeObject, type Result } from '../../core/index.ts';
+import { err, ok, type KubeObject, type Result, kindKey, nameKey } from '../../core/index.ts';
 import {
   renderSync,
   type KustomizeSettings,
@@ -21,8 +21,6 @@ export type ResolveKind = (
   signal: AbortSignal,
 ) => Promise<Result<{ readonly namespaced: boolean }, unknown>>;
 
-const scopeKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
-
 function learnFromCrds(objects: readonly RenderedObject[], scopes: KindScopes): boolean {
   let learned = false;
   for (const { object } of objects) {
@@ -32,7 +30,7 @@ function learnFromCrds(objects: readonly RenderedObject[], scopes: KindScopes): 
       | undefined;
     if (!spec?.group || !spec.names?.kind) continue;
     for (const v of spec.versions ?? []) {
-      const key = scopeKey(`${spec.group}/${v.name}`, spec.names.kind);
+      const key = kindKey(`${spec.group}/${v.name}`, spec.names.kind);
       if (!scopes.has(key)) {
         scopes.set(key, spec.scope !== 'Cluster');
         learned = true;
@@ -51,7 +49,7 @@ async function learnFromDiscovery(
   let learned = false;
   const unknown = new Map<string, KubeObject>();
   for (const { object } of objects) {
-    const key = scopeKey(object.apiVersion, object.kind);
+    const key = kindKey(object.apiVersion, object.kind);
     if (!scopes.has(key)) unknown.set(key, object);
   }
   await Promise.all(
@@ -97,7 +95,7 @@ export async function renderDesired(
   ].join('|');
   const cached = deps.cache.get(key);
   if (cached) return ok(cached);
-  const memoKey = `${input.syncNamespace}/${input.syncName}`;
+  const memoKey = nameKey(input.syncNamespace, input.syncName);
   const memo = deps.memos.get(memoKey) ?? new Map<string, RenderedObject[]>();
   deps.memos.set(memoKey, memo);
   const render = () =>
@@ -108,7 +106,7 @@ export async function renderDesired(
       targetNamespace: input.targetNamespace,
       syncName: input.syncName,
       syncNamespace: input.syncNamespace,
-      isNamespaced: (apiVersion, kind) => deps.scopes.get(scopeKey(apiVersion, kind)),
+      isNamespaced: (apiVersion, kind) => deps.scopes.get(kindKey(apiVersion, kind)),
       kustomize: deps.kustomize,
       signal,
     });
