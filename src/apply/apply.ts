@@ -5,6 +5,7 @@
 import pLimit from 'p-limit';
 import { formatObjectId, objectIdOf, type KubeObject } from '../core/index.ts';
 import type { ChangeEntry } from '../plan/index.ts';
+import type { KubeError } from '../kube/index.ts';
 import { parseApiVersion } from '../core/index.ts';
 import { preflight, prepareDeferred, type Prepared, type PreflightFailure } from './preflight.ts';
 import { pruneObjects } from './prune.ts';
@@ -17,11 +18,17 @@ import {
 } from './types.ts';
 import { refOf, waitEstablished, waitGone } from './wait.ts';
 
-const entryOf = (obj: KubeObject, action: ChangeEntry['action'], message: string): ChangeEntry => ({
+const entryOf = (
+  obj: KubeObject,
+  action: ChangeEntry['action'],
+  message: string,
+  error?: KubeError,
+): ChangeEntry => ({
   id: objectIdOf(obj),
   version: parseApiVersion(obj.apiVersion).version,
   action,
   message,
+  ...(error ? { error } : {}),
 });
 
 function failedOutcome(
@@ -35,7 +42,7 @@ function failedOutcome(
   const doneKeys = new Set(done.map((e) => formatObjectId(e.id)));
   const conflictKeys = new Set(conflicts.map((c) => formatObjectId(c.id)));
   const entries = [...done];
-  for (const f of failures) entries.push(entryOf(f.obj, 'failed', f.message));
+  for (const f of failures) entries.push(entryOf(f.obj, 'failed', f.message, f.error));
   for (const obj of req.stages.flat()) {
     const key = formatObjectId(objectIdOf(obj));
     if (failed.has(obj) || doneKeys.has(key)) continue;
@@ -73,7 +80,12 @@ async function writeOne(
     );
     if (!deleted.ok)
       return {
-        entry: entryOf(p.obj, 'failed', `${key}: delete for recreate: ${deleted.error.message}`),
+        entry: entryOf(
+          p.obj,
+          'failed',
+          `${key}: delete for recreate: ${deleted.error.message}`,
+          deleted.error,
+        ),
       };
     const gone = await waitGone(deps.kube, p.obj, {
       timeoutMs: req.timeoutMs,
@@ -88,7 +100,10 @@ async function writeOne(
     { fieldManager: req.fieldManager, force: true },
     deps.signal,
   );
-  if (!applied.ok) return { entry: entryOf(p.obj, 'failed', `${key}: ${applied.error.message}`) };
+  if (!applied.ok)
+    return {
+      entry: entryOf(p.obj, 'failed', `${key}: ${applied.error.message}`, applied.error),
+    };
   const action = p.live && p.plan !== 'recreate' ? 'configured' : 'created';
   const suffix = p.plan === 'recreate' ? ' (recreated: immutable field changed)' : '';
   return { entry: entryOf(p.obj, action, `${key} ${action}${suffix}`), obj: applied.value };

@@ -12,14 +12,15 @@ import {
   type Clock,
   type KubeObject,
 } from '../../core/index.ts';
-import type { KubeClient } from '../../kube/index.ts';
-import { summarizeChangeSet } from '../../plan/index.ts';
+import type { KubeClient, KubeErrorData } from '../../kube/index.ts';
+import { summarizeChangeSet, type ChangeEntry } from '../../plan/index.ts';
 import { writeStatus } from '../status.ts';
 import { decideCommitted, intentStatus } from './decide.ts';
 import { driftOnFailure, remainingDrift, type LiveLookup } from './drift.ts';
 import { assessHealth } from './health-check.ts';
 import { prepareApply, type Prepared } from './prepare.ts';
-import type { Announcement, Failed, SyncOutcome } from './outcome.ts';
+import { applyFailureReason } from './reasons.ts';
+import type { Announcement, Failed, FailureCause, SyncOutcome } from './outcome.ts';
 import type { SyncStatus } from './status.ts';
 
 /** The cluster as the Sync reconciler sees it: a client and the watch-fed cache. */
@@ -73,13 +74,6 @@ export type ApplyStep =
     }
   | 'abandoned';
 
-function failureReason(outcome: ApplyOutcome): string {
-  if (outcome.conflicts.length > 0) return ConditionReasons.Conflict;
-  if (outcome.phase === 'validate') return ConditionReasons.DryRunFailed;
-  if (outcome.phase === 'prune') return ConditionReasons.PruneFailed;
-  return ConditionReasons.ApplyFailed;
-}
-
 /** Writes Reconciling and the inventory union before anything is created (ADR 0003). */
 async function recordIntent(
   h: ApplyHandles,
@@ -130,6 +124,21 @@ async function runApply(h: ApplyHandles, sync: Sync, p: Prepared, signal: AbortS
   return { kube, outcome };
 }
 
+/** The first failed object's error as data: its code, the object, and what the server answered. */
+function causeOfApply(failed: readonly ChangeEntry[]): FailureCause | undefined {
+  const first = failed.find((e) => e.error);
+  if (!first?.error) return undefined;
+  const data = first.error.data as Partial<KubeErrorData>;
+  return {
+    code: first.error.code,
+    data: {
+      object: formatObjectId(first.id),
+      ...(data.status === undefined ? {} : { status: data.status }),
+      ...(data.reason === undefined ? {} : { serverReason: data.reason }),
+    },
+  };
+}
+
 /** The apply failed: keep everything that may exist in the inventory so a later one can prune it. */
 function failedApply(h: ApplyHandles, rev: Revision, p: Prepared, outcome: ApplyOutcome): Failed {
   const { revision } = rev;
@@ -137,9 +146,11 @@ function failedApply(h: ApplyHandles, rev: Revision, p: Prepared, outcome: Apply
   const message = `revision ${revision}: ${failed.map((e) => e.message).join('; ')}`;
   const before = { previous: rev.status.drift, now: rev.startedAt };
   const known = driftOnFailure(revision, p, h.cluster.live, before);
+  const cause = causeOfApply(failed);
   return {
     kind: 'failed',
-    reason: failureReason(outcome),
+    reason: applyFailureReason(outcome),
+    ...(cause ? { cause } : {}),
     message,
     extra: {
       lastAttemptedRevision: revision,

@@ -12,6 +12,7 @@ import {
   nameKeyOf,
 } from '../../core/index.ts';
 import type { EventInput } from '../../notify/index.ts';
+import type { RenderError } from '../../render/index.ts';
 import type { StoredArtifact } from '../../source/index.ts';
 import type { EventRecorder } from '../events.ts';
 import { writeStatus } from '../status.ts';
@@ -19,7 +20,8 @@ import { ReconcileOutcomes, type Clock, type Logger, type ReconcileOutcome } fro
 import { applyRevision, type ClusterView, type DesiredMemory } from './apply.ts';
 import { decide } from './decide.ts';
 import { unreadyDependencies } from './dependencies.ts';
-import type { Decision, SyncOutcome } from './outcome.ts';
+import type { Decision, FailureCause, SyncOutcome } from './outcome.ts';
+import { renderFailureReason } from './reasons.ts';
 import { renderDesired, type RenderHandles } from './render.ts';
 import { noArtifact, type SourceView } from './source.ts';
 import type { SyncStatus } from './status.ts';
@@ -142,8 +144,9 @@ async function applyArtifact(
   if (!rendered.ok) {
     const outcome: SyncOutcome = {
       kind: 'failed',
-      reason: ConditionReasons.BuildFailed,
-      message: `revision ${revision}: ${rendered.error}`,
+      reason: renderFailureReason(rendered.error.code),
+      message: `revision ${revision}: ${rendered.error.message}`,
+      cause: causeOfRender(rendered.error),
       extra: { lastAttemptedRevision: revision },
       announce: { event: 'ApplyFailed', revision },
     };
@@ -186,6 +189,17 @@ async function applyArtifact(
     { ...run, obj: step.obj },
     { sync, status: step.status, outcome: step.outcome },
   );
+}
+
+/** A render error as data: its code and the place in the artifact (`file`, `line`, `column`). */
+function causeOfRender(error: RenderError): FailureCause {
+  const { file, line, column } = error.data;
+  const place = {
+    ...(file === undefined ? {} : { file }),
+    ...(line === undefined ? {} : { line }),
+    ...(column === undefined ? {} : { column }),
+  };
+  return { code: error.code, data: place };
 }
 
 /**

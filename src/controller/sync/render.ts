@@ -9,6 +9,7 @@ import {
   type KustomizeSettings,
   type ParseMemo,
   type RenderedObject,
+  type RenderError,
 } from '../../render/index.ts';
 
 export type RenderCache = Map<string, RenderedObject[]>;
@@ -85,7 +86,7 @@ export async function renderDesired(
   },
   deps: RenderHandles,
   signal: AbortSignal,
-): Promise<Result<RenderedObject[], string>> {
+): Promise<Result<RenderedObject[], RenderError>> {
   const key = [
     input.digest,
     input.path,
@@ -111,7 +112,7 @@ export async function renderDesired(
       signal,
     });
   let rendered = await render();
-  if (!rendered.ok) return err(rendered.error.message);
+  if (!rendered.ok) return err(rendered.error);
   const fromCrds = learnFromCrds(rendered.value, deps.scopes);
   const fromDiscovery = await learnFromDiscovery(
     deps.resolveKind,
@@ -121,7 +122,7 @@ export async function renderDesired(
   );
   if (fromCrds || fromDiscovery) {
     rendered = await render();
-    if (!rendered.ok) return err(rendered.error.message);
+    if (!rendered.ok) return err(rendered.error);
   }
   // Bound the cache: a handful of revisions per Sync is plenty.
   // A memo holds at most about two revisions' worth of files.
