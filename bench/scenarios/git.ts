@@ -58,7 +58,11 @@ async function measureShape(ctx: LocalContext, shape: Shape, commits: number) {
   await using repo = await createTestRepo({ name: shape.key, files });
   await using server = await startHttpGitServer(repo);
   const counter = countingLogger();
-  const git = createGitClient({ timeoutMs: FETCH_TIMEOUT_MS, logger: counter.logger });
+  const git = createGitClient({
+    env: process.env,
+    timeoutMs: FETCH_TIMEOUT_MS,
+    logger: counter.logger,
+  });
   const store = createArtifactStore(await mkdtemp(join(ctx.workDir, `git-${shape.key}-`)));
   const spec = {
     url: server.url,

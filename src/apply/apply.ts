@@ -5,6 +5,7 @@
 import pLimit from 'p-limit';
 import { formatObjectId, objectIdOf, type KubeObject } from '../core/index.ts';
 import type { ChangeEntry } from '../plan/index.ts';
+import type { KubeError } from '../kube/index.ts';
 import { parseApiVersion } from '../core/index.ts';
 import { preflight, prepareDeferred, type Prepared, type PreflightFailure } from './preflight.ts';
 import { stopAfterNoAnswer } from './no-answer.ts';
@@ -18,11 +19,17 @@ import {
 } from './types.ts';
 import { refOf, waitEstablished, waitGone } from './wait.ts';
 
-const entryOf = (obj: KubeObject, action: ChangeEntry['action'], message: string): ChangeEntry => ({
+const entryOf = (
+  obj: KubeObject,
+  action: ChangeEntry['action'],
+  message: string,
+  error?: KubeError,
+): ChangeEntry => ({
   id: objectIdOf(obj),
   version: parseApiVersion(obj.apiVersion).version,
   action,
   message,
+  ...(error ? { error } : {}),
 });
 
 function failedOutcome(
@@ -36,7 +43,7 @@ function failedOutcome(
   const doneKeys = new Set(done.map((e) => formatObjectId(e.id)));
   const conflictKeys = new Set(conflicts.map((c) => formatObjectId(c.id)));
   const entries = [...done];
-  for (const f of failures) entries.push(entryOf(f.obj, 'failed', f.message));
+  for (const f of failures) entries.push(entryOf(f.obj, 'failed', f.message, f.error));
   for (const obj of req.stages.flat()) {
     const key = formatObjectId(objectIdOf(obj));
     if (failed.has(obj) || doneKeys.has(key)) continue;
@@ -74,12 +81,17 @@ async function writeOne(
     );
     if (!deleted.ok)
       return {
-        entry: entryOf(p.obj, 'failed', `${key}: delete for recreate: ${deleted.error.message}`),
+        entry: entryOf(
+          p.obj,
+          'failed',
+          `${key}: delete for recreate: ${deleted.error.message}`,
+          deleted.error,
+        ),
       };
     const gone = await waitGone(deps.kube, p.obj, {
       timeoutMs: req.timeoutMs,
       signal: deps.signal,
-      now: deps.now,
+      clock: deps.clock,
     });
     if (!gone)
       return { entry: entryOf(p.obj, 'failed', `${key}: still being deleted for recreate`) };
@@ -89,7 +101,10 @@ async function writeOne(
     { fieldManager: req.fieldManager, force: true },
     deps.signal,
   );
-  if (!applied.ok) return { entry: entryOf(p.obj, 'failed', `${key}: ${applied.error.message}`) };
+  if (!applied.ok)
+    return {
+      entry: entryOf(p.obj, 'failed', `${key}: ${applied.error.message}`, applied.error),
+    };
   const action = p.live && p.plan !== 'recreate' ? 'configured' : 'created';
   const suffix = p.plan === 'recreate' ? ' (recreated: immutable field changed)' : '';
   return { entry: entryOf(p.obj, action, `${key} ${action}${suffix}`), obj: applied.value };
@@ -133,7 +148,7 @@ export async function applyPlan(req: ApplyRequest, given: ApplyDeps): Promise<Ap
     const pending = await waitEstablished(deps.kube, crds, {
       timeoutMs: req.timeoutMs,
       signal: deps.signal,
-      now: deps.now,
+      clock: deps.clock,
     });
     if (pending.length > 0) {
       const message = `CustomResourceDefinition ${pending.join(', ')} not Established within ${Math.round(req.timeoutMs / 1000)}s`;

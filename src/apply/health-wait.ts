@@ -3,7 +3,7 @@
  * progressing. It never waits; the caller decides when to look again and when time is up.
  */
 import pLimit from 'p-limit';
-import type { KubeObject } from '../core/index.ts';
+import type { Clock, KubeObject } from '../core/index.ts';
 import { assessHealth, HealthStatus, type Health } from '../health/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import { refOf } from './wait.ts';
@@ -21,7 +21,8 @@ export async function assessObjects(
   objects: readonly KubeObject[],
   opts: {
     readonly signal: AbortSignal;
-    readonly now: () => number;
+    /** The time health is assessed at (how long a rollout has been progressing). */
+    readonly clock: Pick<Clock, 'now'>;
     readonly concurrency: number;
     /** A live version known to be current (the apply's result, a fresh cache entry); else a GET. */
     readonly live?: ((obj: KubeObject) => KubeObject | undefined) | undefined;
@@ -45,7 +46,7 @@ export async function assessObjects(
               message: `${refOf(obj).kind}/${obj.metadata.name ?? ''}: not found`,
             }
           );
-        return assessHealth(got.value, { now: new Date(opts.now()) });
+        return assessHealth(got.value, { now: opts.clock.now() });
       }),
     ),
   );

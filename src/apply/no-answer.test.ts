@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { KubeObject } from '../core/index.ts';
+import { systemClock, type KubeObject } from '../core/index.ts';
 import { KubeError, createKubeClient } from '../kube/index.ts';
 import { applyPlan } from './apply.ts';
 import { isNoAnswer } from './no-answer.ts';
@@ -56,7 +56,7 @@ test('an API server that refuses: one request per object in flight, none for the
       force: false,
       timeoutMs: 5_000,
     },
-    { kube, signal: AbortSignal.timeout(30_000), concurrency: 4, now: () => performance.now() },
+    { kube, signal: AbortSignal.timeout(30_000), concurrency: 4, clock: systemClock },
   );
   assert.equal(outcome.ok, false);
   assert.equal(outcome.entries.length, objects.length, 'every object has an entry');

@@ -19,7 +19,12 @@ export type Prepared = {
   readonly plan: 'create' | 'update' | 'none' | 'deferred' | 'recreate';
 };
 
-export type PreflightFailure = { readonly obj: KubeObject; readonly message: string };
+export type PreflightFailure = {
+  readonly obj: KubeObject;
+  readonly message: string;
+  /** The API server's answer, when it refused (absent for checks made here). */
+  readonly error?: KubeError;
+};
 
 export type PreflightResult = {
   readonly prepared: Prepared[];
@@ -76,7 +81,7 @@ async function prepareOne(
     if (resolved.error.code === 'UnknownKind' && stageOne.kinds.has(`${id.group}/${id.kind}`)) {
       return { obj, stage, live: undefined, plan: 'deferred' };
     }
-    return { obj, message: `${name}: ${resolved.error.message}` };
+    return { obj, message: `${name}: ${resolved.error.message}`, error: resolved.error };
   }
   const info: ResourceInfo = resolved.value;
   const ns = obj.metadata.namespace;
@@ -87,7 +92,7 @@ async function prepareOne(
     if (live.error.code === 'NotFound' && ns && stageOne.namespaces.has(ns)) {
       return { obj, stage, live: undefined, plan: 'deferred' };
     }
-    return { obj, message: `${name}: ${live.error.message}` };
+    return { obj, message: `${name}: ${live.error.message}`, error: live.error };
   }
   return prepareAgainst(obj, stage, live.value, { req, deps, stageOne, name, id });
 }
@@ -136,7 +141,7 @@ async function prepareAgainst(
     const hint = isImmutableError(dry.error)
       ? ' (an immutable field changed: set spec.force to recreate it)'
       : '';
-    return { obj, message: `${name}: ${dry.error.message}${hint}` };
+    return { obj, message: `${name}: ${dry.error.message}${hint}`, error: dry.error };
   }
   if (!live) return { obj, stage, live, plan: 'create' };
   return { obj, stage, live, plan: wouldChange(dry.value, live) ? 'update' : 'none' };

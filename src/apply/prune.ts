@@ -1,15 +1,22 @@
 /** Deletes objects that left Git, only when this Sync owns them and they do not opt out. */
 import pLimit from 'p-limit';
-import { Annotations, formatObjectId, type KubeObject } from '../core/index.ts';
+import { Annotations, formatObjectId, type KubeObject, formatApiVersion } from '../core/index.ts';
+import type { KubeError } from '../kube/index.ts';
 import type { ChangeEntry, InventoryEntry } from '../plan/index.ts';
 import { conflictOwner } from './preflight.ts';
 import type { ApplyDeps, ApplyRequest } from './types.ts';
 
-const entry = (e: InventoryEntry, action: ChangeEntry['action'], message: string): ChangeEntry => ({
+const entry = (
+  e: InventoryEntry,
+  action: ChangeEntry['action'],
+  message: string,
+  error?: KubeError,
+): ChangeEntry => ({
   id: { group: e.group, kind: e.kind, namespace: e.namespace, name: e.name },
   version: e.version,
   action,
   message,
+  ...(error ? { error } : {}),
 });
 
 async function pruneOne(
@@ -17,7 +24,7 @@ async function pruneOne(
   req: ApplyRequest,
   deps: ApplyDeps,
 ): Promise<ChangeEntry> {
-  const apiVersion = e.group ? `${e.group}/${e.version}` : e.version;
+  const apiVersion = formatApiVersion(e.group, e.version);
   const ref = {
     apiVersion,
     kind: e.kind,
@@ -38,7 +45,7 @@ async function pruneOne(
   const got = cached ? { ok: true as const, value: cached } : await deps.kube.get(ref, deps.signal);
   if (!got.ok) {
     if (got.error.code === 'UnknownKind') return entry(e, 'skipped', `${name}: its kind is gone`);
-    return entry(e, 'failed', `${name}: ${got.error.message}`);
+    return entry(e, 'failed', `${name}: ${got.error.message}`, got.error);
   }
   const live: KubeObject | undefined = got.value;
   if (!live) return entry(e, 'skipped', `${name}: already gone`);
@@ -56,7 +63,7 @@ async function pruneOne(
     },
     deps.signal,
   );
-  if (!deleted.ok) return entry(e, 'failed', `${name}: ${deleted.error.message}`);
+  if (!deleted.ok) return entry(e, 'failed', `${name}: ${deleted.error.message}`, deleted.error);
   return entry(e, 'deleted', `${name} deleted`);
 }
 

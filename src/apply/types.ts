@@ -1,4 +1,4 @@
-import type { KubeObject, ObjectId } from '../core/index.ts';
+import type { Clock, KubeObject, ObjectId } from '../core/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import type { ChangeEntry, InventoryEntry } from '../plan/index.ts';
 
@@ -7,7 +7,8 @@ export type ApplyDeps = {
   readonly signal: AbortSignal;
   /** Requests in flight at once. */
   readonly concurrency: number;
-  readonly now: () => number;
+  /** Bounds and paces the waits (CRDs Established, objects gone for a recreate). */
+  readonly clock: Pick<Clock, 'monotonic' | 'sleep'>;
   /**
    * The live object from a watch-fed cache, when the cache holds it (undefined: not cached, ask
    * the API server). With it, objects whose desired fields all match live cost no request.

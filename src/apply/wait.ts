@@ -1,6 +1,5 @@
 /** Bounded polling of live objects: CRDs Established, deleted objects gone. */
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeObject } from '../core/index.ts';
+import type { Clock, KubeObject } from '../core/index.ts';
 import type { KubeClient, ObjectRef } from '../kube/index.ts';
 
 export const refOf = (obj: KubeObject): ObjectRef => ({
@@ -10,21 +9,25 @@ export const refOf = (obj: KubeObject): ObjectRef => ({
   ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
 });
 
+/** Deadlines on the clock's monotonic time, pauses with its sleep. */
+export type WaitClock = Pick<Clock, 'monotonic' | 'sleep'>;
+
 export async function pollUntil(
   check: () => Promise<boolean>,
   opts: {
     readonly timeoutMs: number;
     readonly intervalMs: number;
     readonly signal: AbortSignal;
-    readonly now: () => number;
+    readonly clock: WaitClock;
   },
 ): Promise<boolean> {
-  const deadline = opts.now() + opts.timeoutMs;
+  const { clock } = opts;
+  const deadline = clock.monotonic() + opts.timeoutMs;
   let interval = Math.min(opts.intervalMs, 50);
   for (;;) {
     if (await check()) return true;
-    if (opts.now() >= deadline || opts.signal.aborted) return false;
-    await sleep(interval, undefined, { signal: opts.signal }).catch(() => undefined);
+    if (clock.monotonic() >= deadline || opts.signal.aborted) return false;
+    await clock.sleep(interval, opts.signal);
     interval = Math.min(interval * 2, opts.intervalMs);
   }
 }
@@ -39,7 +42,7 @@ export function isEstablished(crd: KubeObject | undefined): boolean {
 export async function waitEstablished(
   kube: KubeClient,
   crds: readonly KubeObject[],
-  opts: { readonly timeoutMs: number; readonly signal: AbortSignal; readonly now: () => number },
+  opts: { readonly timeoutMs: number; readonly signal: AbortSignal; readonly clock: WaitClock },
 ): Promise<string[]> {
   const pending: string[] = [];
   await Promise.all(
@@ -60,7 +63,7 @@ export async function waitEstablished(
 export async function waitGone(
   kube: KubeClient,
   obj: KubeObject,
-  opts: { readonly timeoutMs: number; readonly signal: AbortSignal; readonly now: () => number },
+  opts: { readonly timeoutMs: number; readonly signal: AbortSignal; readonly clock: WaitClock },
 ): Promise<boolean> {
   return pollUntil(
     async () => {

@@ -1,13 +1,14 @@
 // What every command gets from its caller: output streams, the clock, the abort signal, and a
 // way to reach the cluster. main.ts builds the real one; tests pass their own.
 import type { KubeClient, KubeError } from '../kube/index.ts';
-import { type Result } from '../core/index.ts';
+import { type Clock, type Result } from '../core/index.ts';
 import { cliErrorFromKube, CliError, type Subject } from './errors.ts';
 
 export type CliContext = {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly now: () => Date;
+  /** Wall time for ages and request stamps; monotonic time and sleeps for waiting. */
+  readonly clock: Clock;
   /** Aborted on SIGINT/SIGTERM. */
   readonly signal: AbortSignal;
   /** The package version (install manifests name the image by it). */
@@ -41,7 +42,7 @@ export async function connectWith(ctx: CliContext, globals: GlobalOptions): Prom
 /** The client main.ts gives commands; src/kube loads only when a command reaches the cluster. */
 export async function connectReal(kubeconfig: string | undefined): Promise<KubeClient> {
   const { createKubeClient } = await import('../kube/index.ts');
-  return createKubeClient(kubeconfig === undefined ? {} : { kubeconfig });
+  return createKubeClient(kubeconfig === undefined ? { env: process.env } : { kubeconfig });
 }
 
 /** The value of an API call, or a CliError naming `subject` (for NotFound). */

@@ -3,9 +3,11 @@
 import {
   API_GROUP_VERSION,
   getCondition,
+  isRecord,
   Kinds,
   type Condition,
   type KubeObject,
+  nameKeyOf,
 } from '../core/index.ts';
 import type { ObjectRef } from '../kube/index.ts';
 import type { Subject } from './errors.ts';
@@ -38,9 +40,7 @@ export function recordAt(obj: unknown, ...path: string[]): Record<string, unknow
   for (const key of path) {
     cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
   }
-  return cur && typeof cur === 'object' && !Array.isArray(cur)
-    ? (cur as Record<string, unknown>)
-    : {};
+  return isRecord(cur) ? cur : {};
 }
 
 export function stringAt(obj: unknown, ...path: string[]): string | undefined {
@@ -118,6 +118,6 @@ export function summarize(obj: KubeObject): SummaryRow {
 
 /** Sorted by namespace, then name. */
 export function sortObjects(items: readonly KubeObject[]): KubeObject[] {
-  const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  const key = nameKeyOf;
   return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -1,13 +1,13 @@
 // Bounded polling for commands that wait (install, reconcile --wait).
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../core/index.ts';
 import { CliError } from './errors.ts';
 
 export type PollOptions = {
   readonly timeoutMs: number;
   readonly intervalMs: number;
   readonly signal: AbortSignal;
-  /** Milliseconds on a monotonic clock; default `performance.now`. */
-  readonly monotonic?: () => number;
+  /** Deadlines on its monotonic time; waits with its sleep. */
+  readonly clock: Pick<Clock, 'monotonic' | 'sleep'>;
 };
 
 /**
@@ -18,19 +18,16 @@ export async function pollUntil<T>(
   probe: () => Promise<T | undefined>,
   opts: PollOptions,
 ): Promise<T | undefined> {
-  const monotonic = opts.monotonic ?? (() => performance.now());
-  const deadline = monotonic() + opts.timeoutMs;
+  const { clock } = opts;
+  const deadline = clock.monotonic() + opts.timeoutMs;
   for (;;) {
     if (opts.signal.aborted) throw interrupted();
     const value = await probe();
     if (value !== undefined) return value;
-    const left = deadline - monotonic();
+    const left = deadline - clock.monotonic();
     if (left <= 0) return undefined;
-    try {
-      await sleep(Math.min(opts.intervalMs, left), undefined, { signal: opts.signal });
-    } catch {
-      throw interrupted();
-    }
+    await clock.sleep(Math.min(opts.intervalMs, left), opts.signal);
+    if (opts.signal.aborted) throw interrupted();
   }
 }
 

@@ -1,5 +1,6 @@
 // The real context of `bin/moor` (process streams, clock, signals, cluster) and one run of the CLI.
 import { readFileSync } from 'node:fs';
+import { systemClock } from '../core/index.ts';
 import type { CliContext } from './context.ts';
 import { connectReal } from './context.ts';
 import { runCli } from './run.ts';
@@ -21,7 +22,7 @@ export async function startCli(args: readonly string[]): Promise<number> {
   const ctx: CliContext = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    now: () => new Date(),
+    clock: systemClock,
     signal: controller.signal,
     version: pkg.version,
     connect: connectReal,

@@ -1,4 +1,5 @@
 // Shared by this part's tests (not part of the public API): runs the program in-process.
+import { systemClock } from '../core/index.ts';
 import type { CliContext } from './context.ts';
 import { runCli } from './run.ts';
 
@@ -18,7 +19,7 @@ export async function runInProcess(
     stderr: (text) => {
       stderr += text;
     },
-    now: () => opts.now ?? new Date('2024-05-01T12:00:00Z'),
+    clock: { ...systemClock, now: () => opts.now ?? new Date('2024-05-01T12:00:00Z') },
     signal: AbortSignal.timeout(30_000),
     version: '9.9.9-test',
     connect:

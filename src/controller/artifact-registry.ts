@@ -3,7 +3,7 @@
  * source: a new artifact wakes only its Syncs. Keyed by objects that exist: a source's artifact is
  * forgotten when the source is deleted, a Sync's entry when the Sync is.
  */
-import type { KubeObject } from '../core/index.ts';
+import { type KubeObject, nameKey, nameKeyOf } from '../core/index.ts';
 import type { StoredArtifact } from '../source/index.ts';
 import type { ArtifactRegistry } from './git-repositories.ts';
 
@@ -22,14 +22,11 @@ export type ArtifactIndex = {
   size(): { readonly syncs: number; readonly sources: number };
 };
 
-const keyOf = (obj: KubeObject): string =>
-  `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
-
 /** `namespace/name` of the GitRepository a Sync names; its namespace by default. */
 export function sourceKeyOf(sync: KubeObject): string {
   const ref = (sync.spec as { sourceRef?: { name?: string; namespace?: string } } | undefined)
     ?.sourceRef;
-  return `${ref?.namespace ?? sync.metadata.namespace ?? ''}/${ref?.name ?? ''}`;
+  return nameKey(ref?.namespace ?? sync.metadata.namespace, ref?.name);
 }
 
 export function createArtifactIndex(): ArtifactIndex {
@@ -46,10 +43,10 @@ export function createArtifactIndex(): ArtifactIndex {
   };
   return {
     artifacts,
-    artifact: (namespace, name) => artifacts.get(`${namespace}/${name}`),
+    artifact: (namespace, name) => artifacts.get(nameKey(namespace, name)),
     forgetSource: (sourceKey) => artifacts.delete(sourceKey),
     track(sync) {
-      const syncKey = keyOf(sync);
+      const syncKey = nameKeyOf(sync);
       const source = sourceKeyOf(sync);
       if (sourceOfSync.get(syncKey) === source) return;
       forgetSync(syncKey);
@@ -57,7 +54,7 @@ export function createArtifactIndex(): ArtifactIndex {
       syncsOfSource.set(source, (syncsOfSource.get(source) ?? new Set()).add(syncKey));
     },
     forgetSync,
-    syncsOf: (namespace, name) => [...(syncsOfSource.get(`${namespace}/${name}`) ?? [])],
+    syncsOf: (namespace, name) => [...(syncsOfSource.get(nameKey(namespace, name)) ?? [])],
     size: () => ({ syncs: sourceOfSync.size, sources: syncsOfSource.size }),
   };
 }

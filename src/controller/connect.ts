@@ -9,7 +9,7 @@ import type { Metrics } from '../server/index.ts';
 import { alwaysLeading, startLeaderElection, type Leadership } from './leader/elector.ts';
 import type { OperatorOptions } from './options.ts';
 import { rememberStatusWrites, type StatusMemory } from './status-memory.ts';
-import { systemClock, type Logger } from './types.ts';
+import type { Clock, Logger } from './types.ts';
 
 export type Connection = {
   readonly leadership: Leadership;
@@ -20,12 +20,15 @@ export type Connection = {
 
 export function connect(
   opts: OperatorOptions,
-  root: pino.Logger,
+  parts: { readonly root: pino.Logger; readonly clock: Clock },
   metrics: Pick<Metrics, 'setLeader'>,
 ): Connection {
+  const { root, clock } = parts;
   const logger = root as unknown as Logger;
   const raw = createKubeClient({
     ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+    env: opts.env,
+    clock,
     logger: root.child({ part: 'kube' }),
   });
   // Standbys keep their caches warm but neither reconcile nor write; a leader that loses its
@@ -33,7 +36,7 @@ export function connect(
   const leadership = opts.leaderElection
     ? startLeaderElection({
         kube: raw,
-        clock: systemClock,
+        clock,
         logger,
         random: Math.random,
         config: opts.leaderElection,

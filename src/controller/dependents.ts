@@ -2,7 +2,7 @@
  * Which Syncs depend on which (`spec.dependsOn`): a change of a Sync's readiness wakes only its
  * dependents. A Sync's entries are forgotten when it is deleted.
  */
-import type { KubeObject } from '../core/index.ts';
+import { type KubeObject, nameKey, nameKeyOf } from '../core/index.ts';
 
 export type Dependents = {
   /** Notes what a Sync depends on (again on every change of the Sync). */
@@ -14,14 +14,11 @@ export type Dependents = {
   size(): number;
 };
 
-const keyOf = (obj: KubeObject): string =>
-  `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
-
 function dependenciesOf(sync: KubeObject): string[] {
   const deps =
     (sync.spec as { dependsOn?: { name: string; namespace?: string }[] } | undefined)?.dependsOn ??
     [];
-  return deps.map((d) => `${d.namespace ?? sync.metadata.namespace ?? ''}/${d.name}`);
+  return deps.map((d) => nameKey(d.namespace ?? sync.metadata.namespace, d.name));
 }
 
 export function createDependents(): Dependents {
@@ -37,7 +34,7 @@ export function createDependents(): Dependents {
   };
   return {
     track(sync) {
-      const syncKey = keyOf(sync);
+      const syncKey = nameKeyOf(sync);
       forget(syncKey);
       const deps = dependenciesOf(sync);
       if (deps.length === 0) return;

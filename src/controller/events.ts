@@ -104,7 +104,7 @@ function reportWrite(logger: Logger, res: WriteResult, event: KubeObject): void 
 
 export function createEventRecorder(deps: {
   kube: KubeClient;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   logger: Logger;
   component: string;
   signal: AbortSignal;

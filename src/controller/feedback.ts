@@ -16,6 +16,8 @@ import {
   setCondition,
   type Condition,
   type KubeObject,
+  type SecretReader,
+  nameKeyOf,
 } from '../core/index.ts';
 import type { GitClient } from '../git/index.ts';
 import type { KubeClient } from '../kube/index.ts';
@@ -36,11 +38,7 @@ export type FeedbackDeps = {
   readonly addressPolicy: AddressPolicy;
   readonly namespace: string | undefined;
   readonly signal: AbortSignal;
-  readonly readSecret: (
-    namespace: string,
-    name: string,
-    signal: AbortSignal,
-  ) => Promise<Record<string, string> | undefined>;
+  readonly readSecret: SecretReader;
   readonly sources: Informer;
   /** Resolves true once this process leads (at once without leader election). */
   readonly whenLeading: (signal: AbortSignal) => Promise<boolean>;
@@ -155,7 +153,7 @@ async function reconcileReceiver(
   deleted: boolean,
 ): Promise<void> {
   const { byPath, byKey: receiverPaths } = paths;
-  const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+  const key = nameKeyOf(obj);
   const old = receiverPaths.get(key);
   if (old) byPath.delete(old);
   receiverPaths.delete(key);

@@ -13,6 +13,7 @@ import {
   parseApiVersion,
   stableStringify,
   type KubeObject,
+  nameKey,
 } from '../core/index.ts';
 import { matchesDesired } from '../drift/index.ts';
 import { HealthStatus, type Health } from '../health/index.ts';
@@ -80,9 +81,6 @@ export type JobEvidence = {
   /** `status.finishedJobs` as last written. */
   readonly recorded: readonly FinishedJob[];
 };
-
-const nameKey = (namespace: string | undefined, name: string | undefined): string =>
-  `${namespace ?? ''}/${name ?? ''}`;
 
 /** Which desired Jobs are done for this rendered spec, and what to record. */
 export function settleFinishedJobs(

@@ -6,14 +6,18 @@
  */
 import { parseDuration, parseGitRepository, type GitRepository } from '../api/index.ts';
 import {
+  backoffDelay,
   ConditionReasons,
   ConditionStatuses,
   ConditionTypes,
   removeCondition,
   setCondition,
+  jitter,
   type Condition,
+  type Random,
+  nameKeyOf,
 } from '../core/index.ts';
-import { Annotations, type KubeObject } from '../core/index.ts';
+import { Annotations, type KubeObject, type SecretReader } from '../core/index.ts';
 import {
   fetchArtifact,
   type ArtifactStore,
@@ -22,7 +26,6 @@ import {
 } from '../source/index.ts';
 import type { GitClient } from '../git/index.ts';
 import type { KubeClient } from '../kube/index.ts';
-import { backoffDelay, jitter, type Random } from './backoff.ts';
 import type { EventRecorder } from './events.ts';
 import { fetchFailureMessage, fetchFailureReason } from './git-repository-reasons.ts';
 import { restoreArtifact } from './restore-artifacts.ts';
@@ -37,7 +40,7 @@ export type SourceReconcilerDeps = {
   readonly store: ArtifactStore;
   readonly artifacts: ArtifactRegistry;
   readonly allowFileUrls: boolean;
-  readonly clock: Clock;
+  readonly clock: Pick<Clock, 'now'>;
   readonly random: Random;
   readonly logger: Logger;
   readonly events: EventRecorder;
@@ -46,11 +49,7 @@ export type SourceReconcilerDeps = {
   readonly requeue: (key: string, delayMs: number) => void;
   /** When each source (by `namespace/name`) last fetched successfully in this process. */
   readonly fetchedAt?: Map<string, Date>;
-  readonly readSecret: (
-    namespace: string,
-    name: string,
-    signal: AbortSignal,
-  ) => Promise<Record<string, string> | undefined>;
+  readonly readSecret: SecretReader;
 };
 
 type Status = NonNullable<GitRepository['status']>;
@@ -211,7 +210,7 @@ export async function reconcileGitRepository(
   deps: SourceReconcilerDeps,
   signal: AbortSignal,
 ): Promise<'success' | 'failure' | 'abandoned' | undefined> {
-  const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+  const key = nameKeyOf(obj);
   const parsed = parseGitRepository(obj);
   if (!parsed.ok) return reportInvalid(obj, parsed.error.message, deps, signal);
   const repo = parsed.value;

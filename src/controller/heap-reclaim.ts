@@ -7,6 +7,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { systemClock } from '../core/index.ts';
 
 export type ReclaimPolicy = {
   /** How long the queues must have been empty. */
@@ -75,7 +76,7 @@ export type Reclaimer = {
 
 export function createReclaimer(opts: Omit<HeapReclaimOptions, 'signal' | 'checkMs'>): Reclaimer {
   const policy = opts.policy ?? DEFAULT_RECLAIM_POLICY;
-  const now = opts.now ?? (() => performance.now());
+  const now = opts.now ?? (() => systemClock.monotonic());
   const resident = opts.residentBytes ?? (() => process.memoryUsage.rss());
   const collect = opts.collect ?? lastResortCollector();
   let state: ReclaimState = { busyAt: now(), baselineBytes: resident() };

@@ -2,7 +2,7 @@
  * The last state the live cache saw of each finished Job with a TTL, per Sync: the evidence that a
  * Job which then vanished was removed by its TTL, not deleted while it ran.
  */
-import type { KubeObject } from '../core/index.ts';
+import { type KubeObject, nameKeyOf } from '../core/index.ts';
 
 export type JobsSeen = {
   remember(syncKey: string, job: KubeObject): void;
@@ -17,7 +17,7 @@ export function rememberJobsSeen(): JobsSeen {
   return {
     remember(syncKey, job) {
       const jobs = bySync.get(syncKey) ?? new Map<string, KubeObject>();
-      jobs.set(`${job.metadata.namespace ?? ''}/${job.metadata.name ?? ''}`, job);
+      jobs.set(nameKeyOf(job), job);
       bySync.set(syncKey, jobs);
     },
     of: (syncKey) => [...(bySync.get(syncKey)?.values() ?? [])],

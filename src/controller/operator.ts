@@ -9,7 +9,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { formatDuration } from '../api/index.ts';
-import { Labels } from '../core/index.ts';
+import { Labels, systemClock, type Clock } from '../core/index.ts';
 import { createGitClient, type GitClient } from '../git/index.ts';
 import { createLiveCache } from '../kube/index.ts';
 import {
@@ -35,7 +35,7 @@ import { countRemembered } from './remembered.ts';
 import { secretReader, type SecretReader } from './secrets.ts';
 import { serveHttp, untilAborted } from './serve.ts';
 import { rememberSyncs } from './sync-handles.ts';
-import { systemClock, type Logger } from './types.ts';
+import type { Logger } from './types.ts';
 import { changedFirst } from './sync/index.ts';
 import { startSources } from './wire-sources.ts';
 import { startSyncs, type SyncSide } from './wire-syncs.ts';
@@ -46,36 +46,29 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const addressPolicy = providerAddressPolicy(opts.providerAddresses);
   const root = pino({ level: opts.logLevel, base: { component: 'moor' } });
   const logger = root as unknown as Logger;
+  const clock = systemClock;
   const metrics = createMetrics();
   // Listen before anything starts: an address in use stops the operator here, with its name.
   const listener = opts.httpAddr ? await bindServer(opts.httpAddr) : undefined;
-  const { leadership, signal, memory } = connect(opts, root, metrics);
+  const { leadership, signal, memory } = connect(opts, { root, clock }, metrics);
   const kube = memory.kube;
-  const git = createGitClient({
-    timeoutMs: 120_000,
-    allowFileUrls: opts.allowFileUrls,
-    logger: root.child({ part: 'git' }),
-  });
+  const git = gitClientOf(opts, clock, root);
   const storage = opts.storagePath ?? join(tmpdir(), `moor-artifacts-${process.pid}`);
   await mkdir(storage, { recursive: true });
   const store = createArtifactStore(storage);
   metrics.observeApiRequests(() => kube.requestCounts);
-  const events = createEventRecorder({
-    kube,
-    clock: systemClock,
-    logger,
-    component: 'moor',
-    signal,
-  });
+  const events = createEventRecorder({ kube, clock, logger, component: 'moor', signal });
   const live = createLiveCache({
     kube,
     labelSelector: Labels.syncName,
     signal,
     logger: root.child({ part: 'live' }),
     ...(opts.watch ? { watch: opts.watch } : {}),
+    clock,
   });
   const readSecret = secretReader(kube);
-  const common = { kube, memory, logger, leadership, timed: timeReconciles(metrics), signal };
+  const timed = timeReconciles(metrics, clock);
+  const common = { kube, memory, logger, clock, leadership, timed, signal };
   const announce = (event: EventInput) =>
     feedback.notifier.publish({ ...event, cluster: opts.clusterName });
   const others = otherOperators(opts);
@@ -85,7 +78,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const feedback = startFeedback({
     kube,
     git,
-    clock: systemClock,
+    clock,
     logger,
     metrics,
     clusterName: opts.clusterName,
@@ -96,9 +89,16 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     sources: sources.informer,
     whenLeading: (sig) => leadership.whenLeading(sig),
   });
-  const http = serveHttp(listener, { logger, metrics, feedback, sourceQueue: sources.queue });
+  const http = serveHttp(listener, {
+    logger,
+    clock,
+    metrics,
+    feedback,
+    sourceQueue: sources.queue,
+  });
   startHeapReclaim({
     busy: () => sources.queue.size + syncs.queue.size > 0,
+    now: () => clock.monotonic(),
     signal,
     logger: root.child({ part: 'heap' }),
   });
@@ -111,13 +111,23 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
 
   await untilAborted(signal);
   logger.info('operator stopping');
-  const queues = [sources.queue.done, syncs.queue.done];
-  const informers = [sources.informer.done, syncs.informer.done, feedback.done, live.stopped()];
-  await Promise.all([...queues, ...informers]);
+  const done = [sources.queue.done, syncs.queue.done, sources.informer.done, syncs.informer.done];
+  await Promise.all([...done, feedback.done, live.stopped()]);
   await events.flush().catch(() => undefined);
   await leadership.release();
   await http.close();
   if (leadership.lost.aborted) throw leadership.lost.reason as Error;
+}
+
+/** The one Git client of the process, with the operator's timeout and environment. */
+function gitClientOf(opts: OperatorOptions, clock: Clock, root: pino.Logger): GitClient {
+  return createGitClient({
+    timeoutMs: opts.gitTimeoutMs,
+    allowFileUrls: opts.allowFileUrls,
+    env: opts.env,
+    clock,
+    logger: root.child({ part: 'git' }),
+  });
 }
 
 /** The Provider address policy: the defaults denied, plus what the flags add; throws on a bad range. */
@@ -149,7 +159,7 @@ function startReconcilers(
   parts: {
     readonly common: Pick<
       SyncSide,
-      'kube' | 'memory' | 'logger' | 'leadership' | 'timed' | 'signal'
+      'kube' | 'memory' | 'logger' | 'clock' | 'leadership' | 'timed' | 'signal'
     >;
     readonly git: GitClient;
     readonly store: ArtifactStore;
@@ -181,7 +191,7 @@ function startReconcilers(
     allowFileUrls: opts.allowFileUrls,
     onArtifact: (namespace, name) => {
       const artifact = registry.artifact(namespace, name);
-      if (artifact) commits.seen(artifact.revision, Date.now());
+      if (artifact) commits.seen(artifact.revision, common.clock.monotonic());
       const keys = registry.syncsOf(namespace, name);
       for (const key of changedFirst(keys, remembered.lastApplies, artifact?.changes))
         syncs.queue.add(key);
@@ -199,6 +209,7 @@ function startReconcilers(
       events,
       metrics: parts.metrics,
       kustomize: opts.kustomize,
+      applyConcurrency: opts.applyConcurrency,
       announce: parts.announce,
       others: parts.others,
       yieldFor: formatDuration(opts.otherOperatorYieldMs ?? DEFAULT_YIELD_MS),

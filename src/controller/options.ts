@@ -18,6 +18,12 @@ export type OperatorOptions = {
   readonly namespace?: string;
   /** Resources reconciled in parallel. */
   readonly concurrency: number;
+  /** API requests one Sync's apply keeps in flight (dry-runs, applies, prunes, health reads). */
+  readonly applyConcurrency: number;
+  /** Upper bound of each git run (a GitRepository's `spec.timeout` may cut it shorter). */
+  readonly gitTimeoutMs: number;
+  /** The process environment (PATH, proxies, CA bundles, KUBECONFIG, HOME), read once by the CLI. */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** Address of the HTTP server (metrics, health, receivers), e.g. `127.0.0.1:9090`; empty: none. */
   readonly httpAddr: string;
   readonly allowFileUrls: boolean;

@@ -42,7 +42,11 @@ export type OtherOperators = {
 };
 
 /** Yields a Sync for `yieldMs` after each status write of another operator seen on it. */
-export function trackOtherOperators(self: string, yieldMs: number, clock: Clock): OtherOperators {
+export function trackOtherOperators(
+  self: string,
+  yieldMs: number,
+  clock: Pick<Clock, 'now'>,
+): OtherOperators {
   const seen = new Map<string, { other: string; at: number }>();
   const yielding = (key: string) => {
     const s = seen.get(key);

@@ -74,7 +74,7 @@ test('addAfter keeps the earliest deadline', async () => {
     signal: ac.signal,
     timers,
     handler: () => {
-      times.push(timers.now());
+      times.push(timers.monotonic());
       return Promise.resolve();
     },
   });
@@ -151,7 +151,7 @@ function fakeTimers(): QueueTimers & { advance(ms: number): void; delays: number
   const delays: number[] = [];
   return {
     delays,
-    now: () => now,
+    monotonic: () => now,
     schedule(run, delayMs) {
       delays.push(delayMs);
       const entry = { at: now + delayMs, run, cancelled: false };

@@ -7,6 +7,8 @@
  * signals) after every item, and a delayed add waits at least `minDelayMs`, so a reconcile that
  * requeues itself with no delay runs a few times a second, not in a synchronous loop.
  */
+import { systemClock, type Clock } from '../core/index.ts';
+
 export type QueueHandler = (key: string, signal: AbortSignal) => Promise<void>;
 
 export type WorkQueue = {
@@ -22,10 +24,8 @@ export type WorkQueue = {
   readonly done: Promise<void>;
 };
 
-/** The time and timers a queue uses; injected so tests can drive them. */
-export type QueueTimers = {
-  /** Milliseconds on a monotonic-enough clock. */
-  now(): number;
+/** The clock's monotonic time and the timers a queue uses; injected so tests can drive them. */
+export type QueueTimers = Pick<Clock, 'monotonic'> & {
   /** Runs `run` after `delayMs`, without keeping the process alive; returns a cancel function. */
   schedule(run: () => void, delayMs: number): () => void;
   /** Resolves once the event loop has had a turn (pending I/O, timers and signals ran). */
@@ -36,7 +36,7 @@ export type QueueTimers = {
 export const MIN_REQUEUE_DELAY_MS = 100;
 
 export const systemQueueTimers: QueueTimers = {
-  now: () => performance.now(),
+  monotonic: () => systemClock.monotonic(),
   schedule(run, delayMs) {
     const timer = setTimeout(run, delayMs);
     timer.unref();
@@ -88,7 +88,7 @@ export function createWorkQueue(opts: QueueOptions): WorkQueue {
     if (opts.signal.aborted) return;
     // NaN, negative and zero delays included: never sooner than the minimum.
     const delay = delayMs >= minDelayMs ? delayMs : minDelayMs;
-    const at = clock.now() + delay;
+    const at = clock.monotonic() + delay;
     const existing = timers.get(key);
     if (existing && existing.at <= at) return;
     existing?.cancel();

@@ -1,11 +1,15 @@
 /** Times each reconcile into the reconcile metric, by kind and result. */
+import type { Clock } from '../core/index.ts';
 import type { Metrics } from '../server/index.ts';
 
 export type TimedRun = (kind: string, run: () => Promise<unknown>) => Promise<void>;
 
-export function timeReconciles(metrics: Pick<Metrics, 'observeReconcile'>): TimedRun {
+export function timeReconciles(
+  metrics: Pick<Metrics, 'observeReconcile'>,
+  clock: Pick<Clock, 'monotonic'>,
+): TimedRun {
   return async (kind, run) => {
-    const started = performance.now();
+    const started = clock.monotonic();
     let result = 'success';
     try {
       const r = await run();
@@ -17,7 +21,7 @@ export function timeReconciles(metrics: Pick<Metrics, 'observeReconcile'>): Time
       metrics.observeReconcile({
         kind,
         result,
-        durationSeconds: (performance.now() - started) / 1000,
+        durationSeconds: (clock.monotonic() - started) / 1000,
       });
     }
   };

@@ -2,7 +2,7 @@
  * Artifacts a GitRepository published before this process started, found again in the store on
  * disk: the Syncs keep rendering them from the first reconcile, with no fetch in between.
  */
-import type { KubeObject } from '../core/index.ts';
+import { type KubeObject, nameKey } from '../core/index.ts';
 import type { ArtifactStore } from '../source/index.ts';
 import type { ArtifactRegistry } from './git-repositories.ts';
 
@@ -16,7 +16,7 @@ export async function restoreArtifact(
   store: Pick<ArtifactStore, 'find'>,
   artifacts: ArtifactRegistry,
 ): Promise<boolean> {
-  const key = `${namespace}/${name}`;
+  const key = nameKey(namespace, name);
   const { revision, digest } = published ?? {};
   if (!revision || !digest || artifacts.has(key)) return false;
   const dir = await store.find(namespace, name, digest);

@@ -1,11 +1,8 @@
-/** The one secret reader: a Secret's data, decoded (undefined: not found or unreadable). */
+/** The one secret reader over the cluster: a Secret's data, decoded (undefined: not found or unreadable). */
+import type { SecretReader } from '../core/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 
-export type SecretReader = (
-  namespace: string,
-  name: string,
-  signal: AbortSignal,
-) => Promise<Record<string, string> | undefined>;
+export type { SecretReader } from '../core/index.ts';
 
 export function secretReader(kube: Pick<KubeClient, 'get'>): SecretReader {
   return async (namespace, name, signal) => {

@@ -6,7 +6,8 @@ import { Kinds } from '../api/index.ts';
 import { createServerApp, type BoundServer, type Metrics } from '../server/index.ts';
 import type { Feedback } from './feedback.ts';
 import type { WorkQueue } from './queue.ts';
-import type { Logger } from './types.ts';
+import type { Clock, Logger } from './types.ts';
+import { nameKey } from '../core/index.ts';
 
 export type Served = {
   readonly address: string | undefined;
@@ -18,22 +19,24 @@ export function serveHttp(
   listener: BoundServer | undefined,
   parts: {
     readonly logger: Logger;
+    readonly clock: Clock;
     readonly metrics: Metrics;
     readonly feedback: Pick<Feedback, 'findReceiver'>;
     readonly sourceQueue: Pick<WorkQueue, 'add'>;
   },
 ): Served {
-  const { logger, metrics, feedback, sourceQueue } = parts;
+  const { logger, clock, metrics, feedback, sourceQueue } = parts;
   let ready = false;
   const http = listener?.serve(
     createServerApp({
       logger,
+      clock,
       metrics,
       ready: () => ready,
       findReceiver: (path) => feedback.findReceiver(path),
       onReceive: (receiver, resources) => {
         for (const r of resources)
-          if (r.kind === Kinds.GitRepository) sourceQueue.add(`${r.namespace}/${r.name}`);
+          if (r.kind === Kinds.GitRepository) sourceQueue.add(nameKey(r.namespace, r.name));
         logger.info(
           { receiver: `${receiver.namespace}/${receiver.name}`, resources: resources.length },
           'push received',

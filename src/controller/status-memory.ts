@@ -3,7 +3,7 @@
  * in that moment would act on the status before the write (and, say, announce a revision twice).
  * This remembers what each status write returned, so readers get the newer of the two.
  */
-import type { KubeObject } from '../core/index.ts';
+import { type KubeObject, kindKey, nameKey } from '../core/index.ts';
 import type { KubeClient, ObjectRef } from '../kube/index.ts';
 
 export type StatusMemory = {
@@ -18,7 +18,7 @@ export type StatusMemory = {
 
 const keyOf = (
   ref: Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'> & { namespace?: string | undefined },
-): string => `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`;
+): string => `${kindKey(ref.apiVersion, ref.kind)}|${nameKey(ref.namespace, ref.name)}`;
 
 /** Kubernetes resource versions are opaque; etcd's are integers, and only then are they compared. */
 function newer(a: KubeObject, b: KubeObject): boolean {

@@ -3,7 +3,7 @@
  * as the live cache sees it, what is remembered of each applied revision, render's caches, and
  * where decisions are reported.
  */
-import type { KubeObject } from '../core/index.ts';
+import { type KubeObject, kindKey, splitNameKey } from '../core/index.ts';
 import type { KubeClient, LiveChangeType } from '../kube/index.ts';
 import type { EventInput } from '../notify/index.ts';
 import type { KustomizeSettings, ParseMemo } from '../render/index.ts';
@@ -16,8 +16,7 @@ import type { OtherOperators } from './other-operators.ts';
 import { rememberJobsSeen, type JobsSeen } from './jobs-seen.ts';
 import type { StatusMemory } from './status-memory.ts';
 import type { KindScopes, LastApply, RenderCache, SyncReconcilerDeps } from './sync/index.ts';
-import { systemClock, type Logger } from './types.ts';
-import { splitKey } from './watch-events.ts';
+import type { Clock, Logger } from './types.ts';
 import type { Sources } from './wire-sources.ts';
 
 /** The live cache as the Sync side uses it. */
@@ -57,6 +56,9 @@ export type SyncWiring = {
   readonly events: EventRecorder & EventMemory;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  readonly clock: Clock;
+  /** API requests one Sync's apply keeps in flight. */
+  readonly applyConcurrency: number;
   readonly kustomize: KustomizeSettings;
   readonly announce: (event: EventInput) => void;
   /** Other operators seen writing Syncs (ADR 0018). */
@@ -77,10 +79,10 @@ export function syncHandles(
     memory.freshest(sources.informer.get(ns, name));
   const kindScopes: KindScopes = new Map();
   return {
-    clock: systemClock,
+    clock: w.clock,
     random: Math.random,
     logger: w.logger,
-    concurrency: 32,
+    concurrency: w.applyConcurrency,
     failures: remembered.failures,
     lastApplies: remembered.lastApplies,
     lookupSync,
@@ -98,12 +100,12 @@ export function syncHandles(
       operatorId: w.others.self,
       live: lookupLive,
       knownAbsent: (o) =>
-        watchedKinds.has(`${o.apiVersion}|${o.kind}`) && lookupLive(o) === undefined,
+        watchedKinds.has(kindKey(o.apiVersion, o.kind)) && lookupLive(o) === undefined,
       watchKinds: async (kinds) => {
         await Promise.all(
           kinds.map(async (k) => {
             const watched = await w.live.ensureKind(k.apiVersion, k.kind);
-            if (watched.ok) watchedKinds.add(`${k.apiVersion}|${k.kind}`);
+            if (watched.ok) watchedKinds.add(kindKey(k.apiVersion, k.kind));
           }),
         );
       },
@@ -124,12 +126,12 @@ export function syncHandles(
       events: w.events,
       announce: w.announce,
       observeConverged: (syncKey, revision) => {
-        const seconds = remembered.commits.converged(syncKey, revision, Date.now());
-        const [namespace, sync] = splitKey(syncKey);
+        const seconds = remembered.commits.converged(syncKey, revision, w.clock.monotonic());
+        const [namespace, sync] = splitNameKey(syncKey);
         if (seconds !== undefined) metrics.observeCommitToConverged({ namespace, sync, seconds });
       },
       observeObjects: (syncKey, inSync, drifted) => {
-        const [namespace, sync] = splitKey(syncKey);
+        const [namespace, sync] = splitNameKey(syncKey);
         metrics.setObjects({ namespace, sync, inSync, drifted });
       },
       requeue,

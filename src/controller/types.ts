@@ -1,9 +1,5 @@
 /** What the controllers are given: an injected clock and a pino-compatible logger. */
-import type { Clock } from '../core/index.ts';
-
-export type { Clock, LogFn, Logger } from '../core/index.ts';
-
-export const systemClock: Clock = { now: () => new Date() };
+export { systemClock, type Clock, type LogFn, type Logger } from '../core/index.ts';
 
 /** How a reconcile ended; `undefined` from a reconciler: nothing to do (suspended, deleted). */
 export const ReconcileOutcomes = {

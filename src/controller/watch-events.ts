@@ -34,11 +34,3 @@ const readyOf = (obj: KubeObject | undefined): string =>
         ?.conditions ?? []
     ).find((c) => c.type === 'Ready')?.status,
   );
-
-export const splitKey = (key: string): [string, string] => {
-  const i = key.indexOf('/');
-  return [key.slice(0, i), key.slice(i + 1)];
-};
-
-export const keyOf = (obj: KubeObject): string =>
-  `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;

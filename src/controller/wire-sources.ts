@@ -18,8 +18,9 @@ import type { TimedRun } from './reconcile-timer.ts';
 import { restoreArtifacts } from './restore-artifacts.ts';
 import type { SecretReader } from './secrets.ts';
 import type { StatusMemory } from './status-memory.ts';
-import { systemClock, type Logger } from './types.ts';
-import { keyOf, needsReconcile, splitKey } from './watch-events.ts';
+import type { Clock, Logger } from './types.ts';
+import { needsReconcile } from './watch-events.ts';
+import { nameKeyOf, splitNameKey } from '../core/index.ts';
 
 export type SourceWiring = {
   readonly kube: KubeClient;
@@ -29,6 +30,7 @@ export type SourceWiring = {
   readonly registry: ArtifactIndex;
   readonly events: EventRecorder & EventMemory;
   readonly logger: Logger;
+  readonly clock: Clock;
   readonly leadership: Leadership;
   readonly timed: TimedRun;
   readonly readSecret: SecretReader;
@@ -62,7 +64,7 @@ export function startSources(w: SourceWiring): Sources {
     store: w.store,
     artifacts: w.registry.artifacts,
     allowFileUrls: w.allowFileUrls,
-    clock: systemClock,
+    clock: w.clock,
     random: Math.random,
     logger: w.logger,
     events: w.events,
@@ -78,7 +80,7 @@ export function startSources(w: SourceWiring): Sources {
       w.logger.error({ gitrepository: key, err: String(error) }, 'reconcile crashed'),
     handler: whileLeading(w.leadership, (key, s) =>
       w.timed(Kinds.GitRepository, async () => {
-        const [ns, name] = splitKey(key);
+        const [ns, name] = splitNameKey(key);
         const obj = w.memory.freshest(informer.get(ns, name));
         if (obj) return reconcileGitRepository(obj, failures, deps, s);
         w.registry.forgetSource(key);
@@ -105,7 +107,7 @@ export function startSources(w: SourceWiring): Sources {
     ...(w.watch ? { watch: w.watch } : {}),
     onChange: (type, obj, old) => {
       if (type === 'deleted') w.memory.forget(obj);
-      if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(keyOf(obj));
+      if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(nameKeyOf(obj));
     },
   });
   let listed = false;

@@ -4,7 +4,14 @@
  * everywhere it was remembered.
  */
 import { API_GROUP_VERSION, DriftModes, Kinds, type DriftMode } from '../api/index.ts';
-import { ConditionReasons, Labels, type KubeObject } from '../core/index.ts';
+import {
+  ConditionReasons,
+  Labels,
+  type KubeObject,
+  nameKey,
+  nameKeyOf,
+  splitNameKey,
+} from '../core/index.ts';
 import type { WatchTiming } from '../kube/index.ts';
 import type { Dependents } from './dependents.ts';
 import { wakesSync } from './drift-trigger.ts';
@@ -17,7 +24,7 @@ import { createWorkQueue, type WorkQueue } from './queue.ts';
 import type { TimedRun } from './reconcile-timer.ts';
 import { syncHandles, type SyncWiring } from './sync-handles.ts';
 import { forgetRendered, reconcileSync } from './sync/index.ts';
-import { keyOf, needsReconcile, splitKey, wakesDependents } from './watch-events.ts';
+import { needsReconcile, wakesDependents } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
 
 export type SyncSide = SyncWiring & {
@@ -39,7 +46,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
   const lookupSync = (ns: string, name: string) => w.memory.freshest(informer.get(ns, name));
   const deps = syncHandles(w, sources, lookupSync, (k, ms) => queue.addAfter(k, ms));
   const forget = (key: string): void => {
-    const [namespace, sync] = splitKey(key);
+    const [namespace, sync] = splitNameKey(key);
     const r = w.remembered;
     r.desired.forget(key);
     r.jobsSeen.forget(key);
@@ -60,7 +67,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     handler: whileLeading(w.leadership, (key, s) =>
       w.timed(Kinds.Sync, async () => {
         await sources.restored;
-        const obj = lookupSync(...splitKey(key));
+        const obj = lookupSync(...splitNameKey(key));
         if (obj) return reconcileSync(obj, deps, s);
         forget(key);
       }),
@@ -75,7 +82,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     logger: w.logger,
     ...(w.watch ? { watch: w.watch } : {}),
     onChange: (type, obj, old) => {
-      const key = keyOf(obj);
+      const key = nameKeyOf(obj);
       const other = type === 'modified' ? otherWriterOf(old, obj, w.others.self) : undefined;
       if (other !== undefined) noticeOther(w, obj, other);
       if (type === 'deleted') {
@@ -94,7 +101,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
 
 /** Another operator wrote this Sync's status: yield it, and say so when the yield begins. */
 function noticeOther(w: SyncSide, obj: KubeObject, other: string): void {
-  const key = keyOf(obj);
+  const key = nameKeyOf(obj);
   if (!w.others.saw(key, other)) return;
   const self = w.others.self;
   w.logger.warn({ sync: key, other, self }, 'another operator writes this Sync');
@@ -120,12 +127,12 @@ function watchDrift(
 ): void {
   w.live.onChange((obj, type) => {
     const labels = obj.metadata.labels ?? {};
-    const syncKey = `${labels[Labels.syncNamespace] ?? ''}/${labels[Labels.syncName] ?? ''}`;
+    const syncKey = nameKey(labels[Labels.syncNamespace], labels[Labels.syncName]);
     // The last state of a finished Job, kept for when its TTL removes it.
     if (ttlFinishOf(obj)) w.remembered.jobsSeen.remember(syncKey, obj);
     const desired = w.remembered.desired.get(syncKey, obj);
     if (!desired) return;
-    const sync = lookupSync(...splitKey(syncKey));
+    const sync = lookupSync(...splitNameKey(syncKey));
     const status = sync?.status as { drift?: unknown; healthWait?: unknown } | undefined;
     const reportsDrift = status?.drift !== undefined;
     const mode =

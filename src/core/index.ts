@@ -1,6 +1,16 @@
-export { backoffDelay } from './backoff.ts';
+export { backoffDelay, jitter, type Random } from './backoff.ts';
 export { MoorError } from './errors.ts';
-export { formatObjectId, objectKey, parseApiVersion, type ObjectId } from './ids.ts';
+export {
+  formatApiVersion,
+  formatObjectId,
+  kindKey,
+  nameKey,
+  nameKeyOf,
+  objectKey,
+  parseApiVersion,
+  splitNameKey,
+  type ObjectId,
+} from './ids.ts';
 export {
   API_GROUP,
   API_GROUP_VERSION,
@@ -12,7 +22,13 @@ export {
   type MoorKind,
 } from './labels.ts';
 export { err, ok, type Result } from './result.ts';
-export { objectIdOf, type KubeObject, type ManagedFieldsEntry, type ObjectMeta } from './object.ts';
+export {
+  isRecord,
+  objectIdOf,
+  type KubeObject,
+  type ManagedFieldsEntry,
+  type ObjectMeta,
+} from './object.ts';
 export {
   ConditionReasons,
   ConditionStatuses,
@@ -30,5 +46,7 @@ export {
   type ConditionType,
   type ConditionUpdate,
 } from './conditions.ts';
-export type { Clock, LogFn, Logger } from './logger.ts';
+export { systemClock, type Clock } from './clock.ts';
+export type { LogFn, Logger } from './logger.ts';
+export type { SecretData, SecretReader } from './secrets.ts';
 export { stableStringify } from './stable-json.ts';

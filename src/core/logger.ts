@@ -11,6 +11,3 @@ export type Logger = {
   error: LogFn;
   child(bindings: Record<string, unknown>): Logger;
 };
-
-/** An injected source of the current time. */
-export type Clock = { now(): Date };

@@ -43,3 +43,8 @@ export function objectIdOf(obj: KubeObject): ObjectId {
     name: obj.metadata.name ?? '',
   };
 }
+
+/** A plain JSON object (not null, not an array): the one test for "is this a mapping". */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -20,3 +20,13 @@ test('different data gives different text', () => {
   assert.notEqual(stableStringify({ a: 1 }), stableStringify({ a: '1' }));
   assert.notEqual(stableStringify([1, 2]), stableStringify([2, 1]));
 });
+
+test('an undefined array item is null, as JSON.stringify writes it', () => {
+  assert.equal(stableStringify([1, undefined]), JSON.stringify([1, undefined]));
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) => {
+      const plain = JSON.parse(JSON.stringify(value)) as unknown;
+      return stableStringify(value) === stableStringify(plain);
+    }),
+  );
+});

@@ -1,4 +1,7 @@
-/** JSON with object keys sorted and undefined members left out: equal data, equal text. */
+/**
+ * The one stable JSON: object keys sorted and undefined members left out, so equal data gives
+ * equal text whatever order its keys were written in (an undefined array item is `null`, as in JSON).
+ */
 export function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -7,5 +10,5 @@ export function stableStringify(value: unknown): string {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
   }
-  return JSON.stringify(value);
+  return JSON.stringify(value) ?? 'null';
 }

@@ -3,7 +3,7 @@
  * declares counts (defaulted fields and other managers' fields are not differences), list items
  * match by key, and the API server's canonical forms compare equal to what users write.
  */
-import type { KubeObject } from '../core/index.ts';
+import { isRecord, type KubeObject } from '../core/index.ts';
 import type { FieldPath, PathElement } from './fields.ts';
 import { quantitiesEqual } from './quantity.ts';
 
@@ -15,9 +15,6 @@ export type Difference = {
 };
 
 type ListKey = { readonly fields: readonly string[]; readonly defaults?: Record<string, unknown> };
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The object's own field (never one inherited from Object.prototype, like `constructor`). */
 const ownField = (obj: Record<string, unknown>, field: string): unknown =>

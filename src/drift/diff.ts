@@ -3,7 +3,7 @@
  * value (from managedFields) and when. Secret values never leave this file.
  */
 import { Buffer } from 'node:buffer';
-import { objectIdOf, parseApiVersion, type KubeObject } from '../core/index.ts';
+import { objectIdOf, parseApiVersion, stableStringify, type KubeObject } from '../core/index.ts';
 import { findDifferences, type Difference } from './compare.ts';
 import { formatFieldPath, ownerOf } from './fields.ts';
 
@@ -53,21 +53,9 @@ function canonicalSecret(obj: KubeObject): KubeObject {
   return Object.keys(data).length > 0 || obj.data !== undefined ? { ...rest, data } : rest;
 }
 
-/** JSON with object keys sorted, so the text does not depend on the order keys were written in. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 function showValue(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  const text = stableJson(value);
+  const text = stableStringify(value);
   return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
 }
 

@@ -3,7 +3,7 @@
  * "FieldsV1": `f:name` a field, `k:{"name":"web"}` a list item by its merge keys, `v:"x"` a set
  * item, `i:0` a list item by index, `.` the node itself) and answers who owns a field now.
  */
-import { FIELD_MANAGER, type KubeObject } from '../core/index.ts';
+import { FIELD_MANAGER, isRecord, type KubeObject } from '../core/index.ts';
 
 /** One step of a field path. `key` names a list item by some of its fields (its merge keys). */
 export type PathElement =
@@ -33,9 +33,6 @@ export type FieldOwner = {
 };
 
 type FieldsNode = Readonly<Record<string, unknown>>;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const simpleName = /^[A-Za-z_$][\w$-]*$/;
 

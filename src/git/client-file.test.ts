@@ -27,7 +27,7 @@ after(async () => {
 });
 
 test('fetches over file:// when file URLs are allowed', async () => {
-  const client = createGitClient({ timeoutMs: 20_000, allowFileUrls: true });
+  const client = createGitClient({ env: process.env, timeoutMs: 20_000, allowFileUrls: true });
   const dest = join(workDir, 'file');
   const fetched = await client.fetchCommit(fileUrl(repo), none, { ref: 'main' }, dest, signal());
   assert.ok(fetched.ok, !fetched.ok ? fetched.error.message : '');
@@ -37,7 +37,7 @@ test('fetches over file:// when file URLs are allowed', async () => {
 });
 
 test('refuses file:// URLs unless allowed', async () => {
-  const client = createGitClient({ timeoutMs: 20_000 });
+  const client = createGitClient({ env: process.env, timeoutMs: 20_000 });
   const result = await client.listRemoteRefs(fileUrl(repo), none, signal());
   assert.ok(!result.ok);
   assert.equal(result.error.code, 'InvalidUrl');
@@ -45,7 +45,7 @@ test('refuses file:// URLs unless allowed', async () => {
 });
 
 test('a fetch whose expected commit is not what the ref names fails and leaves no files', async () => {
-  const client = createGitClient({ timeoutMs: 20_000, allowFileUrls: true });
+  const client = createGitClient({ env: process.env, timeoutMs: 20_000, allowFileUrls: true });
   const dest = join(workDir, 'moved');
   const fetched = await client.fetchCommit(
     fileUrl(repo),
@@ -60,7 +60,7 @@ test('a fetch whose expected commit is not what the ref names fails and leaves n
 });
 
 test("the caller's deadline turns into Timeout, an abort into Aborted", async () => {
-  const client = createGitClient({ timeoutMs: 20_000, allowFileUrls: true });
+  const client = createGitClient({ env: process.env, timeoutMs: 20_000, allowFileUrls: true });
   const timedOut = await client.listRemoteRefs(fileUrl(repo), none, AbortSignal.timeout(0));
   assert.equal(!timedOut.ok && timedOut.error.code, 'Timeout');
   const aborted = await client.listRemoteRefs(fileUrl(repo), none, AbortSignal.abort());
@@ -74,7 +74,7 @@ test('a hanging remote is stopped at the client timeout', async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   try {
-    const client = createGitClient({ timeoutMs: 500 });
+    const client = createGitClient({ env: process.env, timeoutMs: 500 });
     const started = performance.now();
     const result = await client.listRemoteRefs(`http://127.0.0.1:${port}/repo`, none, signal());
     assert.equal(!result.ok && result.error.code, 'Timeout');
@@ -107,6 +107,7 @@ test('user and system git config do not leak in (HOME is a fresh dir)', async ()
 
 test('a missing git program is a Failed result naming it', async () => {
   const client = createGitClient({
+    env: process.env,
     timeoutMs: 20_000,
     allowFileUrls: true,
     gitPath: '/nonexistent/git',

@@ -42,7 +42,7 @@ after(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-const client = createGitClient({ timeoutMs: 20_000 });
+const client = createGitClient({ env: process.env, timeoutMs: 20_000 });
 
 test('lists refs over HTTP with basic auth, annotated tags peeled to their commit', async () => {
   const result = await client.listRemoteRefs(basicServer.url, basic, signal());

@@ -14,7 +14,7 @@ import {
 import { createGitClient, type GitAuth } from './index.ts';
 
 const signal = (): AbortSignal => AbortSignal.timeout(20_000);
-const client = createGitClient({ timeoutMs: 20_000 });
+const client = createGitClient({ env: process.env, timeoutMs: 20_000 });
 
 let repo: TestRepo;
 let server: SshGitServer;
@@ -105,7 +105,7 @@ test('pushTag over SSH points the tag at the commit', async () => {
 test('the private key and known_hosts files are gone after each call, success or not', async () => {
   const scratch = await mkdtemp(join(tmpdir(), 'moor-git-scratch-'));
   try {
-    const watched = createGitClient({ timeoutMs: 20_000, tmpDir: scratch });
+    const watched = createGitClient({ env: process.env, timeoutMs: 20_000, tmpDir: scratch });
     assert.ok((await watched.listRemoteRefs(server.url, auth, signal())).ok);
     const wrong = { ...auth, knownHosts: await createWrongKnownHosts(server) };
     assert.ok(!(await watched.listRemoteRefs(server.url, wrong, signal())).ok);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { err, ok, type Result } from '../core/index.ts';
+import { err, ok, systemClock, type Clock, type Result } from '../core/index.ts';
 import { prepareEnvironment, prepareLocalEnvironment } from './environment.ts';
 import {
   classifyGitStderr,
@@ -27,10 +27,12 @@ export type GitClientOptions = {
   readonly logger?: Logger;
   /** Accept file:// URLs (DESIGN.md: only with the operator's `--allow-file-urls`). */
   readonly allowFileUrls?: boolean;
-  /** Where PATH, proxy and CA-bundle variables come from (default process.env). */
-  readonly env?: NodeJS.ProcessEnv;
+  /** Where PATH, proxy and CA-bundle variables come from: the process environment, passed in. */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** Parent of the per-call scratch dirs (default the OS temp dir). */
   readonly tmpDir?: string;
+  /** Times each run for the log; default: the system clock. */
+  readonly clock?: Pick<Clock, 'monotonic'>;
 };
 
 type JudgeOptions = {
@@ -80,6 +82,7 @@ function judgeRun(
 type ClientSettings = GitClientOptions & {
   readonly gitPath: string;
   readonly allowFileUrls: boolean;
+  readonly clock: Pick<Clock, 'monotonic'>;
 };
 
 export function createGitClient(options: GitClientOptions): GitClient {
@@ -87,6 +90,7 @@ export function createGitClient(options: GitClientOptions): GitClient {
     ...options,
     gitPath: options.gitPath ?? 'git',
     allowFileUrls: options.allowFileUrls ?? false,
+    clock: options.clock ?? systemClock,
   };
   return {
     listRemoteRefs(url, auth, signal) {
@@ -127,9 +131,9 @@ function runnerOf(
   where: string,
   signal: AbortSignal,
 ): SessionRun {
-  const { gitPath, timeoutMs, logger } = options;
+  const { gitPath, timeoutMs, logger, clock } = options;
   return async (args: readonly string[], context: RunContext) => {
-    const started = performance.now();
+    const started = clock.monotonic();
     const gitArgs = context.gitDir ? ['--git-dir', context.gitDir, ...args] : args;
     const result = await runGit({
       gitPath,
@@ -140,7 +144,7 @@ function runnerOf(
       ...(context.input === undefined ? {} : { input: context.input }),
     });
     const failure = { op: context.op, url: where, ref: context.ref };
-    const durationMs = Math.round(performance.now() - started);
+    const durationMs = Math.round(clock.monotonic() - started);
     logger?.debug(
       { git: context.op, url: where, ref: context.ref, exitCode: result.exitCode, durationMs },
       'git run',
@@ -165,7 +169,7 @@ async function withSession<T>(
   const url = parsed.value;
   const scratchDir = await makeScratch(options);
   try {
-    const baseEnv = options.env ?? process.env;
+    const baseEnv = options.env;
     const environment = { url, auth, scratchDir, baseEnv, allowFileUrls, timeoutMs };
     const prepared = await prepareEnvironment(environment);
     if (!prepared.ok) return prepared;
@@ -189,7 +193,7 @@ async function withLocalSession<T>(
 ): Promise<Result<T, GitError>> {
   const scratchDir = await makeScratch(options);
   try {
-    const env = await prepareLocalEnvironment(scratchDir, options.env ?? process.env);
+    const env = await prepareLocalEnvironment(scratchDir, options.env);
     return await use({ scratchDir, run: runnerOf(options, env, [], gitDir, signal) });
   } finally {
     await rm(scratchDir, { recursive: true, force: true });

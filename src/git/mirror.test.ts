@@ -24,7 +24,7 @@ import { createGitClient, type GitAuth, type MirrorFetch } from './index.ts';
 
 const none: GitAuth = { kind: 'none' };
 const signal = (): AbortSignal => AbortSignal.timeout(20_000);
-const client = createGitClient({ timeoutMs: 20_000, allowFileUrls: true });
+const client = createGitClient({ env: process.env, timeoutMs: 20_000, allowFileUrls: true });
 
 let workDir: string;
 before(async () => {

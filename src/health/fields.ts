@@ -1,4 +1,4 @@
-import type { KubeObject } from '../core/index.ts';
+import { isRecord, type KubeObject } from '../core/index.ts';
 
 /** A status condition as Kubernetes writes them. */
 export type Condition = {
@@ -7,10 +7,6 @@ export type Condition = {
   readonly reason: string;
   readonly message: string;
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `.status` as a record; `{}` when absent. */
 export function statusOf(obj: KubeObject): Record<string, unknown> {

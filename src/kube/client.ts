@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as ClientNode from '@kubernetes/client-node';
-import { err } from '../core/index.ts';
+import { err, type Clock } from '../core/index.ts';
 import { clientNodeApiAccess, staticApiAccess, type ApiAccess } from './auth.ts';
 import { createDiscovery } from './discovery.ts';
 import { KubeError } from './errors.ts';
@@ -36,6 +36,10 @@ export type KubeClientOptions = {
   readonly timeoutMs?: number;
   /** Requests in flight at once, watches excepted; default 32. */
   readonly maxConcurrent?: number;
+  /** Where `KUBECONFIG` and `HOME` are read when `kubeconfig` is not given; default: neither is set. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Times requests and waits between retries; default: the system clock. */
+  readonly clock?: Pick<Clock, 'monotonic' | 'sleep'>;
 };
 
 function buildClient(shared: Shared, identity: Readonly<Record<string, string>>): KubeClient {
@@ -111,7 +115,7 @@ function loadWithClientNode(opts: KubeClientOptions): ApiAccess {
 
 /** The server and credentials the options name: read here when static, else by client-node. */
 function loadApiAccess(opts: KubeClientOptions): ApiAccess {
-  const path = opts.kubeConfig ? undefined : kubeconfigPathOf(opts.kubeconfig, process.env);
+  const path = opts.kubeConfig ? undefined : kubeconfigPathOf(opts.kubeconfig, opts.env ?? {});
   if (path === undefined) return loadWithClientNode(opts);
   let access;
   try {
@@ -128,6 +132,7 @@ export function createKubeClient(opts: KubeClientOptions = {}): KubeClient {
     timeoutMs: opts.timeoutMs ?? 30_000,
     maxConcurrent: opts.maxConcurrent ?? 32,
     logger: opts.logger,
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   return buildClient({ transport, discovery: createDiscovery(transport) }, {});
 }

@@ -21,13 +21,12 @@ export {
   type ChangeType,
 } from './reflector-decide.ts';
 export {
-  realTimers,
   startReflector,
   type ChangeHandler,
   type Reflector,
+  type ReflectorClock,
   type ReflectorLogger,
   type ReflectorOptions,
-  type Timers,
   type WatchTiming,
 } from './reflector.ts';
 export type { KubeLogger } from './transport.ts';

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
+import { isRecord } from '../core/index.ts';
 
 /** What a request needs: where the server is, how to trust it, who we are. */
 export type StaticAccess = {
@@ -54,7 +55,7 @@ export function kubeconfigPathOf(explicit: string | undefined, env: Env): string
 type Entry = Readonly<Record<string, unknown>>;
 
 function asRecord(value: unknown): Entry | undefined {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Entry) : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 /** `{ name, <field>: {...} }` entry of a kubeconfig list by name. */

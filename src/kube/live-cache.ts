@@ -5,15 +5,15 @@
  * server sends them (managedFields included: drift names field managers from them), compacted:
  * repeated values stored once, kubectl's last-applied annotation dropped (compact.ts).
  */
-import { err, type KubeObject, type Result } from '../core/index.ts';
+import { err, type KubeObject, type Result, kindKey } from '../core/index.ts';
 import { createCompactor } from './compact.ts';
 import { KubeError } from './errors.ts';
 import type { Backoff } from './reflector-decide.ts';
 import {
   startReflector,
   type Reflector,
+  type ReflectorClock,
   type ReflectorLogger,
-  type Timers,
   type WatchTiming,
 } from './reflector.ts';
 import type { KubeClient } from './types.ts';
@@ -30,7 +30,7 @@ export type LiveCacheOptions = {
   readonly logger: ReflectorLogger;
   /** Delays between failed attempts: doubling from `initialMs` up to `maxMs` (500 ms, 30 s). */
   readonly backoff?: Backoff;
-  readonly timers?: Timers;
+  readonly clock?: ReflectorClock;
   /** Watch timeout and no-progress timeout; omitted: the reflector's defaults. */
   readonly watch?: WatchTiming;
 };
@@ -55,8 +55,6 @@ type KindCache = {
   readonly reflector: Reflector;
   readonly ready: Promise<Result<void, KubeError>>;
 };
-
-const kindKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
 
 /** What `ensureKind` answers once the cache is stopped. */
 function stoppedError(apiVersion: string, kind: string): KubeError {
@@ -94,7 +92,7 @@ export function createLiveCache(opts: LiveCacheOptions): LiveCache {
       ...opts.watch,
       transform: compact,
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
-      ...(opts.timers ? { timers: opts.timers } : {}),
+      ...(opts.clock ? { clock: opts.clock } : {}),
       // A deletion of an object never cached is no change of the cache.
       onChange: (type, obj, old) => {
         if (type !== 'deleted' || old) emit(obj, type);

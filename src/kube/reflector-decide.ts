@@ -3,7 +3,7 @@
  * list or a watch (list again, watch again, and how many failures in a row), how long to pause,
  * and when a silent watch counts as stalled. reflector.ts carries them out.
  */
-import { backoffDelay, type KubeObject } from '../core/index.ts';
+import { backoffDelay, type KubeObject, nameKeyOf } from '../core/index.ts';
 import type { KubeErrorCode } from './errors.ts';
 import type { WatchEvent } from './types.ts';
 
@@ -48,10 +48,6 @@ export const NO_PROGRESS_SLACK_MS = 30_000;
 export function defaultNoProgressMs(watchTimeoutSeconds: number): number {
   return Math.min(BOOKMARK_INTERVAL_MS, watchTimeoutSeconds * 1000) + NO_PROGRESS_SLACK_MS;
 }
-
-/** Store key of an object: `namespace/name` (`/name` when cluster-scoped). */
-export const keyOf = (obj: KubeObject): string =>
-  `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 
 /** Classifies a finished watch; `stalled` wins, since cutting it made the watch end cleanly. */
 export function classifyWatchEnd(
@@ -135,6 +131,6 @@ export function goneAfterList(
   cached: Iterable<KubeObject>,
   items: readonly KubeObject[],
 ): KubeObject[] {
-  const seen = new Set(items.map(keyOf));
-  return [...cached].filter((obj) => !seen.has(keyOf(obj)));
+  const seen = new Set(items.map(nameKeyOf));
+  return [...cached].filter((obj) => !seen.has(nameKeyOf(obj)));
 }

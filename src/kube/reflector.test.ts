@@ -11,7 +11,7 @@ import {
   type ChangeType,
   type KubeClient,
   type ListResult,
-  type Timers,
+  type ReflectorClock,
   type WatchEvent,
 } from './index.ts';
 
@@ -24,11 +24,11 @@ const cm = (name: string, rv: string): KubeObject => ({
 });
 
 /** Time that moves only when the test says so. */
-function fakeTimers(): Timers & { advance(ms: number): Promise<void> } {
+function fakeTimers(): ReflectorClock & { advance(ms: number): Promise<void> } {
   let now = 0;
   const waiters = new Set<{ at: number; wake: () => void }>();
   return {
-    now: () => now,
+    monotonic: () => now,
     sleep: (ms, signal) =>
       new Promise<void>((resolve) => {
         const waiter = { at: now + ms, wake: resolve };
@@ -86,7 +86,7 @@ test('a watch with no event for the no-progress timeout is cut and listed again'
     kind: 'ConfigMap',
     signal: stop.signal,
     logger,
-    timers,
+    clock: timers,
     noProgressMs: 1_000,
     onChange: (type, obj) =>
       changes.push([type, obj.metadata.name ?? '', obj.metadata.resourceVersion]),
@@ -129,7 +129,7 @@ test('a bookmark moves the next watch on without a list or a change', async () =
     kind: 'ConfigMap',
     signal: stop.signal,
     logger,
-    timers,
+    clock: timers,
     onChange: (type) => changes.push(type),
   });
   await reflector.synced;
@@ -167,7 +167,7 @@ test('a failed first list is retried with the backoff; abort before any list end
     kind: 'ConfigMap',
     signal: stop.signal,
     logger,
-    timers,
+    clock: timers,
     backoff: { initialMs: 100, maxMs: 1_000 },
     onChange: () => undefined,
   });
@@ -189,7 +189,7 @@ test('a failed first list is retried with the backoff; abort before any list end
     kind: 'Secret',
     signal: early.signal,
     logger,
-    timers,
+    clock: timers,
     onChange: () => undefined,
   });
   await never.done;

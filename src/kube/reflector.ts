@@ -4,8 +4,16 @@
  * bookmark, for the no-progress timeout), backs off on errors, and stops when its signal aborts.
  * It keeps the objects in one map and reports every change. The decisions are reflector-decide.ts.
  */
-import { setTimeout as sleepFor } from 'node:timers/promises';
-import { err, ok, type KubeObject, type Result } from '../core/index.ts';
+import {
+  err,
+  ok,
+  systemClock,
+  type Clock,
+  type KubeObject,
+  type Result,
+  nameKey,
+  nameKeyOf,
+} from '../core/index.ts';
 import { KubeError } from './errors.ts';
 import {
   DEFAULT_BACKOFF,
@@ -14,7 +22,6 @@ import {
   decideEvent,
   decideUpsert,
   goneAfterList,
-  keyOf,
   nextAfterList,
   nextAfterWatch,
   pauseMs,
@@ -33,16 +40,8 @@ export type ChangeHandler = (
   old: KubeObject | undefined,
 ) => void;
 
-/** Monotonic milliseconds and a sleep that resolves early (never rejects) when `signal` aborts. */
-export type Timers = {
-  now(): number;
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-};
-
-export const realTimers: Timers = {
-  now: () => performance.now(),
-  sleep: (ms, signal) => sleepFor(ms, undefined, { signal }).catch(() => undefined),
-};
+/** The part of the clock the reflector uses: monotonic time and a sleep cut short by `signal`. */
+export type ReflectorClock = Pick<Clock, 'monotonic' | 'sleep'>;
 
 /** The part of a logger the reflector uses (pino's and the controllers' both fit). */
 export type ReflectorLogger = {
@@ -61,7 +60,8 @@ export type ReflectorOptions = {
   readonly onChange: ChangeHandler;
   readonly signal: AbortSignal;
   readonly logger: ReflectorLogger;
-  readonly timers?: Timers;
+  /** Default: the system clock. */
+  readonly clock?: ReflectorClock;
   readonly backoff?: Backoff;
   /** Asked of the server per watch; omitted: the client's default (240 s). */
   readonly watchTimeoutSeconds?: number;
@@ -88,14 +88,14 @@ export type Reflector = {
 type Ctx = {
   readonly opts: ReflectorOptions;
   readonly store: Map<string, KubeObject>;
-  readonly timers: Timers;
+  readonly clock: ReflectorClock;
   readonly what: string;
   readonly scope: { readonly namespace?: string; readonly labelSelector?: string };
 };
 
 function applyStep(ctx: Ctx, step: StoreStep): void {
   if (step.op === 'none') return;
-  const key = keyOf(step.obj);
+  const key = nameKeyOf(step.obj);
   if (step.op === 'set') ctx.store.set(key, step.obj);
   else ctx.store.delete(key);
   try {
@@ -115,7 +115,7 @@ async function listInto(ctx: Ctx): Promise<Result<string, KubeError>> {
   const transform = opts.transform ?? ((obj: KubeObject) => obj);
   for (const listedItem of listed.value.items) {
     const item = transform(listedItem);
-    applyStep(ctx, decideUpsert(item, store.get(keyOf(item))));
+    applyStep(ctx, decideUpsert(item, store.get(nameKeyOf(item))));
   }
   return ok(listed.value.resourceVersion);
 }
@@ -126,18 +126,18 @@ async function watchOnce(
   from: string,
   noProgressMs: number,
 ): Promise<{ end: WatchEnd; last: string }> {
-  const { opts, timers, store } = ctx;
+  const { opts, clock, store } = ctx;
   const cut = new AbortController();
   const onAbort = (): void => cut.abort();
   opts.signal.addEventListener('abort', onAbort, { once: true });
-  const started = timers.now();
+  const started = clock.monotonic();
   let progressAt = started;
   let stalled = false;
   let last = from;
   const watchdog = (async () => {
     for (let left = noProgressMs; !cut.signal.aborted;) {
-      await timers.sleep(left, cut.signal);
-      left = progressLeftMs(progressAt, noProgressMs, timers.now());
+      await clock.sleep(left, cut.signal);
+      left = progressLeftMs(progressAt, noProgressMs, clock.monotonic());
       if (left <= 0 && !cut.signal.aborted) {
         stalled = true;
         cut.abort();
@@ -151,12 +151,12 @@ async function watchOnce(
     opts.kind,
     { ...ctx.scope, resourceVersion: from, ...timeout },
     (received) => {
-      progressAt = timers.now();
+      progressAt = clock.monotonic();
       const event =
         opts.transform && received.type !== 'BOOKMARK'
           ? { type: received.type, object: opts.transform(received.object) }
           : received;
-      const decided = decideEvent(event, store.get(keyOf(event.object)), last);
+      const decided = decideEvent(event, store.get(nameKeyOf(event.object)), last);
       last = decided.resourceVersion;
       applyStep(ctx, decided.step);
     },
@@ -171,7 +171,7 @@ async function watchOnce(
   const result = watched.ok
     ? { ok: true as const }
     : { ok: false as const, code: watched.error.code };
-  return { end: classifyWatchEnd(result, stalled, timers.now() - started), last };
+  return { end: classifyWatchEnd(result, stalled, clock.monotonic() - started), last };
 }
 
 type LoopState = { version: string | undefined; failures: number; first: boolean };
@@ -205,14 +205,14 @@ function aborted(what: string): KubeError {
 }
 
 export function startReflector(opts: ReflectorOptions): Reflector {
-  const timers = opts.timers ?? realTimers;
+  const clock = opts.clock ?? systemClock;
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
   const noProgressMs =
     opts.noProgressMs ?? defaultNoProgressMs(opts.watchTimeoutSeconds ?? WATCH_TIMEOUT_SECONDS);
   const ctx: Ctx = {
     opts,
     store: new Map(),
-    timers,
+    clock,
     what: `${opts.kind} (${opts.apiVersion})`,
     scope: {
       ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
@@ -227,7 +227,7 @@ export function startReflector(opts: ReflectorOptions): Reflector {
     const state: LoopState = { version: undefined, failures: 0, first: true };
     while (!signal.aborted) {
       const pause = pauseMs(state.failures, backoff);
-      if (pause > 0) await timers.sleep(pause, signal);
+      if (pause > 0) await clock.sleep(pause, signal);
       if (signal.aborted) break;
       if (state.version === undefined) {
         if ((await listStep(ctx, state, settle)) === 'end') break;
@@ -246,7 +246,7 @@ export function startReflector(opts: ReflectorOptions): Reflector {
   };
 
   return {
-    get: (namespace, name) => ctx.store.get(`${namespace}/${name}`),
+    get: (namespace, name) => ctx.store.get(nameKey(namespace, name)),
     list: () => [...ctx.store.values()],
     synced,
     done: run(),

@@ -1,10 +1,9 @@
 // HTTP to the API server over undici: authentication and TLS from the kubeconfig (auth.ts), one
 // keep-alive connection pool, a concurrency limit, a timeout per request, and request counts by verb.
-import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { fetch, type Response } from 'undici';
-import { err, ok, type Result } from '../core/index.ts';
+import { err, ok, systemClock, type Clock, type Result } from '../core/index.ts';
 import type { ApiAccess } from './auth.ts';
 import { KubeError, errorFromException, errorFromResponse } from './errors.ts';
 
@@ -54,6 +53,8 @@ export type TransportOptions = {
   readonly timeoutMs: number;
   readonly maxConcurrent: number;
   readonly logger?: KubeLogger | undefined;
+  /** Times requests and waits between retries; default: the system clock. */
+  readonly clock?: Pick<Clock, 'monotonic' | 'sleep'>;
 };
 
 /** Links the caller's signal and a timer to one controller; `done` releases both. */
@@ -116,6 +117,7 @@ type Conn = {
   readonly access: ApiAccess;
   readonly opts: TransportOptions;
   readonly counts: Map<string, number>;
+  readonly clock: Pick<Clock, 'monotonic' | 'sleep'>;
   auth: ReturnType<ApiAccess['prepare']> | undefined;
 };
 
@@ -126,6 +128,7 @@ export function createTransport(access: ApiAccess, opts: TransportOptions): Tran
     access,
     opts,
     counts: new Map<string, number>(),
+    clock: opts.clock ?? systemClock,
     auth: undefined,
   };
 
@@ -181,10 +184,10 @@ async function sendOnce(conn: Conn, req: HttpRequest, signal: AbortSignal): Prom
 
 async function send(conn: Conn, req: HttpRequest, signal: AbortSignal): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
-    const started = performance.now();
+    const started = conn.clock.monotonic();
     const res = await sendOnce(conn, req, signal);
     const status = res.status;
-    const ms = Math.round(performance.now() - started);
+    const ms = Math.round(conn.clock.monotonic() - started);
     conn.opts.logger?.debug(
       { verb: req.verb, method: req.method, path: req.path, status, ms },
       'kube request',
@@ -192,7 +195,8 @@ async function send(conn: Conn, req: HttpRequest, signal: AbortSignal): Promise<
     const delay = retryDelayMs(res, attempt);
     if (delay === undefined) return res;
     await res.text();
-    await sleep(delay, undefined, { signal });
+    await conn.clock.sleep(delay, signal);
+    if (signal.aborted) throw signal.reason;
   }
 }
 

@@ -1,13 +1,13 @@
 // One delivery attempt of one event to one Provider: build the request (or push the tag), send it.
 import { parseDuration, type Provider } from '../api/index.ts';
-import { err, ok, type Result } from '../core/index.ts';
+import { err, ok, type Result, type SecretData } from '../core/index.ts';
 import type { AddressPolicy } from './address.ts';
 import { NotifyErrorCodes, notifyError, type NotifyError } from './errors.ts';
 import type { MoorEvent } from './events.ts';
 import { pushClusterTag, type GitTagDeps } from './gittag.ts';
 import { judgeAnswer, sendRequest, type FetchFn } from './http.ts';
 import { buildRequest } from './payloads.ts';
-import { readSecretData, secretValuesOf, type SecretData } from './secrets.ts';
+import { readSecretData, secretValuesOf } from './secrets.ts';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 

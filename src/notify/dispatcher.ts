@@ -1,7 +1,13 @@
 // The Notifier: events in, deliveries out. publish() never blocks; each Provider has its own
 // bounded queue, rate limit and retry loop, so a slow or broken receiver delays only itself.
 import type { Alert, Provider, ProviderType } from '../api/index.ts';
-import type { Logger } from '../core/index.ts';
+import {
+  backoffDelay,
+  type Clock,
+  type Logger,
+  type SecretReader,
+  nameKey,
+} from '../core/index.ts';
 import type { GitClient } from '../git/index.ts';
 import type { AddressPolicy } from './address.ts';
 import { deliverOnce, providerIdOf, type DeliveryDeps } from './deliver.ts';
@@ -12,14 +18,7 @@ import { createGuardedFetch } from './guarded-fetch.ts';
 import type { FetchFn } from './http.ts';
 import { selectAlerts } from './match.ts';
 import { isDeliverable } from './payloads.ts';
-import type { ReadSecret } from './secrets.ts';
-import {
-  backoffDelay,
-  createTokenBucket,
-  realTimers,
-  type Timers,
-  type TokenBucket,
-} from './timers.ts';
+import { createTokenBucket, type TokenBucket } from './timers.ts';
 
 export type { LogFn, Logger } from '../core/index.ts';
 
@@ -36,7 +35,7 @@ export type NotifierDeps = {
   listAlerts(namespace: string): readonly Alert[];
   getProvider(namespace: string, name: string): Provider | undefined;
   getGitRepository(namespace: string, name: string): GitRepositoryTarget | undefined;
-  readonly readSecret: ReadSecret;
+  readonly readSecret: SecretReader;
   readonly git: GitClient;
   readonly fetch?: FetchFn;
   /**
@@ -46,7 +45,8 @@ export type NotifierDeps = {
   readonly addressPolicy?: AddressPolicy;
   /** The operator's `--cluster-name`: used when neither the Provider nor the event names one. */
   readonly clusterName: string;
-  readonly clock: { now(): Date };
+  /** Stamps events (`now`), paces deliveries and waits between retries (`monotonic`, `sleep`). */
+  readonly clock: Clock;
   readonly logger: Logger;
   /** Aborting drops every queued event and cancels deliveries in flight. */
   readonly signal: AbortSignal;
@@ -67,7 +67,6 @@ export type NotifierOptions = {
   readonly initialBackoffMs?: number;
   /** Longest wait between attempts (also caps `Retry-After`). Default 30000. */
   readonly maxBackoffMs?: number;
-  readonly timers?: Timers;
 };
 
 export type ProviderStats = {
@@ -103,7 +102,7 @@ type Channel = {
   failed: number;
 };
 
-type Settings = Required<Omit<NotifierOptions, 'timers'>> & { timers: Timers };
+type Settings = Required<NotifierOptions>;
 
 function settingsOf(options: NotifierOptions): Settings {
   return {
@@ -113,7 +112,6 @@ function settingsOf(options: NotifierOptions): Settings {
     maxAttempts: Math.max(1, options.maxAttempts ?? 5),
     initialBackoffMs: options.initialBackoffMs ?? 1000,
     maxBackoffMs: options.maxBackoffMs ?? 30_000,
-    timers: options.timers ?? realTimers,
   };
 }
 
@@ -130,7 +128,7 @@ function providersFor(deps: NotifierDeps, event: MoorEvent, log: Logger): Provid
   for (const alert of alerts) {
     const namespace = alert.metadata.namespace ?? '';
     const name = alert.spec.providerRef.name;
-    const key = `${namespace}/${name}`;
+    const key = nameKey(namespace, name);
     if (seen.has(key)) continue;
     const provider = deps.getProvider(namespace, name);
     if (!provider) {
@@ -278,7 +276,7 @@ async function deliverWithRetries(
       { attempt: n, delayMs: delay, error: error.message },
       'notification delivery will be retried',
     );
-    await settings.timers.sleep(delay, deps.signal);
+    await deps.clock.sleep(delay, deps.signal);
   }
   return undefined;
 }
@@ -326,10 +324,10 @@ function start(n: NotifierState, channel: Channel): void {
 function channelOf(n: NotifierState, provider: Provider): Channel {
   const namespace = provider.metadata.namespace ?? '';
   const name = provider.metadata.name;
-  const key = `${namespace}/${name}`;
+  const key = nameKey(namespace, name);
   let channel = n.channels.get(key);
   if (!channel) {
-    const bucket = createTokenBucket(n.settings.ratePerSecond, n.settings.burst, n.settings.timers);
+    const bucket = createTokenBucket(n.settings.ratePerSecond, n.settings.burst, n.deps.clock);
     channel = {
       namespace,
       name,

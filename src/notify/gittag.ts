@@ -1,6 +1,6 @@
 // The `gittag` provider: on a Sync's Converged, point the per-cluster tag at the applied commit.
 import type { Provider } from '../api/index.ts';
-import { err, ok, type Result } from '../core/index.ts';
+import { err, ok, type Result, type SecretData, type SecretReader } from '../core/index.ts';
 import {
   authFromSecret,
   classifyUrl,
@@ -12,7 +12,7 @@ import {
 import { commitOf } from './commit-status.ts';
 import { NotifyErrorCodes, notifyError, type NotifyError } from './errors.ts';
 import type { MoorEvent } from './events.ts';
-import { readSecretData, type ReadSecret, type SecretData } from './secrets.ts';
+import { readSecretData } from './secrets.ts';
 
 /** What a gittag Provider needs of its GitRepository. */
 export type GitRepositoryTarget = {
@@ -23,7 +23,7 @@ export type GitRepositoryTarget = {
 export type GitTagDeps = {
   readonly git: GitClient;
   getGitRepository(namespace: string, name: string): GitRepositoryTarget | undefined;
-  readonly readSecret: ReadSecret;
+  readonly readSecret: SecretReader;
 };
 
 /** `moor/<cluster>/<syncNamespace>/<syncName>`. */

@@ -58,5 +58,3 @@ export {
   type ProviderRef,
   type ProviderStats,
 } from './dispatcher.ts';
-export type { ReadSecret, SecretData } from './secrets.ts';
-export { realTimers, type Timers } from './timers.ts';

@@ -1,18 +1,10 @@
 // Reading a Provider's (or a GitRepository's) Secret through the injected reader.
-import { err, ok, type Result } from '../core/index.ts';
+import { err, ok, type Result, type SecretData, type SecretReader } from '../core/index.ts';
 import { NotifyErrorCodes, notifyError, type NotifyError } from './errors.ts';
-
-export type SecretData = Readonly<Record<string, string>>;
-
-export type ReadSecret = (
-  namespace: string,
-  name: string,
-  signal: AbortSignal,
-) => Promise<SecretData | undefined>;
 
 /** The Secret's data; a missing Secret is a failure, not a delivery without credentials. */
 export async function readSecretData(
-  readSecret: ReadSecret,
+  readSecret: SecretReader,
   ref: { namespace: string; name: string },
   providerId: string,
   signal: AbortSignal,

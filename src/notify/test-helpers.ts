@@ -10,6 +10,7 @@ import {
   type Provider,
   type ProviderSpecInput,
 } from '../api/index.ts';
+import { systemClock } from '../core/index.ts';
 import { createGitClient } from '../git/index.ts';
 import {
   createNotifier,
@@ -199,9 +200,9 @@ export function createTestNotifier(
         full.providers.find((p) => p.metadata.namespace === namespace && p.metadata.name === name),
       getGitRepository: (namespace, name) => full.repositories.get(`${namespace}/${name}`),
       readSecret: (namespace, name) => Promise.resolve(full.secrets.get(`${namespace}/${name}`)),
-      git: createGitClient({ timeoutMs: 20_000 }),
+      git: createGitClient({ env: process.env, timeoutMs: 20_000 }),
       clusterName: 'prod-eu',
-      clock: { now: () => new Date('2024-05-01T12:03:00.500Z') },
+      clock: { ...systemClock, now: () => new Date('2024-05-01T12:03:00.500Z') },
       logger,
       signal: controller.signal,
       onDelivery: (provider, result, error) =>

@@ -1,17 +1,5 @@
-// Monotonic time and cancellable sleeps for rate limits and backoff (injectable for tests).
-import { setTimeout as sleepFor } from 'node:timers/promises';
-
-export type Timers = {
-  /** Milliseconds on a monotonic clock. */
-  now(): number;
-  /** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-};
-
-export const realTimers: Timers = {
-  now: () => performance.now(),
-  sleep: (ms, signal) => sleepFor(ms, undefined, { signal }).catch(() => undefined),
-};
+// A per-Provider rate limit on the injected clock (its monotonic time and cancellable sleep).
+import type { Clock } from '../core/index.ts';
 
 export type TokenBucket = {
   /** Waits until a token is available and takes it. */
@@ -22,12 +10,12 @@ export type TokenBucket = {
 export function createTokenBucket(
   ratePerSecond: number,
   burst: number,
-  timers: Timers,
+  clock: Pick<Clock, 'monotonic' | 'sleep'>,
 ): TokenBucket {
   let tokens = burst;
-  let last = timers.now();
+  let last = clock.monotonic();
   const refill = (): void => {
-    const now = timers.now();
+    const now = clock.monotonic();
     tokens = Math.min(burst, tokens + ((now - last) * ratePerSecond) / 1000);
     last = now;
   };
@@ -35,15 +23,10 @@ export function createTokenBucket(
     async take(signal) {
       refill();
       if (tokens < 1) {
-        await timers.sleep(Math.ceil(((1 - tokens) * 1000) / ratePerSecond), signal);
+        await clock.sleep(Math.ceil(((1 - tokens) * 1000) / ratePerSecond), signal);
         refill();
       }
       tokens -= 1;
     },
   };
-}
-
-/** Exponential backoff: `initialMs`, twice that, … capped at `maxMs`. */
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number): number {
-  return Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
 }

@@ -1,4 +1,4 @@
-import type { ObjectId } from '../core/index.ts';
+import type { MoorError, ObjectId } from '../core/index.ts';
 
 /** What applying did to one object. */
 export const ChangeAction = {
@@ -20,6 +20,8 @@ export type ChangeEntry = {
   readonly version: string;
   readonly action: ChangeAction;
   readonly message: string;
+  /** For `failed`: the typed error (a `KubeError` from the API server), its code and data intact. */
+  readonly error?: MoorError;
 };
 
 /** The result of applying a plan: the CLI, status, events, metrics and dashboard render it. */

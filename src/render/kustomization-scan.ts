@@ -4,7 +4,7 @@
 // local entries that lead to other files or kustomizations are returned for the caller to follow.
 import { parseAllDocuments } from 'yaml';
 import type { Result } from '../core/index.ts';
-import { err, ok } from '../core/index.ts';
+import { err, isRecord, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
 
 export type KustomizePolicy = {
@@ -201,9 +201,7 @@ function objectsOf(content: string): Fields[] {
 }
 
 function asMapping(value: unknown): Fields | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Fields)
-    : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 function stringsOf(value: unknown): string[] {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Document, Node } from 'yaml';
 import { Composer, LineCounter, Parser, isNode } from 'yaml';
 import type { KubeObject, Result } from '../core/index.ts';
-import { err, formatObjectId, objectIdOf, objectKey, ok } from '../core/index.ts';
+import { err, formatObjectId, isRecord, objectIdOf, objectKey, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
 import { measureJson } from './json-size.ts';
 import { toJsonValue } from './json-value.ts';
@@ -272,10 +272,6 @@ type Position = { readonly line: number; readonly col: number };
 
 function positionOf(node: Node | null, lines: LineCounter): Position {
   return lines.linePos(node?.range?.[0] ?? 0);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isNonEmptyString(value: unknown): value is string {

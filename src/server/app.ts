@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { err, ok, type Result } from '../core/index.ts';
+import { err, ok, systemClock, type Clock, type Result } from '../core/index.ts';
 import {
   ReceiverErrorCodes,
   ServerAddressError,
@@ -37,6 +37,8 @@ export type ServerDeps = {
   readonly maxBodyBytes?: number;
   /** Refuses repeated deliveries; defaults to a 5-minute window of 10,000 ids on the wall clock. */
   readonly replay?: ReplayGuard;
+  /** The wall clock the default replay guard checks signed timestamps against; default: the system's. */
+  readonly clock?: Pick<Clock, 'now'>;
 };
 
 const refusalStatus: Readonly<Record<ReceiverErrorCode, 400 | 401 | 409>> = {
@@ -58,7 +60,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
     createReplayGuard({
       windowMs: DEFAULT_REPLAY_WINDOW_MS,
       maxEntries: DEFAULT_REPLAY_MAX_ENTRIES,
-      now: () => Date.now(),
+      now: () => (deps.clock ?? systemClock).now().getTime(),
     });
 
   app.get('/healthz', (c) => c.text('ok'));

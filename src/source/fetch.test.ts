@@ -19,7 +19,7 @@ import type { GitRepositorySpec } from '../api/index.ts';
 import { createGitClient } from '../git/index.ts';
 import { createArtifactStore, fetchArtifact, type StoredArtifact } from './index.ts';
 
-const git = createGitClient({ timeoutMs: 20_000, allowFileUrls: true });
+const git = createGitClient({ env: process.env, timeoutMs: 20_000, allowFileUrls: true });
 
 type Source = {
   readonly repo: TestRepo;

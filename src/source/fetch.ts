@@ -5,7 +5,7 @@
  * reports it.
  */
 import { rm } from 'node:fs/promises';
-import { err, ok, type Result } from '../core/index.ts';
+import { err, ok, type Result, type SecretReader } from '../core/index.ts';
 import type { GitRepositorySpec } from '../api/index.ts';
 import {
   authFromSecret,
@@ -51,11 +51,7 @@ export type FetchDeps = {
   readonly store: ArtifactStore;
   readonly allowFileUrls: boolean;
   /** Reads a Secret's data (decoded) in the source's namespace; undefined when missing. */
-  readonly readSecret: (
-    namespace: string,
-    name: string,
-    signal: AbortSignal,
-  ) => Promise<Record<string, string> | undefined>;
+  readonly readSecret: SecretReader;
   readonly signal: AbortSignal;
 };
 

@@ -111,7 +111,7 @@ async function runEvents(ctx: CliContext, opts: EventsOptions, globals: GlobalOp
     ...(opts.for === undefined ? {} : parseEventSubject(opts.for)),
     type: opts.type,
   };
-  const since = await sinceOf(opts.since, ctx.now());
+  const since = await sinceOf(opts.since, ctx.clock.now());
   const kube = await connectWith(ctx, globals);
   const all = Boolean(opts.allNamespaces);
   const namespace = all ? undefined : namespaceOf(globals);
@@ -126,7 +126,9 @@ async function runEvents(ctx: CliContext, opts: EventsOptions, globals: GlobalOp
     for (const ev of events) ctx.stdout(formatData(forDisplay(ev), opts.output));
   } else {
     ctx.stdout(
-      renderOutput(opts.output, listOf(events), () => renderEventsTable(events, ctx.now(), all)),
+      renderOutput(opts.output, listOf(events), () =>
+        renderEventsTable(events, ctx.clock.now(), all),
+      ),
     );
   }
   const recent =
@@ -140,7 +142,7 @@ async function runEvents(ctx: CliContext, opts: EventsOptions, globals: GlobalOp
   const print = (ev: KubeObject) =>
     ctx.stdout(
       table
-        ? renderEventsTable([ev], ctx.now(), all).split('\n').slice(1).join('\n')
+        ? renderEventsTable([ev], ctx.clock.now(), all).split('\n').slice(1).join('\n')
         : formatData(forDisplay(ev), opts.output),
     );
   await watchMoorEvents(

@@ -55,7 +55,7 @@ export async function installCrds(
         );
         return live && isEstablished(live) ? true : undefined;
       },
-      { timeoutMs, intervalMs: 200, signal: ctx.signal },
+      { timeoutMs, intervalMs: 200, signal: ctx.signal, clock: ctx.clock },
     );
     if (!established) {
       throw new CliError(`${CRD_KIND}/${name} is not Established after ${timeoutMs / 1000}s`);

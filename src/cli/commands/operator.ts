@@ -35,8 +35,12 @@ function checkTimings(
 }
 
 /** The kustomize program to run; a warning when there is none (kustomizations will fail). */
-function findKustomizeOrWarn(flag: string | undefined, ctx: CliContext): FoundKustomize {
-  const kustomize = findKustomize({ flag, searchPath: process.env.PATH });
+function findKustomizeOrWarn(
+  flag: string | undefined,
+  searchPath: string | undefined,
+  ctx: CliContext,
+): FoundKustomize {
+  const kustomize = findKustomize({ flag, searchPath });
   if (!kustomize.path) {
     ctx.stderr(
       `warning: no kustomize program (looked for ${kustomize.lookedFor}); kustomizations will fail to build\n`,
@@ -117,9 +121,19 @@ function leaderElectionFlags<O extends OptionValues, G extends OptionValues>(c: 
     );
 }
 
-/** The watch and other-writer timing flags of `moor operator`. */
-function timingFlags<O extends OptionValues, G extends OptionValues>(c: Command<[], O, G>) {
+/** The tuning flags of `moor operator`: requests in flight, timeouts, watches, other writers. */
+function tuningFlags<O extends OptionValues, G extends OptionValues>(c: Command<[], O, G>) {
   return c
+    .addOption(
+      new Option('--apply-concurrency <n>', 'API requests in flight per Sync while applying')
+        .argParser(parsePositiveInt)
+        .default(32),
+    )
+    .addOption(
+      new Option('--git-timeout <duration>', 'upper bound of each git run')
+        .argParser(parseDurationMs)
+        .default(120_000, '2m'),
+    )
     .addOption(
       new Option('--watch-timeout <duration>', 'how long the API server keeps each watch open')
         .argParser(parseDurationMs)
@@ -146,7 +160,7 @@ function timingFlags<O extends OptionValues, G extends OptionValues>(c: Command<
 }
 
 export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext): void {
-  timingFlags(
+  tuningFlags(
     leaderElectionFlags(
       operator
         .addOption(
@@ -195,11 +209,16 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
       const { runOperator, checkLeaseTimings } = await loadController();
       const election = opts.leaderElect ? leaderElectionConfig(opts, globals.namespace) : undefined;
       if (election) checkTimings(election, checkLeaseTimings);
-      const kustomize = findKustomizeOrWarn(opts.kustomize, ctx);
+      // The environment is read here, once; the operator's parts are handed what they need of it.
+      const env = process.env;
+      const kustomize = findKustomizeOrWarn(opts.kustomize, env.PATH, ctx);
       const options: OperatorOptions = {
         ...(globals.kubeconfig === undefined ? {} : { kubeconfig: globals.kubeconfig }),
         ...(globals.namespace === undefined ? {} : { namespace: globals.namespace }),
         concurrency: opts.concurrency,
+        applyConcurrency: opts.applyConcurrency,
+        gitTimeoutMs: opts.gitTimeout,
+        env,
         httpAddr: opts.httpAddr,
         allowFileUrls: opts.allowFileUrls,
         providerAddresses: {

@@ -35,7 +35,7 @@ async function requestReconcile(kube: KubeClient, ref: Target, ctx: CliContext):
       `${formatSubject(ref)} is suspended: run \`moor resume ${word} ${ref.name}\` first`,
     );
   }
-  const requestedAt = ctx.now().toISOString();
+  const requestedAt = ctx.clock.now().toISOString();
   const patch = { metadata: { annotations: { [Annotations.reconcileRequestedAt]: requestedAt } } };
   unwrapKube(await kube.mergePatch(ref, patch, ctx.signal), ref);
   ctx.stdout(`► reconcile requested for ${formatSubject(ref)}\n`);
@@ -72,7 +72,7 @@ async function waitForReconcile(
   opts: Wait,
 ): Promise<void> {
   const { ctx } = opts;
-  const started = performance.now();
+  const started = ctx.clock.monotonic();
   let last: WaitState | undefined;
   let printed: string | undefined;
   const final = await pollUntil(
@@ -80,14 +80,19 @@ async function waitForReconcile(
       const state = await assess(kube, ref, requestedAt, ctx.signal);
       if (state.phase !== 'waiting') return state;
       last = state;
-      const quiet = state.unanswered && performance.now() - started < UNANSWERED_HINT_AFTER_MS;
+      const quiet = state.unanswered && ctx.clock.monotonic() - started < UNANSWERED_HINT_AFTER_MS;
       if (!quiet && state.message !== printed) {
         ctx.stdout(`◎ waiting: ${state.message}\n`);
         printed = state.message;
       }
       return undefined;
     },
-    { timeoutMs: opts.timeoutMs, intervalMs: POLL_INTERVAL_MS, signal: ctx.signal },
+    {
+      timeoutMs: opts.timeoutMs,
+      intervalMs: POLL_INTERVAL_MS,
+      signal: ctx.signal,
+      clock: ctx.clock,
+    },
   );
   if (!final) {
     throw new CliError(

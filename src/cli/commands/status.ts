@@ -30,6 +30,6 @@ export function registerStatusCommands(status: GroupCommand, ctx: CliContext): v
         { kind: Kinds.Sync, name },
         ctx.signal,
       );
-      ctx.stdout(renderSyncStatus(sync, events, ctx.now()));
+      ctx.stdout(renderSyncStatus(sync, events, ctx.clock.now()));
     });
 }

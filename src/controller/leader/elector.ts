@@ -5,7 +5,6 @@
  * race); the leader renews it, and stops leading when no renew succeeded within the renew
  * deadline. The decisions are `decide.ts`; this is the loop and the I/O around them.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { MoorError, type KubeObject } from '../../core/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
 import type { Clock, Logger } from '../types.ts';
@@ -274,7 +273,7 @@ async function run(e: Election): Promise<void> {
       loseLeadership(e, `no renew succeeded within ${timings.renewDeadlineMs}ms`);
     }
     const delay = retryDelayMs(timings, e.leading, e.deps.random());
-    await sleep(delay, undefined, { signal: stop.signal }).catch(() => undefined);
+    await e.deps.clock.sleep(delay, stop.signal);
   }
 }
 

@@ -12,14 +12,15 @@ import {
   type Clock,
   type KubeObject,
 } from '../../core/index.ts';
-import type { KubeClient } from '../../kube/index.ts';
+import type { KubeClient, KubeErrorData } from '../../kube/index.ts';
 import { inventoryEntryOf, summarizeChangeSet, type ChangeEntry } from '../../plan/index.ts';
 import { writeStatus } from '../status.ts';
 import { decideCommitted, intentStatus } from './decide.ts';
 import { driftOnFailure, remainingDrift, type LiveLookup } from './drift.ts';
 import { assessHealth } from './health-check.ts';
 import { prepareApply, type Prepared } from './prepare.ts';
-import type { Announcement, Failed, SyncOutcome } from './outcome.ts';
+import { applyFailureReason } from './reasons.ts';
+import type { Announcement, Failed, FailureCause, SyncOutcome } from './outcome.ts';
 import type { SyncStatus } from './status.ts';
 
 /** The cluster as the Sync reconciler sees it: a client and the watch-fed cache. */
@@ -75,13 +76,6 @@ export type ApplyStep =
     }
   | 'abandoned';
 
-function failureReason(outcome: ApplyOutcome): string {
-  if (outcome.conflicts.length > 0) return ConditionReasons.Conflict;
-  if (outcome.phase === 'validate') return ConditionReasons.DryRunFailed;
-  if (outcome.phase === 'prune') return ConditionReasons.PruneFailed;
-  return ConditionReasons.ApplyFailed;
-}
-
 /** Writes Reconciling and the inventory union before anything is created (ADR 0003). */
 async function recordIntent(
   h: ApplyHandles,
@@ -124,12 +118,27 @@ async function runApply(h: ApplyHandles, sync: Sync, p: Prepared, signal: AbortS
       kube,
       signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       concurrency: h.concurrency,
-      now: () => h.clock.now().getTime(),
+      clock: h.clock,
       live: h.cluster.live,
       knownAbsent: h.cluster.knownAbsent,
     },
   );
   return { kube, outcome };
+}
+
+/** The first failed object's error as data: its code, the object, and what the server answered. */
+function causeOfApply(failed: readonly ChangeEntry[]): FailureCause | undefined {
+  const first = failed.find((e) => e.error);
+  if (!first?.error) return undefined;
+  const data = first.error.data as Partial<KubeErrorData>;
+  return {
+    code: first.error.code,
+    data: {
+      object: formatObjectId(first.id),
+      ...(data.status === undefined ? {} : { status: data.status }),
+      ...(data.reason === undefined ? {} : { serverReason: data.reason }),
+    },
+  };
 }
 
 /** The apply failed: keep everything that may exist in the inventory so a later one can prune it. */
@@ -139,9 +148,11 @@ function failedApply(h: ApplyHandles, rev: Revision, p: Prepared, outcome: Apply
   const message = `revision ${revision}: ${failed.map((e) => e.message).join('; ')}`;
   const before = { previous: rev.status.drift, now: rev.startedAt };
   const known = driftOnFailure(revision, p, h.cluster.live, before);
+  const cause = causeOfApply(failed);
   return {
     kind: 'failed',
-    reason: failureReason(outcome),
+    reason: applyFailureReason(outcome),
+    ...(cause ? { cause } : {}),
     message,
     extra: {
       lastAttemptedRevision: revision,
@@ -163,7 +174,7 @@ export async function applyRevision(
   const intent = await recordIntent(h, start, p, signal);
   if ('kind' in intent) return { ...start, outcome: intent, conflicts: [] };
   const rev = { ...start, ...intent };
-  const applyStarted = performance.now();
+  const applyStarted = h.clock.monotonic();
   const { kube, outcome } = await runApply(h, rev.sync, p, signal);
   // An apply cut short by the operator stopping reports nothing; the next run applies again.
   if (signal.aborted) return 'abandoned';
@@ -193,7 +204,7 @@ export async function applyRevision(
     desiredCount: rev.desired.length,
     finishedJobs: p.settle().records,
     startedAt: p.applyStartedAt,
-    timings: { renderMs: rev.renderMs, applyMs: Math.round(performance.now() - applyStarted) },
+    timings: { renderMs: rev.renderMs, applyMs: Math.round(h.clock.monotonic() - applyStarted) },
   };
   return { ...rev, outcome: applied, conflicts };
 }
@@ -208,7 +219,7 @@ export async function applyUnchanged(
   rev: Revision,
   signal: AbortSignal,
 ): Promise<ApplyStep> {
-  const started = performance.now();
+  const started = h.clock.monotonic();
   const applyStartedAt = h.clock.now();
   for (const a of decideCommitted(rev.status, rev.revision)) h.announce(a);
   const entries = rev.desired.map((o): ChangeEntry => {
@@ -233,7 +244,7 @@ export async function applyUnchanged(
     desiredCount: rev.desired.length,
     finishedJobs: [],
     startedAt: applyStartedAt,
-    timings: { renderMs: 0, applyMs: Math.round(performance.now() - started) },
+    timings: { renderMs: 0, applyMs: Math.round(h.clock.monotonic() - started) },
   };
   return { obj: rev.obj, status: rev.status, outcome: applied, conflicts: [] };
 }

@@ -8,10 +8,10 @@ import {
   ConditionStatuses,
   ConditionTypes,
   getCondition,
+  jitter,
   removeCondition,
   type Condition,
 } from '../../core/index.ts';
-import { jitter } from '../backoff.ts';
 import { decideHealth, type HealthDecision } from './health.ts';
 import { differMessage, matchMessage } from './messages.ts';
 import { notesOf, type Phase } from './notes.ts';

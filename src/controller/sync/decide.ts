@@ -7,6 +7,7 @@
  */
 import {
   Annotations,
+  backoffDelay,
   ConditionReasons,
   ConditionStatuses,
   ConditionTypes,
@@ -14,7 +15,6 @@ import {
 } from '../../core/index.ts';
 import { parseDuration, type Sync } from '../../api/index.ts';
 import { formatChangeSummary, type InventoryEntry } from '../../plan/index.ts';
-import { backoffDelay } from '../backoff.ts';
 import { decideApplied } from './decide-applied.ts';
 import type { Announcement, DecideInput, Decision, Failed } from './outcome.ts';
 import {
@@ -68,6 +68,11 @@ export function intentStatus(
   return { ...status, lastAttemptedRevision: revision, inventory: { entries: intent }, conditions };
 }
 
+/** What a failure's log line carries: the reason, and the code and place of its cause. */
+function failureFields(f: Failed): Record<string, unknown> {
+  return f.cause ? { reason: f.reason, code: f.cause.code, ...f.cause.data } : { reason: f.reason };
+}
+
 /** A failure: Ready=False with the reason; `Stalled` only while retrying will not help. */
 function decideFailed(input: DecideInput, f: Failed): Decision {
   const { sync, status, now } = input;
@@ -95,7 +100,7 @@ function decideFailed(input: DecideInput, f: Failed): Decision {
     status: { ...baseStatus(sync, status), ...f.extra, ...history, conditions },
     events: repeated ? [] : [{ type: 'Warning', reason: f.reason, message: f.message }],
     announcements: repeated || !f.announce ? [] : [{ ...f.announce, message: f.message }],
-    logs: repeated ? [] : [{ level: 'warn', fields: { reason: f.reason }, message: f.message }],
+    logs: repeated ? [] : [{ level: 'warn', fields: failureFields(f), message: f.message }],
     requeueMs: retryDelay(sync, failures),
     failures,
   };

@@ -10,6 +10,7 @@ import {
   objectIdOf,
   stableStringify,
   type KubeObject,
+  objectKey,
 } from '../../core/index.ts';
 import { diffObject, type ObjectDrift } from '../../drift/index.ts';
 
@@ -21,9 +22,6 @@ export type DriftCheck = {
   /** One line per object for messages: `Deployment.apps/ns/web: spec.replicas (kubectl)`. */
   readonly summary: string[];
 };
-
-const objectKey = (o: { group: string; kind: string; namespace: string; name: string }): string =>
-  `${o.group}|${o.kind}|${o.namespace}|${o.name}`;
 
 /** `moor.dev/drift: ignore` in Git or on the live object (a deleted object takes its own along). */
 export function isDriftIgnored(desired: KubeObject, live: KubeObject | undefined): boolean {

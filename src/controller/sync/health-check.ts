@@ -36,7 +36,7 @@ export async function assessHealth(
   const applied = new Map(outcome.applied.map((o) => [objectKey(objectIdOf(o)), o]));
   return assessObjects(h.kube, rev.desired, {
     signal,
-    now: () => h.clock.now().getTime(),
+    clock: h.clock,
     concurrency: h.concurrency,
     live: (obj) => newerOf(applied.get(objectKey(objectIdOf(obj))), h.cluster.live(obj)),
     // A Job its TTL removed once it finished is as healthy as it ended.

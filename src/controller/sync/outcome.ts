@@ -19,11 +19,22 @@ export type ConditionUpdate = {
   readonly message: string;
 };
 
+/**
+ * The typed error behind a failure, as data: its code and where it happened (a render error's
+ * file, line and column; the object and HTTP status the API server answered for). Logged with
+ * the reason.
+ */
+export type FailureCause = {
+  readonly code: string;
+  readonly data?: Readonly<Record<string, string | number>>;
+};
+
 /** A reconcile that failed before or during apply: Ready=False with the reason, retry with backoff. */
 export type Failed = {
   readonly kind: 'failed';
   readonly reason: string;
   readonly message: string;
+  readonly cause?: FailureCause;
   /** Retrying will not help (the spec or the source must change). */
   readonly stalled?: boolean;
   readonly extra?: Partial<SyncStatus>;

@@ -3,7 +3,13 @@
  * spec.drift.mode and `moor.dev/drift: ignore`), the plan's stages and the inventory to record.
  */
 import { parseDuration, type DriftMode } from '../../api/index.ts';
-import { objectIdOf, objectKey, type KubeObject } from '../../core/index.ts';
+import {
+  objectIdOf,
+  objectKey,
+  type KubeObject,
+  kindKey,
+  formatApiVersion,
+} from '../../core/index.ts';
 import {
   inventoryEntryOf,
   planChangeSet,
@@ -44,10 +50,10 @@ const keyOf = (o: KubeObject): string => objectKey(objectIdOf(o));
 function kindsOf(desired: readonly KubeObject[], inventory: readonly InventoryEntry[]) {
   const kinds = new Map<string, { apiVersion: string; kind: string }>();
   for (const o of desired)
-    kinds.set(`${o.apiVersion}|${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+    kinds.set(kindKey(o.apiVersion, o.kind), { apiVersion: o.apiVersion, kind: o.kind });
   for (const e of inventory) {
-    const apiVersion = e.group ? `${e.group}/${e.version}` : e.version;
-    kinds.set(`${apiVersion}|${e.kind}`, { apiVersion, kind: e.kind });
+    const apiVersion = formatApiVersion(e.group, e.version);
+    kinds.set(kindKey(apiVersion, e.kind), { apiVersion, kind: e.kind });
   }
   return [...kinds.values()];
 }

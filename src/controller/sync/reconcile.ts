@@ -4,10 +4,16 @@
  * events, announcements, metrics, requeue). Quiet when nothing changed: no status write, no event.
  */
 import { parseDuration, parseSync, type Sync } from '../../api/index.ts';
-import { ConditionReasons, formatObjectId, type KubeObject } from '../../core/index.ts';
+import {
+  ConditionReasons,
+  formatObjectId,
+  type KubeObject,
+  type Random,
+  nameKeyOf,
+} from '../../core/index.ts';
 import type { EventInput } from '../../notify/index.ts';
+import type { RenderError } from '../../render/index.ts';
 import type { StoredArtifact } from '../../source/index.ts';
-import type { Random } from '../backoff.ts';
 import type { EventRecorder } from '../events.ts';
 import { writeStatus } from '../status.ts';
 import { ReconcileOutcomes, type Clock, type Logger, type ReconcileOutcome } from '../types.ts';
@@ -20,7 +26,8 @@ import {
 } from './apply.ts';
 import { decide } from './decide.ts';
 import { unreadyDependencies } from './dependencies.ts';
-import type { Decision, SyncOutcome } from './outcome.ts';
+import type { Decision, FailureCause, SyncOutcome } from './outcome.ts';
+import { renderFailureReason } from './reasons.ts';
 import { renderDesired, type RenderHandles } from './render.ts';
 import { skippable, type LastApply } from './skip.ts';
 import { noArtifact, type SourceView } from './source.ts';
@@ -84,7 +91,7 @@ export async function reconcileSync(
   deps: SyncReconcilerDeps,
   signal: AbortSignal,
 ): Promise<ReconcileOutcome | undefined> {
-  const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+  const key = nameKeyOf(obj);
   const run: Run = {
     obj,
     key,
@@ -160,7 +167,7 @@ async function stepOf(
     if (step !== 'abandoned') deps.lastApplies.set(run.key, { ...last, revision });
     return step;
   }
-  const renderStarted = performance.now();
+  const renderStarted = deps.clock.monotonic();
   const rendered = await renderDesired(
     {
       artifactDir: artifact.dir,
@@ -177,13 +184,14 @@ async function stepOf(
     deps.lastApplies.delete(run.key);
     return {
       kind: 'failed',
-      reason: ConditionReasons.BuildFailed,
-      message: `revision ${revision}: ${rendered.error}`,
+      reason: renderFailureReason(rendered.error.code),
+      message: `revision ${revision}: ${rendered.error.message}`,
+      cause: causeOfRender(rendered.error),
       extra: { lastAttemptedRevision: revision },
       announce: { event: 'ApplyFailed', revision },
     };
   }
-  const renderMs = Math.round(performance.now() - renderStarted);
+  const renderMs = Math.round(deps.clock.monotonic() - renderStarted);
   const desired = rendered.value.objects.map((r) => r.object);
   const step = await applyRevision(
     { ...deps, announce },
@@ -227,6 +235,17 @@ async function applyArtifact(
     { ...run, obj: step.obj },
     { sync, status: step.status, outcome: step.outcome },
   );
+}
+
+/** A render error as data: its code and the place in the artifact (`file`, `line`, `column`). */
+function causeOfRender(error: RenderError): FailureCause {
+  const { file, line, column } = error.data;
+  const place = {
+    ...(file === undefined ? {} : { file }),
+    ...(line === undefined ? {} : { line }),
+    ...(column === undefined ? {} : { column }),
+  };
+  return { code: error.code, data: place };
 }
 
 /**

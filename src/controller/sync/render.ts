@@ -3,12 +3,13 @@
  * namespace, Sync). Whether a kind is namespaced comes from discovery, or from a CRD of the same
  * set, so targetNamespace is only applied where it belongs.
  */
-import { err, ok, type KubeObject, type Result } from '../../core/index.ts';
+import { err, ok, type KubeObject, type Result, kindKey, nameKey } from '../../core/index.ts';
 import {
   renderSync,
   type KustomizeSettings,
   type ParseMemo,
   type RenderedObject,
+  type RenderError,
 } from '../../render/index.ts';
 
 /** A Sync's render of one artifact: its objects and what it read (see LoadOptions.reads). */
@@ -34,8 +35,6 @@ export type ResolveKind = (
   signal: AbortSignal,
 ) => Promise<Result<{ readonly namespaced: boolean }, unknown>>;
 
-const scopeKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
-
 function learnFromCrds(objects: readonly RenderedObject[], scopes: KindScopes): boolean {
   let learned = false;
   for (const { object } of objects) {
@@ -45,7 +44,7 @@ function learnFromCrds(objects: readonly RenderedObject[], scopes: KindScopes): 
       | undefined;
     if (!spec?.group || !spec.names?.kind) continue;
     for (const v of spec.versions ?? []) {
-      const key = scopeKey(`${spec.group}/${v.name}`, spec.names.kind);
+      const key = kindKey(`${spec.group}/${v.name}`, spec.names.kind);
       if (!scopes.has(key)) {
         scopes.set(key, spec.scope !== 'Cluster');
         learned = true;
@@ -64,7 +63,7 @@ async function learnFromDiscovery(
   let learned = false;
   const unknown = new Map<string, KubeObject>();
   for (const { object } of objects) {
-    const key = scopeKey(object.apiVersion, object.kind);
+    const key = kindKey(object.apiVersion, object.kind);
     if (!scopes.has(key)) unknown.set(key, object);
   }
   await Promise.all(
@@ -100,7 +99,7 @@ export async function renderDesired(
   },
   deps: RenderHandles,
   signal: AbortSignal,
-): Promise<Result<Rendered, string>> {
+): Promise<Result<Rendered, RenderError>> {
   const key = [
     input.digest,
     input.path,
@@ -110,7 +109,7 @@ export async function renderDesired(
   ].join(SYNC_SEPARATOR);
   const cached = deps.cache.get(key);
   if (cached) return ok(cached);
-  const memoKey = `${input.syncNamespace}/${input.syncName}`;
+  const memoKey = nameKey(input.syncNamespace, input.syncName);
   const memo = deps.memos.get(memoKey) ?? new Map<string, RenderedObject[]>();
   deps.memos.set(memoKey, memo);
   const reads = new Set<string>();
@@ -123,12 +122,12 @@ export async function renderDesired(
       targetNamespace: input.targetNamespace,
       syncName: input.syncName,
       syncNamespace: input.syncNamespace,
-      isNamespaced: (apiVersion, kind) => deps.scopes.get(scopeKey(apiVersion, kind)),
+      isNamespaced: (apiVersion, kind) => deps.scopes.get(kindKey(apiVersion, kind)),
       kustomize: deps.kustomize,
       signal,
     });
   let rendered = await render();
-  if (!rendered.ok) return err(rendered.error.message);
+  if (!rendered.ok) return err(rendered.error);
   const fromCrds = learnFromCrds(rendered.value, deps.scopes);
   const fromDiscovery = await learnFromDiscovery(
     deps.resolveKind,
@@ -138,7 +137,7 @@ export async function renderDesired(
   );
   if (fromCrds || fromDiscovery) {
     rendered = await render();
-    if (!rendered.ok) return err(rendered.error.message);
+    if (!rendered.ok) return err(rendered.error);
   }
   // Bound the cache: a handful of revisions per Sync is plenty.
   // A memo holds at most about two revisions' worth of files.
