@@ -2,7 +2,7 @@
 // again on the same data: the operator must not crash, must not hammer the server while it is
 // gone, and must converge once it is back with every object applied once and nothing orphaned.
 // These tests stop parts of a control plane, so they start one of their own.
-// MOOR_FAULTS_OUTAGE_SECONDS sets how long each part stays down (CI: 10).
+// MOOR_FAULTS_OUTAGE_SECONDS sets how long each part stays down (default 30, as in the README).
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,7 @@ import {
 } from '../helpers/operator.ts';
 
 const OBJECTS = 500;
-const outageSeconds = Number(process.env.MOOR_FAULTS_OUTAGE_SECONDS ?? '10');
+const outageSeconds = Number(process.env.MOOR_FAULTS_OUTAGE_SECONDS ?? '30');
 const SYNC_LABEL = 'moor.dev/sync-name';
 
 let plane: Promise<ControlPlane> | undefined;
