@@ -85,6 +85,16 @@ const moduleFences = (part) => [
 ];
 const testFiles = ['src/**/*.test.ts', 'src/**/test-helpers.ts', 'src/**/test-cases.ts'];
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+const clockMessage = 'read the time through the injected Clock (core/clock.ts)';
+const clockReads = [
+  { object: 'Date', property: 'now', message: clockMessage },
+  { object: 'performance', property: 'now', message: clockMessage },
+];
+const environmentRead = {
+  object: 'process',
+  property: 'env',
+  message: 'the environment is read once, by the CLI, and passed in as an option',
+};
 
 // eslint-disable-next-line no-restricted-syntax -- ESLint loads its configuration from the default export.
 export default tseslint.config(
@@ -127,6 +137,17 @@ export default tseslint.config(
       'max-lines': ['error', { max: 400 }],
       'max-lines-per-function': ['error', { max: 80 }],
     },
+  },
+  // Time is read through the injected clock (core/clock.ts), and the environment once, by the CLI.
+  {
+    files: ['src/**/*.ts'],
+    ignores: [...testFiles, 'src/core/clock.ts', 'src/cli/**'],
+    rules: { 'no-restricted-properties': ['error', ...clockReads, environmentRead] },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    ignores: testFiles,
+    rules: { 'no-restricted-properties': ['error', ...clockReads] },
   },
   // Each part: its allow-list, other parts only through index.ts, the module fences.
   ...allParts.map((part) => ({

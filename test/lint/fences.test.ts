@@ -17,6 +17,12 @@ const FILES: Record<string, string> = {
   'src/source/uses-client-node.ts': "export { KubeConfig } from '@kubernetes/client-node';\n",
   'src/server/runs-programs.ts': "export { execFile } from 'node:child_process';\n",
   'src/git/runs-git.ts': "export { execFile } from 'node:child_process';\n",
+  'src/controller/reads-time.ts':
+    'export const t = (): number => Date.now() + performance.now();\n',
+  'src/controller/reads-env.ts':
+    'export const home = (): string | undefined => process.env.HOME;\n',
+  'src/cli/reads-env.ts': 'export const home = (): string | undefined => process.env.HOME;\n',
+  'src/core/clock.ts': 'export const now = (): number => Date.now();\n',
   'src/plan/long.ts': `export function long(): number {\n  let n = 0;\n${'  n++;\n'.repeat(80)}  return n;\n}\n`,
 };
 
@@ -44,7 +50,7 @@ async function lintTree(): Promise<Map<string, string[]>> {
   }
 }
 
-void test('lint refuses a cycle, a crossed part fence, client-node and child_process outside their parts, a long function', async () => {
+void test('lint refuses a cycle, a crossed part fence, client-node and child_process outside their parts, a long function, time and environment read outside the clock and the CLI', async () => {
   const rules = await lintTree();
   assert.ok(rules.get('src/core/a.ts')?.includes('import-x/no-cycle'), 'cycle a → b → a');
   assert.ok(rules.get('src/core/b.ts')?.includes('import-x/no-cycle'), 'cycle b → a → b');
@@ -53,4 +59,12 @@ void test('lint refuses a cycle, a crossed part fence, client-node and child_pro
   assert.deepEqual(rules.get('src/server/runs-programs.ts'), ['no-restricted-imports']);
   assert.deepEqual(rules.get('src/git/runs-git.ts'), [], 'git/ may run programs');
   assert.deepEqual(rules.get('src/plan/long.ts'), ['max-lines-per-function']);
+  assert.deepEqual(
+    rules.get('src/controller/reads-time.ts'),
+    ['no-restricted-properties', 'no-restricted-properties'],
+    'Date.now and performance.now outside the clock',
+  );
+  assert.deepEqual(rules.get('src/controller/reads-env.ts'), ['no-restricted-properties']);
+  assert.deepEqual(rules.get('src/cli/reads-env.ts'), [], 'the CLI reads the environment');
+  assert.deepEqual(rules.get('src/core/clock.ts'), [], 'the clock reads the time');
 });
