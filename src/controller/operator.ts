@@ -71,7 +71,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   const common = { kube, memory, logger, clock, leadership, timed, signal };
   const announce = (event: EventInput) =>
     feedback.notifier.publish({ ...event, cluster: opts.clusterName });
-  const others = otherOperators(opts);
+  const others = otherOperators(opts, clock);
   const parts = { common, git, store, events, readSecret, live, metrics, announce, others };
   const { sources, syncs, remembered } = startReconcilers(opts, parts);
   metrics.observeRemembered(remembered);
@@ -144,13 +144,13 @@ export function providerAddressPolicy(options: ProviderAddressOptions | undefine
 const DEFAULT_YIELD_MS = 5 * 60_000;
 
 /** With a Lease, only the leader writes; without one, another writer makes a Sync yield. */
-function otherOperators(opts: OperatorOptions): OtherOperators {
+function otherOperators(opts: OperatorOptions, clock: Clock): OtherOperators {
   const self =
     opts.operatorId ??
     opts.leaderElection?.identity ??
     `${hostname()}_${randomBytes(4).toString('hex')}`;
   const yieldMs = opts.leaderElection ? 0 : (opts.otherOperatorYieldMs ?? DEFAULT_YIELD_MS);
-  return trackOtherOperators(self, yieldMs, systemClock);
+  return trackOtherOperators(self, yieldMs, clock);
 }
 
 /** The GitRepository and Sync reconcilers, each with its informer and queue, wired together. */
