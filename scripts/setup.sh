@@ -30,7 +30,7 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# The pinned programs Moor runs (kustomize), linked where the operator looks: .cache/bin/.
+# The pinned programs (kustomize, helm; sops, age, crane for the tests), linked where the operator looks: .cache/bin/
 tools_bin=$(bash tools/build.sh | tail -n 1)
 mkdir -p .cache/bin
 for tool in "$tools_bin"/*; do ln -sfn "$tool" ".cache/bin/$(basename "$tool")"; done

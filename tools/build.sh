@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the pinned programs Moor runs (kustomize; later helm and sops) from this Go module and
+# Builds the pinned programs Moor runs (kustomize, helm) and the ones its tests use (sops, age,
+# age-keygen, crane) from this Go module and
 # caches them outside the work tree, keyed by a hash of go.mod, go.sum and this script. Each
 # tool is a `tool` line in go.mod and a row below. Prints the cache directory as its last line.
 set -euo pipefail
@@ -11,6 +12,11 @@ out="$cache_root/$key"
 # name, Go package (its version comes from go.mod).
 tools=(
   "kustomize sigs.k8s.io/kustomize/kustomize/v5"
+  "helm helm.sh/helm/v3/cmd/helm"
+  "sops github.com/getsops/sops/v3/cmd/sops"
+  "age filippo.io/age/cmd/age"
+  "age-keygen filippo.io/age/cmd/age-keygen"
+  "crane github.com/google/go-containerregistry/cmd/crane"
 )
 
 complete=1
