@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine of the project's kind for Moor: Debian packages, npm packages (which
-# bring Node 24), the pinned programs Moor runs (kustomize) and the local control plane's
+# bring Node 24), the pinned programs Moor runs and its tests use (kustomize, helm, sops, age,
+# crane) and the local control plane's
 # binaries (both built once, cached outside the tree).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 # Debian packages: git (with http-backend), openssh (sshd and ssh for Git over SSH), openssl,
-# time (GNU time: the CLI benchmark's CPU and memory figures).
+# time (GNU time: the CLI benchmark's CPU and memory figures), docker-registry (the container
+# registry the image-automation and Helm OCI tests serve on loopback), apache2-utils (htpasswd
+# for that registry's basic auth).
 missing=()
 command -v git >/dev/null || missing+=(git)
 [ -x /usr/lib/git-core/git-http-backend ] || missing+=(git)
@@ -16,6 +19,8 @@ command -v ssh >/dev/null || missing+=(openssh-client)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v openssl >/dev/null || missing+=(openssl)
 [ -x /usr/bin/time ] || missing+=(time)
+[ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+command -v htpasswd >/dev/null || missing+=(apache2-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
   echo "setup: installing Debian packages: ${missing[*]}"
