@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine of the project's kind for Moor: Debian packages, npm packages (which
 # bring Node 24), the pinned programs Moor runs and its tests use (kustomize, helm, sops, age,
-# crane) and the local control plane's
-# binaries (both built once, cached outside the tree).
+# crane) and the local control plane's binaries (all built once, cached outside the tree).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
