@@ -151,6 +151,8 @@ test(
         const message = String((JSON.parse(String(error.body)) as { message?: string }).message);
         for (const expected of c.serverError)
           assert.ok(message.includes(expected), `${c.name}: ${message}`);
+        if (c.neverShown)
+          assert.ok(!String(error.body).includes(c.neverShown), `${c.name}: ${message}`);
       }
     });
   },

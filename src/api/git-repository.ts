@@ -21,6 +21,18 @@ function gitUrlMessage(input: unknown): string {
     : `is not a URL (expected ${GIT_URL_FORMS.replace('https://, http://', 'http(s)://')})`;
 }
 
+/**
+ * Credentials in the URL: a password in any scheme's userinfo (`user:pass@`), and for http(s) any
+ * userinfo at all (a token in the user's place). They belong in a Secret (spec.secretRef); in the
+ * URL they would be readable by anyone who can read the GitRepository. The same regular
+ * expression is the API server's CEL rule (RE2) and zod's check.
+ */
+const URL_CREDENTIALS = String.raw`^(https?://[^/?#@]*@|[a-z][a-z0-9+.-]*://[^/?#@]*:[^/?#@]*@)`;
+
+/** The message for a URL with credentials; it never repeats the URL. */
+export const URL_CREDENTIALS_MESSAGE =
+  'must not carry credentials (user:password@ or a token@ before the host): put them in a Secret and name it in spec.secretRef';
+
 const REF_KEYS = ['branch', 'tag', 'semver', 'commit'] as const;
 
 /** The API server's copy of the exactly-one rule (zod checks the same in `refineGitRef`). */
@@ -64,29 +76,42 @@ export const GitRefSchema = z
     ],
   });
 
-export const GitRepositorySpecSchema = z.object({
-  url: z
-    .string()
-    .min(1)
-    .max(2048)
-    .regex(GIT_URL_PATTERN, { error: (issue) => gitUrlMessage(issue.input) })
-    .describe(
-      'https://, http://, ssh://, git@host:path, or file:// (only with --allow-file-urls).',
-    ),
-  ref: GitRefSchema,
-  interval: intervalField()
-    .default('1m')
-    .describe('How often to look for a new revision. At least 1s.'),
-  timeout: positiveDurationField().default('60s').describe('Limit for one Git operation.'),
-  secretRef: secretRefSchema
-    .optional()
-    .describe('Credentials: keys username/password, bearerToken, or identity/known_hosts.'),
-  ignore: z
-    .string()
-    .optional()
-    .describe('Paths to leave out of the artifact, in .gitignore syntax.'),
-  suspend: z.boolean().default(false).describe('Stop fetching while true.'),
-});
+export const GitRepositorySpecSchema = z
+  .object({
+    url: z
+      .string()
+      .min(1)
+      .max(2048)
+      .regex(GIT_URL_PATTERN, { error: (issue) => gitUrlMessage(issue.input) })
+      .refine((url) => !new RegExp(URL_CREDENTIALS).test(url), { message: URL_CREDENTIALS_MESSAGE })
+      .describe(
+        'https://, http://, ssh://, git@host:path, or file:// (only with --allow-file-urls); no credentials (spec.secretRef holds them).',
+      ),
+    ref: GitRefSchema,
+    interval: intervalField()
+      .default('1m')
+      .describe('How often to look for a new revision. At least 1s.'),
+    timeout: positiveDurationField().default('60s').describe('Limit for one Git operation.'),
+    secretRef: secretRefSchema
+      .optional()
+      .describe('Credentials: keys username/password, bearerToken, or identity/known_hosts.'),
+    ignore: z
+      .string()
+      .optional()
+      .describe('Paths to leave out of the artifact, in .gitignore syntax.'),
+    suspend: z.boolean().default(false).describe('Stop fetching while true.'),
+  })
+  .meta({
+    // On the object, reported at spec.url: a rule on the string itself would make the API
+    // server repeat the value (the password) in its answer.
+    'x-kubernetes-validations': [
+      {
+        rule: `!self.url.matches('${URL_CREDENTIALS}')`,
+        message: URL_CREDENTIALS_MESSAGE,
+        fieldPath: '.url',
+      },
+    ],
+  });
 
 export const ArtifactSchema = z
   .object({

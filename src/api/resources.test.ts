@@ -50,6 +50,7 @@ test('invalid objects are rejected naming the object and each field path', () =>
     assert.ok(result.error instanceof ApiValidationError, c.name);
     assert.equal(result.error.code, 'InvalidResource');
     assert.equal(result.error.message, c.error, c.name);
+    if (c.neverShown) assert.ok(!result.error.message.includes(c.neverShown), c.name);
   }
 });
 

@@ -17,6 +17,8 @@ export type ObjectCase = {
   readonly error?: string;
   /** invalid.yaml: what the API server's rejection says, when it rejects the object too. */
   readonly serverError?: readonly string[];
+  /** invalid.yaml: a credential that neither the parse error nor the server's may contain. */
+  readonly neverShown?: string;
 };
 
 export function loadObjectCases(file: 'defaults.yaml' | 'invalid.yaml'): ObjectCase[] {

@@ -27,5 +27,9 @@ export async function startCli(args: readonly string[]): Promise<number> {
     version: pkg.version,
     connect: connectReal,
   };
-  return runCli(args, ctx);
+  const code = await runCli(args, ctx);
+  // A failed command ends now, with its message printed, even when something it started (a
+  // connection pool, a timer) would keep the event loop alive a while longer.
+  if (code !== 0) setTimeout(() => process.exit(code), 100).unref();
+  return code;
 }

@@ -6,6 +6,7 @@
 import type { pino } from 'pino';
 import { createKubeClient, gateWrites } from '../kube/index.ts';
 import type { Metrics } from '../server/index.ts';
+import { trackApiReachability, type ApiReachability } from './api-reachability.ts';
 import { alwaysLeading, startLeaderElection, type Leadership } from './leader/elector.ts';
 import type { OperatorOptions } from './options.ts';
 import { rememberStatusWrites, type StatusMemory } from './status-memory.ts';
@@ -16,20 +17,31 @@ export type Connection = {
   /** The operator's signal, aborted also when the Lease is lost. */
   readonly signal: AbortSignal;
   readonly memory: StatusMemory;
+  /** Whether the API server answers; its wakeups end reflectors' backoff pauses. */
+  readonly reachability: ApiReachability;
 };
 
 export function connect(
   opts: OperatorOptions,
   parts: { readonly root: pino.Logger; readonly clock: Clock },
-  metrics: Pick<Metrics, 'setLeader'>,
+  metrics: Pick<Metrics, 'setLeader' | 'setApiReachable'>,
 ): Connection {
   const { root, clock } = parts;
   const logger = root as unknown as Logger;
+  const reachability = trackApiReachability({
+    clock,
+    logger: root.child({ part: 'api' }),
+    setReachable: (reachable) => metrics.setApiReachable(reachable),
+    // Any answer will do, a 403 included: only whether the server answers is asked.
+    probe: (signal) => raw.get({ apiVersion: 'v1', kind: 'Namespace', name: 'default' }, signal),
+    signal: opts.signal,
+  });
   const raw = createKubeClient({
     ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
     env: opts.env,
     clock,
     logger: root.child({ part: 'kube' }),
+    onContact: reachability.observe,
   });
   // Standbys keep their caches warm but neither reconcile nor write; a leader that loses its
   // Lease stops everything (signal) and the process exits.
@@ -48,5 +60,5 @@ export function connect(
   const memory = rememberStatusWrites(
     gateWrites(raw, { mayWrite: () => leadership.isLeading(), identity: leadership.identity }),
   );
-  return { leadership, signal, memory };
+  return { leadership, signal, memory, reachability };
 }

@@ -9,7 +9,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { formatDuration } from '../api/index.ts';
-import { Labels, systemClock, type Clock } from '../core/index.ts';
+import { Labels, MoorError, systemClock, type Clock } from '../core/index.ts';
 import { createGitClient, type GitClient } from '../git/index.ts';
 import { createLiveCache } from '../kube/index.ts';
 import {
@@ -19,8 +19,9 @@ import {
   type AddressPolicy,
   type EventInput,
 } from '../notify/index.ts';
-import { bindServer, createMetrics, type Metrics } from '../server/index.ts';
+import { bindServer, createMetrics, type BoundServer, type Metrics } from '../server/index.ts';
 import { createArtifactStore, type ArtifactStore } from '../source/index.ts';
+import type { ApiReachability } from './api-reachability.ts';
 import { createArtifactIndex } from './artifact-registry.ts';
 import { createCommitClock } from './commit-clock.ts';
 import { connect } from './connect.ts';
@@ -42,19 +43,39 @@ import { startSyncs, type SyncSide } from './wire-syncs.ts';
 
 export { needsReconcile } from './watch-events.ts';
 
-export async function runOperator(opts: OperatorOptions): Promise<void> {
-  const addressPolicy = providerAddressPolicy(opts.providerAddresses);
-  const root = pino({ level: opts.logLevel, base: { component: 'moor' } });
+export async function runOperator(given: OperatorOptions): Promise<void> {
+  const addressPolicy = providerAddressPolicy(given.providerAddresses);
+  // Listen before anything starts: an address in use stops the operator here, with its name.
+  const listener = given.httpAddr ? await bindServer(given.httpAddr) : undefined;
+  // A failure while starting (or running) stops whatever had started, the listener included,
+  // so the process ends at once with the error instead of lingering on open handles.
+  const failed = new AbortController();
+  const signal = AbortSignal.any([given.signal, failed.signal]);
+  try {
+    await runListening({ ...given, signal }, listener, addressPolicy);
+  } catch (error) {
+    failed.abort();
+    await listener?.close();
+    throw error;
+  }
+}
+
+async function runListening(
+  given: OperatorOptions,
+  listener: BoundServer | undefined,
+  addressPolicy: AddressPolicy,
+): Promise<void> {
+  const root = pino({ level: given.logLevel, base: { component: 'moor' } });
   const logger = root as unknown as Logger;
   const clock = systemClock;
   const metrics = createMetrics();
-  // Listen before anything starts: an address in use stops the operator here, with its name.
-  const listener = opts.httpAddr ? await bindServer(opts.httpAddr) : undefined;
-  const { leadership, signal, memory } = connect(opts, { root, clock }, metrics);
+  const { leadership, signal, memory, reachability } = connect(given, { root, clock }, metrics);
+  // Reflectors in a backoff pause retry the moment the API server answers again.
+  const opts = { ...given, watch: { ...given.watch, wake: reachability.wake } };
   const kube = memory.kube;
   const git = gitClientOf(opts, clock, root);
   const storage = opts.storagePath ?? join(tmpdir(), `moor-artifacts-${process.pid}`);
-  await mkdir(storage, { recursive: true });
+  await createStorage(storage);
   const store = createArtifactStore(storage);
   metrics.observeApiRequests(() => kube.requestCounts);
   const events = createEventRecorder({ kube, clock, logger, component: 'moor', signal });
@@ -68,7 +89,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   });
   const readSecret = secretReader(kube);
   const timed = timeReconciles(metrics, clock);
-  const common = { kube, memory, logger, clock, leadership, timed, signal };
+  const common = { kube, memory, logger, clock, leadership, timed, signal, reachability };
   const announce = (event: EventInput) =>
     feedback.notifier.publish({ ...event, cluster: opts.clusterName });
   const others = otherOperators(opts, clock);
@@ -95,6 +116,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     metrics,
     feedback,
     sourceQueue: sources.queue,
+    notReadyBecause: () => unreachableSince(reachability),
   });
   startHeapReclaim({
     busy: () => sources.queue.size + syncs.queue.size > 0,
@@ -117,6 +139,29 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   await leadership.release();
   await http.close();
   if (leadership.lost.aborted) throw leadership.lost.reason as Error;
+}
+
+/** A start-up failure of the operator itself (not of one resource): it exits with the message. */
+export class OperatorStartError extends MoorError<'StorageUnusable', { path: string }> {}
+
+async function createStorage(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new OperatorStartError(
+      'StorageUnusable',
+      `storage path ${path} (--storage-path) cannot be created: ${why}`,
+      { path },
+      { cause: error },
+    );
+  }
+}
+
+/** What `/readyz` says while the API server does not answer. */
+function unreachableSince(reachability: ApiReachability): string | undefined {
+  const down = reachability.down();
+  return down && `the API server has not answered since ${down.since.toISOString()}: ${down.error}`;
 }
 
 /** The one Git client of the process, with the operator's timeout and environment. */
@@ -159,7 +204,7 @@ function startReconcilers(
   parts: {
     readonly common: Pick<
       SyncSide,
-      'kube' | 'memory' | 'logger' | 'clock' | 'leadership' | 'timed' | 'signal'
+      'kube' | 'memory' | 'logger' | 'clock' | 'leadership' | 'timed' | 'signal' | 'reachability'
     >;
     readonly git: GitClient;
     readonly store: ArtifactStore;

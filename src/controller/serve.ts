@@ -23,6 +23,8 @@ export function serveHttp(
     readonly metrics: Metrics;
     readonly feedback: Pick<Feedback, 'findReceiver'>;
     readonly sourceQueue: Pick<WorkQueue, 'add'>;
+    /** Why the operator cannot work now (the API server does not answer), if so. */
+    readonly notReadyBecause?: () => string | undefined;
   },
 ): Served {
   const { logger, clock, metrics, feedback, sourceQueue } = parts;
@@ -33,6 +35,7 @@ export function serveHttp(
       clock,
       metrics,
       ready: () => ready,
+      ...(parts.notReadyBecause ? { notReadyBecause: parts.notReadyBecause } : {}),
       findReceiver: (path) => feedback.findReceiver(path),
       onReceive: (receiver, resources) => {
         for (const r of resources)

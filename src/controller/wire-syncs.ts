@@ -13,6 +13,7 @@ import {
   splitNameKey,
 } from '../core/index.ts';
 import type { WatchTiming } from '../kube/index.ts';
+import type { ApiReachability } from './api-reachability.ts';
 import type { Dependents } from './dependents.ts';
 import { wakesSync } from './drift-trigger.ts';
 import { ttlFinishOf } from './finished-jobs.ts';
@@ -23,6 +24,8 @@ import { otherWriterOf } from './other-operators.ts';
 import { createWorkQueue, type WorkQueue } from './queue.ts';
 import type { TimedRun } from './reconcile-timer.ts';
 import { syncHandles, type SyncWiring } from './sync-handles.ts';
+import { ReconcileOutcomes } from './types.ts';
+import { trackSyncOutages, type SyncOutages } from './sync-outages.ts';
 import { forgetRendered, reconcileSync } from './sync/index.ts';
 import { needsReconcile, wakesDependents } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
@@ -38,13 +41,23 @@ export type SyncSide = SyncWiring & {
   readonly signal: AbortSignal;
   /** How long a Sync is left to another operator that wrote it, as a duration (`5m`). */
   readonly yieldFor: string;
+  /** Whether the API server answers: Syncs cut short by an outage are requeued when it ends. */
+  readonly reachability: Pick<ApiReachability, 'down' | 'onReturn'>;
 };
 
-export type Syncs = { readonly informer: Informer; readonly queue: WorkQueue };
+export type Syncs = {
+  readonly informer: Informer;
+  readonly queue: WorkQueue;
+  readonly outages: SyncOutages;
+};
 
 export function startSyncs(w: SyncSide, sources: Sources): Syncs {
   const lookupSync = (ns: string, name: string) => w.memory.freshest(informer.get(ns, name));
-  const deps = syncHandles(w, sources, lookupSync, (k, ms) => queue.addAfter(k, ms));
+  const outages = trackSyncOutages(w.reachability, (k) => queue.add(k));
+  const deps = {
+    ...syncHandles(w, sources, lookupSync, (k, ms) => queue.addAfter(k, ms)),
+    outages,
+  };
   const forget = (key: string): void => {
     const [namespace, sync] = splitNameKey(key);
     const r = w.remembered;
@@ -58,6 +71,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     w.others.forget(key);
     w.events.forget({ apiVersion: API_GROUP_VERSION, kind: Kinds.Sync, namespace, name: sync });
     w.metrics.forgetSync({ namespace, sync });
+    outages.forget(key);
     queue.forget(key);
   };
   const queue = createWorkQueue({
@@ -68,8 +82,11 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
       w.timed(Kinds.Sync, async () => {
         await sources.restored;
         const obj = lookupSync(...splitNameKey(key));
-        if (obj) return reconcileSync(obj, deps, s);
-        forget(key);
+        if (!obj) return forget(key);
+        if (outages.deferred(key)) return undefined;
+        const result = await reconcileSync(obj, deps, s);
+        outages.ended(key, result === ReconcileOutcomes.success);
+        return result;
       }),
     ),
   });
@@ -96,7 +113,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     },
   });
   watchDrift(w, lookupSync, queue);
-  return { informer, queue };
+  return { informer, queue, outages };
 }
 
 /** Another operator wrote this Sync's status: yield it, and say so when the yield begins. */

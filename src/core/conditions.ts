@@ -53,6 +53,8 @@ export const ConditionReasons = {
   OtherOperator: 'OtherOperator',
   ImpersonationFailed: 'ImpersonationFailed',
   RolledBack: 'RolledBack',
+  /** The API server did not answer for a while; the reconcile it cut short runs again. */
+  ApiServerUnreachable: 'ApiServerUnreachable',
   // drift
   Converged: 'Converged',
   Diverged: 'Diverged',

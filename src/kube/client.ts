@@ -6,6 +6,7 @@ import { err, type Clock } from '../core/index.ts';
 import { clientNodeApiAccess, staticApiAccess, type ApiAccess } from './auth.ts';
 import { createDiscovery } from './discovery.ts';
 import { KubeError } from './errors.ts';
+import type { ContactListener } from './reachability.ts';
 import { createTransport, type KubeLogger } from './transport.ts';
 import type { KubeClient } from './types.ts';
 import { kubeconfigPathOf, readStaticAccess } from './kubeconfig.ts';
@@ -40,6 +41,8 @@ export type KubeClientOptions = {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Times requests and waits between retries; default: the system clock. */
   readonly clock?: Pick<Clock, 'monotonic' | 'sleep'>;
+  /** Told after every request whether the API server answered (see reachability.ts). */
+  readonly onContact?: ContactListener;
 };
 
 function buildClient(shared: Shared, identity: Readonly<Record<string, string>>): KubeClient {
@@ -133,6 +136,7 @@ export function createKubeClient(opts: KubeClientOptions = {}): KubeClient {
     maxConcurrent: opts.maxConcurrent ?? 32,
     logger: opts.logger,
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.onContact ? { onContact: opts.onContact } : {}),
   });
   return buildClient({ transport, discovery: createDiscovery(transport) }, {});
 }

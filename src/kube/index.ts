@@ -30,6 +30,7 @@ export {
   type WatchTiming,
 } from './reflector.ts';
 export type { KubeLogger } from './transport.ts';
+export type { ApiContact, ContactListener, Wakeups } from './reachability.ts';
 export { gateWrites, type WriteGate } from './write-gate.ts';
 export {
   WatchEventTypes,

@@ -31,6 +31,7 @@ import {
   type StoreStep,
   type WatchEnd,
 } from './reflector-decide.ts';
+import type { Wakeups } from './reachability.ts';
 import type { KubeClient } from './types.ts';
 import { WATCH_TIMEOUT_SECONDS } from './watch.ts';
 
@@ -71,10 +72,15 @@ export type ReflectorOptions = {
   readonly transform?: (obj: KubeObject) => KubeObject;
   /** `retry` (default): list until the first list succeeds. `report`: a failed first list ends the reflector and `synced` carries the error. */
   readonly firstList?: 'retry' | 'report';
+  /** Cuts a backoff pause short (the API server answers again): the reflector retries at once. */
+  readonly wake?: Wakeups;
 };
 
-/** How long each watch is asked to last and how long it may stay silent (omitted: the defaults). */
-export type WatchTiming = Pick<ReflectorOptions, 'watchTimeoutSeconds' | 'noProgressMs'>;
+/**
+ * How long each watch is asked to last and how long it may stay silent (omitted: the defaults),
+ * and what cuts a backoff pause short.
+ */
+export type WatchTiming = Pick<ReflectorOptions, 'watchTimeoutSeconds' | 'noProgressMs' | 'wake'>;
 
 export type Reflector = {
   get(namespace: string, name: string): KubeObject | undefined;
@@ -200,6 +206,22 @@ async function listStep(
   return 'next';
 }
 
+/** Sleeps `ms`, cut short by the signal or by a wakeup. */
+async function pause(ctx: Ctx, ms: number): Promise<void> {
+  const { signal, wake } = ctx.opts;
+  if (!wake) return ctx.clock.sleep(ms, signal);
+  const cut = new AbortController();
+  const onAbort = (): void => cut.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const unsubscribe = wake(onAbort);
+  try {
+    await ctx.clock.sleep(ms, cut.signal);
+  } finally {
+    unsubscribe();
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 function aborted(what: string): KubeError {
   return new KubeError('Aborted', `list ${what}: stopped`, { verb: 'list', subject: what });
 }
@@ -226,8 +248,8 @@ export function startReflector(opts: ReflectorOptions): Reflector {
   const run = async (): Promise<void> => {
     const state: LoopState = { version: undefined, failures: 0, first: true };
     while (!signal.aborted) {
-      const pause = pauseMs(state.failures, backoff);
-      if (pause > 0) await clock.sleep(pause, signal);
+      const ms = pauseMs(state.failures, backoff);
+      if (ms > 0) await pause(ctx, ms);
       if (signal.aborted) break;
       if (state.version === undefined) {
         if ((await listStep(ctx, state, settle)) === 'end') break;

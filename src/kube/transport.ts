@@ -6,6 +6,7 @@ import { fetch, type Response } from 'undici';
 import { err, ok, systemClock, type Clock, type Result } from '../core/index.ts';
 import type { ApiAccess } from './auth.ts';
 import { KubeError, errorFromException, errorFromResponse } from './errors.ts';
+import type { ContactListener } from './reachability.ts';
 
 export type KubeLogger = Pick<Logger, 'debug' | 'warn'>;
 
@@ -55,6 +56,8 @@ export type TransportOptions = {
   readonly logger?: KubeLogger | undefined;
   /** Times requests and waits between retries; default: the system clock. */
   readonly clock?: Pick<Clock, 'monotonic' | 'sleep'>;
+  /** Told after every request whether the server answered (any HTTP status) or not. */
+  readonly onContact?: ContactListener | undefined;
 };
 
 /** Links the caller's signal and a timer to one controller; `done` releases both. */
@@ -141,6 +144,7 @@ export function createTransport(access: ApiAccess, opts: TransportOptions): Tran
       const link = linkSignal(signal, opts.timeoutMs);
       try {
         const res = await send(conn, req, link.signal);
+        opts.onContact?.({ answered: true });
         const text = await res.text();
         if (res.status < 200 || res.status > 299) {
           return err(errorFromResponse(actionOf(req), req.subject, res.status, text));
@@ -207,12 +211,14 @@ function failed(
   signal: AbortSignal,
   timedOut: boolean,
 ): Result<never, KubeError> {
-  return err(
-    errorFromException(actionOf(req), req.subject, e, {
-      aborted: signal.aborted,
-      timedOutMs: timedOut ? conn.opts.timeoutMs : undefined,
-    }),
-  );
+  const error = errorFromException(actionOf(req), req.subject, e, {
+    aborted: signal.aborted,
+    timedOutMs: timedOut ? conn.opts.timeoutMs : undefined,
+  });
+  // The caller giving up says nothing about the server; a refused, reset or silent one does.
+  if (error.code === 'Unavailable' || error.code === 'Timeout')
+    conn.opts.onContact?.({ answered: false, error });
+  return err(error);
 }
 
 async function openStream(
@@ -224,6 +230,7 @@ async function openStream(
   const link = linkSignal(signal, conn.opts.timeoutMs);
   try {
     const res = await send(conn, req, link.signal);
+    conn.opts.onContact?.({ answered: true });
     link.stopTimer();
     const body = res.body;
     if (res.status !== 200 || !body) {

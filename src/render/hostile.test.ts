@@ -10,7 +10,9 @@ import { RenderLimits } from './limits.ts';
 import { parseManifests, type ParseMemo } from './parse.ts';
 import type { ManifestFile } from './types.ts';
 
-const signal = AbortSignal.timeout(60_000);
+// A fresh bound per call: one signal for the whole file would abort the later tests' loads
+// (Aborted instead of TooLarge) once the file has run 60 s on a loaded machine.
+const bounded = (): AbortSignal => AbortSignal.timeout(60_000);
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\n`;
 
 const refusedDocuments: { name: string; file: ManifestFile; code: string; message: string }[] = [
@@ -149,7 +151,7 @@ async function scratch(t: { after: (fn: () => Promise<void>) => void }): Promise
 }
 
 async function loadError(dir: string): Promise<{ code: string; message: string }> {
-  const result = await loadManifestFiles(dir, 'apps', signal);
+  const result = await loadManifestFiles(dir, 'apps', bounded());
   assert.equal(result.ok, false);
   return result.ok ? { code: '', message: '' } : result.error;
 }
@@ -200,7 +202,7 @@ for (const c of binaries) {
 test('loadManifestFiles reads UTF-8 text with multi-byte characters and a byte order mark', async (t) => {
   const dir = await scratch(t);
   await writeFile(join(dir, 'apps', 'u.yaml'), `\ufeff${cm('u')}data: {a: "café ✓ 𝄞"}\n`);
-  const result = await loadManifestFiles(dir, 'apps', signal);
+  const result = await loadManifestFiles(dir, 'apps', bounded());
   assert.ok(result.ok);
   const parsed = parseManifests(result.value);
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
@@ -231,7 +233,7 @@ test('loadManifestFiles refuses a 10 MB file and reads one at the limit', async 
   const head = `${cm('big')}data: {x: "`;
   const fill = RenderLimits.fileBytes - Buffer.byteLength(head) - 3;
   await writeFile(big, `${head}${'x'.repeat(fill)}"}\n`);
-  const result = await loadManifestFiles(dir, 'apps', signal);
+  const result = await loadManifestFiles(dir, 'apps', bounded());
   assert.ok(result.ok, result.ok ? '' : result.error.message);
   assert.ok(parseManifests(result.value).ok);
 });

@@ -29,6 +29,8 @@ export type ServerDeps = {
   readonly metrics: Pick<Metrics, 'render' | 'contentType'>;
   /** Whether the operator is ready to serve (caches synced, leader known). */
   ready(): boolean | Promise<boolean>;
+  /** Why the operator cannot work now although it started (the API server does not answer), if so. */
+  notReadyBecause?(): string | undefined;
   /** The receiver listening on `path` (`/hook/<digest>`), if any. */
   findReceiver(path: string): ReceiverTarget | undefined | Promise<ReceiverTarget | undefined>;
   /** A verified push arrived: fetch these resources now. */
@@ -64,7 +66,11 @@ export function createServerApp(deps: ServerDeps): ServerApp {
     });
 
   app.get('/healthz', (c) => c.text('ok'));
-  app.get('/readyz', async (c) => ((await deps.ready()) ? c.text('ok') : c.text('not ready', 503)));
+  app.get('/readyz', async (c) => {
+    if (!(await deps.ready())) return c.text('not ready', 503);
+    const because = deps.notReadyBecause?.();
+    return because === undefined ? c.text('ok') : c.text(`not ready: ${because}`, 503);
+  });
   app.get('/metrics', async (c) =>
     c.body(await deps.metrics.render(), 200, { 'Content-Type': deps.metrics.contentType }),
   );

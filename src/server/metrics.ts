@@ -49,6 +49,8 @@ export type Metrics = {
   }): void;
   /** `moor_leader`: 1 while this process leads (always, without leader election), else 0. */
   setLeader(leading: boolean): void;
+  /** `moor_api_reachable`: 1 while the API server answers the operator's requests, else 0. */
+  setApiReachable(reachable: boolean): void;
   /** The exposition text of every metric. */
   render(): Promise<string>;
   /** The Content-Type of `render()`'s output. */
@@ -101,7 +103,20 @@ function createInstruments(registers: Registry[]) {
     help: 'Whether this process leads and so reconciles and writes (1) or stands by (0).',
     registers,
   });
-  return { reconcileDuration, reconcileTotal, objects, alertDeliveries, commitToConverged, leader };
+  const apiReachable = new Gauge({
+    name: 'moor_api_reachable',
+    help: "Whether the API server answers the operator's requests (1) or has stopped answering (0).",
+    registers,
+  });
+  return {
+    reconcileDuration,
+    reconcileTotal,
+    objects,
+    alertDeliveries,
+    commitToConverged,
+    leader,
+    apiReachable,
+  };
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -109,8 +124,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registers = [registry];
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
 
-  const { reconcileDuration, reconcileTotal, objects, alertDeliveries, commitToConverged, leader } =
-    createInstruments(registers);
+  const {
+    reconcileDuration,
+    reconcileTotal,
+    objects,
+    alertDeliveries,
+    commitToConverged,
+    leader,
+    apiReachable,
+  } = createInstruments(registers);
   let apiRequests: (() => ReadonlyMap<string, number>) | undefined;
   new Counter({
     name: 'moor_api_requests_total',
@@ -162,6 +184,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     setLeader: (leading) => {
       leader.set(leading ? 1 : 0);
+    },
+    setApiReachable: (reachable) => {
+      apiReachable.set(reachable ? 1 : 0);
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

@@ -21,6 +21,7 @@ import { clusterTest as test } from '../helpers/cluster.ts';
 import { createTestRepo, fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,
+  conditionOf,
   configMapYaml,
   getSync,
   gitRepository,
@@ -91,6 +92,84 @@ async function untilApplyBegins(kube: KubeClient, ns: string, name: string): Pro
   throw new Error(`no object of Sync ${ns}/${name} appeared within 120 s`);
 }
 
+/** `moor_api_reachable` from the operator's metrics. */
+async function apiReachable(url: string): Promise<number | undefined> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  const line = text.split('\n').find((l) => l.startsWith('moor_api_reachable '));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+async function readyz(url: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) });
+  return { status: res.status, body: await res.text() };
+}
+
+type Seen = { at: number; reconciling?: string; ready?: string; message?: string };
+
+/**
+ * Every write of the Sync after `beforeRv` (its version before the outage) until Ready=True on
+ * `revision` (or the signal): polled often, since the first write after the outage is the point.
+ */
+async function watchConditions(
+  kube: KubeClient,
+  ns: string,
+  name: string,
+  opts: { revision: string; beforeRv: string; signal: AbortSignal },
+): Promise<Seen[]> {
+  const { revision, signal } = opts;
+  const seen: Seen[] = [];
+  let last = opts.beforeRv;
+  while (!signal.aborted) {
+    const obj = await getSync(kube, ns, name).catch(() => undefined);
+    const reconciling = conditionOf(obj, 'Reconciling');
+    const ready = conditionOf(obj, 'Ready');
+    const version = obj?.metadata.resourceVersion ?? last;
+    if (obj && version !== last) {
+      last = version;
+      seen.push({
+        at: Date.now(),
+        ...(reconciling ? { reconciling: reconciling.reason } : {}),
+        ...(ready ? { ready: `${ready.status}/${ready.reason}`, message: ready.message } : {}),
+      });
+      const applied = (obj.status as { lastAppliedRevision?: string } | undefined)
+        ?.lastAppliedRevision;
+      if (ready?.status === 'True' && applied?.endsWith(revision)) return seen;
+    }
+    await sleep(50);
+  }
+  return seen;
+}
+
+/** What the kube-apiserver outage must have shown: while down, and in the first write after. */
+function assertOutageReported(seen: {
+  notReady: { status: number; body: string };
+  logsDown: string;
+  seenAfter: Seen[];
+  answeringAt: number;
+}): void {
+  const { notReady, logsDown, seenAfter, answeringAt } = seen;
+  assert.equal(notReady.status, 503, '/readyz says not ready while the API server is gone');
+  assert.match(notReady.body, /the API server has not answered since \d{4}-.+Z: .+/);
+  assert.match(
+    logsDown,
+    /"level":40[^\n]*"since":"\d{4}-[^"]+Z"[^\n]*"err":"[^"]+"[^\n]*the API server does not answer/,
+  );
+  assert.match(logsDown, /the API server still does not answer/);
+  // The first status write after the return says what happened, until the Sync converges.
+  const first = seenAfter[0];
+  assert.equal(first?.reconciling, 'ApiServerUnreachable', 'the first write names the outage');
+  assert.match(
+    first?.message ?? '',
+    /the API server did not answer from \d{4}-\S+Z to \d{4}-\S+Z \(.+\); reconciling again/,
+  );
+  assert.equal(seenAfter.at(-1)?.ready, 'True/Succeeded');
+  // Requeued when the API server answers again, not after the retry backoff: the reconcile
+  // starts within the probe's period. What follows is the apply of what the cut attempt did not
+  // write, as fast as the restarted server takes it.
+  const restartMs = (first?.at ?? Infinity) - answeringAt;
+  assert.ok(restartMs < 15_000, `first write ${restartMs} ms after the API server answered`);
+}
+
 type History = { result: string; message?: string; created?: number; configured?: number }[];
 
 async function outageMidApply(t: TestContext, component: 'kube-apiserver' | 'etcd') {
@@ -117,23 +196,39 @@ async function outageMidApply(t: TestContext, component: 'kube-apiserver' | 'etc
   );
 
   const seen = await untilApplyBegins(kube, ns, 'many');
+  const head = await repo.revParse('HEAD');
+  const beforeRv = (await getSync(kube, ns, 'many'))?.metadata.resourceVersion ?? '';
   const down = await stopComponent(cp, component, 'SIGKILL');
   const downAt = Date.now();
   const requestsBefore = await apiRequests(url);
-  await sleep(outageSeconds * 1000);
+  // Seen while it is down: the gauge, /readyz with the error, the log's warnings.
+  await waitFor('moor_api_reachable to be 0', async () => (await apiReachable(url)) === 0, 60_000);
+  const unreachableAt = Date.now();
+  const notReady = await readyz(url);
+  await sleep(Math.max(0, outageSeconds * 1000 - (Date.now() - downAt)));
   const requestsDuring = (await apiRequests(url)) - requestsBefore;
   const outageMs = Date.now() - downAt;
   assert.equal(operator.process.exitCode, null, 'the operator is still running');
+  const logsDown = await operator.logs();
   await startComponent(cp, down);
   const backAt = Date.now();
+  const watching = new AbortController();
+  t.after(() => watching.abort());
+  const conditions = watchConditions(kube, ns, 'many', {
+    revision: head,
+    beforeRv,
+    signal: watching.signal,
+  });
   await waitFor(
     `${component} to answer again`,
     async () => (await managed(kube, ns, 'many')) !== undefined,
     120_000,
   );
   const answeringAt = Date.now();
-  await waitSyncReady(kube, ns, 'many', await repo.revParse('HEAD'), 180_000);
+  await waitSyncReady(kube, ns, 'many', head, 180_000);
   const convergedAt = Date.now();
+  const seenAfter = await Promise.race([conditions, sleep(10_000).then(() => [] as Seen[])]);
+  watching.abort();
 
   const rate = requestsDuring / (outageMs / 1000);
   t.diagnostic(
@@ -142,6 +237,23 @@ async function outageMidApply(t: TestContext, component: 'kube-apiserver' | 'etc
   // Bounded retry: the reflectors' and the reconciler's backoffs, and an apply that stops at the
   // first request without an answer (not one request per object: 500 would be sent).
   assert.ok(rate < 10, `${rate.toFixed(2)} requests/s while ${component} was down`);
+
+  const recoveryMs = convergedAt - answeringAt;
+  const applied = (await operator.logs())
+    .split('\n')
+    .filter((l) => l.includes('"msg":"applied"'))
+    .map((l) => JSON.parse(l) as { applyMs?: number; summary?: string })
+    .at(-1);
+  t.diagnostic(
+    `Ready ${recoveryMs} ms after the API server answered; the apply after the outage (${applied?.summary ?? '?'}) took ${applied?.applyMs ?? '?'} ms of it`,
+  );
+  t.diagnostic(
+    `outage seen (moor_api_reachable 0) ${unreachableAt - downAt} ms after the kill; /readyz ${notReady.status} ${JSON.stringify(notReady.body)}; after the return: ${JSON.stringify(seenAfter.map((s) => [s.at - backAt, s.reconciling, s.ready, s.message?.slice(0, 160)]))}`,
+  );
+  assert.equal(await apiReachable(url), 1, 'moor_api_reachable is back at 1');
+  assert.equal((await readyz(url)).status, 200, '/readyz is ok again');
+  if (component === 'kube-apiserver')
+    assertOutageReported({ notReady, logsDown, seenAfter, answeringAt });
 
   const objects = await managed(kube, ns, 'many');
   assert.equal(objects.length, OBJECTS, 'every object applied');

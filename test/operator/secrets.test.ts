@@ -294,7 +294,7 @@ test(
     captured.logs = await operator.logs();
 
     // The captures are about the Secret (so a leak would show), and hold none of its values.
-    assert.match(captured.events, /DryRunFailed/);
+    assert.match(captured.events, /ApplyFailed/);
     assert.match(captured['moor status sync alerting'] ?? '', /app-http/);
     assert.ok(receiver.requests.length >= 4, `${receiver.requests.length} webhook deliveries`);
     const leaks = Object.entries(captured).flatMap(([where, text]) =>

@@ -18,6 +18,7 @@ import { writeStatus } from '../status.ts';
 import { decideCommitted, intentStatus } from './decide.ts';
 import { driftOnFailure, remainingDrift, type LiveLookup } from './drift.ts';
 import { assessHealth } from './health-check.ts';
+import { failedMessage } from './messages.ts';
 import { prepareApply, type Prepared } from './prepare.ts';
 import { applyFailureReason } from './reasons.ts';
 import type { Announcement, Failed, FailureCause, SyncOutcome } from './outcome.ts';
@@ -145,7 +146,10 @@ function causeOfApply(failed: readonly ChangeEntry[]): FailureCause | undefined 
 function failedApply(h: ApplyHandles, rev: Revision, p: Prepared, outcome: ApplyOutcome): Failed {
   const { revision } = rev;
   const failed = outcome.entries.filter((e) => e.action === 'failed');
-  const message = `revision ${revision}: ${failed.map((e) => e.message).join('; ')}`;
+  const message = failedMessage(
+    failed.map((e) => e.message),
+    revision,
+  );
   const before = { previous: rev.status.drift, now: rev.startedAt };
   const known = driftOnFailure(revision, p, h.cluster.live, before);
   const cause = causeOfApply(failed);

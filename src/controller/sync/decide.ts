@@ -98,7 +98,11 @@ function decideFailed(input: DecideInput, f: Failed): Decision {
   return {
     result: 'failure',
     status: { ...baseStatus(sync, status), ...f.extra, ...history, conditions },
-    events: repeated ? [] : [{ type: 'Warning', reason: f.reason, message: f.message }],
+    // The Event is named as the alert is (ApplyFailed for a dry-run, a build, a prune); Ready
+    // keeps the phase (DryRunFailed …).
+    events: repeated
+      ? []
+      : [{ type: 'Warning', reason: f.announce?.event ?? f.reason, message: f.message }],
     announcements: repeated || !f.announce ? [] : [{ ...f.announce, message: f.message }],
     logs: repeated ? [] : [{ level: 'warn', fields: failureFields(f), message: f.message }],
     requeueMs: retryDelay(sync, failures),

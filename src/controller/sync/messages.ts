@@ -13,3 +13,13 @@ export function differMessage(objects: readonly string[], revision: string): str
   const counted = n === 1 ? '1 object differs' : `${n} objects differ`;
   return `${counted} from revision ${revision}: ${objects.slice(0, 5).join('; ')}`;
 }
+
+/** Failed objects named in one message; the rest are counted (a condition holds at most 32 KiB). */
+export const MAX_FAILED_LISTED = 10;
+
+/** The Ready message of a failed apply: the first failures' messages, then how many more. */
+export function failedMessage(messages: readonly string[], revision: string): string {
+  const listed = messages.slice(0, MAX_FAILED_LISTED).join('; ');
+  const more = messages.length - MAX_FAILED_LISTED;
+  return `revision ${revision}: ${listed}${more > 0 ? `; and ${more} more failed` : ''}`;
+}

@@ -105,8 +105,8 @@ function healthNotes(input: DecideInput, r: Applied, v: Verdict, notes: Notes): 
     ConditionStatuses.False;
   if (v.phase !== 'unhealthy' || wasUnhealthy) return;
   const message = v.health?.health.message ?? '';
-  const reason = v.health?.health.reason ?? ConditionReasons.HealthCheckFailed;
-  notes.events.push({ type: 'Warning', reason, message });
+  // The Event is named as the alert is; the Healthy condition keeps HealthCheckFailed/Timeout.
+  notes.events.push({ type: 'Warning', reason: 'HealthFailed', message });
   notes.announcements.push({ event: 'HealthFailed', revision: r.revision, message });
 }
 

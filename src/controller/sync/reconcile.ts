@@ -30,6 +30,7 @@ import type { Decision, FailureCause, SyncOutcome } from './outcome.ts';
 import { renderFailureReason } from './reasons.ts';
 import { renderDesired, type RenderHandles } from './render.ts';
 import { skippable, type LastApply } from './skip.ts';
+import { reportOutage, type OutageNotes } from './outage.ts';
 import { noArtifact, type SourceView } from './source.ts';
 import type { SyncStatus } from './status.ts';
 
@@ -68,6 +69,8 @@ export type SyncReconcilerDeps = {
   readonly report: SyncReport;
   /** While another operator writes this Sync (ADR 0018): it and the milliseconds left. */
   readonly yielding: (key: string) => { other: string; remainingMs: number } | undefined;
+  /** API-server outages that cut a Sync's reconcile short, to report in its next status write. */
+  readonly outages?: OutageNotes;
 };
 
 /** One reconcile of one Sync. */
@@ -92,7 +95,7 @@ export async function reconcileSync(
   signal: AbortSignal,
 ): Promise<ReconcileOutcome | undefined> {
   const key = nameKeyOf(obj);
-  const run: Run = {
+  let run: Run = {
     obj,
     key,
     startedAt: deps.clock.now(),
@@ -105,8 +108,7 @@ export async function reconcileSync(
     const outcome = failed(ConditionReasons.InvalidSpec, parsed.error.message, true);
     return conclude(deps, run, { sync, status: obj.status ?? {}, outcome });
   }
-  const sync = parsed.value;
-  if (sync.spec.suspend) return undefined;
+  if (parsed.value.spec.suspend) return undefined;
   const other = deps.yielding(key);
   if (other) {
     // Another operator writes this Sync: writing back would fight it. Reported when first seen.
@@ -114,6 +116,9 @@ export async function reconcileSync(
     deps.report.requeue(key, other.remainingMs);
     return undefined;
   }
+  const noted = await reportOutage(deps, run, parsed.value, signal);
+  run = { ...run, obj: noted.obj };
+  const sync = noted.sync;
   const status = sync.status ?? {};
   const waiting = unreadyDependencies(sync, deps.lookupSync);
   if (waiting.length > 0) {
