@@ -15,6 +15,7 @@ export {
   type ResolvedRef,
 } from './refs.ts';
 export type {
+  CommitInfo,
   FetchTarget,
   GitAuth,
   GitClient,

@@ -53,6 +53,18 @@ export type MirrorFetch = {
   };
   /** The mirror was (re)created by this fetch (first fetch, or recovery from corruption). */
   readonly created: boolean;
+  /** The commit's author and message, when git could read them. */
+  readonly commit?: CommitInfo;
+};
+
+/** Who wrote a commit and what it says. */
+export type CommitInfo = {
+  /** `Name <email>`. */
+  readonly author: string;
+  /** The author date, RFC 3339. */
+  readonly time: string;
+  /** The message's first line. */
+  readonly subject: string;
 };
 
 /** What to write from a mirror: the tree of `sha`, or only some of its paths. */

@@ -11,10 +11,13 @@ import {
   type Random,
   nameKeyOf,
 } from '../../core/index.ts';
+import type { KubeClient } from '../../kube/index.ts';
 import type { EventInput } from '../../notify/index.ts';
 import type { RenderError } from '../../render/index.ts';
 import type { StoredArtifact } from '../../source/index.ts';
 import type { EventRecorder } from '../events.ts';
+import type { HistoryCommit, NewRecord } from '../history/record.ts';
+import { recordApply } from '../history/store.ts';
 import { writeStatus } from '../status.ts';
 import { ReconcileOutcomes, type Clock, type Logger, type ReconcileOutcome } from '../types.ts';
 import {
@@ -27,6 +30,7 @@ import {
 import { decide } from './decide.ts';
 import { unreadyDependencies } from './dependencies.ts';
 import type { Decision, FailureCause, SyncOutcome } from './outcome.ts';
+import { historyRecordOf } from './history-record.ts';
 import { renderFailureReason } from './reasons.ts';
 import { renderDesired, type RenderHandles } from './render.ts';
 import { skippable, type LastApply } from './skip.ts';
@@ -213,8 +217,10 @@ async function applyArtifact(
   artifact: StoredArtifact,
 ): Promise<ReconcileOutcome> {
   const step = await stepOf(deps, run, sync, artifact);
-  if (step !== 'abandoned' && 'kind' in step)
-    return conclude(deps, run, { sync, status: sync.status ?? {}, outcome: step });
+  if (step !== 'abandoned' && 'kind' in step) {
+    const gathered = { sync, status: sync.status ?? {}, outcome: step, commit: commitOf(artifact) };
+    return conclude(deps, run, gathered);
+  }
   if (step === 'abandoned') return abandon(run);
   for (const c of step.conflicts) {
     const me = `Sync ${sync.metadata.namespace ?? ''}/${sync.metadata.name}`;
@@ -233,8 +239,14 @@ async function applyArtifact(
   return conclude(
     deps,
     { ...run, obj: step.obj },
-    { sync, status: step.status, outcome: step.outcome },
+    { sync, status: step.status, outcome: step.outcome, commit: commitOf(artifact) },
   );
+}
+
+/** The commit an artifact holds, as the history records it. */
+function commitOf(artifact: StoredArtifact): HistoryCommit | undefined {
+  const c = artifact.commit;
+  return c ? { author: c.author, time: c.time, message: c.subject } : undefined;
 }
 
 /** A render error as data: its code and the place in the artifact (`file`, `line`, `column`). */
@@ -272,12 +284,19 @@ function announcer(report: SyncReport, sync: Sync) {
 async function conclude(
   deps: SyncReconcilerDeps,
   run: Run,
-  gathered: { sync: Sync; status: SyncStatus; outcome: SyncOutcome },
+  gathered: {
+    sync: Sync;
+    status: SyncStatus;
+    outcome: SyncOutcome;
+    commit?: HistoryCommit | undefined;
+  },
 ): Promise<ReconcileOutcome> {
   if (run.signal.aborted) return abandon(run);
-  const { sync, outcome } = gathered;
+  const { sync, outcome, commit } = gathered;
   const decision = decide({
-    ...gathered,
+    sync,
+    status: gathered.status,
+    outcome,
     startedAt: run.startedAt,
     now: deps.clock.now(),
     failures: deps.failures.get(run.key) ?? 0,
@@ -286,11 +305,25 @@ async function conclude(
   const { kube, operatorId } = deps.cluster;
   const res = await writeStatus(kube, run.obj, decision.status, run.signal, operatorId);
   if (res.error) run.log.warn({ err: res.error }, 'status not written');
+  const record = historyRecordOf({ before: gathered.status, decision, outcome, commit });
+  if (record) await keepRecord(kube, run, sync, record);
   report(deps.report, run, sync, decision);
   if (decision.failures === 0) deps.failures.delete(run.key);
   else deps.failures.set(run.key, decision.failures);
   deps.report.requeue(run.key, decision.requeueMs);
   return decision.result;
+}
+
+/** Adds the apply to the Sync's durable history; a failure to is logged, not retried. */
+async function keepRecord(kube: KubeClient, run: Run, sync: Sync, record: NewRecord) {
+  const ref = {
+    namespace: sync.metadata.namespace ?? '',
+    name: sync.metadata.name,
+    uid: run.obj.metadata.uid,
+    apiVersion: run.obj.apiVersion,
+  };
+  const wrote = await recordApply(kube, ref, record, run.signal);
+  if (!wrote.ok) run.log.warn({ err: wrote.error.message }, 'history record not written');
 }
 
 function report(r: SyncReport, run: Run, sync: Sync, decision: Decision): void {
