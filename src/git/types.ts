@@ -85,6 +85,18 @@ export type PushTagTarget = {
   readonly tag: string;
 };
 
+/** A commit that restores `path` of the branch as it was at `sha` (ADR 0019). */
+export type RestoreCommitTarget = {
+  /** Branch name without `refs/heads/`. */
+  readonly branch: string;
+  /** The commit whose tree is restored. */
+  readonly sha: string;
+  /** The path restored (`./`, `` or `.`: the whole tree). */
+  readonly path: string;
+  readonly message: string;
+  readonly author: { readonly name: string; readonly email: string };
+};
+
 /** The only way Moor talks to Git remotes. */
 export type GitClient = {
   listRemoteRefs(
@@ -126,4 +138,11 @@ export type GitClient = {
     target: PushTagTarget,
     signal: AbortSignal,
   ): Promise<Result<{ sha: string }, GitError>>;
+  /** Writes a commit restoring a path as of an earlier commit on the branch and pushes it. */
+  pushRestoreCommit(
+    url: string,
+    auth: GitAuth,
+    target: RestoreCommitTarget,
+    signal: AbortSignal,
+  ): Promise<Result<{ sha: string; parent: string }, GitError>>;
 };
