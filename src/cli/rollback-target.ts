@@ -79,3 +79,34 @@ export function rollbackMessage(m: MessageInput): string {
     '',
   ].join('\n');
 }
+
+export type PinWait =
+  | { readonly phase: 'waiting'; readonly message: string }
+  | { readonly phase: 'done'; readonly message: string }
+  | { readonly phase: 'failed'; readonly message: string };
+
+type SyncView = {
+  readonly generation: number | undefined;
+  readonly observedGeneration: number | undefined;
+  readonly applied: string | undefined;
+  readonly ready: { status: string; reason: string; message: string } | undefined;
+};
+
+/** Whether a pinned (or unpinned) Sync has applied `sha` and is Ready. */
+export function assessPinWait(s: SyncView, sha: string): PinWait {
+  if (s.generation !== undefined && (s.observedGeneration ?? 0) < s.generation)
+    return { phase: 'waiting', message: `generation ${s.generation} not yet observed` };
+  if (shaOf(s.applied ?? '') !== sha)
+    return {
+      phase: 'waiting',
+      message: `waiting for ${sha.slice(0, 12)} (applied: ${s.applied ?? 'none'})`,
+    };
+  if (s.ready?.status === 'True')
+    return { phase: 'done', message: `applied revision ${s.applied ?? ''}` };
+  if (s.ready?.status === 'False' && s.ready.reason !== 'Progressing')
+    return { phase: 'failed', message: `${s.ready.reason}: ${s.ready.message}` };
+  return {
+    phase: 'waiting',
+    message: s.ready ? `${s.ready.reason}: ${s.ready.message}` : 'no Ready condition yet',
+  };
+}

@@ -87,7 +87,7 @@ const specFail = (source: string, error: GitError) =>
     new SourceError(error.code, error.message, { source, url: error.data.url }, { cause: error }),
   );
 
-async function authOf(
+export async function authOf(
   input: FetchInput,
   deps: FetchDeps,
   source: string,

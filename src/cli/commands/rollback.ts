@@ -12,10 +12,11 @@ import {
 import { Kinds, loadController, type KubeClient, type KubeObject } from '../parts.ts';
 import { connectWith, namespaceOf, unwrapKube, type CliContext } from '../context.ts';
 import { CliError, formatSubject, notFoundError } from '../errors.ts';
-import { recordAt, refTo, stringAt } from '../objects.ts';
+import { recordAt, refTo, stringAt, subjectOf } from '../objects.ts';
 import type { GroupCommand } from '../program.ts';
-import { rollbackMessage, rollbackTarget, shaOf } from '../rollback-target.ts';
+import { rollbackMessage, rollbackTarget, shaOf, type RollbackTarget } from '../rollback-target.ts';
 import { reconcileNow, waitOptions } from './reconcile.ts';
+import { pinSync, unpinSync } from './rollback-pin.ts';
 
 const GIT_TIMEOUT_MS = 120_000;
 
@@ -58,6 +59,8 @@ async function authOf(kube: KubeClient, source: KubeObject, signal: AbortSignal)
 
 type RollbackOptions = {
   readonly to?: string | undefined;
+  readonly pin?: true | undefined;
+  readonly unpin?: true | undefined;
   readonly reason?: string | undefined;
   readonly author: string;
   readonly wait: boolean;
@@ -71,39 +74,50 @@ function authorOf(text: string): { name: string; email: string } {
   return { name: m[1], email: m[2] };
 }
 
-async function runRollback(
+type Resolved = {
+  readonly syncRef: ReturnType<typeof refTo>;
+  readonly sync: KubeObject;
+  readonly source: KubeObject;
+  readonly target: RollbackTarget;
+};
+
+/** The Sync, its source, and the revision to go back to. */
+async function resolve(
   ctx: CliContext,
   kube: KubeClient,
-  namespace: string,
-  name: string,
-  opts: RollbackOptions,
-) {
-  const author = authorOf(opts.author);
-  const wait = await waitOptions(ctx, opts.timeout);
-  const syncRef = refTo(Kinds.Sync, namespace, name);
-  const subject = formatSubject(syncRef);
+  syncRef: ReturnType<typeof refTo>,
+  to: string | undefined,
+): Promise<Resolved> {
+  const { namespace, name } = syncRef;
   const sync = await getOrFail(kube, syncRef, ctx.signal);
   const sourceNs = stringAt(sync, 'spec', 'sourceRef', 'namespace') ?? namespace;
-  const sourceRef = refTo(
-    Kinds.GitRepository,
-    sourceNs,
-    stringAt(sync, 'spec', 'sourceRef', 'name') ?? '',
+  const sourceName = stringAt(sync, 'spec', 'sourceRef', 'name') ?? '';
+  const source = await getOrFail(
+    kube,
+    refTo(Kinds.GitRepository, sourceNs, sourceName),
+    ctx.signal,
   );
-  const source = await getOrFail(kube, sourceRef, ctx.signal);
-  const branch = stringAt(source, 'spec', 'ref', 'branch');
-  if (branch === undefined)
-    throw new CliError(
-      `${formatSubject(sourceRef)} tracks no branch: a rollback commit needs one (use --pin)`,
-    );
   const controller = await loadController();
   const ring = unwrapKube(await controller.readHistory(kube, { namespace, name }, ctx.signal));
-  const current = stringAt(sync, 'status', 'lastAppliedRevision');
-  const target = rollbackTarget(opts.to, {
-    subject,
-    current,
+  const target = rollbackTarget(to, {
+    subject: formatSubject(syncRef),
+    current: stringAt(sync, 'status', 'lastAppliedRevision'),
     records: ring.records,
     lastHealthy: stringAt(sync, 'status', 'lastHealthyRevision'),
   });
+  return { syncRef, sync, source, target };
+}
+
+/** Writes the restoring commit on the source's branch and pushes it. */
+async function pushRollback(ctx: CliContext, kube: KubeClient, r: Resolved, opts: RollbackOptions) {
+  const { source, sync, target } = r;
+  const subject = formatSubject(r.syncRef);
+  const branch = stringAt(source, 'spec', 'ref', 'branch');
+  if (branch === undefined)
+    throw new CliError(
+      `${formatSubject(subjectOf(source))} tracks no branch: a rollback commit needs one (use --pin)`,
+    );
+  const current = stringAt(sync, 'status', 'lastAppliedRevision');
   const path = normalizeTreePath(stringAt(sync, 'spec', 'path') ?? './');
   const message = rollbackMessage({ subject, target, current, path, reason: opts.reason });
   const sha = shaOf(target.revision) ?? target.revision;
@@ -111,16 +125,32 @@ async function runRollback(
   const git = createGitClient({ env: process.env, timeoutMs: GIT_TIMEOUT_MS });
   const auth = await authOf(kube, source, ctx.signal);
   const url = stringAt(source, 'spec', 'url') ?? '';
-  const pushed = await git.pushRestoreCommit(
-    url,
-    auth,
-    { branch, sha, path, message, author },
-    ctx.signal,
-  );
+  const author = authorOf(opts.author);
+  const commit = { branch, sha, path, message, author };
+  const pushed = await git.pushRestoreCommit(url, auth, commit, ctx.signal);
   if (!pushed.ok)
     throw new CliError(`${subject}: rollback commit not pushed: ${pushed.error.message}`);
   ctx.stdout(`✔ pushed ${pushed.value.sha} to ${branch}: ${message.split('\n')[0] ?? ''}\n`);
-  await reconcileNow(kube, syncRef, { ctx, wait: opts.wait ? wait : undefined, withSource: true });
+}
+
+async function runRollback(
+  ctx: CliContext,
+  kube: KubeClient,
+  syncRef: ReturnType<typeof refTo>,
+  opts: RollbackOptions,
+) {
+  authorOf(opts.author);
+  const timed = await waitOptions(ctx, opts.timeout);
+  const wait = opts.wait ? timed : undefined;
+  if (opts.unpin) {
+    if (opts.pin || opts.to) throw new CliError('--unpin takes neither --pin nor --to');
+    return unpinSync(kube, syncRef, ctx, wait);
+  }
+  const resolved = await resolve(ctx, kube, syncRef, opts.to);
+  if (opts.pin)
+    return pinSync(kube, syncRef, { target: resolved.target, reason: opts.reason }, ctx, wait);
+  await pushRollback(ctx, kube, resolved, opts);
+  await reconcileNow(kube, syncRef, { ctx, wait, withSource: true });
 }
 
 export function registerRollbackCommands(rollback: GroupCommand, ctx: CliContext): void {
@@ -132,7 +162,9 @@ export function registerRollbackCommands(rollback: GroupCommand, ctx: CliContext
       '--to <revision>',
       'the revision to go back to (default: the last healthy one before the current)',
     )
-    .option('--reason <text>', 'why, for the commit message')
+    .option('--reason <text>', 'why, for the commit message (or the pin)')
+    .option('--pin', 'emergency: pin the Sync to the revision instead of writing Git (spec.pin)')
+    .option('--unpin', 'remove the pin: follow the source again')
     .addOption(
       new Option('--author <name-email>', 'the commit author').default(
         'Moor rollback <moor@localhost>',
@@ -143,6 +175,6 @@ export function registerRollbackCommands(rollback: GroupCommand, ctx: CliContext
     .action(async (name, opts, command) => {
       const globals = command.optsWithGlobals();
       const kube = await connectWith(ctx, globals);
-      await runRollback(ctx, kube, namespaceOf(globals), name, opts);
+      await runRollback(ctx, kube, refTo(Kinds.Sync, namespaceOf(globals), name), opts);
     });
 }
