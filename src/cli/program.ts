@@ -77,6 +77,16 @@ const topLevel: readonly TopLevel[] = [
     description: 'recent Kubernetes Events about Moor resources, newest last',
     load: async () => (await import('./commands/events.ts')).registerEventsCommand,
   },
+  {
+    name: 'history',
+    description: 'past applies of a sync, and what was applied at a moment',
+    load: async () => (await import('./commands/history.ts')).registerHistoryCommands,
+  },
+  {
+    name: 'rollback',
+    description: 'converge a sync to an earlier revision (a commit on its branch, or a pin)',
+    load: async () => (await import('./commands/rollback.ts')).registerRollbackCommands,
+  },
 ];
 
 /** Root options that take a value: their value is not the command's name. */

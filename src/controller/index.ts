@@ -10,3 +10,12 @@ export {
 export { LeadershipLostError, type LeaderElectionConfig } from './leader/elector.ts';
 export type { OperatorOptions } from './options.ts';
 export { createWorkQueue, type WorkQueue } from './queue.ts';
+export {
+  HISTORY_RECORDS_LIMIT,
+  inventories,
+  lastHealthy,
+  recordAt,
+  type HistoryRecord,
+  type HistoryRing,
+} from './history/record.ts';
+export { historyName, readHistory } from './history/store.ts';

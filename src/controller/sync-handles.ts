@@ -93,6 +93,7 @@ export function syncHandles(
           ?.artifact?.revision,
       lookup: lookupSource,
       listed: () => sources.listed(),
+      revision: sources.revision,
     },
     yielding: (key) => w.others.yielding(key),
     cluster: {

@@ -21,6 +21,8 @@ import type { StatusMemory } from './status-memory.ts';
 import type { Clock, Logger } from './types.ts';
 import { needsReconcile } from './watch-events.ts';
 import { nameKeyOf, splitNameKey } from '../core/index.ts';
+import { revisionOf } from './revisions.ts';
+import type { SyncSources } from './sync/index.ts';
 
 export type SourceWiring = {
   readonly kube: KubeClient;
@@ -53,6 +55,8 @@ export type Sources = {
   readonly restored: Promise<void>;
   /** Consecutive failures per source (forgotten on success and with the source). */
   readonly failures: ReadonlyMap<string, number>;
+  /** The artifact of an earlier commit of a source (for a pin or a rollback, ADR 0019). */
+  readonly revision: SyncSources['revision'];
 };
 
 export function startSources(w: SourceWiring): Sources {
@@ -118,5 +122,12 @@ export function startSources(w: SourceWiring): Sources {
       (n) => w.logger.info({ artifacts: n }, 'artifacts restored from the store'),
       (error: unknown) => w.logger.warn({ err: String(error) }, 'artifacts not restored'),
     );
-  return { informer, queue, listed: () => listed, restored, failures };
+  const revision = revisionOf({
+    git: w.git,
+    store: w.store,
+    readSecret: w.readSecret,
+    allowFileUrls: w.allowFileUrls,
+    lookup: (ns, name) => informer.get(ns, name),
+  });
+  return { informer, queue, listed: () => listed, restored, failures, revision };
 }

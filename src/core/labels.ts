@@ -17,6 +17,8 @@ export type MoorKind = (typeof Kinds)[keyof typeof Kinds];
 export const Labels = {
   syncName: 'moor.dev/sync-name',
   syncNamespace: 'moor.dev/sync-namespace',
+  /** On a Sync's history ConfigMap (ADR 0019): the Sync's name. */
+  historyOf: 'moor.dev/history-of',
 } as const;
 
 export const Annotations = {

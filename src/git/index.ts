@@ -15,6 +15,7 @@ export {
   type ResolvedRef,
 } from './refs.ts';
 export type {
+  CommitInfo,
   FetchTarget,
   GitAuth,
   GitClient,
@@ -22,6 +23,8 @@ export type {
   MirrorFetch,
   MirrorFetchTarget,
   PushTagTarget,
+  RestoreCommitTarget,
   RemoteRef,
 } from './types.ts';
+export { normalizeTreePath } from './revert.ts';
 export { parseGitUrl, type GitTransport, type GitUrl } from './url.ts';

@@ -10,7 +10,7 @@ import { err, ok, type Result } from '../core/index.ts';
 import { GitErrorCode, gitFailure, type GitError } from './errors.ts';
 import { isFullSha } from './refs.ts';
 import type { LocalSession, Session } from './session.ts';
-import type { MirrorCheckout, MirrorFetch, MirrorFetchTarget } from './types.ts';
+import type { CommitInfo, MirrorCheckout, MirrorFetch, MirrorFetchTarget } from './types.ts';
 
 const MIRROR_REF = 'refs/moor/head';
 /** Fan-out dirs of loose objects (of 256) and packs beyond which a mirror is compacted. */
@@ -135,6 +135,21 @@ async function diffTrees(
   return { changedPaths: changedPaths.sort(), deletedPaths: deletedPaths.sort() };
 }
 
+/** Author, date and subject of a commit in the mirror; undefined when git cannot say. */
+async function commitInfo(
+  session: Session,
+  gitDir: string,
+  sha: string,
+): Promise<CommitInfo | undefined> {
+  const shown = await session.run(['show', '-s', '--format=%an <%ae>%x00%aI%x00%s', sha], {
+    op: 'show',
+    gitDir,
+  });
+  if (!shown.ok) return undefined;
+  const [author = '', time = '', subject = ''] = shown.value.replace(/\n$/, '').split('\0');
+  return author ? { author, time, subject } : undefined;
+}
+
 async function countEntries(dir: string, pattern: RegExp): Promise<number> {
   const entries = await readdir(dir).catch(() => []);
   return entries.filter((e) => pattern.test(e)).length;
@@ -196,9 +211,16 @@ async function fetchOnce(
     return fail(err(gitFailure(GitErrorCode.RefNotFound, context, { detail })));
   }
   const before = previousOf(previousSha, previousTree, diff);
+  const commit = await commitInfo(session, gitDir, sha);
   await compactMirror(session, gitDir, sha === previousSha);
   return {
-    result: ok({ sha, tree, created, ...(before ? { previous: before } : {}) }),
+    result: ok({
+      sha,
+      tree,
+      created,
+      ...(before ? { previous: before } : {}),
+      ...(commit ? { commit } : {}),
+    }),
     created,
   };
 }

@@ -53,6 +53,18 @@ export type MirrorFetch = {
   };
   /** The mirror was (re)created by this fetch (first fetch, or recovery from corruption). */
   readonly created: boolean;
+  /** The commit's author and message, when git could read them. */
+  readonly commit?: CommitInfo;
+};
+
+/** Who wrote a commit and what it says. */
+export type CommitInfo = {
+  /** `Name <email>`. */
+  readonly author: string;
+  /** The author date, RFC 3339. */
+  readonly time: string;
+  /** The message's first line. */
+  readonly subject: string;
 };
 
 /** What to write from a mirror: the tree of `sha`, or only some of its paths. */
@@ -71,6 +83,18 @@ export type PushTagTarget = {
   readonly sha: string;
   /** Tag name without `refs/tags/`. */
   readonly tag: string;
+};
+
+/** A commit that restores `path` of the branch as it was at `sha` (ADR 0019). */
+export type RestoreCommitTarget = {
+  /** Branch name without `refs/heads/`. */
+  readonly branch: string;
+  /** The commit whose tree is restored. */
+  readonly sha: string;
+  /** The path restored (`./`, `` or `.`: the whole tree). */
+  readonly path: string;
+  readonly message: string;
+  readonly author: { readonly name: string; readonly email: string };
 };
 
 /** The only way Moor talks to Git remotes. */
@@ -114,4 +138,11 @@ export type GitClient = {
     target: PushTagTarget,
     signal: AbortSignal,
   ): Promise<Result<{ sha: string }, GitError>>;
+  /** Writes a commit restoring a path as of an earlier commit on the branch and pushes it. */
+  pushRestoreCommit(
+    url: string,
+    auth: GitAuth,
+    target: RestoreCommitTarget,
+    signal: AbortSignal,
+  ): Promise<Result<{ sha: string; parent: string }, GitError>>;
 };

@@ -15,6 +15,7 @@ import {
   parseRevision,
   redactUrl,
   type GitAuth,
+  type CommitInfo,
   type GitClient,
   type GitError,
   type MirrorFetch,
@@ -44,6 +45,8 @@ export type StoredArtifact = {
    * previous artifact made with other `spec.ignore` rules (or by an older Moor).
    */
   readonly changes?: ArtifactChanges;
+  /** The commit's author and message (absent for an artifact found again on disk). */
+  readonly commit?: CommitInfo;
 };
 
 export type FetchDeps = {
@@ -84,7 +87,7 @@ const specFail = (source: string, error: GitError) =>
     new SourceError(error.code, error.message, { source, url: error.data.url }, { cause: error }),
   );
 
-async function authOf(
+export async function authOf(
   input: FetchInput,
   deps: FetchDeps,
   source: string,
@@ -248,7 +251,14 @@ export async function fetchArtifact(
     const changes = changesOf(fetched.value, input.current, input.spec.ignore);
     const changed = input.current?.digest !== digest || input.current.revision !== revision;
     return ok({
-      artifact: { revision, digest, sha, dir, ...(changes ? { changes } : {}) },
+      artifact: {
+        revision,
+        digest,
+        sha,
+        dir,
+        ...(changes ? { changes } : {}),
+        ...(fetched.value.commit ? { commit: fetched.value.commit } : {}),
+      },
       changed,
     });
   } catch (error) {

@@ -10,3 +10,4 @@ export {
   type StoredArtifact,
 } from './fetch.ts';
 export { createArtifactStore, type ArtifactStore } from './store.ts';
+export { fetchRevisionArtifact, revisionDigest, type RevisionInput } from './revision.ts';

@@ -81,6 +81,7 @@ async function snapshot(kube: KubeClient, ns: string): Promise<Snapshot> {
   for (const o of res.value.items) {
     const name = o.metadata.name ?? '';
     if (name === 'kube-root-ca.crt') continue; // The API server's own, in every namespace.
+    if (o.metadata.labels?.['moor.dev/history-of']) continue; // The Sync's apply history.
     if (o.metadata.labels?.['moor.dev/sync-name'] !== 'app') unlabelled.push(name);
     objects.set(name, normalise(o, ns));
   }

@@ -43,9 +43,12 @@ async function settledReady(kube: KubeClient, ns: string, name: string) {
 const configMapNames = async (kube: KubeClient, ns: string): Promise<string[]> => {
   const listed = await kube.list('v1', 'ConfigMap', { namespace: ns }, AbortSignal.timeout(10_000));
   if (!listed.ok) throw listed.error;
-  return listed.value.items
-    .map((c) => c.metadata.name ?? '')
-    .filter((n) => n !== 'kube-root-ca.crt');
+  return (
+    listed.value.items
+      .map((c) => c.metadata.name ?? '')
+      // The API server's own, and the Sync's apply history (ADR 0019).
+      .filter((n) => n !== 'kube-root-ca.crt' && !n.startsWith('moor-history-'))
+  );
 };
 
 test("a kustomization cannot apply the host's files or another source's artifact", async (t) => {

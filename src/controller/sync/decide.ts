@@ -16,6 +16,7 @@ import {
 import { parseDuration, type Sync } from '../../api/index.ts';
 import { formatChangeSummary, type InventoryEntry } from '../../plan/index.ts';
 import { decideApplied } from './decide-applied.ts';
+import { decideTarget } from './decide-target.ts';
 import type { Announcement, DecideInput, Decision, Failed } from './outcome.ts';
 import {
   appendHistory,
@@ -128,8 +129,7 @@ function failedHistory(status: SyncStatus, f: Failed, now: Date): SyncStatus['hi
   return appendHistory(status.history, entry, counts);
 }
 
-/** What a reconcile that got this far decides. */
-export function decide(input: DecideInput): Decision {
+function decideOutcome(input: DecideInput): Decision {
   const { outcome } = input;
   if (outcome.kind === 'failed') return decideFailed(input, outcome);
   return decideApplied(input, outcome, {
@@ -137,4 +137,9 @@ export function decide(input: DecideInput): Decision {
     summary: formatChangeSummary(outcome.counts),
     retryMs: retryDelay(input.sync, input.failures + 1),
   });
+}
+
+/** What a reconcile that got this far decides (a pin or a rollback in effect included). */
+export function decide(input: DecideInput): Decision {
+  return decideTarget(input, decideOutcome(input), input.target);
 }

@@ -10,6 +10,7 @@ import type { ChangeCounts, InventoryEntry } from '../../plan/index.ts';
 import type { EventType } from '../events.ts';
 import type { DriftCheck } from './drift-check.ts';
 import type { SyncStatus } from './status.ts';
+import type { Target } from './target.ts';
 
 /** A condition to set, without its time. */
 export type ConditionUpdate = {
@@ -89,6 +90,8 @@ export type DecideInput = {
   /** A random number in [0, 1) to spread the next interval. */
   readonly draw: number;
   readonly outcome: SyncOutcome;
+  /** A pinned or rolled-back revision applied instead of the source's newest. */
+  readonly target?: Target | undefined;
 };
 
 /** A Kubernetes Event about the Sync. */

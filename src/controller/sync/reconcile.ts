@@ -9,12 +9,14 @@ import {
   formatObjectId,
   type KubeObject,
   type Random,
+  type Result,
   nameKeyOf,
 } from '../../core/index.ts';
 import type { EventInput } from '../../notify/index.ts';
 import type { RenderError } from '../../render/index.ts';
-import type { StoredArtifact } from '../../source/index.ts';
+import type { SourceError, StoredArtifact } from '../../source/index.ts';
 import type { EventRecorder } from '../events.ts';
+import type { HistoryCommit } from '../history/record.ts';
 import { writeStatus } from '../status.ts';
 import { ReconcileOutcomes, type Clock, type Logger, type ReconcileOutcome } from '../types.ts';
 import {
@@ -27,19 +29,31 @@ import {
 import { decide } from './decide.ts';
 import { unreadyDependencies } from './dependencies.ts';
 import type { Decision, FailureCause, SyncOutcome } from './outcome.ts';
+import { commitOf, keepRecord } from './history-write.ts';
 import { renderFailureReason } from './reasons.ts';
 import { renderDesired, type RenderHandles } from './render.ts';
 import { skippable, type LastApply } from './skip.ts';
 import { reportOutage, type OutageNotes } from './outage.ts';
 import { noArtifact, type SourceView } from './source.ts';
 import type { SyncStatus } from './status.ts';
+import { refNameOf, targetOf, type Target } from './target.ts';
 
 /** The Sync's sources as the operator knows them. */
 export type SyncSources = SourceView & {
   readonly artifact: (namespace: string, name: string) => StoredArtifact | undefined;
   /** The revision a GitRepository's status says it published (this process may not hold it yet). */
   readonly published: (namespace: string, name: string) => string | undefined;
+  /** The artifact of an earlier commit of the source (a pin, a rollback). */
+  readonly revision: (
+    source: { readonly namespace: string; readonly name: string },
+    sha: string,
+    refName: string,
+    signal: AbortSignal,
+  ) => Promise<Result<StoredArtifact, SourceError>>;
 };
+
+/** A pinned or rolled-back revision that cannot be had (not in the mirror, not fetchable). */
+const REVISION_UNAVAILABLE = 'RevisionUnavailable';
 
 /** Where a reconcile's decision goes. */
 export type SyncReport = {
@@ -140,7 +154,25 @@ export async function reconcileSync(
     const outcome = noArtifact(deps.sources, namespace, name);
     return conclude(deps, run, { sync, status, outcome });
   }
-  return applyArtifact(deps, run, sync, artifact);
+  return applyTarget(deps, run, sync, { namespace, name, artifact });
+}
+
+/** The source's newest artifact, or the pinned or rolled-back revision's instead (ADR 0019). */
+async function applyTarget(
+  deps: SyncReconcilerDeps,
+  run: Run,
+  sync: Sync,
+  source: { namespace: string; name: string; artifact: StoredArtifact },
+): Promise<ReconcileOutcome> {
+  const { artifact } = source;
+  const status = sync.status ?? {};
+  const target = targetOf(sync, status, artifact.revision);
+  if (!target) return applyArtifact(deps, run, sync, artifact);
+  const refName = refNameOf(artifact.revision);
+  const older = await deps.sources.revision(source, target.sha, refName, run.signal);
+  if (older.ok) return applyArtifact(deps, run, sync, older.value, target);
+  const outcome = failed(REVISION_UNAVAILABLE, older.error.message);
+  return conclude(deps, run, { sync, status, outcome, target });
 }
 
 /** Render and apply the artifact, or skip both when nothing this Sync renders changed. */
@@ -216,10 +248,14 @@ async function applyArtifact(
   run: Run,
   sync: Sync,
   artifact: StoredArtifact,
+  target?: Target,
 ): Promise<ReconcileOutcome> {
   const step = await stepOf(deps, run, sync, artifact);
-  if (step !== 'abandoned' && 'kind' in step)
-    return conclude(deps, run, { sync, status: sync.status ?? {}, outcome: step });
+  if (step !== 'abandoned' && 'kind' in step) {
+    const commit = commitOf(artifact);
+    const gathered = { sync, status: sync.status ?? {}, outcome: step, commit, target };
+    return conclude(deps, run, gathered);
+  }
   if (step === 'abandoned') return abandon(run);
   for (const c of step.conflicts) {
     const me = `Sync ${sync.metadata.namespace ?? ''}/${sync.metadata.name}`;
@@ -238,7 +274,7 @@ async function applyArtifact(
   return conclude(
     deps,
     { ...run, obj: step.obj },
-    { sync, status: step.status, outcome: step.outcome },
+    { sync, status: step.status, outcome: step.outcome, commit: commitOf(artifact), target },
   );
 }
 
@@ -277,12 +313,21 @@ function announcer(report: SyncReport, sync: Sync) {
 async function conclude(
   deps: SyncReconcilerDeps,
   run: Run,
-  gathered: { sync: Sync; status: SyncStatus; outcome: SyncOutcome },
+  gathered: {
+    sync: Sync;
+    status: SyncStatus;
+    outcome: SyncOutcome;
+    commit?: HistoryCommit | undefined;
+    target?: Target | undefined;
+  },
 ): Promise<ReconcileOutcome> {
   if (run.signal.aborted) return abandon(run);
-  const { sync, outcome } = gathered;
+  const { sync, outcome, commit } = gathered;
   const decision = decide({
-    ...gathered,
+    sync,
+    status: gathered.status,
+    outcome,
+    target: gathered.target,
     startedAt: run.startedAt,
     now: deps.clock.now(),
     failures: deps.failures.get(run.key) ?? 0,
@@ -291,6 +336,7 @@ async function conclude(
   const { kube, operatorId } = deps.cluster;
   const res = await writeStatus(kube, run.obj, decision.status, run.signal, operatorId);
   if (res.error) run.log.warn({ err: res.error }, 'status not written');
+  await keepRecord(kube, run, { sync, before: gathered.status, decision, outcome, commit });
   report(deps.report, run, sync, decision);
   if (decision.failures === 0) deps.failures.delete(run.key);
   else deps.failures.set(run.key, decision.failures);
