@@ -11,6 +11,7 @@ import {
   positiveDurationField,
   timestampField,
 } from './fields.ts';
+import { syncRenderFields } from './sync-render.ts';
 
 export const DriftModes = { Correct: 'Correct', Alert: 'Alert', Ignore: 'Ignore' } as const;
 export type DriftMode = (typeof DriftModes)[keyof typeof DriftModes];
@@ -96,6 +97,7 @@ export const SyncSpecSchema = z.object({
   force: z.boolean().default(false).describe('Recreate objects whose immutable fields changed.'),
   drift: DriftPolicySchema.prefault({}),
   rollback: RollbackPolicySchema.prefault({}),
+  ...syncRenderFields,
 });
 
 export const InventoryEntrySchema = z.object({

@@ -5,6 +5,7 @@ import type { KustomizeSettings } from './kustomize.ts';
 import { loadManifestFiles } from './load.ts';
 import { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
 import type { IsNamespaced } from './scope.ts';
+import { substituteObjects, type SubstituteOptions } from './substitute.ts';
 import { transformObjects } from './transform.ts';
 import type { RenderedObject } from './types.ts';
 
@@ -22,6 +23,8 @@ export type RenderSyncOptions = {
   readonly isNamespaced: IsNamespaced;
   /** How kustomizations are built; without a program a kustomization is a render error. */
   readonly kustomize?: KustomizeSettings | undefined;
+  /** Variables to substitute in string values (`spec.substitute`…); undefined: none. */
+  readonly substitute?: SubstituteOptions | undefined;
   /** Filled with what the render read (see LoadOptions.reads). */
   readonly reads?: Set<string> | undefined;
   readonly signal: AbortSignal;
@@ -29,7 +32,7 @@ export type RenderSyncOptions = {
 
 /**
  * Renders a Sync's desired objects from an artifact: reads the manifests under `path` (building
- * kustomizations), parses them, moves namespaced objects to `targetNamespace` and labels every
+ * kustomizations), parses them, substitutes variables, moves namespaced objects to `targetNamespace` and labels every
  * object with the Sync. Objects come sorted by file path, then document order.
  */
 export async function renderSync(
@@ -42,7 +45,11 @@ export async function renderSync(
   if (!files.ok) return files;
   const parsed = parseManifests(files.value, options.memo);
   if (!parsed.ok) return parsed;
-  const transformed = transformObjects(parsed.value, options);
+  const substituted = options.substitute
+    ? substituteObjects(parsed.value, options.substitute, files.value)
+    : parsed;
+  if (!substituted.ok) return substituted;
+  const transformed = transformObjects(substituted.value, options);
   if (!transformed.ok) return transformed;
   // targetNamespace can make two objects from different namespaces one.
   const duplicate = findDuplicate(transformed.value);
