@@ -25,5 +25,7 @@ export {
   substituteText,
   type SubstituteOptions,
 } from './substitute.ts';
+export { decryptManifest, decryptManifests, mayBeSopsEncrypted } from './sops.ts';
+export { parseAgeIdentity, type AgeIdentity } from './age.ts';
 export { transformObjects, type TransformOptions } from './transform.ts';
 export type { ManifestFile, ObjectSource, RenderedObject } from './types.ts';

@@ -230,6 +230,7 @@ async function renderStep(
       syncName: sync.metadata.name,
       syncNamespace: sync.metadata.namespace ?? '',
       substitute: inputs.substitute,
+      identities: inputs.identities,
       inputs: inputs.digest,
     },
     deps.render,

@@ -99,6 +99,8 @@ export async function renderDesired(
     readonly syncNamespace: string;
     /** Variables to substitute; undefined: none. */
     readonly substitute?: SubstituteOptions | undefined;
+    /** age identities for SOPS-encrypted files; undefined: no decryption. */
+    readonly identities?: readonly string[] | undefined;
     /** Digest of what the render reads from the cluster (RenderInputs.digest). */
     readonly inputs?: string;
   },
@@ -131,6 +133,7 @@ export async function renderDesired(
       isNamespaced: (apiVersion, kind) => deps.scopes.get(kindKey(apiVersion, kind)),
       kustomize: deps.kustomize,
       substitute: input.substitute,
+      identities: input.identities,
       signal,
     });
   let rendered = await render();
