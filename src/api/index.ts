@@ -111,3 +111,13 @@ export {
 } from './resources.ts';
 export { CRD_CATEGORY, crdNameOf, generateCrd, generateCrds } from './crd.ts';
 export { toStructuralSchema, type StructuralSchema } from './structural.ts';
+export {
+  DecryptionSchema,
+  SubstituteFromKinds,
+  SubstituteFromSchema,
+  syncRenderFields,
+  VARIABLE_NAME,
+  type Decryption,
+  type SubstituteFrom,
+  type SubstituteFromKind,
+} from './sync-render.ts';

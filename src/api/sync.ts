@@ -12,6 +12,7 @@ import {
   timestampField,
 } from './fields.ts';
 import { PinSchema, RolledBackSchema } from './sync-rollback.ts';
+import { syncRenderFields } from './sync-render.ts';
 
 export const DriftModes = { Correct: 'Correct', Alert: 'Alert', Ignore: 'Ignore' } as const;
 export type DriftMode = (typeof DriftModes)[keyof typeof DriftModes];
@@ -98,6 +99,7 @@ export const SyncSpecSchema = z.object({
   drift: DriftPolicySchema.prefault({}),
   rollback: RollbackPolicySchema.prefault({}),
   pin: PinSchema.optional(),
+  ...syncRenderFields,
 });
 
 export const InventoryEntrySchema = z.object({

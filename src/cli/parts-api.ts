@@ -8,6 +8,7 @@ export {
   parseGitRepository,
   parseSync,
   safeParseDuration,
+  VARIABLE_NAME,
 } from '../api/index.ts';
 export { parseGitUrl } from '../git/index.ts';
 export { checkArtifactPath } from '../render/index.ts';

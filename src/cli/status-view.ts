@@ -4,6 +4,7 @@ import type { KubeObject } from '../core/index.ts';
 import { eventTimeOf } from './events.ts';
 import { arrayAt, conditionsOf, isSuspended, recordAt, stringAt } from './objects.ts';
 import { formatAge, renderTable, truncate } from './output.ts';
+import { renderOptionLines } from './status-render.ts';
 
 export const HISTORY_SHOWN = 5;
 export const EVENTS_SHOWN = 10;
@@ -36,6 +37,7 @@ function renderHeader(sync: KubeObject): string {
   const lines: [string, string][] = [
     ['Source:', `${str(sourceRef.kind, 'GitRepository')}/${sourceNs}/${str(sourceRef.name)}`],
     ['Path:', str(stringAt(sync, 'spec', 'path'), './')],
+    ...renderOptionLines(sync),
     ['Suspended:', String(isSuspended(sync))],
     ['Last applied:', str(stringAt(sync, 'status', 'lastAppliedRevision'))],
     ['Last attempted:', str(stringAt(sync, 'status', 'lastAttemptedRevision'))],

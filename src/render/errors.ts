@@ -38,6 +38,10 @@ export const RenderErrorCode = {
   pluginRefused: 'KustomizePluginRefused',
   /** The signal was aborted. */
   aborted: 'Aborted',
+  /** `spec.substituteStrict` is set and a `${VAR}` names a variable that is not defined. */
+  undefinedVariable: 'UndefinedVariable',
+  /** A SOPS-encrypted file does not decrypt: no matching age key, a bad MAC, a malformed file. */
+  decryptionFailed: 'DecryptionFailed',
 } as const;
 export type RenderErrorCode = (typeof RenderErrorCode)[keyof typeof RenderErrorCode];
 
@@ -53,6 +57,10 @@ export type RenderErrorData = {
   readonly entry?: string;
   /** The program's stderr, for kustomize failures. */
   readonly stderr?: string;
+  /** The variable not defined, for `UndefinedVariable`. */
+  readonly variable?: string;
+  /** The age recipients a file is encrypted for, for `DecryptionFailed`. */
+  readonly recipients?: readonly string[];
 };
 
 /** A render failure; the message names the file (`apps/web.yaml:12:5: …`) or path it is about. */

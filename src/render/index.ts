@@ -19,5 +19,13 @@ export {
 export { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
 export { renderSync, type RenderSyncOptions } from './render.ts';
 export { CLUSTER_SCOPED_KINDS, resolveScopes, type IsNamespaced } from './scope.ts';
+export {
+  mergeVariables,
+  substituteObjects,
+  substituteText,
+  type SubstituteOptions,
+} from './substitute.ts';
+export { decryptManifest, decryptManifests, mayBeSopsEncrypted } from './sops.ts';
+export { parseAgeIdentity, type AgeIdentity } from './age.ts';
 export { transformObjects, type TransformOptions } from './transform.ts';
 export type { ManifestFile, ObjectSource, RenderedObject } from './types.ts';

@@ -9,6 +9,7 @@ import { buildKustomization, type KustomizeSettings } from './kustomize.ts';
 import { checkKustomizationGraph, KUSTOMIZATION_FILES } from './kustomize-graph.ts';
 import { copyArtifact, type PrivateRoot } from './kustomize-root.ts';
 import { formatBytes, RenderLimits } from './limits.ts';
+import { sopsMacsOf } from './sops.ts';
 import { compareText } from './parse.ts';
 import { decodeManifest } from './text.ts';
 import type { ManifestFile } from './types.ts';
@@ -278,7 +279,7 @@ async function buildDir(
   if (!built.ok) return built;
   const counted = countBytes(walk, kustomizationRel, Buffer.byteLength(built.value));
   if (!counted.ok) return counted;
-  walk.files.push({ path: kustomizationRel, content: built.value });
+  walk.files.push(await withSopsSources(copy.dir, kustomizationRel, built.value));
   return ok(undefined);
 }
 
@@ -349,4 +350,36 @@ function readFailure(cause: unknown, rel: string): RenderError {
       cause,
     },
   );
+}
+
+async function withSopsSources(root: string, path: string, content: string): Promise<ManifestFile> {
+  const sopsSources = await findSopsSources(root, sopsMacsOf(content));
+  return sopsSources.length > 0 ? { path, content, sopsSources } : { path, content };
+}
+
+/**
+ * The manifest files under `root` holding one of `macs` (the files `sops` wrote that a kustomize
+ * build's encrypted documents came from: kustomize rewrites them, so their MACs are verified on
+ * these), read within the render's size limits; paths relative to `root`. Ciphertext only.
+ */
+export async function findSopsSources(
+  root: string,
+  macs: ReadonlySet<string>,
+): Promise<ManifestFile[]> {
+  if (macs.size === 0) return [];
+  const entries = await readdir(root, { withFileTypes: true, recursive: true });
+  const found: ManifestFile[] = [];
+  let budget = RenderLimits.totalBytes;
+  for (const entry of entries) {
+    if (!entry.isFile() || !MANIFEST_EXTENSIONS.some((e) => entry.name.endsWith(e))) continue;
+    const full = join(entry.parentPath, entry.name);
+    const path = relative(root, full);
+    if (path.split('/').includes('.git')) continue;
+    const size = (await stat(full)).size;
+    if (size > RenderLimits.fileBytes || size > budget) continue;
+    budget -= size;
+    const content = await readFile(full, 'utf8');
+    if ([...sopsMacsOf(content)].some((m) => macs.has(m))) found.push({ path, content });
+  }
+  return found;
 }

@@ -5,6 +5,8 @@ import type { KustomizeSettings } from './kustomize.ts';
 import { loadManifestFiles } from './load.ts';
 import { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
 import type { IsNamespaced } from './scope.ts';
+import { decryptManifests } from './sops.ts';
+import { substituteObjects, type SubstituteOptions } from './substitute.ts';
 import { transformObjects } from './transform.ts';
 import type { RenderedObject } from './types.ts';
 
@@ -22,6 +24,13 @@ export type RenderSyncOptions = {
   readonly isNamespaced: IsNamespaced;
   /** How kustomizations are built; without a program a kustomization is a render error. */
   readonly kustomize?: KustomizeSettings | undefined;
+  /** Variables to substitute in string values (`spec.substitute`…); undefined: none. */
+  readonly substitute?: SubstituteOptions | undefined;
+  /**
+   * age identities (`AGE-SECRET-KEY-1…`) for SOPS-encrypted files; undefined: the Sync decrypts
+   * nothing, and an encrypted file is an error.
+   */
+  readonly identities?: readonly string[] | undefined;
   /** Filled with what the render read (see LoadOptions.reads). */
   readonly reads?: Set<string> | undefined;
   readonly signal: AbortSignal;
@@ -29,7 +38,7 @@ export type RenderSyncOptions = {
 
 /**
  * Renders a Sync's desired objects from an artifact: reads the manifests under `path` (building
- * kustomizations), parses them, moves namespaced objects to `targetNamespace` and labels every
+ * kustomizations), decrypts SOPS-encrypted documents in memory, parses them, substitutes variables, moves namespaced objects to `targetNamespace` and labels every
  * object with the Sync. Objects come sorted by file path, then document order.
  */
 export async function renderSync(
@@ -40,9 +49,15 @@ export async function renderSync(
     reads: options.reads,
   });
   if (!files.ok) return files;
-  const parsed = parseManifests(files.value, options.memo);
+  const decrypted = decryptManifests(files.value, options.identities);
+  if (!decrypted.ok) return decrypted;
+  const parsed = parseManifests(decrypted.value, options.memo);
   if (!parsed.ok) return parsed;
-  const transformed = transformObjects(parsed.value, options);
+  const substituted = options.substitute
+    ? substituteObjects(parsed.value, options.substitute, decrypted.value)
+    : parsed;
+  if (!substituted.ok) return substituted;
+  const transformed = transformObjects(substituted.value, options);
   if (!transformed.ok) return transformed;
   // targetNamespace can make two objects from different namespaces one.
   const duplicate = findDuplicate(transformed.value);

@@ -4,6 +4,11 @@ import type { KubeObject } from '../core/index.ts';
 export type ManifestFile = {
   readonly path: string;
   readonly content: string;
+  /**
+   * For a kustomize build's output: the SOPS-encrypted artifact files its encrypted documents
+   * came from, whose MACs verify them (see load.ts findSopsSources).
+   */
+  readonly sopsSources?: readonly ManifestFile[];
 };
 
 /** Where a rendered object came from: file relative to the artifact root, 1-based line. */

@@ -6,10 +6,16 @@ import { namespaceOf, type CliContext } from '../context.ts';
 import { CliError, formatSubject, type Subject } from '../errors.ts';
 import type { GroupCommand } from '../program.ts';
 import { applyOrExport } from './apply-or-export.ts';
+import {
+  collect,
+  renderFlagOfField,
+  renderSpecOf,
+  type SyncRenderFlags,
+} from './create-sync-render.ts';
 import { waitOptions } from './reconcile.ts';
 import { requireSyncPath, requireValid, requireValidName } from './validate.ts';
 
-export type SyncFlags = {
+export type SyncFlags = SyncRenderFlags & {
   readonly source: string;
   readonly path?: string | undefined;
   readonly interval?: string | undefined;
@@ -39,6 +45,7 @@ const flagOfField = {
   'spec.drift.mode': '--drift-mode',
   'spec.drift.alertAfter': '--drift-alert-after',
   'metadata.name': 'NAME',
+  ...renderFlagOfField,
 };
 
 /** `NAME`, `GitRepository/NAME`, `ns/NAME` or `GitRepository/ns/NAME` → `spec.sourceRef`. */
@@ -102,6 +109,7 @@ function buildSyncSpec(flags: SyncFlags, subject: Subject): Record<string, unkno
     path: flags.path ?? './',
     prune: flags.prune ?? false,
     ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+    ...renderSpecOf(flags, subject),
   };
 }
 
@@ -151,6 +159,18 @@ export function registerCreateSyncCommand(create: GroupCommand, ctx: CliContext)
       ]),
     )
     .option('--drift-alert-after <duration>', 'grace period before Diverged (default: 5m)')
+    .option(
+      '--substitute <name=value>',
+      'a variable for ${NAME} in manifests (repeatable)',
+      collect,
+    )
+    .option(
+      '--substitute-from <kind/name>',
+      'variables from configmap/NAME or secret/NAME, later ones override (repeatable; NAME? if optional)',
+      collect,
+    )
+    .option('--substitute-strict', 'an undefined variable without a default is an error')
+    .option('--decryption-secret <name>', 'decrypt SOPS files with the age keys of this Secret')
     .option('--export', 'print the object as YAML instead of applying it')
     .action(async (name, opts, cmd) => {
       const globals = cmd.optsWithGlobals();

@@ -66,6 +66,8 @@ export type Revision = {
   readonly revision: string;
   readonly desired: KubeObject[];
   readonly renderMs: number;
+  /** What the render read from the cluster (substitution, decryption) changed since the last apply. */
+  readonly inputsChanged?: boolean;
 };
 
 export type ApplyStep =

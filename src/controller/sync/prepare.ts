@@ -72,7 +72,8 @@ export async function prepareApply(
   // spec (path, targetNamespace …), is applied whole.
   const newRevision =
     status.lastAppliedRevision !== revision ||
-    status.observedGeneration !== sync.metadata.generation;
+    status.observedGeneration !== sync.metadata.generation ||
+    rev.inputsChanged === true;
   const mode = sync.spec.drift.mode;
   const settle = () =>
     settleFinishedJobs(

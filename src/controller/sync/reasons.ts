@@ -27,6 +27,8 @@ const renderReasons: Record<RenderErrorCode, ConditionReason> = {
   RemoteResourceRefused: build,
   KustomizePluginRefused: build,
   Aborted: build,
+  UndefinedVariable: build,
+  DecryptionFailed: build,
 };
 
 /** The Ready reason of a Sync whose path did not render. */

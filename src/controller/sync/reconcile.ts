@@ -31,7 +31,8 @@ import { unreadyDependencies } from './dependencies.ts';
 import type { Decision, FailureCause, SyncOutcome } from './outcome.ts';
 import { commitOf, keepRecord } from './history-write.ts';
 import { renderFailureReason } from './reasons.ts';
-import { renderDesired, type RenderHandles } from './render.ts';
+import { renderDesired, type RenderHandles, type Rendered } from './render.ts';
+import { gatherRenderInputs, type RenderInputs } from './render-inputs.ts';
 import { skippable, type LastApply } from './skip.ts';
 import { reportOutage, type OutageNotes } from './outage.ts';
 import { noArtifact, type SourceView } from './source.ts';
@@ -185,13 +186,30 @@ async function stepOf(
   const status = sync.status ?? {};
   const { revision } = artifact;
   const announce = announcer(deps.report, sync);
-  const start = { obj: run.obj, sync, key: run.key, status, startedAt: run.startedAt, revision };
+  const inputs = await gatherRenderInputs(deps.cluster.kube, sync, run.signal);
+  if (!inputs.ok) {
+    deps.lastApplies.delete(run.key);
+    const { reason, message } = inputs.error;
+    const extra = { lastAttemptedRevision: revision };
+    return { kind: 'failed', reason, message: `revision ${revision}: ${message}`, extra };
+  }
+  const previous = deps.lastApplies.get(run.key);
+  const inputsChanged = (previous?.inputs ?? '') !== inputs.value.digest;
+  const start = {
+    obj: run.obj,
+    sync,
+    key: run.key,
+    status,
+    startedAt: run.startedAt,
+    revision,
+    inputsChanged,
+  };
   const last = skippable({
     sync,
     status,
     revision,
     changes: artifact.changes,
-    last: deps.lastApplies.get(run.key),
+    last: inputsChanged ? undefined : previous,
     live: deps.cluster.live,
   });
   if (last) {
@@ -204,31 +222,12 @@ async function stepOf(
     if (step !== 'abandoned') deps.lastApplies.set(run.key, { ...last, revision });
     return step;
   }
-  const renderStarted = deps.clock.monotonic();
-  const rendered = await renderDesired(
-    {
-      artifactDir: artifact.dir,
-      digest: artifact.digest,
-      path: sync.spec.path,
-      targetNamespace: sync.spec.targetNamespace,
-      syncName: sync.metadata.name,
-      syncNamespace: sync.metadata.namespace ?? '',
-    },
-    deps.render,
-    run.signal,
-  );
-  if (!rendered.ok) {
+  const rendered = await renderStep(deps, run, sync, artifact, inputs.value);
+  if ('kind' in rendered) {
     deps.lastApplies.delete(run.key);
-    return {
-      kind: 'failed',
-      reason: renderFailureReason(rendered.error.code),
-      message: `revision ${revision}: ${rendered.error.message}`,
-      cause: causeOfRender(rendered.error),
-      extra: { lastAttemptedRevision: revision },
-      announce: { event: 'ApplyFailed', revision },
-    };
+    return rendered;
   }
-  const renderMs = Math.round(deps.clock.monotonic() - renderStarted);
+  const { renderMs } = rendered;
   const desired = rendered.value.objects.map((r) => r.object);
   const step = await applyRevision(
     { ...deps, announce },
@@ -238,9 +237,52 @@ async function stepOf(
   if (step !== 'abandoned' && step.outcome.kind === 'applied') {
     const { reads } = rendered.value;
     const generation = sync.metadata.generation;
-    deps.lastApplies.set(run.key, { revision, generation, reads, desired });
+    deps.lastApplies.set(run.key, {
+      revision,
+      generation,
+      reads,
+      desired,
+      inputs: inputs.value.digest,
+    });
   } else deps.lastApplies.delete(run.key);
   return step;
+}
+
+/** Renders the artifact for the Sync, with what it read from the cluster. */
+async function renderStep(
+  deps: SyncReconcilerDeps,
+  run: Run,
+  sync: Sync,
+  artifact: StoredArtifact,
+  inputs: RenderInputs,
+): Promise<{ value: Rendered; renderMs: number } | SyncOutcome> {
+  const { revision } = artifact;
+  const renderStarted = deps.clock.monotonic();
+  const rendered = await renderDesired(
+    {
+      artifactDir: artifact.dir,
+      digest: artifact.digest,
+      path: sync.spec.path,
+      targetNamespace: sync.spec.targetNamespace,
+      syncName: sync.metadata.name,
+      syncNamespace: sync.metadata.namespace ?? '',
+      substitute: inputs.substitute,
+      identities: inputs.identities,
+      inputs: inputs.digest,
+    },
+    deps.render,
+    run.signal,
+  );
+  if (!rendered.ok)
+    return {
+      kind: 'failed',
+      reason: renderFailureReason(rendered.error.code),
+      message: `revision ${revision}: ${rendered.error.message}`,
+      cause: causeOfRender(rendered.error),
+      extra: { lastAttemptedRevision: revision },
+      announce: { event: 'ApplyFailed', revision },
+    };
+  return { value: rendered.value, renderMs: Math.round(deps.clock.monotonic() - renderStarted) };
 }
 
 async function applyArtifact(

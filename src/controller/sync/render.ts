@@ -1,11 +1,12 @@
 /**
  * Render a Sync's desired objects from an artifact, cached per (artifact digest, path, target
- * namespace, Sync). Whether a kind is namespaced comes from discovery, or from a CRD of the same
+ * namespace, render inputs read from the cluster, Sync). Whether a kind is namespaced comes from discovery, or from a CRD of the same
  * set, so targetNamespace is only applied where it belongs.
  */
 import { err, ok, type KubeObject, type Result, kindKey, nameKey } from '../../core/index.ts';
 import {
   renderSync,
+  type SubstituteOptions,
   type KustomizeSettings,
   type ParseMemo,
   type RenderedObject,
@@ -96,6 +97,12 @@ export async function renderDesired(
     readonly targetNamespace: string | undefined;
     readonly syncName: string;
     readonly syncNamespace: string;
+    /** Variables to substitute; undefined: none. */
+    readonly substitute?: SubstituteOptions | undefined;
+    /** age identities for SOPS-encrypted files; undefined: no decryption. */
+    readonly identities?: readonly string[] | undefined;
+    /** Digest of what the render reads from the cluster (RenderInputs.digest). */
+    readonly inputs?: string;
   },
   deps: RenderHandles,
   signal: AbortSignal,
@@ -104,6 +111,7 @@ export async function renderDesired(
     input.digest,
     input.path,
     input.targetNamespace ?? '',
+    input.inputs ?? '',
     input.syncNamespace,
     input.syncName,
   ].join(SYNC_SEPARATOR);
@@ -124,6 +132,8 @@ export async function renderDesired(
       syncNamespace: input.syncNamespace,
       isNamespaced: (apiVersion, kind) => deps.scopes.get(kindKey(apiVersion, kind)),
       kustomize: deps.kustomize,
+      substitute: input.substitute,
+      identities: input.identities,
       signal,
     });
   let rendered = await render();
