@@ -77,6 +77,11 @@ const topLevel: readonly TopLevel[] = [
     description: 'recent Kubernetes Events about Moor resources, newest last',
     load: async () => (await import('./commands/events.ts')).registerEventsCommand,
   },
+  {
+    name: 'diff',
+    description: 'what would change live if a Git ref or a local directory were desired',
+    load: async () => (await import('./commands/diff.ts')).registerDiffCommands,
+  },
 ];
 
 /** Root options that take a value: their value is not the command's name. */
