@@ -82,6 +82,16 @@ const topLevel: readonly TopLevel[] = [
     description: 'what would change live if a Git ref or a local directory were desired',
     load: async () => (await import('./commands/diff.ts')).registerDiffCommands,
   },
+  {
+    name: 'tree',
+    description: "a Sync's objects and what they own, with health and drift",
+    load: async () => (await import('./commands/tree.ts')).registerTreeCommands,
+  },
+  {
+    name: 'trace',
+    description: 'which Sync, source and revision applied an object, and when',
+    load: async () => (await import('./commands/tree.ts')).registerTraceCommand,
+  },
 ];
 
 /** Root options that take a value: their value is not the command's name. */

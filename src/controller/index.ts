@@ -11,3 +11,4 @@ export { LeadershipLostError, type LeaderElectionConfig } from './leader/elector
 export type { OperatorOptions } from './options.ts';
 export { createWorkQueue, type WorkQueue } from './queue.ts';
 export * from './preview/index.ts';
+export * from './inspect/index.ts';
