@@ -32,6 +32,7 @@ export async function fetchSyncRef(
   sync: Sync,
   ref: string,
   dir: string,
+  sha?: string,
 ): Promise<Result<FetchedRef, PreviewError>> {
   const namespace = sync.spec.sourceRef.namespace ?? sync.metadata.namespace ?? '';
   const name = sync.spec.sourceRef.name;
@@ -64,7 +65,13 @@ export async function fetchSyncRef(
     url,
   });
   if (!auth.ok) return fail(PreviewErrorCodes.invalid, source, auth.error.message, auth.error);
-  const fetched = await deps.git.fetchCommit(url, auth.value, { ref }, dir, deps.signal);
+  const fetched = await deps.git.fetchCommit(
+    url,
+    auth.value,
+    sha ? { ref, sha } : { ref },
+    dir,
+    deps.signal,
+  );
   if (!fetched.ok) {
     return fail(
       PreviewErrorCodes.fetchFailed,

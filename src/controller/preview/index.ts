@@ -24,3 +24,10 @@ export {
   type PreviewState,
   type PreviewSyncDeps,
 } from './run.ts';
+export {
+  parsePullRequest,
+  startPreviews,
+  type Previews,
+  type PreviewsDeps,
+  type PullRequest,
+} from './pull-request.ts';

@@ -27,7 +27,8 @@ export type PreviewSyncDeps = {
 };
 
 /** Which state: a ref of the Sync's source, or a local directory holding the Sync's path. */
-export type PreviewState = { readonly ref: string } | { readonly dir: string };
+export type PreviewState =
+  { readonly ref: string; readonly sha?: string | undefined } | { readonly dir: string };
 
 export type PreviewRequest = {
   readonly namespace: string;
@@ -83,7 +84,13 @@ export async function previewSync(
   try {
     const dir = join(scratch, 'tree');
     const readSecret = secretReader(deps.kube);
-    const fetched = await fetchSyncRef({ ...deps, readSecret }, sync.value, request.state.ref, dir);
+    const fetched = await fetchSyncRef(
+      { ...deps, readSecret },
+      sync.value,
+      request.state.ref,
+      dir,
+      request.state.sha,
+    );
     if (!fetched.ok) return fetched;
     const path = sync.value.spec.path;
     const target = { sync: sync.value, dir, path, revision: fetched.value.revision };
