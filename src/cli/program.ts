@@ -92,6 +92,26 @@ const topLevel: readonly TopLevel[] = [
     description: 'which Sync, source and revision applied an object, and when',
     load: async () => (await import('./commands/tree.ts')).registerTraceCommand,
   },
+  {
+    name: 'version',
+    description: 'versions of the client, the CRDs and the operator',
+    load: async () => (await import('./commands/version.ts')).registerVersionCommand,
+  },
+  {
+    name: 'check',
+    description: 'control plane reachable, CRDs installed and current, operator reachable',
+    load: async () => (await import('./commands/version.ts')).registerCheckCommand,
+  },
+  {
+    name: 'delete',
+    description: 'delete a sync, source, provider, alert or receiver',
+    load: async () => (await import('./commands/manage.ts')).registerDeleteCommands,
+  },
+  {
+    name: 'export',
+    description: 'print a resource as clean YAML for Git',
+    load: async () => (await import('./commands/manage.ts')).registerExportCommands,
+  },
 ];
 
 /** Root options that take a value: their value is not the command's name. */

@@ -12,3 +12,4 @@ export type { OperatorOptions } from './options.ts';
 export { createWorkQueue, type WorkQueue } from './queue.ts';
 export * from './preview/index.ts';
 export * from './inspect/index.ts';
+export { webhookPathFor } from '../server/index.ts';

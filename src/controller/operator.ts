@@ -97,6 +97,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
     feedback,
     sourceQueue: sources.queue,
     previews: previewsOf(opts, parts, addressPolicy),
+    version: opts.version,
   });
   startHeapReclaim({
     busy: () => sources.queue.size + syncs.queue.size > 0,

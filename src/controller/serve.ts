@@ -26,6 +26,7 @@ export function serveHttp(
     readonly sourceQueue: Pick<WorkQueue, 'add'>;
     /** Pull-request deliveries to Receivers with `spec.preview`. */
     readonly previews?: Pick<Previews, 'onDelivery'>;
+    readonly version?: string | undefined;
   },
 ): Served {
   const { logger, clock, metrics, feedback, sourceQueue } = parts;
@@ -36,6 +37,7 @@ export function serveHttp(
       clock,
       metrics,
       ready: () => ready,
+      ...(parts.version === undefined ? {} : { version: parts.version }),
       findReceiver: (path) => feedback.findReceiver(path),
       onReceive: (receiver, resources, delivery) => {
         // A pull request changes no tracked branch: it is previewed, not fetched.

@@ -37,6 +37,8 @@ export type ServerDeps = {
     resources: readonly ReceiverResource[],
     delivery: ReceivedDelivery,
   ): void | Promise<void>;
+  /** The operator's version, served at `/version` (for `moor version` and `moor check`). */
+  readonly version?: string;
   /** Defaults to MAX_WEBHOOK_BODY_BYTES. */
   readonly maxBodyBytes?: number;
   /** Refuses repeated deliveries; defaults to a 5-minute window of 10,000 ids on the wall clock. */
@@ -68,6 +70,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
     });
 
   app.get('/healthz', (c) => c.text('ok'));
+  app.get('/version', (c) => c.json({ version: deps.version ?? 'unknown' }));
   app.get('/readyz', async (c) => ((await deps.ready()) ? c.text('ok') : c.text('not ready', 503)));
   app.get('/metrics', async (c) =>
     c.body(await deps.metrics.render(), 200, { 'Content-Type': deps.metrics.contentType }),

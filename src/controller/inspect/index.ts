@@ -9,3 +9,4 @@ export {
   type Trace,
   type TraceQuery,
 } from './trace.ts';
+export { checkCrds, type CrdState } from './crds.ts';
