@@ -112,6 +112,11 @@ const topLevel: readonly TopLevel[] = [
     description: 'print a resource as clean YAML for Git',
     load: async () => (await import('./commands/manage.ts')).registerExportCommands,
   },
+  {
+    name: 'logs',
+    description: "the operator's log lines, filtered by resource and level",
+    load: async () => (await import('./commands/logs.ts')).registerLogsCommand,
+  },
 ];
 
 /** Root options that take a value: their value is not the command's name. */

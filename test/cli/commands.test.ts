@@ -180,4 +180,40 @@ void test('version, check, create/get provider|alert|receiver, get all, export, 
   assert.match(again.stderr, new RegExp(`Sync/${ns}/app not found`));
   const src = await moor(['-n', ns, 'delete', 'source', 'app']);
   assert.equal(src.code, 0, src.stderr);
+
+  // logs: the operator's log file, filtered to this Sync.
+  const logs = await moor([
+    '-n',
+    ns,
+    'logs',
+    '--file',
+    operator.logPath,
+    '--resource',
+    'sync/app',
+    '--level',
+    'debug',
+    '-o',
+    'json',
+  ]);
+  assert.equal(logs.code, 0, logs.stderr);
+  const lines = JSON.parse(logs.stdout) as { resource: string; level: string }[];
+  assert.ok(lines.length > 0);
+  assert.ok(
+    lines.every((l) => l.resource === `sync/${ns}/app`),
+    logs.stdout,
+  );
+  const warnings = await moor([
+    'logs',
+    '--file',
+    operator.logPath,
+    '--level',
+    'warn',
+    '-o',
+    'json',
+  ]);
+  assert.ok(
+    (JSON.parse(warnings.stdout) as { level: string }[]).every((l) =>
+      ['warn', 'error', 'fatal'].includes(l.level),
+    ),
+  );
 });
