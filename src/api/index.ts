@@ -121,3 +121,4 @@ export {
   type SubstituteFrom,
   type SubstituteFromKind,
 } from './sync-render.ts';
+export { ReceiverPreviewSchema, type ReceiverPreview } from './receiver-preview.ts';

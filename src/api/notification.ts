@@ -9,6 +9,7 @@ import {
   positiveDurationField,
   secretRefSchema,
 } from './fields.ts';
+import { ReceiverPreviewSchema } from './receiver-preview.ts';
 
 export const ProviderTypes = {
   webhook: 'webhook',
@@ -168,6 +169,7 @@ export const ReceiverSpecSchema = z.object({
     .optional()
     .describe('Git host event types to act on (e.g. push); empty means the host default.'),
   suspend: z.boolean().default(false).describe('Ignore incoming webhooks while true.'),
+  preview: ReceiverPreviewSchema.optional(),
 });
 
 export const ProviderStatusSchema = z.object({ ...commonStatusFields });

@@ -12,3 +12,4 @@ export {
 } from '../api/index.ts';
 export { parseGitUrl } from '../git/index.ts';
 export { checkArtifactPath } from '../render/index.ts';
+export { parseAlert, parseProvider, parseReceiver } from '../api/index.ts';

@@ -22,3 +22,8 @@ export async function loadApi() {
 export async function loadController() {
   return import('../controller/index.ts');
 }
+
+/** The Git client (src/git), for the commands that fetch a ref themselves (`diff --ref`). */
+export async function loadGit() {
+  return import('../git/index.ts');
+}

@@ -87,6 +87,46 @@ const topLevel: readonly TopLevel[] = [
     description: 'converge a sync to an earlier revision (a commit on its branch, or a pin)',
     load: async () => (await import('./commands/rollback.ts')).registerRollbackCommands,
   },
+  {
+    name: 'diff',
+    description: 'what would change live if a Git ref or a local directory were desired',
+    load: async () => (await import('./commands/diff.ts')).registerDiffCommands,
+  },
+  {
+    name: 'tree',
+    description: "a Sync's objects and what they own, with health and drift",
+    load: async () => (await import('./commands/tree.ts')).registerTreeCommands,
+  },
+  {
+    name: 'trace',
+    description: 'which Sync, source and revision applied an object, and when',
+    load: async () => (await import('./commands/tree.ts')).registerTraceCommand,
+  },
+  {
+    name: 'version',
+    description: 'versions of the client, the CRDs and the operator',
+    load: async () => (await import('./commands/version.ts')).registerVersionCommand,
+  },
+  {
+    name: 'check',
+    description: 'control plane reachable, CRDs installed and current, operator reachable',
+    load: async () => (await import('./commands/version.ts')).registerCheckCommand,
+  },
+  {
+    name: 'delete',
+    description: 'delete a sync, source, provider, alert or receiver',
+    load: async () => (await import('./commands/manage.ts')).registerDeleteCommands,
+  },
+  {
+    name: 'export',
+    description: 'print a resource as clean YAML for Git',
+    load: async () => (await import('./commands/manage.ts')).registerExportCommands,
+  },
+  {
+    name: 'logs',
+    description: "the operator's log lines, filtered by resource and level",
+    load: async () => (await import('./commands/logs.ts')).registerLogsCommand,
+  },
 ];
 
 /** Root options that take a value: their value is not the command's name. */

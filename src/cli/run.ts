@@ -25,7 +25,8 @@ function reportError(e: unknown, ctx: CliContext): ExitCode {
   // Commander has printed its own message (or the help/version it was asked for).
   if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCodes.Success : ExitCodes.Error;
   if (e instanceof CliError) {
-    ctx.stderr(`error: ${e.message}\n`);
+    // A command that has said everything already (`diff` found changes) exits without a message.
+    if (e.message) ctx.stderr(`error: ${e.message}\n`);
     return e.data.exitCode;
   }
   if (e instanceof MoorError) {

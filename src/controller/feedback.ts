@@ -189,6 +189,7 @@ async function reconcileReceiver(
     token,
     resources: r.spec.resources,
     events: r.spec.events,
+    preview: r.spec.preview,
   });
   receiverPaths.set(key, path);
   const ready = setCondition(

@@ -19,3 +19,6 @@ export {
   type HistoryRing,
 } from './history/record.ts';
 export { historyName, readHistory } from './history/store.ts';
+export * from './preview/index.ts';
+export * from './inspect/index.ts';
+export { webhookPathFor } from '../server/index.ts';

@@ -34,6 +34,7 @@ import { trackOtherOperators, type OtherOperators } from './other-operators.ts';
 import { timeReconciles } from './reconcile-timer.ts';
 import { countRemembered } from './remembered.ts';
 import { secretReader, type SecretReader } from './secrets.ts';
+import { startPreviews } from './preview/index.ts';
 import { serveHttp, untilAborted } from './serve.ts';
 import { rememberSyncs } from './sync-handles.ts';
 import type { Logger } from './types.ts';
@@ -117,6 +118,8 @@ async function runListening(
     feedback,
     sourceQueue: sources.queue,
     notReadyBecause: () => unreachableSince(reachability),
+    previews: previewsOf(opts, parts, addressPolicy),
+    version: opts.version,
   });
   startHeapReclaim({
     busy: () => sources.queue.size + syncs.queue.size > 0,
@@ -269,4 +272,28 @@ function startReconcilers(
     syncs,
     remembered: countRemembered({ ...counts, syncs: remembered, sourceFailures }),
   };
+}
+
+/** Pull-request previews (Receivers with `spec.preview`), with the operator's clients and settings. */
+function previewsOf(
+  opts: OperatorOptions,
+  parts: {
+    readonly common: Pick<SyncSide, 'kube' | 'logger' | 'signal'>;
+    readonly git: GitClient;
+    readonly readSecret: SecretReader;
+  },
+  addressPolicy: AddressPolicy,
+) {
+  const { kube, logger, signal } = parts.common;
+  return startPreviews({
+    kube,
+    git: parts.git,
+    kustomize: opts.kustomize,
+    allowFileUrls: opts.allowFileUrls,
+    readSecret: parts.readSecret,
+    addressPolicy,
+    clusterName: opts.clusterName,
+    logger,
+    signal,
+  });
 }

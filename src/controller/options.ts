@@ -51,4 +51,6 @@ export type OperatorOptions = {
    */
   readonly otherOperatorYieldMs?: number;
   readonly signal: AbortSignal;
+  /** The package version, served at `/version` on the HTTP server. */
+  readonly version?: string;
 };

@@ -5,6 +5,7 @@
 import { Kinds } from '../api/index.ts';
 import { createServerApp, type BoundServer, type Metrics } from '../server/index.ts';
 import type { Feedback } from './feedback.ts';
+import type { Previews } from './preview/index.ts';
 import type { WorkQueue } from './queue.ts';
 import type { Clock, Logger } from './types.ts';
 import { nameKey } from '../core/index.ts';
@@ -25,6 +26,9 @@ export function serveHttp(
     readonly sourceQueue: Pick<WorkQueue, 'add'>;
     /** Why the operator cannot work now (the API server does not answer), if so. */
     readonly notReadyBecause?: () => string | undefined;
+    /** Pull-request deliveries to Receivers with `spec.preview`. */
+    readonly previews?: Pick<Previews, 'onDelivery'>;
+    readonly version?: string | undefined;
   },
 ): Served {
   const { logger, clock, metrics, feedback, sourceQueue } = parts;
@@ -36,8 +40,11 @@ export function serveHttp(
       metrics,
       ready: () => ready,
       ...(parts.notReadyBecause ? { notReadyBecause: parts.notReadyBecause } : {}),
+      ...(parts.version === undefined ? {} : { version: parts.version }),
       findReceiver: (path) => feedback.findReceiver(path),
-      onReceive: (receiver, resources) => {
+      onReceive: (receiver, resources, delivery) => {
+        // A pull request changes no tracked branch: it is previewed, not fetched.
+        if (parts.previews?.onDelivery(receiver, delivery)) return;
         for (const r of resources)
           if (r.kind === Kinds.GitRepository) sourceQueue.add(nameKey(r.namespace, r.name));
         logger.info(

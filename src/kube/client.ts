@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as ClientNode from '@kubernetes/client-node';
-import { err, type Clock } from '../core/index.ts';
+import { err, ok, type Clock } from '../core/index.ts';
 import { clientNodeApiAccess, staticApiAccess, type ApiAccess } from './auth.ts';
 import { createDiscovery } from './discovery.ts';
 import { KubeError } from './errors.ts';
@@ -60,6 +60,18 @@ function buildClient(shared: Shared, identity: Readonly<Record<string, string>>)
     mergePatch: (ref, patch, signal) => mergePatch(c, ref, patch, signal),
     create: (obj, signal) => createObject(c, obj, signal),
     update: (obj, signal) => updateObject(c, obj, signal),
+    async serverVersion(signal) {
+      const req = {
+        method: 'GET' as const,
+        path: '/version',
+        verb: 'get',
+        subject: 'the server version',
+      };
+      const res = await transport.requestJson({ ...req, headers: identity }, signal);
+      if (!res.ok) return res;
+      const gitVersion = (res.value.body as { gitVersion?: unknown } | null)?.gitVersion;
+      return ok({ gitVersion: typeof gitVersion === 'string' ? gitVersion : 'unknown' });
+    },
 
     async resolveKind(apiVersion, kind, signal) {
       if (signal.aborted) {

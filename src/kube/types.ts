@@ -116,6 +116,8 @@ export interface KubeClient {
   ): Promise<Result<ResourceInfo, KubeError>>;
   /** A client acting as `user` (e.g. `system:serviceaccount:ns:name`), sharing connections and caches. */
   impersonate(user: string, groups?: readonly string[]): KubeClient;
+  /** The API server's `/version` (`gitVersion` such as `v1.34.1`); optional for test clients. */
+  serverVersion?(signal: AbortSignal): Promise<Result<{ readonly gitVersion: string }, KubeError>>;
   /** Requests sent, by verb (`get`, `list`, `watch`, `patch`, `create`, `update`, `delete`, `discovery`). */
   readonly requestCounts: ReadonlyMap<string, number>;
 }

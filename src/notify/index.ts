@@ -58,3 +58,9 @@ export {
   type ProviderRef,
   type ProviderStats,
 } from './dispatcher.ts';
+export {
+  buildPreviewRequests,
+  publishPreview,
+  type PreviewPublication,
+  type PublishDeps,
+} from './preview-status.ts';

@@ -19,7 +19,7 @@ import {
   DEFAULT_REPLAY_WINDOW_MS,
   type ReplayGuard,
 } from './replay.ts';
-import type { Logger, ReceiverResource, ReceiverTarget } from './types.ts';
+import type { Logger, ReceivedDelivery, ReceiverResource, ReceiverTarget } from './types.ts';
 
 /** Largest webhook body accepted (GitHub caps its payloads at 25 MB; pushes are far smaller). */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -34,7 +34,13 @@ export type ServerDeps = {
   /** The receiver listening on `path` (`/hook/<digest>`), if any. */
   findReceiver(path: string): ReceiverTarget | undefined | Promise<ReceiverTarget | undefined>;
   /** A verified push arrived: fetch these resources now. */
-  onReceive(receiver: ReceiverTarget, resources: readonly ReceiverResource[]): void | Promise<void>;
+  onReceive(
+    receiver: ReceiverTarget,
+    resources: readonly ReceiverResource[],
+    delivery: ReceivedDelivery,
+  ): void | Promise<void>;
+  /** The operator's version, served at `/version` (for `moor version` and `moor check`). */
+  readonly version?: string;
   /** Defaults to MAX_WEBHOOK_BODY_BYTES. */
   readonly maxBodyBytes?: number;
   /** Refuses repeated deliveries; defaults to a 5-minute window of 10,000 ids on the wall clock. */
@@ -66,6 +72,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
     });
 
   app.get('/healthz', (c) => c.text('ok'));
+  app.get('/version', (c) => c.json({ version: deps.version ?? 'unknown' }));
   app.get('/readyz', async (c) => {
     if (!(await deps.ready())) return c.text('not ready', 503);
     const because = deps.notReadyBecause?.();
@@ -117,7 +124,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
       }
       const resources = resolveResources(receiver);
       try {
-        await deps.onReceive(receiver, resources);
+        await deps.onReceive(receiver, resources, { event, body });
       } catch (error) {
         replay.forget(receiverName(receiver), stamp); // the host's redelivery must get through
         throw error;

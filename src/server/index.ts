@@ -48,4 +48,5 @@ export type {
   ReceiverResource,
   ReceiverResourceRef,
   ReceiverTarget,
+  ReceivedDelivery,
 } from './types.ts';

@@ -1,5 +1,5 @@
 /** What the HTTP server is given: a pino-compatible logger and the receiver lookups. */
-import type { ReceiverType } from '../api/index.ts';
+import type { ReceiverPreview, ReceiverType } from '../api/index.ts';
 
 export type { LogFn, Logger } from '../core/index.ts';
 
@@ -28,4 +28,9 @@ export type ReceiverTarget = {
   readonly resources: readonly ReceiverResourceRef[];
   /** `spec.events`: Git host event types that trigger; empty or absent means the host's push events. */
   readonly events?: readonly string[] | undefined;
+  /** `spec.preview`: pull-request events preview these Syncs. */
+  readonly preview?: ReceiverPreview | undefined;
 };
+
+/** A verified delivery that triggers: the host's event name and the body as sent. */
+export type ReceivedDelivery = { readonly event: string; readonly body: Buffer };

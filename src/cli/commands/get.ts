@@ -23,7 +23,7 @@ import type { GroupCommand } from '../program.ts';
 const MESSAGE_WIDTH = 80;
 
 type Listing = {
-  readonly kind: TargetKind;
+  readonly kind: TargetKind | NotificationKind;
   readonly name: string;
   readonly aliases: readonly string[];
   readonly plural: string;
@@ -40,11 +40,16 @@ const listings: readonly Listing[] = [
     types: ['git'],
   },
   { kind: Kinds.Sync, name: 'syncs', aliases: ['sync'], plural: 'syncs' },
+  { kind: Kinds.Provider, name: 'providers', aliases: ['provider'], plural: 'providers' },
+  { kind: Kinds.Alert, name: 'alerts', aliases: ['alert'], plural: 'alerts' },
+  { kind: Kinds.Receiver, name: 'receivers', aliases: ['receiver'], plural: 'receivers' },
 ];
+
+type NotificationKind = typeof Kinds.Provider | typeof Kinds.Alert | typeof Kinds.Receiver;
 
 /** The `get` table: NAMESPACE only across namespaces, IN-SYNC only for syncs. */
 export function renderSummaryTable(
-  kind: TargetKind,
+  kind: Listing['kind'],
   items: readonly KubeObject[],
   allNamespaces: boolean,
 ): string {
@@ -134,4 +139,36 @@ async function printListing(
 
 export function registerGetCommands(get: GroupCommand, ctx: CliContext): void {
   for (const listing of listings) registerListing(get, ctx, listing);
+  get
+    .command('all')
+    .description('every Moor resource: sources, syncs, providers, alerts, receivers')
+    .option('-A, --all-namespaces', 'list across all namespaces')
+    .addOption(outputOption())
+    .action(async (opts, cmd) => {
+      await printAll(ctx, opts, cmd.optsWithGlobals());
+    });
+}
+
+/** `get all`: one table per kind that has objects (JSON/YAML: one List of them all). */
+async function printAll(ctx: CliContext, opts: ListingOptions, globals: GlobalOptions) {
+  const kube = await connectWith(ctx, globals);
+  const namespace = namespaceOf(globals);
+  const all = Boolean(opts.allNamespaces);
+  const scope = all ? {} : { namespace };
+  const found = await Promise.all(
+    listings.map(async (listing) => {
+      const res = await kube.list(API_GROUP_VERSION, listing.kind, scope, ctx.signal);
+      return { listing, items: sortObjects(unwrapKube(res).items) };
+    }),
+  );
+  if (opts.output !== 'table') {
+    ctx.stdout(renderOutput(opts.output, listOf(found.flatMap((f) => f.items)), () => ''));
+    return;
+  }
+  const tables = found
+    .filter((f) => f.items.length > 0)
+    .map((f) => `${f.listing.plural}:\n${renderSummaryTable(f.listing.kind, f.items, all)}`);
+  if (tables.length === 0)
+    ctx.stderr(`no Moor resources found${all ? '' : ` in namespace ${namespace}`}\n`);
+  else ctx.stdout(tables.join('\n'));
 }

@@ -234,6 +234,7 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         ...(opts.operatorId === undefined ? {} : { operatorId: opts.operatorId }),
         otherOperatorYieldMs: opts.otherOperatorYield,
         signal: ctx.signal,
+        version: ctx.version,
       };
       await runOperator(options);
     });
