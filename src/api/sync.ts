@@ -11,7 +11,7 @@ import {
   positiveDurationField,
   timestampField,
 } from './fields.ts';
-import { syncRenderFields } from './sync-render.ts';
+import { syncRenderFields, syncRenderStatusFields } from './sync-render.ts';
 
 export const DriftModes = { Correct: 'Correct', Alert: 'Alert', Ignore: 'Ignore' } as const;
 export type DriftMode = (typeof DriftModes)[keyof typeof DriftModes];
@@ -186,6 +186,7 @@ export const SyncStatusSchema = z.object({
     .string()
     .optional()
     .describe('The operator process that wrote this status last (another one yields the Sync).'),
+  ...syncRenderStatusFields,
 });
 
 export type Dependency = z.output<typeof DependencySchema>;
