@@ -116,6 +116,7 @@ export {
   SubstituteFromKinds,
   SubstituteFromSchema,
   syncRenderFields,
+  syncRenderStatusFields,
   VARIABLE_NAME,
   type Decryption,
   type SubstituteFrom,

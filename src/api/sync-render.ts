@@ -52,5 +52,15 @@ export const syncRenderFields = {
   decryption: DecryptionSchema.optional(),
 };
 
+/** The Sync status's render fields of this file, spread into SyncStatusSchema. */
+export const syncRenderStatusFields = {
+  lastAppliedInputs: z
+    .string()
+    .optional()
+    .describe(
+      'Digest of what the last apply read from the cluster to render (substituteFrom, decryption): a change re-renders.',
+    ),
+};
+
 export type SubstituteFrom = z.output<typeof SubstituteFromSchema>;
 export type Decryption = z.output<typeof DecryptionSchema>;

@@ -12,7 +12,7 @@ import {
   timestampField,
 } from './fields.ts';
 import { PinSchema, RolledBackSchema } from './sync-rollback.ts';
-import { syncRenderFields } from './sync-render.ts';
+import { syncRenderFields, syncRenderStatusFields } from './sync-render.ts';
 
 export const DriftModes = { Correct: 'Correct', Alert: 'Alert', Ignore: 'Ignore' } as const;
 export type DriftMode = (typeof DriftModes)[keyof typeof DriftModes];
@@ -189,6 +189,7 @@ export const SyncStatusSchema = z.object({
     .optional()
     .describe('The operator process that wrote this status last (another one yields the Sync).'),
   rolledBack: RolledBackSchema.optional(),
+  ...syncRenderStatusFields,
 });
 
 export type Dependency = z.output<typeof DependencySchema>;

@@ -74,6 +74,7 @@ test('one Git path, two Syncs with their own ConfigMaps: different objects; a Co
         { kind: 'Secret', name: 'absent', optional: true },
       ],
       substitute: { REGION: 'west' },
+      drift: { mode: 'Alert', alertAfter: '1s' },
     }),
   );
   const head = await repo.revParse('HEAD');
@@ -104,6 +105,18 @@ test('one Git path, two Syncs with their own ConfigMaps: different objects; a Co
   );
   const ready = conditionOf(await getSync(kube, ns, 'a'), 'Ready');
   assert.equal(ready?.status, 'True');
+
+  // In Alert mode too a changed ConfigMap is new desired state, applied, not reported as drift.
+  await applyObject(kube, vars(ns, 'vars-b', { CLUSTER: 'us-2', EXTRA: 'x' }));
+  await applyObject(kube, vars(ns, 'vars-b', { CLUSTER: 'us-3' }));
+  await waitFor(
+    'the ConfigMap change applied in Alert mode',
+    async () => (await getObject(kube, 'v1', 'ConfigMap', ns, 'settings-us-3')) !== undefined,
+    120_000,
+  );
+  const b2 = await getSync(kube, ns, 'b');
+  const status = b2?.status as { lastAppliedInputs?: string; drift?: unknown } | undefined;
+  assert.match(status?.lastAppliedInputs ?? '', /^[0-9a-f]{16}$/);
 });
 
 test('strict substitution: an undefined variable names file, line and variable; nothing is applied', async (t) => {

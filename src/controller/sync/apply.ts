@@ -66,8 +66,8 @@ export type Revision = {
   readonly revision: string;
   readonly desired: KubeObject[];
   readonly renderMs: number;
-  /** What the render read from the cluster (substitution, decryption) changed since the last apply. */
-  readonly inputsChanged?: boolean;
+  /** Digest of what the render read from the cluster (substitution, decryption); '': nothing. */
+  readonly inputs?: string;
 };
 
 export type ApplyStep =
@@ -211,6 +211,7 @@ export async function applyRevision(
     finishedJobs: p.settle().records,
     startedAt: p.applyStartedAt,
     timings: { renderMs: rev.renderMs, applyMs: Math.round(h.clock.monotonic() - applyStarted) },
+    ...(rev.inputs ? { inputs: rev.inputs } : {}),
   };
   return { ...rev, outcome: applied, conflicts };
 }
@@ -251,6 +252,7 @@ export async function applyUnchanged(
     finishedJobs: [],
     startedAt: applyStartedAt,
     timings: { renderMs: 0, applyMs: Math.round(h.clock.monotonic() - started) },
+    ...(rev.inputs ? { inputs: rev.inputs } : {}),
   };
   return { obj: rev.obj, status: rev.status, outcome: applied, conflicts: [] };
 }

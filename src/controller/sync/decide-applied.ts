@@ -173,12 +173,21 @@ export type AppliedContext = {
   readonly retryMs: number;
 };
 
+/** `status.lastAppliedInputs`: what the render read from the cluster, when it read anything. */
+const inputsOf = (r: Applied) => (r.inputs ? { lastAppliedInputs: r.inputs } : {});
+
 export function decideApplied(input: DecideInput, r: Applied, c: AppliedContext): Decision {
   const health = healthOf(input, r);
   const phase = phaseOf(health);
   const inSync = inSyncOf(input, r);
   const drift = input.sync.spec.drift.mode === 'Ignore' ? undefined : r.drift?.status;
-  const { drift: _old, healthWait: _oldWait, finishedJobs: _jobs, ...rest } = c.base;
+  const {
+    drift: _old,
+    healthWait: _oldWait,
+    finishedJobs: _jobs,
+    lastAppliedInputs: _inputs,
+    ...rest
+  } = c.base;
   const status: SyncStatus = {
     ...rest,
     lastAppliedRevision: r.revision,
@@ -190,6 +199,7 @@ export function decideApplied(input: DecideInput, r: Applied, c: AppliedContext)
     ...(drift ? { drift } : {}),
     ...(health?.wait ? { healthWait: health.wait } : {}),
     ...(r.finishedJobs.length > 0 ? { finishedJobs: r.finishedJobs } : {}),
+    ...inputsOf(r),
   };
   const notes = notesOf(input, r, { inSync, phase, health, summary: c.summary });
   const drifted = r.drift?.drifted.length ?? 0;

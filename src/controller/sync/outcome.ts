@@ -73,6 +73,8 @@ export type Applied = {
   readonly startedAt: Date;
   /** How long rendering and applying took, for the log. */
   readonly timings: { readonly renderMs: number; readonly applyMs: number };
+  /** Digest of what the render read from the cluster ('' or undefined: nothing). */
+  readonly inputs?: string;
 };
 
 export type SyncOutcome = Failed | Applied;

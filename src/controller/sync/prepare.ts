@@ -73,7 +73,7 @@ export async function prepareApply(
   const newRevision =
     status.lastAppliedRevision !== revision ||
     status.observedGeneration !== sync.metadata.generation ||
-    rev.inputsChanged === true;
+    (status.lastAppliedInputs ?? '') !== (rev.inputs ?? '');
   const mode = sync.spec.drift.mode;
   const settle = () =>
     settleFinishedJobs(

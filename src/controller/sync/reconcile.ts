@@ -194,7 +194,7 @@ async function stepOf(
     return { kind: 'failed', reason, message: `revision ${revision}: ${message}`, extra };
   }
   const previous = deps.lastApplies.get(run.key);
-  const inputsChanged = (previous?.inputs ?? '') !== inputs.value.digest;
+  const inputsChanged = (status.lastAppliedInputs ?? '') !== inputs.value.digest;
   const start = {
     obj: run.obj,
     sync,
@@ -202,7 +202,7 @@ async function stepOf(
     status,
     startedAt: run.startedAt,
     revision,
-    inputsChanged,
+    inputs: inputs.value.digest,
   };
   const last = skippable({
     sync,
@@ -237,13 +237,7 @@ async function stepOf(
   if (step !== 'abandoned' && step.outcome.kind === 'applied') {
     const { reads } = rendered.value;
     const generation = sync.metadata.generation;
-    deps.lastApplies.set(run.key, {
-      revision,
-      generation,
-      reads,
-      desired,
-      inputs: inputs.value.digest,
-    });
+    deps.lastApplies.set(run.key, { revision, generation, reads, desired });
   } else deps.lastApplies.delete(run.key);
   return step;
 }

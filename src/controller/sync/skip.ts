@@ -27,8 +27,6 @@ export type LastApply = {
   /** Paths its render read, relative to the artifact root (directories stand for their trees). */
   readonly reads: readonly string[];
   readonly desired: readonly KubeObject[];
-  /** The digest of what the render read from the cluster (see RenderInputs); '' for none. */
-  readonly inputs?: string;
 };
 
 /**
