@@ -111,3 +111,12 @@ export {
 } from './resources.ts';
 export { CRD_CATEGORY, crdNameOf, generateCrd, generateCrds } from './crd.ts';
 export { toStructuralSchema, type StructuralSchema } from './structural.ts';
+export {
+  HelmSpecSchema,
+  HelmStatusSchema,
+  ValuesFromSchema,
+  ValuesSourceKinds,
+  type HelmSpec,
+  type HelmStatus,
+  type ValuesFrom,
+} from './sync-helm.ts';

@@ -11,6 +11,7 @@ import {
   positiveDurationField,
   timestampField,
 } from './fields.ts';
+import { HelmSpecSchema, HelmStatusSchema } from './sync-helm.ts';
 
 export const DriftModes = { Correct: 'Correct', Alert: 'Alert', Ignore: 'Ignore' } as const;
 export type DriftMode = (typeof DriftModes)[keyof typeof DriftModes];
@@ -96,6 +97,7 @@ export const SyncSpecSchema = z.object({
   force: z.boolean().default(false).describe('Recreate objects whose immutable fields changed.'),
   drift: DriftPolicySchema.prefault({}),
   rollback: RollbackPolicySchema.prefault({}),
+  helm: HelmSpecSchema.optional(),
 });
 
 export const InventoryEntrySchema = z.object({
@@ -184,6 +186,7 @@ export const SyncStatusSchema = z.object({
     .string()
     .optional()
     .describe('The operator process that wrote this status last (another one yields the Sync).'),
+  helm: HelmStatusSchema.optional(),
 });
 
 export type Dependency = z.output<typeof DependencySchema>;

@@ -6,7 +6,7 @@
 import { type KubeObject, kindKey, splitNameKey } from '../core/index.ts';
 import type { KubeClient, LiveChangeType } from '../kube/index.ts';
 import type { EventInput } from '../notify/index.ts';
-import type { KustomizeSettings, ParseMemo } from '../render/index.ts';
+import type { HelmSettings, KustomizeSettings, ParseMemo } from '../render/index.ts';
 import type { Metrics } from '../server/index.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { CommitClock } from './commit-clock.ts';
@@ -60,6 +60,7 @@ export type SyncWiring = {
   /** API requests one Sync's apply keeps in flight. */
   readonly applyConcurrency: number;
   readonly kustomize: KustomizeSettings;
+  readonly helm?: HelmSettings | undefined;
   readonly announce: (event: EventInput) => void;
   /** Other operators seen writing Syncs (ADR 0018). */
   readonly others: OtherOperators;
@@ -121,6 +122,8 @@ export function syncHandles(
       scopes: kindScopes,
       kustomize: w.kustomize,
       memos: remembered.parseMemos,
+      helm: w.helm ?? { path: undefined },
+      get: (ref, signal) => kube.get(ref, signal),
     },
     report: {
       events: w.events,

@@ -21,3 +21,11 @@ export { renderSync, type RenderSyncOptions } from './render.ts';
 export { CLUSTER_SCOPED_KINDS, resolveScopes, type IsNamespaced } from './scope.ts';
 export { transformObjects, type TransformOptions } from './transform.ts';
 export type { ManifestFile, ObjectSource, RenderedObject } from './types.ts';
+export { templateChart, type HelmSettings, type HelmTemplateInput } from './helm.ts';
+export {
+  prepareChartObjects,
+  templateChartFiles,
+  type ChartRequest,
+  type TemplatedChart,
+} from './helm-chart.ts';
+export { mergeLayers, type Values, type ValuesLayer } from './helm-values.ts';

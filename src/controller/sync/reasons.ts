@@ -27,6 +27,10 @@ const renderReasons: Record<RenderErrorCode, ConditionReason> = {
   RemoteResourceRefused: build,
   KustomizePluginRefused: build,
   Aborted: build,
+  HelmTemplateFailed: build,
+  HelmUnavailable: build,
+  ChartInvalid: build,
+  ValuesNotFound: build,
 };
 
 /** The Ready reason of a Sync whose path did not render. */

@@ -176,6 +176,7 @@ async function stepOf(
       targetNamespace: sync.spec.targetNamespace,
       syncName: sync.metadata.name,
       syncNamespace: sync.metadata.namespace ?? '',
+      helm: sync.spec.helm,
     },
     deps.render,
     run.signal,
@@ -195,7 +196,7 @@ async function stepOf(
   const desired = rendered.value.objects.map((r) => r.object);
   const step = await applyRevision(
     { ...deps, announce },
-    { ...start, desired, renderMs },
+    { ...withChart(start, rendered.value.helm), desired, renderMs },
     run.signal,
   );
   if (step !== 'abandoned' && step.outcome.kind === 'applied') {
@@ -204,6 +205,12 @@ async function stepOf(
     deps.lastApplies.set(run.key, { revision, generation, reads, desired });
   } else deps.lastApplies.delete(run.key);
   return step;
+}
+
+/** The chart in use goes into the status with whatever the apply decides (spec.helm only). */
+function withChart<T extends { status: SyncStatus }>(start: T, helm: SyncStatus['helm']): T {
+  const { helm: _previous, ...rest } = start.status;
+  return { ...start, status: helm ? { ...rest, helm } : rest };
 }
 
 async function applyArtifact(
