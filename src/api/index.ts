@@ -120,3 +120,5 @@ export {
   type HelmStatus,
   type ValuesFrom,
 } from './sync-helm.ts';
+export { helmRepositoryDefinition, parseHelmRepository, type HelmRepository } from './resources.ts';
+export { HelmRepositorySpecSchema, type HelmRepositorySpec } from './helm-repository.ts';

@@ -38,11 +38,22 @@ export const ValuesFromSchema = z.object({
     .describe('Dotted path (a.b.c) the key’s text is set at, instead of merging it as YAML.'),
 });
 
+export const HelmSourceRefSchema = z
+  .object({
+    kind: z.literal('HelmRepository'),
+    name: nameField(),
+    namespace: namespaceField().optional().describe("Defaults to the Sync's namespace."),
+  })
+  .describe('Take the chart from this HelmRepository (spec.helm.chart is then its name there).');
+
 export const HelmSpecSchema = z
   .object({
+    sourceRef: HelmSourceRefSchema.optional(),
     chart: relativeFileField()
       .optional()
-      .describe('Chart directory in the artifact (holding Chart.yaml); defaults to spec.path.'),
+      .describe(
+        'Chart directory in the artifact (holding Chart.yaml; defaults to spec.path), or with sourceRef the chart name in the repository.',
+      ),
     version: z
       .string()
       .min(1)

@@ -3,11 +3,14 @@
  * as the live cache sees it, what is remembered of each applied revision, render's caches, and
  * where decisions are reported.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type KubeObject, kindKey, splitNameKey } from '../core/index.ts';
 import type { KubeClient, LiveChangeType } from '../kube/index.ts';
 import type { EventInput } from '../notify/index.ts';
 import type { HelmSettings, KustomizeSettings, ParseMemo } from '../render/index.ts';
 import type { Metrics } from '../server/index.ts';
+import { createHelmCharts } from '../source/index.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { CommitClock } from './commit-clock.ts';
 import { createDesiredIndex, type DesiredIndex } from './desired-index.ts';
@@ -124,6 +127,10 @@ export function syncHandles(
       memos: remembered.parseMemos,
       helm: w.helm ?? { path: undefined },
       get: (ref, signal) => kube.get(ref, signal),
+      charts: createHelmCharts(
+        join(w.helm?.scratchDir ?? tmpdir(), `moor-charts-${process.pid}`),
+        w.clock,
+      ),
     },
     report: {
       events: w.events,

@@ -11,6 +11,7 @@ export const Kinds = {
   Provider: 'Provider',
   Alert: 'Alert',
   Receiver: 'Receiver',
+  HelmRepository: 'HelmRepository',
 } as const;
 export type MoorKind = (typeof Kinds)[keyof typeof Kinds];
 

@@ -33,6 +33,8 @@ export type ChartRequest = {
   readonly syncName: string;
   readonly syncNamespace: string;
   readonly isNamespaced: IsNamespaced;
+  /** A packaged chart fetched from a repository (then chartPath is unused). */
+  readonly packaged?: { readonly path: string; readonly name: string; readonly version: string };
 };
 
 const chartError = (file: string, message: string) =>
@@ -96,29 +98,35 @@ export async function templateChartFiles(
   helm: HelmSettings,
   signal: AbortSignal,
 ): Promise<Result<TemplatedChart, RenderError>> {
-  const rel = checkArtifactPath(request.chartPath);
-  if (!rel.ok) return rel;
   const root = await realpath(request.artifactDir);
-  const chart = await readChart(root, rel.value, request.version);
-  if (!chart.ok) return chart;
   const files = await readValuesFiles(root, request.valuesFiles);
   if (!files.ok) return files;
   const values = mergeLayers([...files.value, ...request.layers]);
   if (!values.ok) return values;
+  const input = {
+    releaseName: request.releaseName,
+    namespace: request.namespace,
+    values: JSON.stringify(values.value),
+  };
+  const { packaged } = request;
+  if (packaged) {
+    const display = `chart ${packaged.name} ${packaged.version}`;
+    const printed = await templateChart({ ...input, chart: packaged.path, display }, helm, signal);
+    if (!printed.ok) return printed;
+    const manifests = splitTemplateOutput(printed.value, packaged.name, packaged.name);
+    return ok({ manifests, chart: packaged, reads: readsOf(request, []) });
+  }
+  const rel = checkArtifactPath(request.chartPath);
+  if (!rel.ok) return rel;
+  const chart = await readChart(root, rel.value, request.version);
+  if (!chart.ok) return chart;
   const display = `chart ${chart.value.name} ${chart.value.version} (${rel.value || '.'})`;
   const chartDir = await realpath(join(root, rel.value));
   const copy = await copyArtifact(chartDir, helm.scratchDir);
   let printed: Result<string, RenderError>;
   try {
     printed = await templateChart(
-      {
-        chart: copy.dir,
-        releaseName: request.releaseName,
-        namespace: request.namespace,
-        values: JSON.stringify(values.value),
-        display,
-        strip: copy.dir,
-      },
+      { ...input, chart: copy.dir, display, strip: copy.dir },
       helm,
       signal,
     );
@@ -127,12 +135,16 @@ export async function templateChartFiles(
   }
   if (!printed.ok) return printed;
   const manifests = splitTemplateOutput(printed.value, chart.value.name, rel.value);
-  const reads = new Set([rel.value]);
+  return ok({ manifests, chart: chart.value, reads: readsOf(request, [rel.value]) });
+}
+
+function readsOf(request: ChartRequest, chart: string[]): string[] {
+  const reads = new Set(chart);
   for (const f of request.valuesFiles) {
     const path = checkArtifactPath(f);
     if (path.ok) reads.add(path.value);
   }
-  return ok({ manifests, chart: chart.value, reads: [...reads].sort() });
+  return [...reads].sort();
 }
 
 /** Templated manifests → objects to apply: parsed, hooks sorted out, namespaced, labelled. */

@@ -10,3 +10,10 @@ export {
   type StoredArtifact,
 } from './fetch.ts';
 export { createArtifactStore, type ArtifactStore } from './store.ts';
+export {
+  createHelmCharts,
+  type FetchedChart,
+  type HelmCharts,
+  type HelmRepositoryAccess,
+} from './helm-charts.ts';
+export { parseHelmIndex, pickChartVersion, type HelmIndex } from './helm-index.ts';

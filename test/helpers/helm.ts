@@ -138,3 +138,36 @@ export async function writeAppChart(
   const home = join(dir, '..', `helm-home-${options.group}`);
   await runHelm(helm, ['dependency', 'update', join(dir, 'app')], home);
 }
+
+/** Packages chart `web` at each version into `dir` and indexes it (`helm package`, `helm repo index`). */
+export async function writeWebRepository(
+  dir: string,
+  helm: string,
+  versions: Record<string, { frozen: string }>,
+): Promise<void> {
+  const home = join(dir, '.helm-home');
+  for (const [version, { frozen }] of Object.entries(versions)) {
+    const src = join(dir, 'src', version);
+    await mkdir(join(src, 'templates'), { recursive: true });
+    await writeFile(join(src, 'Chart.yaml'), `apiVersion: v2\nname: web\nversion: ${version}\n`);
+    await writeFile(
+      join(src, 'templates', 'config.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata: {name: "{{ .Release.Name }}-info"}',
+        'data: {version: "{{ .Chart.Version }}", colour: "{{ .Values.colour }}"}',
+        '---',
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata: {name: "{{ .Release.Name }}-frozen"}',
+        'immutable: true',
+        `data: {v: "${frozen}"}`,
+        '',
+      ].join('\n'),
+    );
+    await writeFile(join(src, 'values.yaml'), 'colour: red\n');
+    await runHelm(helm, ['package', src, '-d', join(dir, 'repo')], home);
+  }
+  await runHelm(helm, ['repo', 'index', join(dir, 'repo')], home);
+}

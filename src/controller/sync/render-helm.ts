@@ -4,8 +4,14 @@
  * no helm process (ADR 0024).
  */
 import { createHash } from 'node:crypto';
-import type { HelmSpec, HelmStatus, ValuesFrom } from '../../api/index.ts';
-import { err, ok, stableStringify, type Result } from '../../core/index.ts';
+import {
+  parseDuration,
+  parseHelmRepository,
+  type HelmSpec,
+  type HelmStatus,
+  type ValuesFrom,
+} from '../../api/index.ts';
+import { API_GROUP_VERSION, err, ok, stableStringify, type Result } from '../../core/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
 import {
   prepareChartObjects,
@@ -15,6 +21,7 @@ import {
   type IsNamespaced,
   type ValuesLayer,
 } from '../../render/index.ts';
+import type { HelmCharts } from '../../source/index.ts';
 
 /** What a Sync's valuesFrom gave: the layers, and each object's resourceVersion (cache key). */
 export type ValuesFromRead = { readonly layers: ValuesLayer[]; readonly versions: string[] };
@@ -74,7 +81,7 @@ export type ChartInput = {
 
 /** Templates the chart once; `prepare` places its objects (again, once discovery learned more). */
 export async function templateSyncChart(
-  input: ChartInput,
+  input: ChartInput & { readonly packaged?: RepositoryChart['packaged'] | undefined },
   read: ValuesFromRead,
   deps: { readonly helm: Parameters<typeof templateChartFiles>[1] },
   signal: AbortSignal,
@@ -95,6 +102,7 @@ export async function templateSyncChart(
     targetNamespace: input.targetNamespace,
     syncName: input.syncName,
     syncNamespace: input.syncNamespace,
+    ...(input.packaged ? { packaged: input.packaged } : {}),
   };
   const templated = await templateChartFiles(
     { ...request, isNamespaced: () => undefined },
@@ -118,4 +126,57 @@ export function chartStatus(
     version: chart.version,
     ...(skippedHooks.length > 0 ? { skippedHooks: [...skippedHooks] } : {}),
   };
+}
+
+/** A chart from a HelmRepository: the package on disk, and what stands for it in a cache key. */
+export type RepositoryChart = {
+  readonly packaged: { readonly path: string; readonly name: string; readonly version: string };
+  readonly key: string;
+};
+
+const repositoryError = (what: string, message: string) =>
+  new RenderError(RenderErrorCode.chartInvalid, `${what}: ${message}`, { entry: what });
+
+/** Fetches spec.helm.chart from the HelmRepository spec.helm.sourceRef names (index cached). */
+export async function fetchRepositoryChart(
+  helm: HelmSpec,
+  syncNamespace: string,
+  deps: { readonly get: KubeClient['get']; readonly charts: HelmCharts },
+  signal: AbortSignal,
+): Promise<Result<RepositoryChart | undefined, RenderError>> {
+  const ref = helm.sourceRef;
+  if (!ref) return ok(undefined);
+  const namespace = ref.namespace ?? syncNamespace;
+  const what = `HelmRepository ${namespace}/${ref.name}`;
+  const apiVersion = API_GROUP_VERSION;
+  const got = await deps.get({ apiVersion, kind: ref.kind, namespace, name: ref.name }, signal);
+  if (!got.ok) return err(repositoryError(what, got.error.message));
+  if (!got.value) return err(repositoryError(what, 'not found'));
+  const parsed = parseHelmRepository(got.value);
+  if (!parsed.ok) return err(repositoryError(what, parsed.error.message));
+  const spec = parsed.value.spec;
+  let auth = {};
+  if (spec.secretRef) {
+    const secret = await deps.get(
+      { apiVersion: 'v1', kind: 'Secret', namespace, name: spec.secretRef.name },
+      signal,
+    );
+    const data = (secret.ok ? secret.value?.data : undefined) as Record<string, string> | undefined;
+    if (!data)
+      return err(repositoryError(what, `Secret ${namespace}/${spec.secretRef.name} not found`));
+    auth = {
+      username: decode('Secret', data.username ?? ''),
+      password: decode('Secret', data.password ?? ''),
+    };
+  }
+  const access = {
+    url: spec.url,
+    intervalMs: parseDuration(spec.interval),
+    timeoutMs: parseDuration(spec.timeout),
+    ...auth,
+  };
+  const fetched = await deps.charts.fetch(access, helm.chart ?? '', helm.version, signal);
+  if (!fetched.ok) return err(repositoryError(what, fetched.error));
+  const { path, name, version, digest } = fetched.value;
+  return ok({ packaged: { path, name, version }, key: `${name}@${version}:${digest}` });
 }

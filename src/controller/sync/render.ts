@@ -16,7 +16,14 @@ import {
   type RenderedObject,
   type RenderError,
 } from '../../render/index.ts';
-import { chartOptionsKey, chartStatus, readValuesFrom, templateSyncChart } from './render-helm.ts';
+import {
+  chartOptionsKey,
+  chartStatus,
+  fetchRepositoryChart,
+  readValuesFrom,
+  templateSyncChart,
+} from './render-helm.ts';
+import type { HelmCharts } from '../../source/index.ts';
 
 /** A Sync's render of one artifact: its objects and what it read (see LoadOptions.reads). */
 export type Rendered = {
@@ -96,8 +103,10 @@ export type RenderHandles = {
   readonly memos: Map<string, ParseMemo>;
   /** How charts are rendered (spec.helm). */
   readonly helm: HelmSettings;
-  /** Reads valuesFrom ConfigMaps and Secrets. */
+  /** Reads valuesFrom ConfigMaps and Secrets, and HelmRepositories. */
   readonly get: KubeClient['get'];
+  /** Charts from Helm repositories: indexes and packages, cached. */
+  readonly charts: HelmCharts;
 };
 
 type DesiredInput = {
@@ -137,10 +146,14 @@ async function renderChartDesired(
   const valuesFrom = input.helm.valuesFrom ?? [];
   const read = await readValuesFrom(deps.get, input.syncNamespace, valuesFrom, signal);
   if (!read.ok) return read;
-  const key = cacheKey(input, 'helm', chartOptionsKey(input.helm, read.value));
+  const fromRepository = await fetchRepositoryChart(input.helm, input.syncNamespace, deps, signal);
+  if (!fromRepository.ok) return fromRepository;
+  const chartKey = fromRepository.value?.key ?? '';
+  const key = cacheKey(input, 'helm', chartOptionsKey(input.helm, read.value), chartKey);
   const cached = deps.cache.get(key);
   if (cached) return ok(cached);
-  const templated = await templateSyncChart(input, read.value, deps, signal);
+  const packaged = fromRepository.value?.packaged;
+  const templated = await templateSyncChart({ ...input, packaged }, read.value, deps, signal);
   if (!templated.ok) return templated;
   const isNamespaced: IsNamespaced = (apiVersion, kind) =>
     deps.scopes.get(kindKey(apiVersion, kind));
