@@ -7,15 +7,19 @@ import {
   secretRefSchema,
 } from './fields.ts';
 
-const URL_MESSAGE = 'must be an http:// or https:// URL';
+const URL_MESSAGE = 'must be an http://, https:// or oci:// URL';
 
 export const HelmRepositorySpecSchema = z.object({
   url: z
     .string()
     .min(1)
     .max(2048)
-    .regex(/^https?:\/\/\S+$/, { message: URL_MESSAGE })
-    .describe('The repository: its index is URL/index.yaml.'),
+    .regex(/^(https?|oci):\/\/\S+$/, { message: URL_MESSAGE })
+    .describe('http(s): its index is URL/index.yaml; oci://host/path: charts are URL/NAME.'),
+  insecure: z
+    .boolean()
+    .default(false)
+    .describe('OCI over plain HTTP (a registry without TLS, such as one on loopback).'),
   interval: intervalField().default('10m').describe('How long a fetched index is used.'),
   timeout: positiveDurationField().default('60s').describe('Limit for one fetch.'),
   secretRef: secretRefSchema

@@ -10,7 +10,8 @@ import type { KubeClient, LiveChangeType } from '../kube/index.ts';
 import type { EventInput } from '../notify/index.ts';
 import type { HelmSettings, KustomizeSettings, ParseMemo } from '../render/index.ts';
 import type { Metrics } from '../server/index.ts';
-import { createHelmCharts } from '../source/index.ts';
+import { createHelmCharts, type HelmCharts } from '../source/index.ts';
+import { createOciCharts } from './sync/oci-charts.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { CommitClock } from './commit-clock.ts';
 import { createDesiredIndex, type DesiredIndex } from './desired-index.ts';
@@ -68,6 +69,17 @@ export type SyncWiring = {
   /** Other operators seen writing Syncs (ADR 0018). */
   readonly others: OtherOperators;
 };
+
+/** Charts from repositories: http(s) indexes, or OCI registries through helm. */
+function helmCharts(w: Pick<SyncWiring, 'helm' | 'clock'>): HelmCharts {
+  const helm = w.helm ?? { path: undefined };
+  const dir = join(helm.scratchDir ?? tmpdir(), `moor-charts-${process.pid}`);
+  const http = createHelmCharts(join(dir, 'http'), w.clock);
+  const oci = createOciCharts(join(dir, 'oci'), w.clock, helm);
+  return {
+    fetch: (repo, ...rest) => (repo.url.startsWith('oci://') ? oci : http).fetch(repo, ...rest),
+  };
+}
 
 export function syncHandles(
   w: SyncWiring,
@@ -127,10 +139,7 @@ export function syncHandles(
       memos: remembered.parseMemos,
       helm: w.helm ?? { path: undefined },
       get: (ref, signal) => kube.get(ref, signal),
-      charts: createHelmCharts(
-        join(w.helm?.scratchDir ?? tmpdir(), `moor-charts-${process.pid}`),
-        w.clock,
-      ),
+      charts: helmCharts(w),
     },
     report: {
       events: w.events,

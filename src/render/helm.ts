@@ -2,7 +2,7 @@
 // no release Secret exists), with a private, empty Helm home (no repositories, plugins or
 // registry logins of the host), values on stdin (nothing of a Secret is written to disk).
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Result } from '../core/index.ts';
@@ -37,50 +37,116 @@ export type HelmTemplateInput = {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
+function unavailable(display: string, settings: HelmSettings): RenderError {
+  const where = settings.lookedFor ? ` (looked for ${settings.lookedFor})` : '';
+  return new RenderError(RenderErrorCode.helmUnavailable, `${display}: no helm program${where}`, {
+    file: display,
+  });
+}
+
+/** Runs helm commands in one private, empty Helm home, removed afterwards. */
+async function inPrivateHome<T>(
+  settings: HelmSettings,
+  body: (home: string) => Promise<T>,
+): Promise<T> {
+  const home = await mkdtemp(join(settings.scratchDir ?? tmpdir(), 'moor-helm-home-'));
+  try {
+    await Promise.all(['cache', 'config', 'data', 'plugins'].map((d) => mkdir(join(home, d))));
+    return await body(home);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
 /** Runs `helm template --include-crds` and returns the YAML stream it prints. */
 export async function templateChart(
   input: HelmTemplateInput,
   settings: HelmSettings,
   signal: AbortSignal,
 ): Promise<Result<string, RenderError>> {
-  if (!settings.path) {
-    const where = settings.lookedFor ? ` (looked for ${settings.lookedFor})` : '';
-    return err(
-      new RenderError(
-        RenderErrorCode.helmUnavailable,
-        `${input.display}: no helm program${where}`,
-        {
-          file: input.display,
-        },
-      ),
-    );
-  }
-  const home = await mkdtemp(join(settings.scratchDir ?? tmpdir(), 'moor-helm-home-'));
-  try {
-    await Promise.all(['cache', 'config', 'data', 'plugins'].map((d) => mkdir(join(home, d))));
-    return await run(settings.path, input, { home, settings, signal });
-  } finally {
-    await rm(home, { recursive: true, force: true });
-  }
+  const program = settings.path;
+  if (!program) return err(unavailable(input.display, settings));
+  const args = ['template', input.releaseName, input.chart, '--namespace', input.namespace];
+  return inPrivateHome(settings, async (home) => {
+    const ran = await run(program, [...args, '--include-crds', '--values', '-'], input.values, {
+      home,
+      settings,
+      signal,
+    });
+    return ran.ok ? ran : err(describeFailure(ran.error.error, ran.error.stderr, input, ran.error));
+  });
 }
+
+export type OciPull = {
+  /** `oci://host:port/path/name`. */
+  readonly ref: string;
+  /** A semver range (helm picks the highest tag matching it). */
+  readonly version: string | undefined;
+  /** Where the package is written. */
+  readonly destination: string;
+  readonly plainHttp: boolean;
+  readonly username?: string | undefined;
+  readonly password?: string | undefined;
+  readonly display: string;
+};
+
+/**
+ * `helm pull` of an OCI chart into `destination` (after `helm registry login --password-stdin`
+ * in the private home, so the password is in no command line); returns the package's path.
+ */
+export async function pullOciChart(
+  pull: OciPull,
+  settings: HelmSettings,
+  signal: AbortSignal,
+): Promise<Result<string, RenderError>> {
+  const program = settings.path;
+  if (!program) return err(unavailable(pull.display, settings));
+  const http = pull.plainHttp ? ['--plain-http'] : [];
+  const fail = (e: { error: Error; stderr: string; timeout: number }) =>
+    new RenderError(
+      RenderErrorCode.chartInvalid,
+      `${pull.display}: ${e.stderr.replace(/^Error: /, '').trim() || e.error.message}`,
+      { entry: pull.ref },
+      { cause: e.error },
+    );
+  return inPrivateHome(settings, async (home) => {
+    const context = { home, settings, signal };
+    if (pull.username !== undefined) {
+      const host = new URL(pull.ref.replace(/^oci:/, 'http:')).host;
+      const login = ['registry', 'login', host, '--username', pull.username, '--password-stdin'];
+      const logged = await run(program, [...login, ...http], pull.password ?? '', context);
+      if (!logged.ok) return err(fail(logged.error));
+    }
+    const version = pull.version ? ['--version', pull.version] : [];
+    const args = ['pull', pull.ref, ...version, ...http, '--destination', pull.destination];
+    const pulled = await run(program, args, '', context);
+    if (!pulled.ok) return err(fail(pulled.error));
+    // The destination is the pull's own: the one package in it is what helm pulled.
+    const [saved] = (await readdir(pull.destination)).filter((f) => f.endsWith('.tgz'));
+    if (!saved) {
+      const error = new Error('helm pull wrote no package');
+      return err(fail({ error, stderr: '', timeout: 0 }));
+    }
+    return ok(join(pull.destination, saved));
+  });
+}
+
+type RunFailure = {
+  error: Error & { code?: unknown; killed?: boolean };
+  stderr: string;
+  timeout: number;
+  signal: AbortSignal;
+  program: string;
+};
 
 function run(
   program: string,
-  input: HelmTemplateInput,
+  args: readonly string[],
+  stdin: string,
   context: { home: string; settings: HelmSettings; signal: AbortSignal },
-): Promise<Result<string, RenderError>> {
+): Promise<Result<string, RunFailure>> {
   const { home, settings, signal } = context;
   const timeout = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const args = [
-    'template',
-    input.releaseName,
-    input.chart,
-    '--namespace',
-    input.namespace,
-    '--include-crds',
-    '--values',
-    '-',
-  ];
   const env = {
     LC_ALL: 'C',
     HOME: home,
@@ -105,11 +171,11 @@ function run(
       },
       (error, stdout, stderr) => {
         if (!error) resolve(ok(stdout));
-        else resolve(err(describeFailure(error, stderr, input, { timeout, signal, program })));
+        else resolve(err({ error, stderr, timeout, signal, program }));
       },
     );
     child.stdin?.on('error', () => undefined);
-    child.stdin?.end(input.values);
+    child.stdin?.end(stdin);
   });
 }
 

@@ -21,7 +21,13 @@ export { renderSync, type RenderSyncOptions } from './render.ts';
 export { CLUSTER_SCOPED_KINDS, resolveScopes, type IsNamespaced } from './scope.ts';
 export { transformObjects, type TransformOptions } from './transform.ts';
 export type { ManifestFile, ObjectSource, RenderedObject } from './types.ts';
-export { templateChart, type HelmSettings, type HelmTemplateInput } from './helm.ts';
+export {
+  pullOciChart,
+  templateChart,
+  type HelmSettings,
+  type HelmTemplateInput,
+  type OciPull,
+} from './helm.ts';
 export {
   prepareChartObjects,
   templateChartFiles,

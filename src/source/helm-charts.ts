@@ -13,6 +13,8 @@ export type HelmRepositoryAccess = {
   readonly timeoutMs: number;
   readonly username?: string | undefined;
   readonly password?: string | undefined;
+  /** OCI over plain HTTP. */
+  readonly plainHttp?: boolean;
 };
 
 /** A chart version on disk, ready for `helm template`. */

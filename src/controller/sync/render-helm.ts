@@ -173,6 +173,7 @@ export async function fetchRepositoryChart(
     url: spec.url,
     intervalMs: parseDuration(spec.interval),
     timeoutMs: parseDuration(spec.timeout),
+    plainHttp: spec.insecure,
     ...auth,
   };
   const fetched = await deps.charts.fetch(access, helm.chart ?? '', helm.version, signal);
