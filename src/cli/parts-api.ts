@@ -10,4 +10,4 @@ export {
   safeParseDuration,
 } from '../api/index.ts';
 export { parseGitUrl } from '../git/index.ts';
-export { checkArtifactPath } from '../render/index.ts';
+export { checkArtifactPath, mergeLayers } from '../render/index.ts';

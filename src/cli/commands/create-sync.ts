@@ -6,6 +6,7 @@ import { namespaceOf, type CliContext } from '../context.ts';
 import { CliError, formatSubject, type Subject } from '../errors.ts';
 import type { GroupCommand } from '../program.ts';
 import { applyOrExport } from './apply-or-export.ts';
+import { helmFlagOfField, helmOptions, helmSpecOf } from './create-sync-helm.ts';
 import { waitOptions } from './reconcile.ts';
 import { requireSyncPath, requireValid, requireValidName } from './validate.ts';
 
@@ -23,6 +24,8 @@ export type SyncFlags = {
   readonly force?: boolean | undefined;
   readonly driftMode?: string | undefined;
   readonly driftAlertAfter?: string | undefined;
+  /** spec.helm (create-sync-helm.ts). */
+  readonly helm?: Record<string, unknown> | undefined;
 };
 
 const sourceKindWords = new Set(['gitrepository', 'gitrepositories', 'gitrepo', 'source', 'git']);
@@ -38,6 +41,7 @@ const flagOfField = {
   'spec.serviceAccountName': '--service-account',
   'spec.drift.mode': '--drift-mode',
   'spec.drift.alertAfter': '--drift-alert-after',
+  ...helmFlagOfField,
   'metadata.name': 'NAME',
 };
 
@@ -96,6 +100,7 @@ function buildSyncSpec(flags: SyncFlags, subject: Subject): Record<string, unkno
     serviceAccountName: flags.serviceAccount,
     force: flags.force ? true : undefined,
     drift,
+    helm: flags.helm,
   };
   return {
     sourceRef: parseSourceRef(flags.source, subject),
@@ -121,7 +126,7 @@ export function buildSync(name: string, namespace: string, flags: SyncFlags): Ku
 }
 
 export function registerCreateSyncCommand(create: GroupCommand, ctx: CliContext): void {
-  create
+  const command = create
     .command('sync')
     .description('create or update a Sync')
     .argument('<name>', 'name of the Sync')
@@ -151,13 +156,11 @@ export function registerCreateSyncCommand(create: GroupCommand, ctx: CliContext)
       ]),
     )
     .option('--drift-alert-after <duration>', 'grace period before Diverged (default: 5m)')
-    .option('--export', 'print the object as YAML instead of applying it')
-    .action(async (name, opts, cmd) => {
-      const globals = cmd.optsWithGlobals();
-      const obj = buildSync(name, namespaceOf(globals), opts);
-      const wait = opts.wait
-        ? await waitOptions(ctx, opts.waitTimeout, '--wait-timeout')
-        : undefined;
-      await applyOrExport(ctx, globals, obj, { exportOnly: opts.export, wait });
-    });
+    .option('--export', 'print the object as YAML instead of applying it');
+  helmOptions(command).action(async (name, opts, cmd) => {
+    const globals = cmd.optsWithGlobals();
+    const obj = buildSync(name, namespaceOf(globals), { ...opts, helm: helmSpecOf(opts) });
+    const wait = opts.wait ? await waitOptions(ctx, opts.waitTimeout, '--wait-timeout') : undefined;
+    await applyOrExport(ctx, globals, obj, { exportOnly: opts.export, wait });
+  });
 }
