@@ -14,6 +14,8 @@ const pureExceptions = [
   'src/render/kustomize.ts',
   'src/render/kustomize-root.ts',
   'src/render/kustomize-graph.ts',
+  'src/render/helm.ts',
+  'src/render/helm-chart.ts',
 ];
 
 const allParts = [
@@ -73,7 +75,7 @@ const kubeModules = {
 const childProcess = {
   group: ['node:child_process', 'child_process'],
   message:
-    "Programs run only in src/git and src/render/kustomize.ts (the external renderers' adapter).",
+    "Programs run only in src/git, src/render/kustomize.ts and src/render/helm.ts (the external renderers' adapters).",
 };
 const ioModules = (part) => ({
   group: ['node:fs*', 'node:child_process', 'node:net', 'node:http*', '@kubernetes/*'],
@@ -165,7 +167,7 @@ export default tseslint.config(
     rules: restrict([siblingInternals, partFence('render'), kubeModules, childProcess]),
   },
   {
-    files: ['src/render/kustomize.ts'],
+    files: ['src/render/kustomize.ts', 'src/render/helm.ts'],
     rules: restrict([siblingInternals, partFence('render'), kubeModules]),
   },
   // Tests keep the @kubernetes/* fence; they may run programs (kubectl as an independent witness).

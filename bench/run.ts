@@ -28,6 +28,7 @@ import { runSharedSource } from './scenarios/shared-source.ts';
 import { runStartup } from './scenarios/startup.ts';
 import { runSoak } from './scenarios/soak.ts';
 import { runSteady } from './scenarios/steady.ts';
+import { runHelm } from './scenarios/helm.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUN_TIMEOUT_MS = 60 * 60_000;
@@ -52,6 +53,7 @@ const scenarios: Readonly<Record<Exclude<ScenarioName, 'git'>, Scenario>> = {
   'shared-source': (ctx) => runSharedSource(ctx),
   startup: (ctx) => runStartup(ctx),
   soak: (ctx) => runSoak(ctx),
+  helm: (ctx) => runHelm(ctx),
 };
 /** Scenarios that share the N-ConfigMap Sync; it is closed after the last of them. */
 const usesFixture = new Set<ScenarioName>(['push', 'noop', 'drift']);

@@ -16,11 +16,12 @@ export const ScenarioNames = [
   'shared-source',
   'startup',
   'soak',
+  'helm',
 ] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
 
-/** Scenarios a run without --only leaves out: the soak runs for --minutes, alone. */
-const OnlyWhenNamed: readonly ScenarioName[] = ['soak'];
+/** Scenarios a run without --only leaves out: the soak runs for --minutes, alone; helm on request. */
+const OnlyWhenNamed: readonly ScenarioName[] = ['soak', 'helm'];
 
 export type BenchArgs = {
   readonly scenarios: readonly ScenarioName[];

@@ -69,7 +69,7 @@ export async function deleteNamespaces(ctx: BenchContext, names: readonly string
 export function startBenchOperator(
   ctx: BenchContext,
   namespace: string,
-  opts: { concurrency?: number } = {},
+  opts: { concurrency?: number; extraArgs?: readonly string[] } = {},
 ): Promise<BenchOperator> {
   return launchOperator({
     kubeconfig: ctx.kubeconfig,
@@ -78,6 +78,7 @@ export function startBenchOperator(
     clockTicks: ctx.clockTicks,
     signal: ctx.signal,
     ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
+    ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}),
     ...(ctx.cpuProfDir ? { cpuProfDir: join(ctx.cpuProfDir, namespace) } : {}),
     ...(ctx.heapSnapshotDir ? { heapSnapshotDir: join(ctx.heapSnapshotDir, namespace) } : {}),
     ...(ctx.operatorNodeOptions ? { nodeOptions: ctx.operatorNodeOptions } : {}),

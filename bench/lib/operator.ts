@@ -27,6 +27,8 @@ export type OperatorLaunch = {
   readonly heapSnapshotDir?: string;
   /** Appended to NODE_OPTIONS. */
   readonly nodeOptions?: string;
+  /** More `moor operator` flags (e.g. `--helm PATH`). */
+  readonly extraArgs?: readonly string[];
   readonly clockTicks: number;
   /** Aborting it stops the operator (an interrupted run leaves none behind). */
   readonly signal: AbortSignal;
@@ -78,6 +80,7 @@ export async function launchOperator(opts: OperatorLaunch): Promise<BenchOperato
       '--log-level',
       'info',
       ...(opts.concurrency === undefined ? [] : ['--concurrency', String(opts.concurrency)]),
+      ...(opts.extraArgs ?? []),
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );

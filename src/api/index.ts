@@ -123,3 +123,14 @@ export {
   type SubstituteFromKind,
 } from './sync-render.ts';
 export { ReceiverPreviewSchema, type ReceiverPreview } from './receiver-preview.ts';
+export {
+  HelmSpecSchema,
+  HelmStatusSchema,
+  ValuesFromSchema,
+  ValuesSourceKinds,
+  type HelmSpec,
+  type HelmStatus,
+  type ValuesFrom,
+} from './sync-helm.ts';
+export { helmRepositoryDefinition, parseHelmRepository, type HelmRepository } from './resources.ts';
+export { HelmRepositorySpecSchema, type HelmRepositorySpec } from './helm-repository.ts';

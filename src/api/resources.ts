@@ -28,6 +28,12 @@ import {
   type ResourceDefinition,
 } from './resource.ts';
 import { SyncSpecSchema, SyncStatusSchema, type SyncSpec, type SyncStatus } from './sync.ts';
+import {
+  HelmRepositorySpecSchema,
+  HelmRepositoryStatusSchema,
+  type HelmRepositorySpec,
+  type HelmRepositoryStatus,
+} from './helm-repository.ts';
 
 export { Kinds, type MoorKind };
 
@@ -145,6 +151,21 @@ export const receiverDefinition = {
   ],
 } as const satisfies ResourceDefinition;
 
+export const helmRepositoryDefinition = {
+  kind: Kinds.HelmRepository,
+  plural: 'helmrepositories',
+  singular: 'helmrepository',
+  shortNames: ['helmrepo'],
+  description: 'A Helm chart repository Syncs render charts from.',
+  spec: HelmRepositorySpecSchema,
+  status: HelmRepositoryStatusSchema,
+  printerColumns: [
+    { name: 'URL', type: 'string', jsonPath: '.spec.url' },
+    ageColumn,
+    suspendedColumn,
+  ],
+} as const satisfies ResourceDefinition;
+
 /** Every resource, in the order CRDs are generated and installed. */
 export const resourceDefinitions: readonly ResourceDefinition[] = [
   gitRepositoryDefinition,
@@ -152,6 +173,7 @@ export const resourceDefinitions: readonly ResourceDefinition[] = [
   providerDefinition,
   alertDefinition,
   receiverDefinition,
+  helmRepositoryDefinition,
 ];
 
 export type GitRepository = Resource<'GitRepository', GitRepositorySpec, GitRepositoryStatus>;
@@ -179,4 +201,10 @@ export function parseAlert(obj: unknown): Result<Alert, ApiValidationError> {
 
 export function parseReceiver(obj: unknown): Result<Receiver, ApiValidationError> {
   return parseResource(receiverDefinition, obj);
+}
+
+export type HelmRepository = Resource<'HelmRepository', HelmRepositorySpec, HelmRepositoryStatus>;
+
+export function parseHelmRepository(obj: unknown): Result<HelmRepository, ApiValidationError> {
+  return parseResource(helmRepositoryDefinition, obj);
 }

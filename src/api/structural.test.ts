@@ -57,6 +57,7 @@ test('one CRD per resource, served and stored as moor.dev/v1alpha1 with a status
       'providers.moor.dev',
       'alerts.moor.dev',
       'receivers.moor.dev',
+      'helmrepositories.moor.dev',
     ],
   );
   for (const crd of all) {

@@ -92,7 +92,9 @@ function copyChildren(node: JsonSchema, out: JsonSchema, path: string): void {
       ]),
     );
   }
-  const additional = node.additionalProperties;
+  // A node that keeps unknown fields (free-form values) says nothing about its members.
+  const preserved = node['x-kubernetes-preserve-unknown-fields'] === true;
+  const additional = preserved ? undefined : node.additionalProperties;
   if (additional === true) {
     throw new Error(
       `structural schema at ${path}: open objects need x-kubernetes-preserve-unknown-fields`,

@@ -13,6 +13,7 @@ import {
 } from './fields.ts';
 import { PinSchema, RolledBackSchema } from './sync-rollback.ts';
 import { syncRenderFields, syncRenderStatusFields } from './sync-render.ts';
+import { HelmSpecSchema, HelmStatusSchema } from './sync-helm.ts';
 
 export const DriftModes = { Correct: 'Correct', Alert: 'Alert', Ignore: 'Ignore' } as const;
 export type DriftMode = (typeof DriftModes)[keyof typeof DriftModes];
@@ -100,6 +101,7 @@ export const SyncSpecSchema = z.object({
   rollback: RollbackPolicySchema.prefault({}),
   pin: PinSchema.optional(),
   ...syncRenderFields,
+  helm: HelmSpecSchema.optional(),
 });
 
 export const InventoryEntrySchema = z.object({
@@ -190,6 +192,7 @@ export const SyncStatusSchema = z.object({
     .describe('The operator process that wrote this status last (another one yields the Sync).'),
   rolledBack: RolledBackSchema.optional(),
   ...syncRenderStatusFields,
+  helm: HelmStatusSchema.optional(),
 });
 
 export type Dependency = z.output<typeof DependencySchema>;

@@ -11,5 +11,5 @@ export {
   VARIABLE_NAME,
 } from '../api/index.ts';
 export { parseGitUrl } from '../git/index.ts';
-export { checkArtifactPath } from '../render/index.ts';
 export { parseAlert, parseProvider, parseReceiver } from '../api/index.ts';
+export { checkArtifactPath, mergeLayers } from '../render/index.ts';

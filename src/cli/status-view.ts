@@ -1,4 +1,5 @@
 // The text `moor status sync NAME` prints: pure, from the Sync, its events and the time.
+import { chartOf } from './chart-view.ts';
 import { formatDuration } from '../api/index.ts';
 import type { KubeObject } from '../core/index.ts';
 import { eventTimeOf } from './events.ts';
@@ -38,6 +39,7 @@ function renderHeader(sync: KubeObject): string {
     ['Source:', `${str(sourceRef.kind, 'GitRepository')}/${sourceNs}/${str(sourceRef.name)}`],
     ['Path:', str(stringAt(sync, 'spec', 'path'), './')],
     ...renderOptionLines(sync),
+    ...(chartOf(sync) === undefined ? [] : [['Chart:', chartOf(sync) ?? ''] as [string, string]]),
     ['Suspended:', String(isSuspended(sync))],
     ['Last applied:', str(stringAt(sync, 'status', 'lastAppliedRevision'))],
     ['Last attempted:', str(stringAt(sync, 'status', 'lastAttemptedRevision'))],

@@ -257,6 +257,7 @@ function startReconcilers(
       events,
       metrics: parts.metrics,
       kustomize: opts.kustomize,
+      helm: opts.helm,
       applyConcurrency: opts.applyConcurrency,
       announce: parts.announce,
       others: parts.others,

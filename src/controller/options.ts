@@ -1,5 +1,5 @@
 import type { WatchTiming } from '../kube/index.ts';
-import type { KustomizeSettings } from '../render/index.ts';
+import type { HelmSettings, KustomizeSettings } from '../render/index.ts';
 import type { LeaderElectionConfig } from './leader/elector.ts';
 
 export type ProviderAddressOptions = {
@@ -34,6 +34,8 @@ export type OperatorOptions = {
   readonly providerAddresses?: ProviderAddressOptions;
   /** The kustomize program and what kustomizations may refer to (remote bases: off by default). */
   readonly kustomize: KustomizeSettings;
+  /** The helm program charts are rendered with (spec.helm); omitted: charts fail to render. */
+  readonly helm?: HelmSettings;
   /** Directory for artifacts; default: a directory under the OS temp dir. */
   readonly storagePath?: string;
   /** Name used in commit-status contexts and tags. */

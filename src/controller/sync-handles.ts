@@ -3,11 +3,15 @@
  * as the live cache sees it, what is remembered of each applied revision, render's caches, and
  * where decisions are reported.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type KubeObject, kindKey, splitNameKey } from '../core/index.ts';
 import type { KubeClient, LiveChangeType } from '../kube/index.ts';
 import type { EventInput } from '../notify/index.ts';
-import type { KustomizeSettings, ParseMemo } from '../render/index.ts';
+import type { HelmSettings, KustomizeSettings, ParseMemo } from '../render/index.ts';
 import type { Metrics } from '../server/index.ts';
+import { createHelmCharts, type HelmCharts } from '../source/index.ts';
+import { createOciCharts } from './sync/oci-charts.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { CommitClock } from './commit-clock.ts';
 import { createDesiredIndex, type DesiredIndex } from './desired-index.ts';
@@ -60,10 +64,22 @@ export type SyncWiring = {
   /** API requests one Sync's apply keeps in flight. */
   readonly applyConcurrency: number;
   readonly kustomize: KustomizeSettings;
+  readonly helm?: HelmSettings | undefined;
   readonly announce: (event: EventInput) => void;
   /** Other operators seen writing Syncs (ADR 0018). */
   readonly others: OtherOperators;
 };
+
+/** Charts from repositories: http(s) indexes, or OCI registries through helm. */
+export function helmCharts(w: Pick<SyncWiring, 'helm' | 'clock'>): HelmCharts {
+  const helm = w.helm ?? { path: undefined };
+  const dir = join(helm.scratchDir ?? tmpdir(), `moor-charts-${process.pid}`);
+  const http = createHelmCharts(join(dir, 'http'), w.clock);
+  const oci = createOciCharts(join(dir, 'oci'), w.clock, helm);
+  return {
+    fetch: (repo, ...rest) => (repo.url.startsWith('oci://') ? oci : http).fetch(repo, ...rest),
+  };
+}
 
 export function syncHandles(
   w: SyncWiring,
@@ -122,6 +138,9 @@ export function syncHandles(
       scopes: kindScopes,
       kustomize: w.kustomize,
       memos: remembered.parseMemos,
+      helm: w.helm ?? { path: undefined },
+      get: (ref, signal) => kube.get(ref, signal),
+      charts: helmCharts(w),
     },
     report: {
       events: w.events,

@@ -20,6 +20,9 @@ export {
   Kinds,
   Labels,
   type MoorKind,
+  HelmAnnotations,
+  HonouredHelmHooks,
+  helmHookPhase,
 } from './labels.ts';
 export { err, ok, type Result } from './result.ts';
 export {

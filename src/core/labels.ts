@@ -11,6 +11,7 @@ export const Kinds = {
   Provider: 'Provider',
   Alert: 'Alert',
   Receiver: 'Receiver',
+  HelmRepository: 'HelmRepository',
 } as const;
 export type MoorKind = (typeof Kinds)[keyof typeof Kinds];
 
@@ -28,3 +29,32 @@ export const Annotations = {
   /** Per-object opt-out of pruning: `moor.dev/prune: disabled`. */
   prune: 'moor.dev/prune',
 } as const;
+
+/** Annotations Helm charts carry that Moor reads (ADR 0024). */
+export const HelmAnnotations = {
+  /** `pre-install,pre-upgrade`, `post-install`, `test`, …: the object is a chart hook. */
+  hook: 'helm.sh/hook',
+} as const;
+
+/** The chart hooks Moor applies, and in which phase: before or after the chart's other objects. */
+export const HonouredHelmHooks: Readonly<Record<string, 'pre' | 'post'>> = {
+  'pre-install': 'pre',
+  'pre-upgrade': 'pre',
+  'post-install': 'post',
+  'post-upgrade': 'post',
+};
+
+/**
+ * An object's hook phase: undefined for an ordinary object, 'pre' / 'post' for an honoured hook,
+ * 'skipped' for a hook Moor does not apply (test, delete and rollback hooks).
+ */
+export function helmHookPhase(
+  annotations: Readonly<Record<string, string>> | undefined,
+): 'pre' | 'post' | 'skipped' | undefined {
+  const value = annotations?.[HelmAnnotations.hook];
+  if (value === undefined) return undefined;
+  const phases = value.split(',').map((h) => HonouredHelmHooks[h.trim()]);
+  if (phases.includes('pre')) return 'pre';
+  if (phases.includes('post')) return 'post';
+  return 'skipped';
+}

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../core/index.ts';
-import { objectIdOf } from '../core/index.ts';
+import { helmHookPhase, objectIdOf } from '../core/index.ts';
 import type { InventoryEntry } from './inventory.ts';
 import { entryKey } from './inventory.ts';
 import { compareForApply, isClusterDefinition } from './order.ts';
@@ -18,7 +18,8 @@ export type PlanInput = {
 export type Plan = {
   /**
    * Objects to apply, stage by stage; empty stages are left out. With cluster definitions
-   * (CRDs, Namespaces, ClusterRoles) the first stage holds them and the second everything else.
+   * (CRDs, Namespaces, ClusterRoles) the first stage holds them and the second everything else;
+   * chart hooks (pre-install/pre-upgrade, post-install/post-upgrade) get a stage before and after.
    * Each stage is in apply order (kind order, then group, kind, namespace, name).
    */
   readonly stages: KubeObject[][];
@@ -37,7 +38,14 @@ export function planChangeSet(input: PlanInput): Plan {
     .sort((a, b) => compareForApply(a.id, b.id));
   const definitions = objects.filter((o) => isClusterDefinition(o.id)).map((o) => o.object);
   const rest = objects.filter((o) => !isClusterDefinition(o.id)).map((o) => o.object);
-  const stages = [definitions, rest].filter((stage) => stage.length > 0);
+  // Chart hooks (ADR 0024): pre-install/pre-upgrade before the rest, post-* after it.
+  const phase = (o: KubeObject) => helmHookPhase(o.metadata.annotations);
+  const stages = [
+    definitions,
+    rest.filter((o) => phase(o) === 'pre'),
+    rest.filter((o) => phase(o) !== 'pre' && phase(o) !== 'post'),
+    rest.filter((o) => phase(o) === 'post'),
+  ].filter((stage) => stage.length > 0);
   if (!input.prune) return { stages, prune: [] };
   const desired = new Set(objects.map((o) => entryKey(o.id)));
   const prune = input.inventory

@@ -36,6 +36,14 @@ export const RenderErrorCode = {
   remoteRefused: 'RemoteResourceRefused',
   /** A kustomization configures a plugin that is not a kustomize builtin (exec, KRM function). */
   pluginRefused: 'KustomizePluginRefused',
+  /** `helm template` failed (its stderr is in the message and in `data.stderr`). */
+  helmFailed: 'HelmTemplateFailed',
+  /** A Sync renders a chart but no helm program was found. */
+  helmUnavailable: 'HelmUnavailable',
+  /** The chart is not what the Sync asks for (no Chart.yaml, a version outside the range). */
+  chartInvalid: 'ChartInvalid',
+  /** A `valuesFrom` ConfigMap or Secret (or its key) is missing and not optional. */
+  valuesNotFound: 'ValuesNotFound',
   /** The signal was aborted. */
   aborted: 'Aborted',
   /** `spec.substituteStrict` is set and a `${VAR}` names a variable that is not defined. */

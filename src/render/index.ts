@@ -29,3 +29,17 @@ export { decryptManifest, decryptManifests, mayBeSopsEncrypted } from './sops.ts
 export { parseAgeIdentity, type AgeIdentity } from './age.ts';
 export { transformObjects, type TransformOptions } from './transform.ts';
 export type { ManifestFile, ObjectSource, RenderedObject } from './types.ts';
+export {
+  pullOciChart,
+  templateChart,
+  type HelmSettings,
+  type HelmTemplateInput,
+  type OciPull,
+} from './helm.ts';
+export {
+  prepareChartObjects,
+  templateChartFiles,
+  type ChartRequest,
+  type TemplatedChart,
+} from './helm-chart.ts';
+export { mergeLayers, type Values, type ValuesLayer } from './helm-values.ts';

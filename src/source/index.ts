@@ -11,3 +11,10 @@ export {
 } from './fetch.ts';
 export { createArtifactStore, type ArtifactStore } from './store.ts';
 export { fetchRevisionArtifact, revisionDigest, type RevisionInput } from './revision.ts';
+export {
+  createHelmCharts,
+  type FetchedChart,
+  type HelmCharts,
+  type HelmRepositoryAccess,
+} from './helm-charts.ts';
+export { parseHelmIndex, pickChartVersion, type HelmIndex } from './helm-index.ts';

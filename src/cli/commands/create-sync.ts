@@ -12,6 +12,7 @@ import {
   renderSpecOf,
   type SyncRenderFlags,
 } from './create-sync-render.ts';
+import { helmFlagOfField, helmOptions, helmSpecOf } from './create-sync-helm.ts';
 import { waitOptions } from './reconcile.ts';
 import { requireSyncPath, requireValid, requireValidName } from './validate.ts';
 
@@ -29,6 +30,8 @@ export type SyncFlags = SyncRenderFlags & {
   readonly force?: boolean | undefined;
   readonly driftMode?: string | undefined;
   readonly driftAlertAfter?: string | undefined;
+  /** spec.helm (create-sync-helm.ts). */
+  readonly helm?: Record<string, unknown> | undefined;
 };
 
 const sourceKindWords = new Set(['gitrepository', 'gitrepositories', 'gitrepo', 'source', 'git']);
@@ -44,6 +47,7 @@ const flagOfField = {
   'spec.serviceAccountName': '--service-account',
   'spec.drift.mode': '--drift-mode',
   'spec.drift.alertAfter': '--drift-alert-after',
+  ...helmFlagOfField,
   'metadata.name': 'NAME',
   ...renderFlagOfField,
 };
@@ -103,6 +107,7 @@ function buildSyncSpec(flags: SyncFlags, subject: Subject): Record<string, unkno
     serviceAccountName: flags.serviceAccount,
     force: flags.force ? true : undefined,
     drift,
+    helm: flags.helm,
   };
   return {
     sourceRef: parseSourceRef(flags.source, subject),
@@ -129,7 +134,7 @@ export function buildSync(name: string, namespace: string, flags: SyncFlags): Ku
 }
 
 export function registerCreateSyncCommand(create: GroupCommand, ctx: CliContext): void {
-  create
+  const command = create
     .command('sync')
     .description('create or update a Sync')
     .argument('<name>', 'name of the Sync')
@@ -171,13 +176,11 @@ export function registerCreateSyncCommand(create: GroupCommand, ctx: CliContext)
     )
     .option('--substitute-strict', 'an undefined variable without a default is an error')
     .option('--decryption-secret <name>', 'decrypt SOPS files with the age keys of this Secret')
-    .option('--export', 'print the object as YAML instead of applying it')
-    .action(async (name, opts, cmd) => {
-      const globals = cmd.optsWithGlobals();
-      const obj = buildSync(name, namespaceOf(globals), opts);
-      const wait = opts.wait
-        ? await waitOptions(ctx, opts.waitTimeout, '--wait-timeout')
-        : undefined;
-      await applyOrExport(ctx, globals, obj, { exportOnly: opts.export, wait });
-    });
+    .option('--export', 'print the object as YAML instead of applying it');
+  helmOptions(command).action(async (name, opts, cmd) => {
+    const globals = cmd.optsWithGlobals();
+    const obj = buildSync(name, namespaceOf(globals), { ...opts, helm: helmSpecOf(opts) });
+    const wait = opts.wait ? await waitOptions(ctx, opts.waitTimeout, '--wait-timeout') : undefined;
+    await applyOrExport(ctx, globals, obj, { exportOnly: opts.export, wait });
+  });
 }

@@ -8,6 +8,7 @@ import {
   type GlobalOptions,
 } from '../context.ts';
 import { notFoundError } from '../errors.ts';
+import { chartOf } from '../chart-view.ts';
 import { refTo, sortObjects, summarize, type TargetKind } from '../objects.ts';
 import {
   forDisplay,
@@ -54,12 +55,15 @@ export function renderSummaryTable(
   allNamespaces: boolean,
 ): string {
   const withSync = kind === Kinds.Sync;
+  // CHART only when a listed Sync renders a chart (spec.helm).
+  const withChart = withSync && items.some((obj) => chartOf(obj) !== undefined);
   const header = [
     ...(allNamespaces ? ['NAMESPACE'] : []),
     'NAME',
     'READY',
     'REVISION',
     ...(withSync ? ['IN-SYNC'] : []),
+    ...(withChart ? ['CHART'] : []),
     'SUSPENDED',
     'MESSAGE',
   ];
@@ -71,6 +75,7 @@ export function renderSummaryTable(
       row.ready,
       row.revision,
       ...(withSync ? [row.inSync] : []),
+      ...(withChart ? [chartOf(obj) ?? '-'] : []),
       String(row.suspended),
       truncate(row.message, MESSAGE_WIDTH),
     ];

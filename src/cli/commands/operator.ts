@@ -6,6 +6,7 @@ import {
   type Command,
   type OptionValues,
 } from '@commander-js/extra-typings';
+import { findHelm } from '../helm-program.ts';
 import { findKustomize, type FoundKustomize } from '../kustomize-program.ts';
 import { loadController, type OperatorOptions } from '../parts.ts';
 import { DEFAULT_LEASE_NAME, leaderElectionConfig, parseDurationMs } from './leader-election.ts';
@@ -124,6 +125,7 @@ function leaderElectionFlags<O extends OptionValues, G extends OptionValues>(c: 
 /** The tuning flags of `moor operator`: requests in flight, timeouts, watches, other writers. */
 function tuningFlags<O extends OptionValues, G extends OptionValues>(c: Command<[], O, G>) {
   return c
+    .option('--helm <path>', "helm program (default: the set-up's pinned build, then helm on PATH)")
     .addOption(
       new Option('--apply-concurrency <n>', 'API requests in flight per Sync while applying')
         .argParser(parsePositiveInt)
@@ -226,6 +228,7 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
           ...splitDenied(opts.denyProviderHosts),
         },
         kustomize: { ...kustomize, allowRemote: opts.allowRemoteBases },
+        helm: findHelm({ flag: opts.helm, searchPath: env.PATH }),
         ...(opts.storagePath === undefined ? {} : { storagePath: opts.storagePath }),
         clusterName: opts.clusterName,
         logLevel: opts.logLevel,

@@ -10,12 +10,15 @@ import {
   FIELD_MANAGER,
   formatApiVersion,
   ok,
+  systemClock,
   type KubeObject,
   type Result,
 } from '../../core/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
 import { planChangeSet, type InventoryEntry } from '../../plan/index.ts';
-import type { KustomizeSettings } from '../../render/index.ts';
+import type { HelmSettings, KustomizeSettings } from '../../render/index.ts';
+import { helmCharts } from '../sync-handles.ts';
+import { gatherRenderInputs } from '../sync/render-inputs.ts';
 import { renderDesired } from '../sync/render.ts';
 import { comparePreview, type DryRunAnswer, type Observation, type Preview } from './compare.ts';
 import { PreviewError, PreviewErrorCodes } from './errors.ts';
@@ -23,6 +26,8 @@ import { PreviewError, PreviewErrorCodes } from './errors.ts';
 export type PreviewDeps = {
   readonly kube: KubeClient;
   readonly kustomize: KustomizeSettings;
+  /** How charts are rendered (spec.helm); default: the set-up's helm, then PATH. */
+  readonly helm?: HelmSettings;
   /** Requests kept in flight. */
   readonly concurrency?: number;
   readonly signal: AbortSignal;
@@ -118,6 +123,13 @@ export async function computePreview(
   const syncNamespace = sync.metadata.namespace ?? '';
   const syncName = sync.metadata.name ?? '';
   const subject = `Sync ${syncNamespace}/${syncName}`;
+  // The same inputs the operator renders with: variables, age identities, chart values.
+  const inputs = await gatherRenderInputs(deps.kube, sync, deps.signal);
+  if (!inputs.ok) {
+    const message = `${subject}: ${inputs.error.message}`;
+    return err(new PreviewError(PreviewErrorCodes.renderFailed, message, { subject }));
+  }
+  const helm = deps.helm ?? { path: undefined };
   const rendered = await renderDesired(
     {
       artifactDir: target.dir,
@@ -126,6 +138,10 @@ export async function computePreview(
       targetNamespace: sync.spec.targetNamespace,
       syncName,
       syncNamespace,
+      substitute: inputs.value.substitute,
+      identities: inputs.value.identities,
+      inputs: inputs.value.digest,
+      helm: sync.spec.helm,
     },
     {
       resolveKind: (apiVersion, kind, signal) => deps.kube.resolveKind(apiVersion, kind, signal),
@@ -133,6 +149,9 @@ export async function computePreview(
       scopes: new Map(),
       kustomize: deps.kustomize,
       memos: new Map(),
+      helm,
+      get: (ref, signal) => deps.kube.get(ref, signal),
+      charts: helmCharts({ helm, clock: systemClock }),
     },
     deps.signal,
   );

@@ -29,6 +29,10 @@ const renderReasons: Record<RenderErrorCode, ConditionReason> = {
   Aborted: build,
   UndefinedVariable: build,
   DecryptionFailed: build,
+  HelmTemplateFailed: build,
+  HelmUnavailable: build,
+  ChartInvalid: build,
+  ValuesNotFound: build,
 };
 
 /** The Ready reason of a Sync whose path did not render. */

@@ -231,7 +231,7 @@ async function stepOf(
   const desired = rendered.value.objects.map((r) => r.object);
   const step = await applyRevision(
     { ...deps, announce },
-    { ...start, desired, renderMs },
+    { ...withChart(start, rendered.value.helm), desired, renderMs },
     run.signal,
   );
   if (step !== 'abandoned' && step.outcome.kind === 'applied') {
@@ -263,6 +263,7 @@ async function renderStep(
       substitute: inputs.substitute,
       identities: inputs.identities,
       inputs: inputs.digest,
+      helm: sync.spec.helm,
     },
     deps.render,
     run.signal,
@@ -277,6 +278,12 @@ async function renderStep(
       announce: { event: 'ApplyFailed', revision },
     };
   return { value: rendered.value, renderMs: Math.round(deps.clock.monotonic() - renderStarted) };
+}
+
+/** The chart in use goes into the status with whatever the apply decides (spec.helm only). */
+function withChart<T extends { status: SyncStatus }>(start: T, helm: SyncStatus['helm']): T {
+  const { helm: _previous, ...rest } = start.status;
+  return { ...start, status: helm ? { ...rest, helm } : rest };
 }
 
 async function applyArtifact(

@@ -1,22 +1,38 @@
 /**
  * Render a Sync's desired objects from an artifact, cached per (artifact digest, path, target
- * namespace, render inputs read from the cluster, Sync). Whether a kind is namespaced comes from discovery, or from a CRD of the same
+ * namespace, render inputs read from the cluster, Sync). Whether a kind is namespaced comes from
+ * discovery, or from a CRD of the same
  * set, so targetNamespace is only applied where it belongs.
  */
+import type { HelmSpec, HelmStatus } from '../../api/index.ts';
 import { err, ok, type KubeObject, type Result, kindKey, nameKey } from '../../core/index.ts';
+import type { KubeClient } from '../../kube/index.ts';
 import {
+  OUTSIDE_ARTIFACT,
   renderSync,
+  type HelmSettings,
   type SubstituteOptions,
   type KustomizeSettings,
+  type IsNamespaced,
   type ParseMemo,
   type RenderedObject,
   type RenderError,
 } from '../../render/index.ts';
+import {
+  chartOptionsKey,
+  chartStatus,
+  fetchRepositoryChart,
+  readValuesFrom,
+  templateSyncChart,
+} from './render-helm.ts';
+import type { HelmCharts } from '../../source/index.ts';
 
 /** A Sync's render of one artifact: its objects and what it read (see LoadOptions.reads). */
 export type Rendered = {
   readonly objects: RenderedObject[];
   readonly reads: readonly string[];
+  /** The chart rendered, for a Sync with spec.helm. */
+  readonly helm?: HelmStatus;
 };
 export type RenderCache = Map<string, Rendered>;
 export type KindScopes = Map<string, boolean>;
@@ -87,34 +103,98 @@ export type RenderHandles = {
   readonly kustomize: KustomizeSettings;
   /** Parsed files per Sync, so a commit that changes one file parses one file. */
   readonly memos: Map<string, ParseMemo>;
+  /** How charts are rendered (spec.helm). */
+  readonly helm: HelmSettings;
+  /** Reads valuesFrom ConfigMaps and Secrets, and HelmRepositories. */
+  readonly get: KubeClient['get'];
+  /** Charts from Helm repositories: indexes and packages, cached. */
+  readonly charts: HelmCharts;
 };
 
-export async function renderDesired(
-  input: {
-    readonly artifactDir: string;
-    readonly digest: string;
-    readonly path: string;
-    readonly targetNamespace: string | undefined;
-    readonly syncName: string;
-    readonly syncNamespace: string;
-    /** Variables to substitute; undefined: none. */
-    readonly substitute?: SubstituteOptions | undefined;
-    /** age identities for SOPS-encrypted files; undefined: no decryption. */
-    readonly identities?: readonly string[] | undefined;
-    /** Digest of what the render reads from the cluster (RenderInputs.digest). */
-    readonly inputs?: string;
-  },
-  deps: RenderHandles,
-  signal: AbortSignal,
-): Promise<Result<Rendered, RenderError>> {
-  const key = [
+type DesiredInput = {
+  readonly artifactDir: string;
+  readonly digest: string;
+  readonly path: string;
+  readonly targetNamespace: string | undefined;
+  readonly syncName: string;
+  readonly syncNamespace: string;
+  readonly helm?: HelmSpec | undefined;
+  /** Variables to substitute; undefined: none. */
+  readonly substitute?: SubstituteOptions | undefined;
+  /** age identities for SOPS-encrypted files; undefined: no decryption. */
+  readonly identities?: readonly string[] | undefined;
+  /** Digest of what the render reads from the cluster (RenderInputs.digest). */
+  readonly inputs?: string;
+};
+
+const cacheKey = (input: DesiredInput, ...more: string[]) =>
+  [
     input.digest,
     input.path,
     input.targetNamespace ?? '',
     input.inputs ?? '',
+    ...more,
+    // Last, for forgetRendered.
     input.syncNamespace,
     input.syncName,
   ].join(SYNC_SEPARATOR);
+
+function remember(cache: RenderCache, key: string, value: Rendered): Rendered {
+  // Bound the cache: a handful of revisions per Sync is plenty.
+  if (cache.size > 256) cache.delete(cache.keys().next().value ?? '');
+  cache.set(key, value);
+  return value;
+}
+
+/** A chart: helm runs only when the artifact, the options or a valuesFrom object changed. */
+async function renderChartDesired(
+  input: DesiredInput & { readonly helm: HelmSpec },
+  deps: RenderHandles,
+  signal: AbortSignal,
+): Promise<Result<Rendered, RenderError>> {
+  const valuesFrom = input.helm.valuesFrom ?? [];
+  const read = await readValuesFrom(deps.get, input.syncNamespace, valuesFrom, signal);
+  if (!read.ok) return read;
+  const fromRepository = await fetchRepositoryChart(input.helm, input.syncNamespace, deps, signal);
+  if (!fromRepository.ok) return fromRepository;
+  const chartKey = fromRepository.value?.key ?? '';
+  const key = cacheKey(input, 'helm', chartOptionsKey(input.helm, read.value), chartKey);
+  const cached = deps.cache.get(key);
+  if (cached) return ok(cached);
+  const packaged = fromRepository.value?.packaged;
+  const templated = await templateSyncChart({ ...input, packaged }, read.value, deps, signal);
+  if (!templated.ok) return templated;
+  const isNamespaced: IsNamespaced = (apiVersion, kind) =>
+    deps.scopes.get(kindKey(apiVersion, kind));
+  let placed = templated.value.prepare(isNamespaced);
+  if (!placed.ok) return placed;
+  const fromCrds = learnFromCrds(placed.value.objects, deps.scopes);
+  const fromDiscovery = await learnFromDiscovery(
+    deps.resolveKind,
+    placed.value.objects,
+    deps.scopes,
+    signal,
+  );
+  if (fromCrds || fromDiscovery) placed = templated.value.prepare(isNamespaced);
+  if (!placed.ok) return placed;
+  // Values from the cluster are outside the artifact: a new revision never skips this Sync.
+  const outside = valuesFrom.length > 0 ? [OUTSIDE_ARTIFACT] : [];
+  return ok(
+    remember(deps.cache, key, {
+      objects: placed.value.objects,
+      reads: [...templated.value.reads, ...outside].sort(),
+      helm: chartStatus(templated.value.chart, placed.value.skippedHooks),
+    }),
+  );
+}
+
+export async function renderDesired(
+  input: DesiredInput,
+  deps: RenderHandles,
+  signal: AbortSignal,
+): Promise<Result<Rendered, RenderError>> {
+  if (input.helm) return renderChartDesired({ ...input, helm: input.helm }, deps, signal);
+  const key = cacheKey(input);
   const cached = deps.cache.get(key);
   if (cached) return ok(cached);
   const memoKey = nameKey(input.syncNamespace, input.syncName);
@@ -149,11 +229,7 @@ export async function renderDesired(
     rendered = await render();
     if (!rendered.ok) return err(rendered.error);
   }
-  // Bound the cache: a handful of revisions per Sync is plenty.
   // A memo holds at most about two revisions' worth of files.
   if (memo.size > 2 * rendered.value.length + 100) memo.clear();
-  if (deps.cache.size > 256) deps.cache.delete(deps.cache.keys().next().value ?? '');
-  const value = { objects: rendered.value, reads: [...reads].sort() };
-  deps.cache.set(key, value);
-  return ok(value);
+  return ok(remember(deps.cache, key, { objects: rendered.value, reads: [...reads].sort() }));
 }

@@ -1,0 +1,34 @@
+// HelmRepository: a Helm chart repository (index.yaml + packaged charts) over http(s) (ADR 0024).
+import { z } from 'zod';
+import {
+  commonStatusFields,
+  intervalField,
+  positiveDurationField,
+  secretRefSchema,
+} from './fields.ts';
+
+const URL_MESSAGE = 'must be an http://, https:// or oci:// URL';
+
+export const HelmRepositorySpecSchema = z.object({
+  url: z
+    .string()
+    .min(1)
+    .max(2048)
+    .regex(/^(https?|oci):\/\/\S+$/, { message: URL_MESSAGE })
+    .describe('http(s): its index is URL/index.yaml; oci://host/path: charts are URL/NAME.'),
+  insecure: z
+    .boolean()
+    .default(false)
+    .describe('OCI over plain HTTP (a registry without TLS, such as one on loopback).'),
+  interval: intervalField().default('10m').describe('How long a fetched index is used.'),
+  timeout: positiveDurationField().default('60s').describe('Limit for one fetch.'),
+  secretRef: secretRefSchema
+    .optional()
+    .describe('Basic auth: a Secret with keys username and password.'),
+  suspend: z.boolean().default(false).describe('Fetch nothing new while true.'),
+});
+
+export const HelmRepositoryStatusSchema = z.object({ ...commonStatusFields });
+
+export type HelmRepositorySpec = z.output<typeof HelmRepositorySpecSchema>;
+export type HelmRepositoryStatus = z.output<typeof HelmRepositoryStatusSchema>;

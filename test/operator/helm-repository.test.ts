@@ -1,0 +1,162 @@
+// Charts from a Helm repository served over HTTP on loopback (helm package + helm repo index,
+// basic auth): the highest version in the range is rendered and reported, bumping the range
+// upgrades, a range with no match lists the versions found, and an upgrade that changes an
+// immutable field fails clearly unless spec.force.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import type { KubeClient } from '../../src/kube/index.ts';
+import { clusterTest as test } from '../helpers/cluster.ts';
+import { fileUrl } from '../helpers/git-server.ts';
+import { testHelm, writeWebRepository } from '../helpers/helm.ts';
+import {
+  applyObject,
+  conditionOf,
+  getObject,
+  getSync,
+  gitRepository,
+  secretObject,
+  setUpScenario,
+  sync,
+  waitFor,
+} from '../helpers/operator.ts';
+
+const { helm, skip } = testHelm();
+
+/** Serves `dir` on loopback, only to `user:pass`; counts requests per path. */
+async function serveRepository(t: TestContext, dir: string) {
+  const requests = new Map<string, number>();
+  const expected = `Basic ${Buffer.from('user:pass').toString('base64')}`;
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    requests.set(path, (requests.get(path) ?? 0) + 1);
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="charts"' }).end();
+      return;
+    }
+    readFile(join(dir, path.replace(/^\/+/, '').replaceAll('..', '')))
+      .then((body) => res.writeHead(200).end(body))
+      .catch(() => res.writeHead(404).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests };
+}
+
+async function settle(
+  kube: KubeClient,
+  ns: string,
+  want: (status: string, message: string) => boolean,
+) {
+  let seen = '';
+  await waitFor(
+    `Sync ${ns}/web to settle`,
+    async () => {
+      const got = await getSync(kube, ns, 'web');
+      const ready = conditionOf(got, 'Ready');
+      seen = `${ready?.status ?? '?'}: ${ready?.message ?? ''}`;
+      return want(ready?.status ?? '', ready?.message ?? '');
+    },
+    90_000,
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message} (last: ${seen})`);
+  });
+  return (await getSync(kube, ns, 'web'))?.status as { helm?: { version?: string } } | undefined;
+}
+
+const data = async (kube: KubeClient, ns: string, name: string) =>
+  (await getObject(kube, 'v1', 'ConfigMap', ns, name))?.data as Record<string, string> | undefined;
+
+test(
+  'a chart from a Helm repository over HTTP with basic auth: versions, upgrades, immutable fields',
+  { skip, timeout: 300_000 },
+  async (t) => {
+    const work = await mkdtemp(join(tmpdir(), 'moor-helm-repo-'));
+    t.after(() => rm(work, { recursive: true, force: true }));
+    await writeWebRepository(work, helm ?? '', {
+      '1.0.0': { frozen: '1' },
+      '1.1.0': { frozen: '1' },
+      '1.2.0': { frozen: '2' },
+    });
+    const served = await serveRepository(t, join(work, 'repo'));
+    const { kube, ns, repo } = await setUpScenario(t, 'op-helm-repo', {
+      'env/prod.yaml': 'colour: green\n',
+    });
+    await applyObject(
+      kube,
+      secretObject(ns, 'charts-auth', { username: 'user', password: 'pass' }),
+    );
+    await applyObject(kube, {
+      apiVersion: 'moor.dev/v1alpha1',
+      kind: 'HelmRepository',
+      metadata: { name: 'charts', namespace: ns },
+      spec: { url: served.url, interval: '1h', secretRef: { name: 'charts-auth' } },
+    });
+    await applyObject(
+      kube,
+      gitRepository(ns, 'app', { url: fileUrl(repo), ref: { branch: 'main' } }),
+    );
+    const web = (version: string, force = false) =>
+      sync(ns, 'web', {
+        sourceRef: { name: 'app' },
+        force,
+        helm: {
+          sourceRef: { kind: 'HelmRepository', name: 'charts' },
+          chart: 'web',
+          version,
+          valuesFiles: ['env/prod.yaml'],
+        },
+      });
+
+    await applyObject(kube, web('~1.0.0'));
+    let status = await settle(kube, ns, (s) => s === 'True');
+    assert.equal(status?.helm?.version, '1.0.0');
+    assert.deepEqual(await data(kube, ns, 'web-info'), { version: '1.0.0', colour: 'green' });
+
+    // Bumping the range upgrades; the highest match wins.
+    await applyObject(kube, web('>=1.0.0 <1.2.0'));
+    status = await settle(kube, ns, (s, m) => s === 'True' && m !== '' && status !== undefined);
+    await waitFor(
+      '1.1.0 applied',
+      async () => (await data(kube, ns, 'web-info'))?.version === '1.1.0',
+      90_000,
+    );
+    status = await settle(kube, ns, (s) => s === 'True');
+    assert.equal(status?.helm?.version, '1.1.0');
+    assert.equal(served.requests.get('/web-1.1.0.tgz'), 1, 'each version is fetched once');
+
+    // A range with no match lists the versions found; the cluster stays as it was.
+    await applyObject(kube, web('>=3'));
+    await settle(
+      kube,
+      ns,
+      (s, m) =>
+        s === 'False' &&
+        /no version matches >=3; versions found: 1\.2\.0, 1\.1\.0, 1\.0\.0/.test(m),
+    );
+    assert.equal((await data(kube, ns, 'web-info'))?.version, '1.1.0');
+
+    // 1.2.0 changes an immutable ConfigMap: refused unless spec.force.
+    await applyObject(kube, web('1.2.0'));
+    await settle(
+      kube,
+      ns,
+      (s, m) => s === 'False' && /web-frozen.*immutable.*spec\.force/s.test(m),
+    );
+    assert.deepEqual(await data(kube, ns, 'web-frozen'), { v: '1' });
+    await applyObject(kube, web('1.2.0', true));
+    status = await settle(kube, ns, (s) => s === 'True');
+    await waitFor(
+      'the frozen ConfigMap recreated',
+      async () => (await data(kube, ns, 'web-frozen'))?.v === '2',
+      90_000,
+    );
+    assert.equal((await getSync(kube, ns, 'web'))?.status && status?.helm?.version, '1.2.0');
+    assert.equal(served.requests.get('/index.yaml'), 1, 'the index is fetched once per interval');
+  },
+);
