@@ -16,6 +16,8 @@ command -v ssh >/dev/null || missing+=(openssh-client)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v openssl >/dev/null || missing+=(openssl)
 [ -x /usr/bin/time ] || missing+=(time)
+# chromium: the dashboard's browser tests and benchmark (driven by playwright-core).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
   echo "setup: installing Debian packages: ${missing[*]}"
@@ -37,3 +39,7 @@ for tool in "$tools_bin"/*; do ln -sfn "$tool" ".cache/bin/$(basename "$tool")";
 
 # The control plane's binaries (cold: many minutes; cached by a hash of go.sum afterwards).
 bash test/cluster/build.sh >/dev/null
+
+# The dashboard (ui/ → ui/dist, hashed file names), served by the operator under /ui/.
+echo "setup: building the dashboard"
+npx vite build --config ui/vite.config.ts

@@ -10,3 +10,4 @@ export {
 export { LeadershipLostError, type LeaderElectionConfig } from './leader/elector.ts';
 export type { OperatorOptions } from './options.ts';
 export { createWorkQueue, type WorkQueue } from './queue.ts';
+export { checkDashboardAddress, DashboardAddressError } from './dashboard-serve.ts';

@@ -3,7 +3,12 @@
  * once every informer has listed; a push to a receiver fetches its GitRepositories at once.
  */
 import { Kinds } from '../api/index.ts';
-import { createServerApp, type BoundServer, type Metrics } from '../server/index.ts';
+import {
+  createServerApp,
+  type BoundServer,
+  type Dashboard,
+  type Metrics,
+} from '../server/index.ts';
 import type { Feedback } from './feedback.ts';
 import type { WorkQueue } from './queue.ts';
 import type { Clock, Logger } from './types.ts';
@@ -23,6 +28,7 @@ export function serveHttp(
     readonly metrics: Metrics;
     readonly feedback: Pick<Feedback, 'findReceiver'>;
     readonly sourceQueue: Pick<WorkQueue, 'add'>;
+    readonly dashboard?: Dashboard | undefined;
   },
 ): Served {
   const { logger, clock, metrics, feedback, sourceQueue } = parts;
@@ -33,6 +39,7 @@ export function serveHttp(
       clock,
       metrics,
       ready: () => ready,
+      dashboard: parts.dashboard,
       findReceiver: (path) => feedback.findReceiver(path),
       onReceive: (receiver, resources) => {
         for (const r of resources)

@@ -16,7 +16,7 @@ import type { WatchTiming } from '../kube/index.ts';
 import type { Dependents } from './dependents.ts';
 import { wakesSync } from './drift-trigger.ts';
 import { ttlFinishOf } from './finished-jobs.ts';
-import { startInformer, type Informer } from './informer.ts';
+import { startInformer, type ChangeType, type Informer } from './informer.ts';
 import type { Leadership } from './leader/elector.ts';
 import { whileLeading } from './leader/gate.ts';
 import { otherWriterOf } from './other-operators.ts';
@@ -38,6 +38,8 @@ export type SyncSide = SyncWiring & {
   readonly signal: AbortSignal;
   /** How long a Sync is left to another operator that wrote it, as a duration (`5m`). */
   readonly yieldFor: string;
+  /** Told of every change the informer sees (the dashboard's live updates). */
+  readonly observe?: ((type: ChangeType, obj: KubeObject) => void) | undefined;
 };
 
 export type Syncs = { readonly informer: Informer; readonly queue: WorkQueue };
@@ -82,6 +84,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     logger: w.logger,
     ...(w.watch ? { watch: w.watch } : {}),
     onChange: (type, obj, old) => {
+      w.observe?.(type, obj);
       const key = nameKeyOf(obj);
       const other = type === 'modified' ? otherWriterOf(old, obj, w.others.self) : undefined;
       if (other !== undefined) noticeOther(w, obj, other);
