@@ -213,6 +213,12 @@ test(
       !(await page.locator('pre[aria-label="Live YAML"]').textContent())?.includes('managedFields'),
     );
     await page.screenshot({ path: join(shots, 'sync.png') });
+    // The timeline: the apply of the head revision, from status.history.
+    await page.click('summary:has-text("History")');
+    const applies = page.locator('table[aria-label=History] tr[data-result]');
+    await applies.first().waitFor({ timeout: 30_000 });
+    assert.ok((await applies.first().textContent())?.includes(head.slice(0, 7)), 'history entry');
+    await page.screenshot({ path: join(shots, 'history.png') });
     // Back returns to the tree without the object; back again to the overview.
     await page.goBack();
     await page.waitForSelector('#h-tree');

@@ -85,13 +85,17 @@ export function createStore() {
         },
         signal,
       );
-      const [s, g] = await Promise.all([
-        getJson<{ items: SyncSummary[] }>('/syncs', signal),
-        getJson<{ items: SourceSummary[] }>('/gitrepositories', signal),
+      // Page by page, each drawn as it comes; what the stream delivered meanwhile is newer: kept.
+      await Promise.all([
+        readPages<SyncSummary>('/syncs', signal, (items) => {
+          for (const item of items) if (!syncs.has(keyOf(item))) syncs.set(keyOf(item), item);
+          changed();
+        }),
+        readPages<SourceSummary>('/gitrepositories', signal, (items) => {
+          for (const item of items) if (!sources.has(keyOf(item))) sources.set(keyOf(item), item);
+          changed();
+        }),
       ]);
-      // What the stream already delivered is newer than the list: keep it.
-      for (const item of s.items) if (!syncs.has(keyOf(item))) syncs.set(keyOf(item), item);
-      for (const item of g.items) if (!sources.has(keyOf(item))) sources.set(keyOf(item), item);
       loaded = true;
       changed();
     },
@@ -101,6 +105,20 @@ export function createStore() {
     },
     snapshot: build,
   };
+}
+
+const PAGE = 500;
+
+async function readPages<T>(path: string, signal: AbortSignal, take: (items: T[]) => void) {
+  let from: string | undefined = '0';
+  for (let pages = 0; from !== undefined && pages < 1000; pages++) {
+    const page: { items: T[]; continue?: string } = await getJson(
+      `${path}?limit=${PAGE}&continue=${from}`,
+      signal,
+    );
+    take(page.items);
+    from = page.continue;
+  }
 }
 
 export type Store = ReturnType<typeof createStore>;

@@ -129,6 +129,16 @@ test('each identity sees the namespaces its RBAC lets it list, and patches only 
     );
   assert.deepEqual(await names('alice'), ['one']);
   assert.deepEqual(await names('root'), ['one', 'two']);
+  const first = (await (await get('/api/v1/syncs?limit=1', 'root')).json()) as {
+    items: { name: string }[];
+    continue?: string;
+  };
+  assert.deepEqual([first.items.map((i) => i.name), first.continue], [['one'], '1']);
+  const second = (await (await get('/api/v1/syncs?limit=1&continue=1', 'root')).json()) as {
+    items: { name: string }[];
+    continue?: string;
+  };
+  assert.deepEqual([second.items.map((i) => i.name), second.continue], [['two'], undefined]);
   assert.equal((await get('/api/v1/syncs/b/two', 'alice')).status, 403);
   const detail = (await (await get('/api/v1/syncs/a/one', 'alice')).json()) as {
     canReconcile: boolean;

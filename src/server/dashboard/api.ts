@@ -9,7 +9,7 @@ import type { KubeObject } from '../../core/index.ts';
 import type { Access } from './access.ts';
 import { viewObject } from './object-view.ts';
 import { streamChanges } from './stream.ts';
-import { conditionsOf, summarizeSource, summarizeSync } from './summary.ts';
+import { conditionsOf, historyOf, summarizeSource, summarizeSync } from './summary.ts';
 import type { DashboardData, Identity, ObjectKey, SyncDetail, WhoAmI } from './types.ts';
 import { EVENTS, SOURCES, SYNCS, filterVisible, visibilityFor } from './visibility.ts';
 
@@ -48,12 +48,12 @@ export function createDashboardApi(deps: DashboardDeps): Hono<Env> {
   api.get('/gitrepositories', async (c) => {
     const visible = visibilityFor(access, c.get('who'), SOURCES, c.req.raw.signal);
     const items = await filterVisible(data.sources().map(summarizeSource), visible);
-    return c.json({ items: sortByName(items) });
+    return c.json(pageOf(sortByName(items), c));
   });
   api.get('/syncs', async (c) => {
     const visible = visibilityFor(access, c.get('who'), SYNCS, c.req.raw.signal);
     const items = await filterVisible(data.syncs().map(summarizeSync), visible);
-    return c.json({ items: sortByName(items) });
+    return c.json(pageOf(sortByName(items), c));
   });
   api.get('/syncs/:namespace/:name', async (c) => {
     const { namespace, name } = c.req.param();
@@ -69,6 +69,7 @@ export function createDashboardApi(deps: DashboardDeps): Hono<Env> {
       conditions: conditionsOf(sync),
       driftSince: driftSinceOf(sync),
       objects: await data.objects(sync, signal),
+      history: historyOf(sync),
       canReconcile: await access.allowed(who, patch, signal),
     };
     return c.json(detail);
@@ -127,6 +128,17 @@ function registerRest(api: Hono<Env>, deps: DashboardDeps): void {
     const rows = await data.events(namespace, limit, c.req.raw.signal);
     return c.json({ items: await filterVisible(rows, visible) });
   });
+}
+
+/** `?limit=N&continue=T`: one page of a sorted list and where the next one starts. */
+export function pageOf<T>(items: readonly T[], c: Context): { items: T[]; continue?: string } {
+  const limit = Number(c.req.query('limit') ?? '');
+  const from = Math.max(0, Number(c.req.query('continue') ?? '0') || 0);
+  if (!Number.isSafeInteger(limit) || limit < 1) return { items: items.slice(from) };
+  const to = from + limit;
+  return to < items.length
+    ? { items: items.slice(from, to), continue: String(to) }
+    : { items: items.slice(from) };
 }
 
 function driftSinceOf(sync: KubeObject): string | undefined {

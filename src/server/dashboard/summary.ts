@@ -1,6 +1,6 @@
 /** Rows of the overview from the cached GitRepositories and Syncs (pure). */
 import type { KubeObject } from '../../core/index.ts';
-import type { EventRow, SourceSummary, SyncSummary, Tri } from './types.ts';
+import type { EventRow, HistoryRow, SourceSummary, SyncSummary, Tri } from './types.ts';
 
 type Condition = {
   type: string;
@@ -116,4 +116,30 @@ export function eventRowOf(event: KubeObject): EventRow {
     namespace,
     count: typeof event.count === 'number' ? event.count : 1,
   };
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
+}
+
+/** The Sync's recent applies as the timeline shows them. */
+export function historyOf(sync: KubeObject): HistoryRow[] {
+  const list = record(sync.status).history;
+  if (!Array.isArray(list)) return [];
+  return list.map((entry) => {
+    const h = record(entry);
+    const revision = text(h.revision);
+    return {
+      revision: shortRevision(revision),
+      revisionFull: revision,
+      startedAt: text(h.startedAt),
+      finishedAt: text(h.finishedAt),
+      result: text(h.result),
+      message: text(h.message),
+      created: count(h.created),
+      configured: count(h.configured),
+      deleted: count(h.deleted),
+      durationMs: typeof h.durationMs === 'number' ? h.durationMs : undefined,
+    };
+  });
 }

@@ -71,6 +71,20 @@ export type ObjectNode = {
   readonly drift: readonly DriftFieldView[];
 };
 
+/** One apply of the Sync's history (`status.history`, newest first). */
+export type HistoryRow = {
+  readonly revision: string;
+  readonly revisionFull: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly result: string;
+  readonly message: string;
+  readonly created: number;
+  readonly configured: number;
+  readonly deleted: number;
+  readonly durationMs?: number | undefined;
+};
+
 export type SyncDetail = {
   readonly summary: SyncSummary;
   readonly conditions: readonly {
@@ -82,6 +96,7 @@ export type SyncDetail = {
   }[];
   readonly driftSince?: string | undefined;
   readonly objects: readonly ObjectNode[];
+  readonly history: readonly HistoryRow[];
   /** The caller may request a reconcile (SubjectAccessReview: patch on this Sync). */
   readonly canReconcile: boolean;
 };

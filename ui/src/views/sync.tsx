@@ -2,7 +2,12 @@
 // and for the object picked, its drift as a field diff (manager, since) and its live YAML with
 // managedFields folded. "Reconcile now" only when RBAC allows patching this Sync.
 import { useEffect, useState } from 'preact/hooks';
-import type { ObjectNode, ObjectView, SyncDetail } from '../../../src/server/dashboard/types.ts';
+import type {
+  HistoryRow,
+  ObjectNode,
+  ObjectView,
+  SyncDetail,
+} from '../../../src/server/dashboard/types.ts';
 import { ApiError, getJson, postJson } from '../api.ts';
 import { age, Badge, HealthBadge } from '../format.tsx';
 import { setParams, syncHref } from '../router.ts';
@@ -87,6 +92,42 @@ function ObjectPanel(props: {
   );
 }
 
+function History(props: { readonly rows: readonly HistoryRow[] }) {
+  return (
+    <details>
+      <summary>History ({props.rows.length})</summary>
+      <table class="diff" aria-label="History">
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            <th scope="col">Revision</th>
+            <th scope="col">Result</th>
+            <th scope="col">Created / configured / deleted</th>
+            <th scope="col">Took</th>
+            <th scope="col">Message</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((h) => (
+            <tr data-result={h.result}>
+              <td title={h.startedAt}>{age(h.startedAt)} ago</td>
+              <td>
+                <code title={h.revisionFull}>{h.revision}</code>
+              </td>
+              <td>{h.result}</td>
+              <td>
+                {h.created} / {h.configured} / {h.deleted}
+              </td>
+              <td>{h.durationMs === undefined ? '' : `${(h.durationMs / 1000).toFixed(1)} s`}</td>
+              <td>{h.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
 function ReconcileButton(props: { readonly path: string }) {
   const [state, set] = useState('');
   const go = () => {
@@ -167,6 +208,7 @@ export function SyncView(props: {
           ))}
         </ul>
       </details>
+      <History rows={detail.history} />
       <div class="split">
         <section aria-labelledby="h-tree">
           <h2 id="h-tree">Objects ({detail.objects.length})</h2>
