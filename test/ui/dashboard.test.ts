@@ -202,6 +202,11 @@ test(
     t.diagnostic(`drift shown ${Date.now() - started} ms after kubectl scale returned`);
     const marker = await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker);
     assert.equal(marker, 42, 'the page was not reloaded');
+    // The tree: the Deployment, then the ReplicaSet it owns (ownerReferences), indented below it.
+    await page
+      .locator('[role=row]', { hasText: 'ReplicaSet' })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await page.locator('[role=row]', { hasText: 'Deployment' }).first().click();
     const field = page.locator('tr[data-field="spec.replicas"]');
     await field.waitFor({ timeout: 30_000 });

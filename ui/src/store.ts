@@ -107,7 +107,7 @@ export function createStore() {
   };
 }
 
-const PAGE = 500;
+const PAGE = 2000;
 
 async function readPages<T>(path: string, signal: AbortSignal, take: (items: T[]) => void) {
   let from: string | undefined = '0';
