@@ -29,6 +29,7 @@ import { runStartup } from './scenarios/startup.ts';
 import { runSoak } from './scenarios/soak.ts';
 import { runSteady } from './scenarios/steady.ts';
 import { runHelm } from './scenarios/helm.ts';
+import { runUi } from './scenarios/ui.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUN_TIMEOUT_MS = 60 * 60_000;
@@ -39,9 +40,10 @@ type LocalScenario = (ctx: LocalContext) => Promise<Results>;
 /** Scenarios that need no API server: a run of only these starts none. */
 const localScenarios: Readonly<Partial<Record<ScenarioName, LocalScenario>>> = {
   git: (ctx) => runGitSource(ctx),
+  ui: (ctx) => runUi(ctx),
 };
 
-const scenarios: Readonly<Record<Exclude<ScenarioName, 'git'>, Scenario>> = {
+const scenarios: Readonly<Record<Exclude<ScenarioName, 'git' | 'ui'>, Scenario>> = {
   ceiling: (ctx) => runCeiling(ctx),
   push: async (ctx, fixture) => runPush(ctx, await fixture()),
   noop: async (ctx, fixture) => runNoop(ctx, await fixture()),
@@ -67,7 +69,8 @@ function runScenario(
 ): Promise<Results> {
   const local = localScenarios[name];
   if (local) return local(ctx);
-  if (!('kube' in ctx) || name === 'git') throw new Error(`scenario ${name} needs an API server`);
+  if (!('kube' in ctx) || name === 'git' || name === 'ui')
+    throw new Error(`scenario ${name} needs an API server`);
   return scenarios[name](ctx, fixture);
 }
 

@@ -20,6 +20,8 @@ command -v openssl >/dev/null || missing+=(openssl)
 [ -x /usr/bin/time ] || missing+=(time)
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 command -v htpasswd >/dev/null || missing+=(apache2-utils)
+# chromium: the dashboard's browser tests and benchmark (driven by playwright-core).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
   echo "setup: installing Debian packages: ${missing[*]}"
@@ -41,3 +43,7 @@ for tool in "$tools_bin"/*; do ln -sfn "$tool" ".cache/bin/$(basename "$tool")";
 
 # The control plane's binaries (cold: many minutes; cached by a hash of go.sum afterwards).
 bash test/cluster/build.sh >/dev/null
+
+# The dashboard (ui/ → ui/dist, hashed file names), served by the operator under /ui/.
+echo "setup: building the dashboard"
+npx vite build --config ui/vite.config.ts

@@ -17,11 +17,13 @@ export const ScenarioNames = [
   'startup',
   'soak',
   'helm',
+  'ui',
 ] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
 
-/** Scenarios a run without --only leaves out: the soak runs for --minutes, alone; helm on request. */
-const OnlyWhenNamed: readonly ScenarioName[] = ['soak', 'helm'];
+/** Scenarios a run without --only leaves out: the soak runs for --minutes, alone; helm on
+ * request; ui needs Chromium. */
+const OnlyWhenNamed: readonly ScenarioName[] = ['soak', 'helm', 'ui'];
 
 export type BenchArgs = {
   readonly scenarios: readonly ScenarioName[];

@@ -44,6 +44,38 @@ const gitRow = (key: string, label: string, target: number): Row => ({
   target: { text: `p50 ≤ ${target} ms`, met: ([p50]) => (p50 ?? Infinity) <= target },
 });
 
+/** The dashboard in headless Chromium (`ui`). */
+const uiRows: readonly Row[] = [
+  {
+    scenario: 'dashboard: overview of 1,000 Syncs',
+    figure: 'first meaningful render',
+    paths: ['ui.overviewFirstRenderMs'],
+    unit: 'ms',
+    target: { text: '≤ 1000 ms', met: ([v]) => (v ?? Infinity) <= 1000 },
+  },
+  {
+    scenario: 'dashboard: open a Sync of 5,000 objects',
+    figure: 'until its tree is drawn',
+    paths: ['ui.openSyncMs'],
+    unit: 'ms',
+    target: { text: '≤ 1500 ms', met: ([v]) => (v ?? Infinity) <= 1500 },
+  },
+  {
+    scenario: 'dashboard: 100 Syncs change state per second',
+    figure: 'longest main-thread task',
+    paths: ['ui.longestTaskMs'],
+    unit: 'ms',
+    target: { text: '≤ 200 ms', met: ([v]) => (v ?? Infinity) <= 200 },
+  },
+  {
+    scenario: 'dashboard: bundle (JS + CSS)',
+    figure: 'gzip size',
+    paths: ['ui.bundleGzipKiB'],
+    unit: 'KiB',
+    target: { text: '≤ 150 KiB', met: ([v]) => (v ?? Infinity) <= 150 },
+  },
+];
+
 /** The cost curve (`cost`): idle memory above an operator that manages nothing. */
 const costRows: readonly Row[] = [
   {
@@ -275,6 +307,7 @@ const rows: readonly Row[] = [
     unit: 'per revision',
   },
   ...pushRows,
+  ...uiRows,
 ];
 
 const format = (v: number | undefined): string =>

@@ -8,6 +8,7 @@ export {
   Kinds,
   type KubeObject,
   type Result,
+  reconcileRequestPatch,
 } from '../core/index.ts';
 export type { ApiValidationError } from '../api/index.ts';
 export type { KubeClient } from '../kube/index.ts';

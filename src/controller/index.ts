@@ -22,3 +22,4 @@ export { historyName, readHistory } from './history/store.ts';
 export * from './preview/index.ts';
 export * from './inspect/index.ts';
 export { webhookPathFor } from '../server/index.ts';
+export { checkDashboardAddress, DashboardAddressError } from './dashboard-serve.ts';

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { formatDuration } from '../api/index.ts';
+import { formatDuration, Kinds } from '../api/index.ts';
 import { Labels, MoorError, systemClock, type Clock } from '../core/index.ts';
 import { createGitClient, type GitClient } from '../git/index.ts';
 import { createLiveCache } from '../kube/index.ts';
@@ -36,6 +36,8 @@ import { countRemembered } from './remembered.ts';
 import { secretReader, type SecretReader } from './secrets.ts';
 import { startPreviews } from './preview/index.ts';
 import { serveHttp, untilAborted } from './serve.ts';
+import { createDashboardHub, type DashboardHub } from './dashboard.ts';
+import { startDashboard } from './dashboard-serve.ts';
 import { rememberSyncs } from './sync-handles.ts';
 import type { Logger } from './types.ts';
 import { changedFirst } from './sync/index.ts';
@@ -79,7 +81,10 @@ async function runListening(
   await createStorage(storage);
   const store = createArtifactStore(storage);
   metrics.observeApiRequests(() => kube.requestCounts);
-  const events = createEventRecorder({ kube, clock, logger, component: 'moor', signal });
+  const hub = createDashboardHub(clock);
+  const events = hub.tapEvents(
+    createEventRecorder({ kube, clock, logger, component: 'moor', signal }),
+  );
   const live = createLiveCache({
     kube,
     labelSelector: Labels.syncName,
@@ -94,7 +99,7 @@ async function runListening(
   const announce = (event: EventInput) =>
     feedback.notifier.publish({ ...event, cluster: opts.clusterName });
   const others = otherOperators(opts, clock);
-  const parts = { common, git, store, events, readSecret, live, metrics, announce, others };
+  const parts = { common, git, store, events, readSecret, live, metrics, announce, others, hub };
   const { sources, syncs, remembered } = startReconcilers(opts, parts);
   metrics.observeRemembered(remembered);
   const feedback = startFeedback({
@@ -120,6 +125,7 @@ async function runListening(
     notReadyBecause: () => unreachableSince(reachability),
     previews: previewsOf(opts, parts, addressPolicy),
     version: opts.version,
+    dashboard: await startDashboard(opts, { kube, live, sources, syncs, hub, clock, logger }),
   });
   startHeapReclaim({
     busy: () => sources.queue.size + syncs.queue.size > 0,
@@ -217,6 +223,7 @@ function startReconcilers(
     readonly metrics: Metrics;
     readonly announce: (event: EventInput) => void;
     readonly others: OtherOperators;
+    readonly hub: DashboardHub;
   },
 ) {
   const { common, events } = parts;
@@ -237,6 +244,7 @@ function startReconcilers(
     events,
     readSecret: parts.readSecret,
     allowFileUrls: opts.allowFileUrls,
+    observe: parts.hub.observe(Kinds.GitRepository),
     onArtifact: (namespace, name) => {
       const artifact = registry.artifact(namespace, name);
       if (artifact) commits.seen(artifact.revision, common.clock.monotonic());
@@ -262,6 +270,7 @@ function startReconcilers(
       announce: parts.announce,
       others: parts.others,
       yieldFor: formatDuration(opts.otherOperatorYieldMs ?? DEFAULT_YIELD_MS),
+      observe: parts.hub.observe(Kinds.Sync),
     },
     sources,
   );

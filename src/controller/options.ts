@@ -52,6 +52,10 @@ export type OperatorOptions = {
    * status (ADR 0018). Default 5 minutes.
    */
   readonly otherOperatorYieldMs?: number;
+  /** The dashboard on `httpAddr` without tokens, read-only, for demos (`--ui-insecure-local`): loopback only. */
+  readonly uiInsecureLocal?: boolean;
+  /** Where the built dashboard is; default: the checkout's `ui/dist`. */
+  readonly uiDir?: string;
   readonly signal: AbortSignal;
   /** The package version, served at `/version` on the HTTP server. */
   readonly version?: string;

@@ -3,7 +3,12 @@
  * once every informer has listed; a push to a receiver fetches its GitRepositories at once.
  */
 import { Kinds } from '../api/index.ts';
-import { createServerApp, type BoundServer, type Metrics } from '../server/index.ts';
+import {
+  createServerApp,
+  type BoundServer,
+  type Dashboard,
+  type Metrics,
+} from '../server/index.ts';
 import type { Feedback } from './feedback.ts';
 import type { Previews } from './preview/index.ts';
 import type { WorkQueue } from './queue.ts';
@@ -29,6 +34,7 @@ export function serveHttp(
     /** Pull-request deliveries to Receivers with `spec.preview`. */
     readonly previews?: Pick<Previews, 'onDelivery'>;
     readonly version?: string | undefined;
+    readonly dashboard?: Dashboard | undefined;
   },
 ): Served {
   const { logger, clock, metrics, feedback, sourceQueue } = parts;
@@ -41,6 +47,7 @@ export function serveHttp(
       ready: () => ready,
       ...(parts.notReadyBecause ? { notReadyBecause: parts.notReadyBecause } : {}),
       ...(parts.version === undefined ? {} : { version: parts.version }),
+      dashboard: parts.dashboard,
       findReceiver: (path) => feedback.findReceiver(path),
       onReceive: (receiver, resources, delivery) => {
         // A pull request changes no tracked branch: it is previewed, not fetched.

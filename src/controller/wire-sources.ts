@@ -10,7 +10,7 @@ import type { ArtifactStore } from '../source/index.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { EventMemory, EventRecorder } from './events.ts';
 import { reconcileGitRepository } from './git-repositories.ts';
-import { startInformer, type Informer } from './informer.ts';
+import { startInformer, type ChangeType, type Informer } from './informer.ts';
 import type { Leadership } from './leader/elector.ts';
 import { whileLeading } from './leader/gate.ts';
 import { createWorkQueue, type WorkQueue } from './queue.ts';
@@ -20,7 +20,7 @@ import type { SecretReader } from './secrets.ts';
 import type { StatusMemory } from './status-memory.ts';
 import type { Clock, Logger } from './types.ts';
 import { needsReconcile } from './watch-events.ts';
-import { nameKeyOf, splitNameKey } from '../core/index.ts';
+import { nameKeyOf, splitNameKey, type KubeObject } from '../core/index.ts';
 import { revisionOf } from './revisions.ts';
 import type { SyncSources } from './sync/index.ts';
 
@@ -44,6 +44,8 @@ export type SourceWiring = {
   /** A source published a new artifact. */
   readonly onArtifact: (namespace: string, name: string) => void;
   readonly signal: AbortSignal;
+  /** Told of every change the informer sees (the dashboard's live updates). */
+  readonly observe?: ((type: ChangeType, obj: KubeObject) => void) | undefined;
 };
 
 export type Sources = {
@@ -110,6 +112,7 @@ export function startSources(w: SourceWiring): Sources {
     logger: w.logger,
     ...(w.watch ? { watch: w.watch } : {}),
     onChange: (type, obj, old) => {
+      w.observe?.(type, obj);
       if (type === 'deleted') w.memory.forget(obj);
       if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(nameKeyOf(obj));
     },

@@ -17,7 +17,7 @@ import type { ApiReachability } from './api-reachability.ts';
 import type { Dependents } from './dependents.ts';
 import { wakesSync } from './drift-trigger.ts';
 import { ttlFinishOf } from './finished-jobs.ts';
-import { startInformer, type Informer } from './informer.ts';
+import { startInformer, type ChangeType, type Informer } from './informer.ts';
 import type { Leadership } from './leader/elector.ts';
 import { whileLeading } from './leader/gate.ts';
 import { otherWriterOf } from './other-operators.ts';
@@ -43,6 +43,8 @@ export type SyncSide = SyncWiring & {
   readonly yieldFor: string;
   /** Whether the API server answers: Syncs cut short by an outage are requeued when it ends. */
   readonly reachability: Pick<ApiReachability, 'down' | 'onReturn'>;
+  /** Told of every change the informer sees (the dashboard's live updates). */
+  readonly observe?: ((type: ChangeType, obj: KubeObject) => void) | undefined;
 };
 
 export type Syncs = {
@@ -99,6 +101,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     logger: w.logger,
     ...(w.watch ? { watch: w.watch } : {}),
     onChange: (type, obj, old) => {
+      w.observe?.(type, obj);
       const key = nameKeyOf(obj);
       const other = type === 'modified' ? otherWriterOf(old, obj, w.others.self) : undefined;
       if (other !== undefined) noticeOther(w, obj, other);

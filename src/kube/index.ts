@@ -45,3 +45,4 @@ export {
   type WatchEventType,
   type WatchOptions,
 } from './types.ts';
+export { reviewAccess, reviewToken, type AccessAttributes, type ReviewedUser } from './reviews.ts';

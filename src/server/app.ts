@@ -20,6 +20,7 @@ import {
   type ReplayGuard,
 } from './replay.ts';
 import type { Logger, ReceivedDelivery, ReceiverResource, ReceiverTarget } from './types.ts';
+import { mountDashboard, type Dashboard } from './dashboard/index.ts';
 
 /** Largest webhook body accepted (GitHub caps its payloads at 25 MB; pushes are far smaller). */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -47,6 +48,8 @@ export type ServerDeps = {
   readonly replay?: ReplayGuard;
   /** The wall clock the default replay guard checks signed timestamps against; default: the system's. */
   readonly clock?: Pick<Clock, 'now'>;
+  /** The dashboard (`/ui/`, `/api/v1/`); omitted: not served. */
+  readonly dashboard?: Dashboard | undefined;
 };
 
 const refusalStatus: Readonly<Record<ReceiverErrorCode, 400 | 401 | 409>> = {
@@ -134,6 +137,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
     },
   );
 
+  if (deps.dashboard) mountDashboard(app, deps.dashboard);
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {
     log.error({ err: error, path: c.req.path }, 'http handler failed');

@@ -50,3 +50,23 @@ export type {
   ReceiverTarget,
   ReceivedDelivery,
 } from './types.ts';
+export {
+  createAccess,
+  isLoopbackHost,
+  loadUiAssets,
+  redactObject,
+  summarizeSync,
+  summarizeSource,
+  eventRowOf,
+  type Access,
+  type Dashboard,
+  type DashboardChange,
+  type DashboardData,
+  type DashboardReviews,
+  type EventRow,
+  type Identity,
+  type ObjectNode,
+  type DriftFieldView,
+  type ObjectKey,
+  type AccessQuestion,
+} from './dashboard/index.ts';

@@ -35,6 +35,34 @@ function checkTimings(
   if (!checked.ok) throw new CliError(checked.error.message, { cause: checked.error });
 }
 
+/** The Lease configuration (checked), after `--ui-insecure-local` was checked against the address. */
+function checkedElection(
+  opts: Parameters<typeof leaderElectionConfig>[0] & {
+    leaderElect: boolean;
+    httpAddr: string;
+    uiInsecureLocal: boolean;
+  },
+  namespace: string | undefined,
+  controller: Controller,
+) {
+  checkUiAddress(opts, controller.checkDashboardAddress);
+  const election = opts.leaderElect ? leaderElectionConfig(opts, namespace) : undefined;
+  if (election) checkTimings(election, controller.checkLeaseTimings);
+  return election;
+}
+
+/** `--ui-insecure-local` only on a loopback `--http-addr`. */
+function checkUiAddress(
+  opts: { httpAddr: string; uiInsecureLocal: boolean },
+  check: Controller['checkDashboardAddress'],
+): void {
+  try {
+    check(opts);
+  } catch (error) {
+    throw new CliError((error as Error).message, { cause: error });
+  }
+}
+
 /** The kustomize program to run; a warning when there is none (kustomizations will fail). */
 function findKustomizeOrWarn(
   flag: string | undefined,
@@ -124,7 +152,7 @@ function leaderElectionFlags<O extends OptionValues, G extends OptionValues>(c: 
 
 /** The tuning flags of `moor operator`: requests in flight, timeouts, watches, other writers. */
 function tuningFlags<O extends OptionValues, G extends OptionValues>(c: Command<[], O, G>) {
-  return c
+  return dashboardFlags(c)
     .option('--helm <path>', "helm program (default: the set-up's pinned build, then helm on PATH)")
     .addOption(
       new Option('--apply-concurrency <n>', 'API requests in flight per Sync while applying')
@@ -161,6 +189,15 @@ function tuningFlags<O extends OptionValues, G extends OptionValues>(c: Command<
     );
 }
 
+/** The dashboard's flags of `moor operator`. */
+function dashboardFlags<O extends OptionValues, G extends OptionValues>(c: Command<[], O, G>) {
+  return c.option(
+    '--ui-insecure-local',
+    'serve the dashboard read-only without tokens (loopback --http-addr only; demos)',
+    false,
+  );
+}
+
 export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext): void {
   tuningFlags(
     leaderElectionFlags(
@@ -172,7 +209,7 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         )
         .option(
           '--http-addr <addr>',
-          "metrics, health and receivers; '' disables",
+          "metrics, health, receivers and the dashboard (/ui/); '' disables",
           '127.0.0.1:9090',
         )
         .option('--allow-file-urls', 'accept file:// GitRepository URLs', false)
@@ -208,9 +245,8 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
     .addOption(new Option('--log-level <level>', 'log level').choices(LogLevels).default('info'))
     .action(async (opts, cmd) => {
       const globals = cmd.optsWithGlobals();
-      const { runOperator, checkLeaseTimings } = await loadController();
-      const election = opts.leaderElect ? leaderElectionConfig(opts, globals.namespace) : undefined;
-      if (election) checkTimings(election, checkLeaseTimings);
+      const controller = await loadController();
+      const election = checkedElection(opts, globals.namespace, controller);
       // The environment is read here, once; the operator's parts are handed what they need of it.
       const env = process.env;
       const kustomize = findKustomizeOrWarn(opts.kustomize, env.PATH, ctx);
@@ -236,9 +272,10 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         watch: watchTiming(opts.watchTimeout, opts.watchStallTimeout),
         ...(opts.operatorId === undefined ? {} : { operatorId: opts.operatorId }),
         otherOperatorYieldMs: opts.otherOperatorYield,
+        uiInsecureLocal: opts.uiInsecureLocal,
         signal: ctx.signal,
         version: ctx.version,
       };
-      await runOperator(options);
+      await controller.runOperator(options);
     });
 }

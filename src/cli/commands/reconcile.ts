@@ -1,7 +1,13 @@
 // `moor reconcile source NAME [--wait] [--timeout 5m]` and
 // `moor reconcile sync NAME [--wait] [--timeout 5m] [--with-source | --no-source]`.
 import { Option } from '@commander-js/extra-typings';
-import { Kinds, loadApi, Annotations, type KubeObject, type KubeClient } from '../parts.ts';
+import {
+  Kinds,
+  loadApi,
+  reconcileRequestPatch,
+  type KubeObject,
+  type KubeClient,
+} from '../parts.ts';
 import { connectWith, namespaceOf, unwrapKube, type CliContext } from '../context.ts';
 import { CliError, formatSubject, notFoundError } from '../errors.ts';
 import { recordAt, refTo, stringAt } from '../objects.ts';
@@ -35,8 +41,9 @@ async function requestReconcile(kube: KubeClient, ref: Target, ctx: CliContext):
       `${formatSubject(ref)} is suspended: run \`moor resume ${word} ${ref.name}\` first`,
     );
   }
-  const requestedAt = ctx.clock.now().toISOString();
-  const patch = { metadata: { annotations: { [Annotations.reconcileRequestedAt]: requestedAt } } };
+  const at = ctx.clock.now();
+  const requestedAt = at.toISOString();
+  const patch = reconcileRequestPatch(at);
   unwrapKube(await kube.mergePatch(ref, patch, ctx.signal), ref);
   ctx.stdout(`► reconcile requested for ${formatSubject(ref)}\n`);
   return requestedAt;
