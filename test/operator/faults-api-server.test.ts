@@ -1,6 +1,8 @@
 // The API server (then etcd) killed in the middle of applying a 500-object revision and started
 // again on the same data: the operator must not crash, must not hammer the server while it is
 // gone, and must converge once it is back with every object applied once and nothing orphaned.
+// While the API server is gone the outage shows in the log, `moor_api_reachable` and `/readyz`;
+// once it answers, the Sync is requeued at once and its first status write names the outage.
 // These tests stop parts of a control plane, so they start one of their own.
 // MOOR_FAULTS_OUTAGE_SECONDS sets how long each part stays down (default 30, as in the README).
 import assert from 'node:assert/strict';
