@@ -96,6 +96,21 @@ test('an unhealthy revision is rolled back to the last healthy one', async (t) =
     new RegExp(`revision main@sha1:${bad.slice(0, 12)} failed its health checks`),
   );
 
+  // A reconcile while rolled back (nothing changes) adds nothing to the history.
+  const handled = (o: unknown) =>
+    (o as { status?: { lastHandledReconcileAt?: string } } | undefined)?.status
+      ?.lastHandledReconcileAt;
+  const before = handled(await getSync(kube, ns, 'web'));
+  const requested = await moor(['-n', ns, 'reconcile', 'sync', 'web']);
+  assert.equal(requested.code, 0, requested.stderr);
+  await waitFor(
+    'the reconcile handled',
+    async () => {
+      const now = handled(await getSync(kube, ns, 'web'));
+      return now !== undefined && now !== before;
+    },
+    60_000,
+  );
   const history = await moor(['-n', ns, 'history', 'sync', 'web', '-o', 'json']);
   const items = (JSON.parse(history.stdout) as { items: { revision: string; result: string }[] })
     .items;

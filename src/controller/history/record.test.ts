@@ -90,6 +90,13 @@ for (const c of cases) {
   });
 }
 
+test('a revision applied again without its commit keeps the commit recorded before', () => {
+  const commit = { author: 'A <a@example.com>', message: 'one' };
+  const ring = build([rec(0, 'r1', ['a'], { commit }), rec(1, 'r2', ['a']), rec(2, 'r1', ['a'])]);
+  assert.deepEqual(ring.records[0]?.commit, commit);
+  assert.equal(ring.records[1]?.commit, undefined);
+});
+
 test('the last healthy revision before the current one', () => {
   const ring = build([
     rec(0, 'r1', ['a']),

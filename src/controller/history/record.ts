@@ -138,7 +138,14 @@ export function appendRecord(
   const older = replaces ? ring.records.slice(1) : [...ring.records];
   const before = new Set(older.length > 0 ? inventoryAt({ records: older }, 0) : []);
   const objects = replaces ? mergeObjects(newest.objects, fields.objects) : fields.objects;
-  const entry = { ...fields, ...(objects ? { objects } : {}), ...deltaOf(before, inventory) };
+  // A revision applied again (a pin, a rollback) without its commit: as recorded before.
+  const commit = fields.commit ?? older.find((r) => r.revision === record.revision)?.commit;
+  const entry = {
+    ...fields,
+    ...(commit ? { commit } : {}),
+    ...(objects ? { objects } : {}),
+    ...deltaOf(before, inventory),
+  };
   let records: HistoryRecord[] = [entry, ...older];
   while (records.length > limit) records = dropOldest(records);
   return { records };

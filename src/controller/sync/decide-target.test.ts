@@ -35,13 +35,13 @@ const counts: ChangeCounts = {
   failed: 0,
 };
 
-function applied(revision: string, health: 'healthy' | 'failed'): SyncOutcome {
+function applied(revision: string, health: 'healthy' | 'failed', quiet = false): SyncOutcome {
   const failed =
     health === 'failed' ? [{ status: 'Failed' as const, message: 'web: not ready' }] : [];
   return {
     kind: 'applied',
     revision,
-    newRevision: true,
+    newRevision: !quiet,
     inventory: [
       { group: 'apps', kind: 'Deployment', namespace: 'apps', name: 'web', version: 'v1' },
     ],
@@ -54,12 +54,12 @@ function applied(revision: string, health: 'healthy' | 'failed'): SyncOutcome {
         {
           id: { group: 'apps', kind: 'Deployment', namespace: 'apps', name: 'web' },
           version: 'v1',
-          action: 'configured',
+          action: quiet ? 'unchanged' : 'configured',
           message: '',
         },
       ],
     },
-    counts,
+    counts: quiet ? { ...counts, configured: 0, unchanged: 1 } : counts,
     health: { total: 1, failed, progressing: [] },
     drift: undefined,
     corrected: [],
@@ -77,11 +77,13 @@ type Case = {
   /** The source's newest revision. */
   source: string;
   health: 'healthy' | 'failed';
+  /** The apply changed nothing. */
+  quiet?: boolean;
   want: {
     target?: Target['kind'];
     ready: string;
     pinned?: boolean;
-    events: string[];
+    events?: string[];
     rolledBackFrom?: string;
     history?: string;
     requeueNow?: boolean;
@@ -139,6 +141,28 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'a quiet reconcile during the rollback adds no history entry',
+    spec: onFailure,
+    status: {
+      ...rolling,
+      history: [
+        {
+          revision: rev('1'),
+          startedAt: '2026-12-01T11:59:00.000Z',
+          finishedAt: '2026-12-01T11:59:01.000Z',
+          result: 'RolledBack',
+          created: 0,
+          configured: 1,
+          deleted: 0,
+        },
+      ],
+    },
+    source: rev('2'),
+    health: 'healthy',
+    quiet: true,
+    want: { target: 'rollback', ready: 'False/RolledBack', rolledBackFrom: rev('2') },
+  },
+  {
     name: 'the source moved on: the rollback ends',
     spec: onFailure,
     status: rolling,
@@ -180,7 +204,7 @@ for (const c of cases) {
     const target = targetOf(sync, c.status, c.source);
     assert.equal(target?.kind, c.want.target);
     const revision = target ? `main@sha1:${target.sha}` : c.source;
-    const outcome = applied(revision, c.health);
+    const outcome = applied(revision, c.health, c.quiet);
     const input = {
       sync,
       status: c.status,
@@ -197,16 +221,22 @@ for (const c of cases) {
     assert.equal(`${ready?.status}/${ready?.reason}`, c.want.ready, ready?.message);
     assert.equal(cond('Pinned')?.status === 'True', c.want.pinned === true);
     if (c.want.pinned) assert.match(ready?.message ?? '', /^pinned by spec\.pin .* \(diverged\)/);
-    assert.deepEqual(
-      d.events.map((e) => e.reason),
-      c.want.events,
-    );
+    if (c.want.events)
+      assert.deepEqual(
+        d.events.map((e) => e.reason),
+        c.want.events,
+      );
     assert.equal(d.status.rolledBack?.from, c.want.rolledBackFrom);
     if (c.want.requeueNow) {
       assert.equal(d.requeueMs, 0);
       assert.ok(d.announcements.some((a) => a.event === 'RolledBack'));
     }
     const record = historyRecordOf({ before: c.status, decision: d, outcome });
+    if (c.quiet) {
+      assert.deepEqual(d.status.history, c.status.history);
+      assert.equal(record, undefined);
+      return;
+    }
     if (c.want.history) assert.equal(record?.result, c.want.history);
     assert.deepEqual(record?.objects, { configured: ['Deployment.apps/apps/web'] });
     assert.deepEqual(record?.inventory, ['Deployment.apps/apps/web']);

@@ -46,11 +46,23 @@ function pinned(input: DecideInput, d: Decision, target: Target): Decision {
   return { ...d, status };
 }
 
-/** The history entry of the re-applied healthy revision says RolledBack. */
-function markRolledBack(status: SyncStatus): SyncStatus['history'] {
+/**
+ * The history entry of the re-applied healthy revision says RolledBack; a later reconcile that
+ * changed nothing adds no entry (it would otherwise differ from the last one in its result).
+ */
+function markRolledBack(input: DecideInput, status: SyncStatus): SyncStatus['history'] {
   const [head, ...rest] = status.history ?? [];
   if (!head || head.revision !== status.lastAppliedRevision) return status.history;
   if (head.result !== HistoryResults.Succeeded) return status.history;
+  const previous = input.status.history?.[0];
+  const quiet = head.created + head.configured + head.deleted === 0;
+  if (
+    quiet &&
+    previous?.revision === head.revision &&
+    previous.result === HistoryResults.RolledBack &&
+    previous.startedAt !== head.startedAt
+  )
+    return input.status.history;
   return [{ ...head, result: HistoryResults.RolledBack }, ...rest];
 }
 
@@ -66,7 +78,7 @@ function rollingBack(input: DecideInput, d: Decision): Decision {
   const message = `revision ${short(back.from)} failed its health checks; rolled back: ${state}`;
   const status = withConditions(
     input,
-    { ...d.status, rolledBack: back, history: markRolledBack(d.status) },
+    { ...d.status, rolledBack: back, history: markRolledBack(input, d.status) },
     [readyFalse(ConditionReasons.RolledBack, message)],
   );
   return { ...d, status };
