@@ -111,3 +111,4 @@ export {
 } from './resources.ts';
 export { CRD_CATEGORY, crdNameOf, generateCrd, generateCrds } from './crd.ts';
 export { toStructuralSchema, type StructuralSchema } from './structural.ts';
+export { DeletionPolicies, DeletionPolicySchema, type DeletionPolicy } from './sync-deletion.ts';

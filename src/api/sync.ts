@@ -11,6 +11,7 @@ import {
   positiveDurationField,
   timestampField,
 } from './fields.ts';
+import { DeletionPolicySchema } from './sync-deletion.ts';
 
 export const DriftModes = { Correct: 'Correct', Alert: 'Alert', Ignore: 'Ignore' } as const;
 export type DriftMode = (typeof DriftModes)[keyof typeof DriftModes];
@@ -96,6 +97,7 @@ export const SyncSpecSchema = z.object({
   force: z.boolean().default(false).describe('Recreate objects whose immutable fields changed.'),
   drift: DriftPolicySchema.prefault({}),
   rollback: RollbackPolicySchema.prefault({}),
+  deletionPolicy: DeletionPolicySchema,
 });
 
 export const InventoryEntrySchema = z.object({

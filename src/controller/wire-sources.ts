@@ -84,6 +84,8 @@ export function startSources(w: SourceWiring): Sources {
         const obj = w.memory.freshest(informer.get(ns, name));
         if (obj) return reconcileGitRepository(obj, failures, deps, s);
         w.registry.forgetSource(key);
+        // The Syncs that still use it say so (SourceNotFound) now, not at their next interval.
+        w.onArtifact(ns, name);
         failures.delete(key);
         fetchedAt.delete(key);
         queue.forget(key);

@@ -89,7 +89,8 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
         w.registry.forgetSync(key);
         w.memory.forget(obj);
       } else w.registry.track(obj);
-      if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(key);
+      if (type === 'deleted' || needsReconcile(type, obj, old) || deletionBegun(obj, old))
+        queue.add(key);
       if (wakesDependents(type, obj, old)) for (const d of w.dependents.of(key)) queue.add(d);
       if (type === 'deleted') w.dependents.forget(key);
       else w.dependents.track(obj);
@@ -98,6 +99,10 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
   watchDrift(w, lookupSync, queue);
   return { informer, queue };
 }
+
+/** The Sync was just marked for deletion: its finalizer's teardown starts. */
+const deletionBegun = (obj: KubeObject, old: KubeObject | undefined): boolean =>
+  obj.metadata.deletionTimestamp !== undefined && old?.metadata.deletionTimestamp === undefined;
 
 /** Another operator wrote this Sync's status: yield it, and say so when the yield begins. */
 function noticeOther(w: SyncSide, obj: KubeObject, other: string): void {

@@ -17,6 +17,8 @@ export type MoorKind = (typeof Kinds)[keyof typeof Kinds];
 export const Labels = {
   syncName: 'moor.dev/sync-name',
   syncNamespace: 'moor.dev/sync-namespace',
+  /** On a Sync or GitRepository: the operator started with `--shard` of this value takes it. */
+  shard: 'moor.dev/shard',
 } as const;
 
 export const Annotations = {
@@ -25,4 +27,9 @@ export const Annotations = {
   drift: 'moor.dev/drift',
   /** Per-object opt-out of pruning: `moor.dev/prune: disabled`. */
   prune: 'moor.dev/prune',
+} as const;
+
+/** Finalizers Moor adds: a Sync's is removed once what it applied is deleted or orphaned. */
+export const Finalizers = {
+  sync: 'moor.dev/finalizer',
 } as const;
