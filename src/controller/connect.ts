@@ -27,6 +27,7 @@ export function connect(
   const logger = root as unknown as Logger;
   const raw = createKubeClient({
     ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+    ...(opts.inCluster ? { inCluster: opts.inCluster } : {}),
     env: opts.env,
     clock,
     logger: root.child({ part: 'kube' }),

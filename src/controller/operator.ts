@@ -33,6 +33,7 @@ import { trackOtherOperators, type OtherOperators } from './other-operators.ts';
 import { timeReconciles } from './reconcile-timer.ts';
 import { countRemembered } from './remembered.ts';
 import { secretReader, type SecretReader } from './secrets.ts';
+import { shardSelector } from './shard.ts';
 import { serveHttp, untilAborted } from './serve.ts';
 import { rememberSyncs } from './sync-handles.ts';
 import type { Logger } from './types.ts';
@@ -107,7 +108,7 @@ export async function runOperator(opts: OperatorOptions): Promise<void> {
   http.markReady();
   const kustomize = opts.kustomize.path ?? '(none)';
   const started = { namespace: opts.namespace ?? '(all)', storage, http: http.address, kustomize };
-  logger.info(started, 'operator started');
+  logger.info({ ...started, shard: opts.shard ?? '(unlabelled)' }, 'operator started');
 
   await untilAborted(signal);
   logger.info('operator stopping');
@@ -176,6 +177,7 @@ function startReconcilers(
     concurrency: opts.concurrency,
     namespace: opts.namespace,
     ...(opts.watch ? { watch: opts.watch } : {}),
+    labelSelector: shardSelector(opts.shard),
   };
   const registry = createArtifactIndex();
   const commits = createCommitClock();

@@ -1,4 +1,4 @@
-import type { WatchTiming } from '../kube/index.ts';
+import type { InClusterOptions, WatchTiming } from '../kube/index.ts';
 import type { KustomizeSettings } from '../render/index.ts';
 import type { LeaderElectionConfig } from './leader/elector.ts';
 
@@ -51,4 +51,8 @@ export type OperatorOptions = {
    */
   readonly otherOperatorYieldMs?: number;
   readonly signal: AbortSignal;
+  /** `--shard`: reconcile only the Syncs and GitRepositories labelled `moor.dev/shard` with it; omitted: only the unlabelled ones. */
+  readonly shard?: string;
+  /** The pod's service account token and CA instead of a kubeconfig (`--service-account-dir`, or found in a pod). */
+  readonly inCluster?: InClusterOptions;
 };

@@ -37,6 +37,8 @@ export type SourceWiring = {
   readonly allowFileUrls: boolean;
   readonly concurrency: number;
   readonly namespace: string | undefined;
+  /** Only the GitRepositories of this operator's shard (ADR 0026). */
+  readonly labelSelector?: string;
   /** Watch timeout and no-progress timeout of the informer; omitted: the defaults. */
   readonly watch?: WatchTiming;
   /** A source published a new artifact. */
@@ -104,6 +106,7 @@ export function startSources(w: SourceWiring): Sources {
     apiVersion: API_GROUP_VERSION,
     kind: Kinds.GitRepository,
     ...(w.namespace ? { namespace: w.namespace } : {}),
+    ...(w.labelSelector === undefined ? {} : { labelSelector: w.labelSelector }),
     signal: w.signal,
     logger: w.logger,
     ...(w.watch ? { watch: w.watch } : {}),

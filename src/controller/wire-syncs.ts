@@ -33,6 +33,8 @@ export type SyncSide = SyncWiring & {
   readonly timed: TimedRun;
   readonly concurrency: number;
   readonly namespace: string | undefined;
+  /** Only the Syncs of this operator's shard (ADR 0026). */
+  readonly labelSelector?: string;
   /** Watch timeout and no-progress timeout of the informer; omitted: the defaults. */
   readonly watch?: WatchTiming;
   readonly signal: AbortSignal;
@@ -78,6 +80,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     apiVersion: API_GROUP_VERSION,
     kind: Kinds.Sync,
     ...(w.namespace ? { namespace: w.namespace } : {}),
+    ...(w.labelSelector === undefined ? {} : { labelSelector: w.labelSelector }),
     signal: w.signal,
     logger: w.logger,
     ...(w.watch ? { watch: w.watch } : {}),

@@ -6,6 +6,7 @@ import { err, type Clock } from '../core/index.ts';
 import { clientNodeApiAccess, staticApiAccess, type ApiAccess } from './auth.ts';
 import { createDiscovery } from './discovery.ts';
 import { KubeError } from './errors.ts';
+import { inClusterApiAccess, type InClusterOptions } from './in-cluster.ts';
 import { createTransport, type KubeLogger } from './transport.ts';
 import type { KubeClient } from './types.ts';
 import { kubeconfigPathOf, readStaticAccess } from './kubeconfig.ts';
@@ -40,6 +41,8 @@ export type KubeClientOptions = {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Times requests and waits between retries; default: the system clock. */
   readonly clock?: Pick<Clock, 'monotonic' | 'sleep'>;
+  /** The pod's service account token and CA (wins over every kubeconfig). */
+  readonly inCluster?: InClusterOptions;
 };
 
 function buildClient(shared: Shared, identity: Readonly<Record<string, string>>): KubeClient {
@@ -115,6 +118,7 @@ function loadWithClientNode(opts: KubeClientOptions): ApiAccess {
 
 /** The server and credentials the options name: read here when static, else by client-node. */
 function loadApiAccess(opts: KubeClientOptions): ApiAccess {
+  if (opts.inCluster) return inClusterApiAccess(opts.inCluster);
   const path = opts.kubeConfig ? undefined : kubeconfigPathOf(opts.kubeconfig, opts.env ?? {});
   if (path === undefined) return loadWithClientNode(opts);
   let access;

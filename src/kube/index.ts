@@ -44,3 +44,4 @@ export {
   type WatchEventType,
   type WatchOptions,
 } from './types.ts';
+export { inClusterApiAccess, inClusterServer, type InClusterOptions } from './in-cluster.ts';

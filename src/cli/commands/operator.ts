@@ -8,10 +8,13 @@ import {
 } from '@commander-js/extra-typings';
 import { findKustomize, type FoundKustomize } from '../kustomize-program.ts';
 import { loadController, type OperatorOptions } from '../parts.ts';
-import { DEFAULT_LEASE_NAME, leaderElectionConfig, parseDurationMs } from './leader-election.ts';
+import type { leaderElectionConfig } from './leader-election.ts';
+import { DEFAULT_LEASE_NAME, parseDurationMs } from './leader-election.ts';
 import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 import type { GroupCommand } from '../program.ts';
+import { placementOf } from './in-cluster.ts';
+import { parseShard, shardElection } from './shard.ts';
 
 export const LogLevels = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -156,6 +159,16 @@ function tuningFlags<O extends OptionValues, G extends OptionValues>(c: Command<
       )
         .argParser(parseDurationMs)
         .default(300_000, '5m'),
+    )
+    .addOption(
+      new Option(
+        '--shard <name>',
+        'reconcile only Syncs and GitRepositories labelled moor.dev/shard=<name> (default: only the unlabelled ones)',
+      ).argParser(parseShard),
+    )
+    .option(
+      '--service-account-dir <dir>',
+      'connect with the service account token and ca.crt in this directory and KUBERNETES_SERVICE_HOST/PORT (in a pod: found by itself)',
     );
 }
 
@@ -207,7 +220,7 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
     .action(async (opts, cmd) => {
       const globals = cmd.optsWithGlobals();
       const { runOperator, checkLeaseTimings } = await loadController();
-      const election = opts.leaderElect ? leaderElectionConfig(opts, globals.namespace) : undefined;
+      const election = shardElection(opts, globals.namespace);
       if (election) checkTimings(election, checkLeaseTimings);
       // The environment is read here, once; the operator's parts are handed what they need of it.
       const env = process.env;
@@ -234,6 +247,7 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         ...(opts.operatorId === undefined ? {} : { operatorId: opts.operatorId }),
         otherOperatorYieldMs: opts.otherOperatorYield,
         signal: ctx.signal,
+        ...placementOf(opts, globals.kubeconfig, env),
       };
       await runOperator(options);
     });
