@@ -77,6 +77,11 @@ const topLevel: readonly TopLevel[] = [
     description: 'recent Kubernetes Events about Moor resources, newest last',
     load: async () => (await import('./commands/events.ts')).registerEventsCommand,
   },
+  {
+    name: 'uninstall',
+    description: 'remove what install --all installed, except the CRDs; says what it leaves',
+    load: async () => (await import('./commands/uninstall.ts')).registerUninstallCommand,
+  },
 ];
 
 /** Root options that take a value: their value is not the command's name. */
