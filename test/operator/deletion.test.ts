@@ -233,3 +233,30 @@ test(
     assert.doesNotMatch(await operator.logs(), /reconcile crashed/);
   },
 );
+
+test(
+  'a suspended Sync that is deleted orphans what it applied: the objects stay, unlabelled',
+  { timeout: 300_000 },
+  async (t) => {
+    const { kube, ns, repo } = await setUpScenario(t, 'op-suspended-delete', {
+      'a.yaml': configMapYaml('a', { v: '1' }),
+    });
+    await applyObject(
+      kube,
+      gitRepository(ns, 'repo', { url: fileUrl(repo), ref: { branch: 'main' } }),
+    );
+    const spec = { sourceRef: { name: 'repo' }, path: './', targetNamespace: ns };
+    await applyObject(kube, sync(ns, 'app', spec));
+    await waitSyncReady(kube, ns, 'app', undefined, 120_000);
+    await applyObject(kube, sync(ns, 'app', { ...spec, suspend: true }));
+    await deleteSync(kube, ns, 'app');
+    await waitFor(
+      'the Sync to be gone',
+      async () => (await getSync(kube, ns, 'app')) === undefined,
+      120_000,
+    );
+    const cm = await getObject(kube, 'v1', 'ConfigMap', ns, 'a');
+    assert.ok(cm && cm.metadata.deletionTimestamp === undefined, 'the ConfigMap was deleted');
+    assert.deepEqual(moorLabels(cm), []);
+  },
+);
