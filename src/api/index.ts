@@ -134,3 +134,4 @@ export {
 } from './sync-helm.ts';
 export { helmRepositoryDefinition, parseHelmRepository, type HelmRepository } from './resources.ts';
 export { HelmRepositorySpecSchema, type HelmRepositorySpec } from './helm-repository.ts';
+export { DeletionPolicies, DeletionPolicySchema, type DeletionPolicy } from './sync-deletion.ts';

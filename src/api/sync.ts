@@ -14,6 +14,7 @@ import {
 import { PinSchema, RolledBackSchema } from './sync-rollback.ts';
 import { syncRenderFields, syncRenderStatusFields } from './sync-render.ts';
 import { HelmSpecSchema, HelmStatusSchema } from './sync-helm.ts';
+import { DeletionPolicySchema } from './sync-deletion.ts';
 
 export const DriftModes = { Correct: 'Correct', Alert: 'Alert', Ignore: 'Ignore' } as const;
 export type DriftMode = (typeof DriftModes)[keyof typeof DriftModes];
@@ -102,6 +103,7 @@ export const SyncSpecSchema = z.object({
   pin: PinSchema.optional(),
   ...syncRenderFields,
   helm: HelmSpecSchema.optional(),
+  deletionPolicy: DeletionPolicySchema,
 });
 
 export const InventoryEntrySchema = z.object({

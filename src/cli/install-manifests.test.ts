@@ -23,6 +23,8 @@ void test('install --export prints a namespace, every CRD, RBAC and the operator
       'ClusterRoleBinding/moor-operator',
       'Role/moor-operator-leader-election',
       'RoleBinding/moor-operator-leader-election',
+      'Service/moor-operator',
+      'NetworkPolicy/moor-operator',
       'Deployment/moor-operator',
     ],
   );
@@ -101,4 +103,80 @@ void test('the exported operator elects a leader, so two replicas never both rec
   assert.deepEqual(binding.subjects, [
     { kind: 'ServiceAccount', name: 'moor-operator', namespace: 'moor-system' },
   ]);
+});
+
+type Rule = { apiGroups?: string[]; resources?: string[]; verbs: string[] };
+const rulesOf = (docs: KubeObject[], name: string): Rule[] =>
+  (
+    docs.find((d) => d.kind === 'ClusterRole' && d.metadata.name === name) as
+      (KubeObject & { rules: Rule[] }) | undefined
+  )?.rules ?? [];
+
+void test('by default the operator may read everything but write only its own resources, and impersonate', async () => {
+  const run = await runInProcess(['install', '--export']);
+  assert.equal(run.code, 0, run.stderr);
+  const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as KubeObject);
+  const rules = rulesOf(docs, 'moor-operator');
+  const writes = ['create', 'update', 'patch', 'delete', '*'];
+  for (const r of rules.filter((x) => x.verbs.some((v) => writes.includes(v))))
+    assert.ok(
+      ((r.apiGroups ?? []).every((g) => ['moor.dev', '', 'events.k8s.io'].includes(g)) &&
+        !(r.resources ?? []).includes('*')) ||
+        r.apiGroups?.[0] === 'moor.dev',
+      `a write rule beyond Moor's own resources: ${JSON.stringify(r)}`,
+    );
+  assert.ok(
+    rules.some((r) => r.resources?.includes('serviceaccounts') && r.verbs.includes('impersonate')),
+  );
+  assert.ok(rules.some((r) => r.resources?.includes('*') && r.verbs.includes('watch')));
+  assert.equal(
+    rulesOf(docs, 'moor-operator-cluster-admin').length,
+    0,
+    'cluster-admin without opting in',
+  );
+
+  const admin = await runInProcess(['install', '--export', '--cluster-admin']);
+  assert.equal(admin.code, 0, admin.stderr);
+  const adminDocs = parseAllDocuments(admin.stdout).map((d) => d.toJS() as KubeObject);
+  assert.ok(rulesOf(adminDocs, 'moor-operator-cluster-admin').some((r) => r.verbs.includes('*')));
+  assert.ok(
+    adminDocs.some(
+      (d) => d.kind === 'ClusterRoleBinding' && d.metadata.name === 'moor-operator-cluster-admin',
+    ),
+  );
+});
+
+void test('the exported Deployment runs two replicas, probed, non-root, read-only, with an emptyDir for artifacts', async () => {
+  const run = await runInProcess(['install', '--export']);
+  const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as KubeObject);
+  const d = docs.find((x) => x.kind === 'Deployment') as KubeObject & {
+    spec: {
+      replicas: number;
+      template: { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } };
+    };
+  };
+  assert.equal(d.spec.replicas, 2);
+  const pod = d.spec.template.spec;
+  const c = pod.containers[0] as {
+    livenessProbe: { httpGet: { path: string } };
+    readinessProbe: { httpGet: { path: string } };
+    resources: { requests: Record<string, string> };
+    securityContext: { readOnlyRootFilesystem: boolean };
+    volumeMounts: { name: string; mountPath: string }[];
+    args: string[];
+  };
+  assert.equal(c.livenessProbe.httpGet.path, '/healthz');
+  assert.equal(c.readinessProbe.httpGet.path, '/readyz');
+  assert.ok(c.resources.requests.cpu && c.resources.requests.memory);
+  assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+  assert.equal((pod.securityContext as { runAsNonRoot: boolean }).runAsNonRoot, true);
+  assert.ok(c.args.includes('--storage-path=/data'));
+  assert.deepEqual(
+    (pod.volumes as { name: string; emptyDir?: object }[]).find((v) => v.name === 'data'),
+    { name: 'data', emptyDir: {} },
+  );
+  const service = docs.find((x) => x.kind === 'Service') as KubeObject & {
+    spec: { ports: { port: number }[] };
+  };
+  assert.equal(service.spec.ports[0]?.port, 9090);
 });

@@ -1,6 +1,8 @@
 // Everything an in-cluster install needs, as plain objects: `moor install --export` prints them.
 import { generateCrds } from '../api/index.ts';
 import type { KubeObject } from '../core/index.ts';
+import { buildNetworkObjects } from './install-network.ts';
+import { buildClusterRbac } from './install-rbac.ts';
 
 export const INSTALL_NAMESPACE = 'moor-system';
 /** The Lease the installed operator elects its leader with (`--leader-elect-lease-name`). */
@@ -12,8 +14,17 @@ const HTTP_PORT = 9090;
 const partOf = { 'app.kubernetes.io/part-of': 'moor' };
 const selector = { 'app.kubernetes.io/name': OPERATOR_NAME };
 
-/** Namespace, CRDs, service account, RBAC and the operator Deployment, in apply order. */
-export function buildInstallManifests(version: string): KubeObject[] {
+export type InstallOptions = {
+  /** Bind the cluster-admin-level role too: Syncs without a service account may apply anything. */
+  readonly clusterAdmin?: boolean;
+};
+
+/**
+ * Namespace, CRDs, service account, RBAC, Service, NetworkPolicy and the operator Deployment, in
+ * apply order.
+ */
+export function buildInstallManifests(version: string, opts: InstallOptions = {}): KubeObject[] {
+  const account = { name: OPERATOR_NAME, namespace: INSTALL_NAMESPACE };
   return [
     {
       apiVersion: 'v1',
@@ -26,33 +37,11 @@ export function buildInstallManifests(version: string): KubeObject[] {
       kind: 'ServiceAccount',
       metadata: { name: OPERATOR_NAME, namespace: INSTALL_NAMESPACE, labels: { ...partOf } },
     },
-    buildClusterRole(),
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: OPERATOR_NAME, labels: { ...partOf } },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME },
-      subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace: INSTALL_NAMESPACE }],
-    },
+    ...buildClusterRbac(account, opts.clusterAdmin === true),
     ...buildLeaderElectionRbac(),
+    ...buildNetworkObjects({ ...account, selector, port: HTTP_PORT }),
     buildDeployment(version),
   ];
-}
-
-/**
- * The operator applies whatever Git holds, so it may act on every kind; a Sync narrows that with
- * `spec.serviceAccountName` (impersonation, which this role also grants).
- */
-function buildClusterRole(): KubeObject {
-  return {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name: OPERATOR_NAME, labels: { ...partOf } },
-    rules: [
-      { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
-      { nonResourceURLs: ['*'], verbs: ['*'] },
-    ],
-  };
 }
 
 /**
@@ -94,7 +83,7 @@ function buildDeployment(version: string): KubeObject {
       labels: { ...partOf, ...selector },
     },
     spec: {
-      replicas: 1,
+      replicas: 2,
       selector: { matchLabels: { ...selector } },
       template: {
         metadata: { labels: { ...partOf, ...selector } },
@@ -127,6 +116,16 @@ function buildDeployment(version: string): KubeObject {
                 },
               ],
               ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: 'http' },
+                periodSeconds: 10,
+                failureThreshold: 3,
+              },
+              readinessProbe: {
+                httpGet: { path: '/readyz', port: 'http' },
+                periodSeconds: 5,
+                failureThreshold: 2,
+              },
               resources: {
                 requests: { cpu: '50m', memory: '128Mi' },
                 limits: { memory: '1Gi' },

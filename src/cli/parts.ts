@@ -11,7 +11,7 @@ export {
   reconcileRequestPatch,
 } from '../core/index.ts';
 export type { ApiValidationError } from '../api/index.ts';
-export type { KubeClient } from '../kube/index.ts';
+export type { InClusterOptions, KubeClient } from '../kube/index.ts';
 export type { LeaderElectionConfig, OperatorOptions } from '../controller/index.ts';
 
 /** The resource schemas, parsers, CRDs and durations (src/api, built on zod). */

@@ -127,6 +127,11 @@ const topLevel: readonly TopLevel[] = [
     description: "the operator's log lines, filtered by resource and level",
     load: async () => (await import('./commands/logs.ts')).registerLogsCommand,
   },
+  {
+    name: 'uninstall',
+    description: 'remove what install --all installed, except the CRDs; says what it leaves',
+    load: async () => (await import('./commands/uninstall.ts')).registerUninstallCommand,
+  },
 ];
 
 /** Root options that take a value: their value is not the command's name. */

@@ -38,6 +38,7 @@ export function connect(
   });
   const raw = createKubeClient({
     ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+    ...(opts.inCluster ? { inCluster: opts.inCluster } : {}),
     env: opts.env,
     clock,
     logger: root.child({ part: 'kube' }),

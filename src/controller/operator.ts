@@ -35,6 +35,7 @@ import { timeReconciles } from './reconcile-timer.ts';
 import { countRemembered } from './remembered.ts';
 import { secretReader, type SecretReader } from './secrets.ts';
 import { startPreviews } from './preview/index.ts';
+import { shardSelector } from './shard.ts';
 import { serveHttp, untilAborted } from './serve.ts';
 import { createDashboardHub, type DashboardHub } from './dashboard.ts';
 import { startDashboard } from './dashboard-serve.ts';
@@ -138,7 +139,7 @@ async function runListening(
   http.markReady();
   const kustomize = opts.kustomize.path ?? '(none)';
   const started = { namespace: opts.namespace ?? '(all)', storage, http: http.address, kustomize };
-  logger.info(started, 'operator started');
+  logger.info({ ...started, shard: opts.shard ?? '(unlabelled)' }, 'operator started');
 
   await untilAborted(signal);
   logger.info('operator stopping');
@@ -231,6 +232,7 @@ function startReconcilers(
     concurrency: opts.concurrency,
     namespace: opts.namespace,
     ...(opts.watch ? { watch: opts.watch } : {}),
+    labelSelector: shardSelector(opts.shard),
   };
   const registry = createArtifactIndex();
   const commits = createCommitClock();

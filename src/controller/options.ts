@@ -1,4 +1,4 @@
-import type { WatchTiming } from '../kube/index.ts';
+import type { InClusterOptions, WatchTiming } from '../kube/index.ts';
 import type { HelmSettings, KustomizeSettings } from '../render/index.ts';
 import type { LeaderElectionConfig } from './leader/elector.ts';
 
@@ -59,4 +59,8 @@ export type OperatorOptions = {
   readonly signal: AbortSignal;
   /** The package version, served at `/version` on the HTTP server. */
   readonly version?: string;
+  /** `--shard`: reconcile only the Syncs and GitRepositories labelled `moor.dev/shard` with it; omitted: only the unlabelled ones. */
+  readonly shard?: string;
+  /** The pod's service account token and CA instead of a kubeconfig (`--service-account-dir`, or found in a pod). */
+  readonly inCluster?: InClusterOptions;
 };

@@ -39,6 +39,8 @@ export type SourceWiring = {
   readonly allowFileUrls: boolean;
   readonly concurrency: number;
   readonly namespace: string | undefined;
+  /** Only the GitRepositories of this operator's shard (ADR 0026). */
+  readonly labelSelector?: string;
   /** Watch timeout and no-progress timeout of the informer; omitted: the defaults. */
   readonly watch?: WatchTiming;
   /** A source published a new artifact. */
@@ -90,6 +92,8 @@ export function startSources(w: SourceWiring): Sources {
         const obj = w.memory.freshest(informer.get(ns, name));
         if (obj) return reconcileGitRepository(obj, failures, deps, s);
         w.registry.forgetSource(key);
+        // The Syncs that still use it say so (SourceNotFound) now, not at their next interval.
+        w.onArtifact(ns, name);
         failures.delete(key);
         fetchedAt.delete(key);
         queue.forget(key);
@@ -108,6 +112,7 @@ export function startSources(w: SourceWiring): Sources {
     apiVersion: API_GROUP_VERSION,
     kind: Kinds.GitRepository,
     ...(w.namespace ? { namespace: w.namespace } : {}),
+    ...(w.labelSelector === undefined ? {} : { labelSelector: w.labelSelector }),
     signal: w.signal,
     logger: w.logger,
     ...(w.watch ? { watch: w.watch } : {}),

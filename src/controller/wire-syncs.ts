@@ -36,6 +36,8 @@ export type SyncSide = SyncWiring & {
   readonly timed: TimedRun;
   readonly concurrency: number;
   readonly namespace: string | undefined;
+  /** Only the Syncs of this operator's shard (ADR 0026). */
+  readonly labelSelector?: string;
   /** Watch timeout and no-progress timeout of the informer; omitted: the defaults. */
   readonly watch?: WatchTiming;
   readonly signal: AbortSignal;
@@ -97,6 +99,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     apiVersion: API_GROUP_VERSION,
     kind: Kinds.Sync,
     ...(w.namespace ? { namespace: w.namespace } : {}),
+    ...(w.labelSelector === undefined ? {} : { labelSelector: w.labelSelector }),
     signal: w.signal,
     logger: w.logger,
     ...(w.watch ? { watch: w.watch } : {}),
@@ -109,7 +112,8 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
         w.registry.forgetSync(key);
         w.memory.forget(obj);
       } else w.registry.track(obj);
-      if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(key);
+      if (type === 'deleted' || needsReconcile(type, obj, old) || deletionBegun(obj, old))
+        queue.add(key);
       if (wakesDependents(type, obj, old)) for (const d of w.dependents.of(key)) queue.add(d);
       if (type === 'deleted') w.dependents.forget(key);
       else w.dependents.track(obj);
@@ -118,6 +122,10 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
   watchDrift(w, lookupSync, queue);
   return { informer, queue, outages };
 }
+
+/** The Sync was just marked for deletion: its finalizer's teardown starts. */
+const deletionBegun = (obj: KubeObject, old: KubeObject | undefined): boolean =>
+  obj.metadata.deletionTimestamp !== undefined && old?.metadata.deletionTimestamp === undefined;
 
 /** Another operator wrote this Sync's status: yield it, and say so when the yield begins. */
 function noticeOther(w: SyncSide, obj: KubeObject, other: string): void {

@@ -17,6 +17,7 @@ export {
   API_VERSION,
   Annotations,
   FIELD_MANAGER,
+  Finalizers,
   Kinds,
   Labels,
   type MoorKind,

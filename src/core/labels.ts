@@ -20,6 +20,8 @@ export const Labels = {
   syncNamespace: 'moor.dev/sync-namespace',
   /** On a Sync's history ConfigMap (ADR 0019): the Sync's name. */
   historyOf: 'moor.dev/history-of',
+  /** On a Sync or GitRepository: the operator started with `--shard` of this value takes it. */
+  shard: 'moor.dev/shard',
 } as const;
 
 export const Annotations = {
@@ -58,3 +60,7 @@ export function helmHookPhase(
   if (phases.includes('post')) return 'post';
   return 'skipped';
 }
+/** Finalizers Moor adds: a Sync's is removed once what it applied is deleted or orphaned. */
+export const Finalizers = {
+  sync: 'moor.dev/finalizer',
+} as const;

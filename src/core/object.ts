@@ -21,6 +21,7 @@ export type ObjectMeta = {
   creationTimestamp?: string;
   deletionTimestamp?: string;
   ownerReferences?: unknown[];
+  finalizers?: string[];
   managedFields?: ManagedFieldsEntry[];
   [field: string]: unknown;
 };

@@ -7,6 +7,7 @@ import { clientNodeApiAccess, staticApiAccess, type ApiAccess } from './auth.ts'
 import { createDiscovery } from './discovery.ts';
 import { KubeError } from './errors.ts';
 import type { ContactListener } from './reachability.ts';
+import { inClusterApiAccess, type InClusterOptions } from './in-cluster.ts';
 import { createTransport, type KubeLogger } from './transport.ts';
 import type { KubeClient } from './types.ts';
 import { kubeconfigPathOf, readStaticAccess } from './kubeconfig.ts';
@@ -43,6 +44,8 @@ export type KubeClientOptions = {
   readonly clock?: Pick<Clock, 'monotonic' | 'sleep'>;
   /** Told after every request whether the API server answered (see reachability.ts). */
   readonly onContact?: ContactListener;
+  /** The pod's service account token and CA (wins over every kubeconfig). */
+  readonly inCluster?: InClusterOptions;
 };
 
 function buildClient(shared: Shared, identity: Readonly<Record<string, string>>): KubeClient {
@@ -130,6 +133,7 @@ function loadWithClientNode(opts: KubeClientOptions): ApiAccess {
 
 /** The server and credentials the options name: read here when static, else by client-node. */
 function loadApiAccess(opts: KubeClientOptions): ApiAccess {
+  if (opts.inCluster) return inClusterApiAccess(opts.inCluster);
   const path = opts.kubeConfig ? undefined : kubeconfigPathOf(opts.kubeconfig, opts.env ?? {});
   if (path === undefined) return loadWithClientNode(opts);
   let access;

@@ -46,3 +46,4 @@ export {
   type WatchOptions,
 } from './types.ts';
 export { reviewAccess, reviewToken, type AccessAttributes, type ReviewedUser } from './reviews.ts';
+export { inClusterApiAccess, inClusterServer, type InClusterOptions } from './in-cluster.ts';

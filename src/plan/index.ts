@@ -23,3 +23,4 @@ export {
   kindRank,
 } from './order.ts';
 export { planChangeSet, type DesiredObject, type Plan, type PlanInput } from './plan.ts';
+export { planTeardown } from './teardown.ts';

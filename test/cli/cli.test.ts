@@ -102,8 +102,10 @@ void test('moor install --export prints valid YAML documents of every install ki
     'CustomResourceDefinition',
     'Deployment',
     'Namespace',
+    'NetworkPolicy',
     'Role',
     'RoleBinding',
+    'Service',
     'ServiceAccount',
   ]);
 });

@@ -5,6 +5,7 @@ import { FIELD_MANAGER, type KubeObject, type KubeClient } from '../parts.ts';
 import { connectWith, unwrapKube, type CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { buildInstallManifests } from '../install-manifests.ts';
+import { installRest } from './install-all.ts';
 import { conditionsOf } from '../objects.ts';
 import { formatYamlDocuments } from '../output.ts';
 import { pollUntil } from '../poll.ts';
@@ -18,20 +19,28 @@ export type InstallAction = 'created' | 'configured' | 'unchanged';
 export function registerInstallCommand(install: GroupCommand, ctx: CliContext): void {
   install
     .option('--export', 'print every install manifest as YAML instead of applying the CRDs')
+    .option('--all', 'apply every install manifest (server-side), not only the CRDs')
+    .option(
+      '--cluster-admin',
+      'let the operator itself apply any kind (Syncs without spec.serviceAccountName); default: least privilege',
+    )
     .addOption(
       new Option('--timeout <duration>', 'how long to wait for the CRDs to be Established').default(
         '1m',
       ),
     )
     .action(async (opts, cmd) => {
+      const manifests = () =>
+        buildInstallManifests(ctx.version, { clusterAdmin: opts.clusterAdmin === true });
       if (opts.export) {
-        ctx.stdout(formatYamlDocuments(buildInstallManifests(ctx.version)));
+        ctx.stdout(formatYamlDocuments(manifests()));
         return;
       }
       const timeout = safeParseDuration(opts.timeout);
       if (!timeout.ok) throw new CliError(`--timeout: ${timeout.error.message}`);
       const kube = await connectWith(ctx, cmd.optsWithGlobals());
       await installCrds(kube, ctx, timeout.value);
+      if (opts.all) await installRest(kube, ctx, manifests());
     });
 }
 

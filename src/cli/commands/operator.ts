@@ -9,10 +9,13 @@ import {
 import { findHelm } from '../helm-program.ts';
 import { findKustomize, type FoundKustomize } from '../kustomize-program.ts';
 import { loadController, type OperatorOptions } from '../parts.ts';
-import { DEFAULT_LEASE_NAME, leaderElectionConfig, parseDurationMs } from './leader-election.ts';
+import type { leaderElectionConfig } from './leader-election.ts';
+import { DEFAULT_LEASE_NAME, parseDurationMs } from './leader-election.ts';
 import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 import type { GroupCommand } from '../program.ts';
+import { placementOf } from './in-cluster.ts';
+import { parseShard, shardElection } from './shard.ts';
 
 export const LogLevels = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -41,12 +44,13 @@ function checkedElection(
     leaderElect: boolean;
     httpAddr: string;
     uiInsecureLocal: boolean;
+    shard?: string;
   },
   namespace: string | undefined,
   controller: Controller,
 ) {
   checkUiAddress(opts, controller.checkDashboardAddress);
-  const election = opts.leaderElect ? leaderElectionConfig(opts, namespace) : undefined;
+  const election = shardElection(opts, namespace);
   if (election) checkTimings(election, controller.checkLeaseTimings);
   return election;
 }
@@ -186,6 +190,16 @@ function tuningFlags<O extends OptionValues, G extends OptionValues>(c: Command<
       )
         .argParser(parseDurationMs)
         .default(300_000, '5m'),
+    )
+    .addOption(
+      new Option(
+        '--shard <name>',
+        'reconcile only Syncs and GitRepositories labelled moor.dev/shard=<name> (default: only the unlabelled ones)',
+      ).argParser(parseShard),
+    )
+    .option(
+      '--service-account-dir <dir>',
+      'connect with the service account token and ca.crt in this directory and KUBERNETES_SERVICE_HOST/PORT (in a pod: found by itself)',
     );
 }
 
@@ -275,6 +289,7 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         uiInsecureLocal: opts.uiInsecureLocal,
         signal: ctx.signal,
         version: ctx.version,
+        ...placementOf(opts, globals.kubeconfig, env),
       };
       await controller.runOperator(options);
     });

@@ -99,7 +99,7 @@ async function recordIntent(
 }
 
 /** The client to apply with: the Sync's service account when it names one. */
-function applierOf(kube: KubeClient, sync: Sync): KubeClient {
+export function applierOf(kube: KubeClient, sync: Sync): KubeClient {
   const account = sync.spec.serviceAccountName;
   const namespace = sync.metadata.namespace ?? '';
   return account ? kube.impersonate(`system:serviceaccount:${namespace}:${account}`) : kube;

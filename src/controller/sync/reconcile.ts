@@ -27,6 +27,7 @@ import {
   type DesiredMemory,
 } from './apply.ts';
 import { decide } from './decide.ts';
+import { ensureFinalizer, finalizeSync } from './finalize.ts';
 import { unreadyDependencies } from './dependencies.ts';
 import type { Decision, FailureCause, SyncOutcome } from './outcome.ts';
 import { commitOf, keepRecord } from './history-write.ts';
@@ -118,6 +119,8 @@ export async function reconcileSync(
     signal,
   };
   const parsed = parseSync(obj);
+  if (obj.metadata.deletionTimestamp !== undefined)
+    return finalizeSync(obj, parsed.ok ? parsed.value : undefined, deps, run);
   if (!parsed.ok) {
     const sync = { ...(obj as unknown as Sync), spec: { interval: '10m' } as Sync['spec'] };
     const outcome = failed(ConditionReasons.InvalidSpec, parsed.error.message, true);
@@ -292,6 +295,22 @@ async function applyArtifact(
   sync: Sync,
   artifact: StoredArtifact,
   target?: Target,
+): Promise<ReconcileOutcome> {
+  // Nothing is applied before the finalizer that deletes it with the Sync is in place.
+  const held = await ensureFinalizer(deps.cluster.kube, run.obj, run.signal);
+  if (!held.ok) {
+    const outcome = failed(ConditionReasons.ApplyFailed, held.message);
+    return conclude(deps, run, { sync, status: sync.status ?? {}, outcome, target });
+  }
+  return applyHeld(deps, { ...run, obj: held.obj }, sync, artifact, target);
+}
+
+async function applyHeld(
+  deps: SyncReconcilerDeps,
+  run: Run,
+  sync: Sync,
+  artifact: StoredArtifact,
+  target: Target | undefined,
 ): Promise<ReconcileOutcome> {
   const step = await stepOf(deps, run, sync, artifact);
   if (step !== 'abandoned' && 'kind' in step) {
