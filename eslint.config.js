@@ -31,6 +31,7 @@ const allParts = [
   'git',
   'server',
   'cli',
+  'image',
 ];
 const siblingInternals = {
   regex: `^(\\.\\./)+(${allParts.join('|')})/(?!index\\.ts$)`,
@@ -54,6 +55,7 @@ const mayImport = {
   server: ['core', 'api'],
   controller: allParts.filter((p) => p !== 'controller' && p !== 'cli'),
   cli: ['core', 'api', 'controller', 'kube', 'git', 'render'],
+  image: ['core', 'api', 'git'],
 };
 
 function partFence(part) {

@@ -111,3 +111,38 @@ export {
 } from './resources.ts';
 export { CRD_CATEGORY, crdNameOf, generateCrd, generateCrds } from './crd.ts';
 export { toStructuralSchema, type StructuralSchema } from './structural.ts';
+export {
+  FilterTagsSchema,
+  ImagePolicyChoiceSchema,
+  ImagePolicySpecSchema,
+  ImagePolicyStatusSchema,
+  ImageRefSchema,
+  ImageRepositorySpecSchema,
+  ImageRepositoryStatusSchema,
+  ImageUpdateAutomationSpecSchema,
+  ImageUpdateAutomationStatusSchema,
+  SortOrders,
+  type FilterTags,
+  type ImagePolicyChoice,
+  type ImagePolicySpec,
+  type ImagePolicySpecInput,
+  type ImagePolicyStatus,
+  type ImageRef,
+  type ImageRepositorySpec,
+  type ImageRepositorySpecInput,
+  type ImageRepositoryStatus,
+  type ImageUpdateAutomationSpec,
+  type ImageUpdateAutomationSpecInput,
+  type ImageUpdateAutomationStatus,
+} from './image.ts';
+export {
+  imagePolicyDefinition,
+  imageRepositoryDefinition,
+  imageUpdateAutomationDefinition,
+  parseImagePolicy,
+  parseImageRepository,
+  parseImageUpdateAutomation,
+  type ImagePolicy,
+  type ImageRepository,
+  type ImageUpdateAutomation,
+} from './image-resources.ts';

@@ -27,6 +27,11 @@ import {
   type Resource,
   type ResourceDefinition,
 } from './resource.ts';
+import {
+  imagePolicyDefinition,
+  imageRepositoryDefinition,
+  imageUpdateAutomationDefinition,
+} from './image-resources.ts';
 import { SyncSpecSchema, SyncStatusSchema, type SyncSpec, type SyncStatus } from './sync.ts';
 
 export { Kinds, type MoorKind };
@@ -152,6 +157,9 @@ export const resourceDefinitions: readonly ResourceDefinition[] = [
   providerDefinition,
   alertDefinition,
   receiverDefinition,
+  imageRepositoryDefinition,
+  imagePolicyDefinition,
+  imageUpdateAutomationDefinition,
 ];
 
 export type GitRepository = Resource<'GitRepository', GitRepositorySpec, GitRepositoryStatus>;

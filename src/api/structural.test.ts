@@ -57,6 +57,9 @@ test('one CRD per resource, served and stored as moor.dev/v1alpha1 with a status
       'providers.moor.dev',
       'alerts.moor.dev',
       'receivers.moor.dev',
+      'imagerepositories.moor.dev',
+      'imagepolicies.moor.dev',
+      'imageupdateautomations.moor.dev',
     ],
   );
   for (const crd of all) {

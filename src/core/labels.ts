@@ -11,6 +11,9 @@ export const Kinds = {
   Provider: 'Provider',
   Alert: 'Alert',
   Receiver: 'Receiver',
+  ImageRepository: 'ImageRepository',
+  ImagePolicy: 'ImagePolicy',
+  ImageUpdateAutomation: 'ImageUpdateAutomation',
 } as const;
 export type MoorKind = (typeof Kinds)[keyof typeof Kinds];
 

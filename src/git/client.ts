@@ -17,6 +17,7 @@ import { isFullSha, parseLsRemote } from './refs.ts';
 import { runGit, type GitRun } from './run.ts';
 import type { LocalSession, RunContext, Session, SessionRun } from './session.ts';
 import type { FetchTarget, GitAuth, GitClient, PushTagTarget } from './types.ts';
+import { updateBranch } from './update-branch.ts';
 import { parseGitUrl } from './url.ts';
 
 export type GitClientOptions = {
@@ -118,6 +119,11 @@ export function createGitClient(options: GitClientOptions): GitClient {
     pushTag(url, auth, target, signal) {
       return withSession(settings, { rawUrl: url, auth, signal }, (session) =>
         pushTagFrom(session, target),
+      );
+    },
+    updateBranch(url, auth, update, signal) {
+      return withSession(settings, { rawUrl: url, auth, signal }, (session) =>
+        updateBranch(session, update),
       );
     },
   };

@@ -15,6 +15,8 @@ export {
   type ResolvedRef,
 } from './refs.ts';
 export type {
+  BranchUpdate,
+  BranchUpdateResult,
   FetchTarget,
   GitAuth,
   GitClient,
