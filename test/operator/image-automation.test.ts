@@ -192,3 +192,62 @@ test('a pushed tag becomes a commit of the marked lines, then the running image'
     4,
   );
 });
+
+test('a registry with basic auth: a wrong password is a clear condition, the right one scans', async (t) => {
+  const credentials = { username: 'ci', password: 'reg-s3cret' };
+  const registry = await startTestRegistry({ auth: credentials });
+  t.after(() => registry.close());
+  await pushTags(registry.host, 'team/api', ['0.1.0', '0.2.0', '0.3.0'], credentials);
+  const { kube, ns } = await setUpScenario(t, 'op-image-auth', { 'README.md': 'x\n' });
+  const dockerConfig = (password: string) =>
+    JSON.stringify({
+      auths: {
+        [registry.host]: {
+          auth: Buffer.from(`${credentials.username}:${password}`).toString('base64'),
+        },
+      },
+    });
+  const secret = (password: string) => ({
+    ...secretObject(ns, 'registry', { '.dockerconfigjson': dockerConfig(password) }),
+    type: 'kubernetes.io/dockerconfigjson',
+  });
+  await applyObject(kube, secret('wrong-one'));
+  const spec = {
+    image: `${registry.host}/team/api`,
+    interval: '1s',
+    insecure: true,
+    secretRef: { name: 'registry' },
+  };
+  await applyObject(kube, resource('ImageRepository', ns, 'api', spec));
+  await waitFor(
+    'Ready=False AuthenticationFailed',
+    async () => {
+      const repo = await getObject(kube, API, 'ImageRepository', ns, 'api');
+      const ready = conditionOf(repo, 'Ready');
+      if (ready?.reason !== 'AuthenticationFailed') return false;
+      assert.equal(ready.status, 'False');
+      assert.match(
+        ready.message,
+        new RegExp(`${registry.host}/team/api: the registry refused the credentials \\(401\\)`),
+      );
+      assert.doesNotMatch(JSON.stringify(repo?.status), /wrong-one/);
+      return true;
+    },
+    120_000,
+  );
+  await applyObject(kube, secret(credentials.password));
+  await waitFor(
+    'a scan with the right password',
+    async () => {
+      const repo = await getObject(kube, API, 'ImageRepository', ns, 'api');
+      const status = repo?.status as {
+        lastScanResult?: { tagCount: number; latestTags: string[] };
+      };
+      if (conditionOf(repo, 'Ready')?.status !== 'True') return false;
+      assert.equal(status.lastScanResult?.tagCount, 3);
+      assert.deepEqual(status.lastScanResult?.latestTags, ['0.3.0', '0.2.0', '0.1.0']);
+      return true;
+    },
+    120_000,
+  );
+});
