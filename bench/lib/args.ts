@@ -16,11 +16,12 @@ export const ScenarioNames = [
   'shared-source',
   'startup',
   'soak',
+  'image',
 ] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
 
 /** Scenarios a run without --only leaves out: the soak runs for --minutes, alone. */
-const OnlyWhenNamed: readonly ScenarioName[] = ['soak'];
+const OnlyWhenNamed: readonly ScenarioName[] = ['soak', 'image'];
 
 export type BenchArgs = {
   readonly scenarios: readonly ScenarioName[];

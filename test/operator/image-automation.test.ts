@@ -3,6 +3,7 @@
 // with no manual step, to a commit changing exactly the marked lines, then to the Deployment
 // running the new image.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { clusterTest as test } from '../helpers/cluster.ts';
 import { pushTags } from '../helpers/crane.ts';
 import { startHttpGitServer } from '../helpers/git-server.ts';
@@ -57,6 +58,31 @@ data:
   tag: "0.0.1" # {"$imagepolicy": "not a policy"}
 `;
 
+/** A webhook sink on loopback: the JSON bodies Moor posts to it. */
+async function startSink(): Promise<{
+  url: string;
+  bodies: Record<string, unknown>[];
+  close(): Promise<void>;
+}> {
+  const bodies: Record<string, unknown>[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return {
+    url: `http://127.0.0.1:${address.port}/hook`,
+    bodies,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
 const resource = (kind: string, ns: string, name: string, spec: Record<string, unknown>) => ({
   apiVersion: API,
   kind,
@@ -81,6 +107,17 @@ test('a pushed tag becomes a commit of the marked lines, then the running image'
   const server = await startHttpGitServer(repo, { basic: credentials });
   t.after(() => server.close());
   await applyObject(kube, secretObject(ns, 'git-auth', credentials));
+  const sink = await startSink();
+  t.after(() => sink.close());
+  await applyObject(kube, resource('Provider', ns, 'sink', { type: 'webhook', address: sink.url }));
+  await applyObject(
+    kube,
+    resource('Alert', ns, 'images', {
+      providerRef: { name: 'sink' },
+      events: ['ImageUpdated'],
+      sources: [{ kind: 'ImageUpdateAutomation', name: '*' }],
+    }),
+  );
   await applyObject(
     kube,
     gitRepository(ns, 'app', {
@@ -150,6 +187,7 @@ test('a pushed tag becomes a commit of the marked lines, then the running image'
 
   // CI pushes 1.2.0 (and a prerelease the range leaves out).
   await pushTags(registry.host, 'web', ['1.2.0', '1.3.0-rc.1']);
+  const pushedAt = Date.now();
   let pushed = '';
   await waitFor(
     'a commit from the automation',
@@ -179,7 +217,19 @@ test('a pushed tag becomes a commit of the marked lines, then the running image'
     async () => (await imageOf())?.[0] === `${image}:1.2.0`,
     120_000,
   );
+  t.diagnostic(`registry push → Deployment at 1.2.0: ${Date.now() - pushedAt} ms`);
   assert.equal((await imageOf())?.[1], `${image}:1.1.0`);
+  await waitFor('the ImageUpdated alert', () => sink.bodies.length > 0, 60_000);
+  const alert = sink.bodies[0] as {
+    event: string;
+    revision: string;
+    message: string;
+    source: { kind: string };
+  };
+  assert.equal(alert.event, 'ImageUpdated');
+  assert.equal(alert.source.kind, 'ImageUpdateAutomation');
+  assert.equal(alert.revision, `main@sha1:${pushed}`);
+  assert.match(alert.message, /web:1\.1\.0 → .*web:1\.2\.0/);
   const policy = await getObject(kube, API, 'ImagePolicy', ns, 'web');
   const status = policy?.status as { latestRef: { tag: string }; previousRef: { tag: string } };
   assert.equal(status.latestRef.tag, '1.2.0');

@@ -3,9 +3,11 @@ import type { CliContext } from '../context.ts';
 import type { GroupCommand } from '../program.ts';
 import { registerCreateSourceGitCommand } from './create-source-git.ts';
 import { registerCreateSyncCommand } from './create-sync.ts';
+import { registerCreateImageCommands } from './image-create.ts';
 
 export function registerCreateCommands(create: GroupCommand, ctx: CliContext): void {
   const source = create.command('source').description('create or update a source');
   registerCreateSourceGitCommand(source, ctx);
   registerCreateSyncCommand(create, ctx);
+  registerCreateImageCommands(create, ctx);
 }

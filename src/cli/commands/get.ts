@@ -19,6 +19,7 @@ import {
   type OutputFormat,
 } from '../output.ts';
 import type { GroupCommand } from '../program.ts';
+import { registerGetImagesCommand } from './image.ts';
 
 const MESSAGE_WIDTH = 80;
 
@@ -134,4 +135,5 @@ async function printListing(
 
 export function registerGetCommands(get: GroupCommand, ctx: CliContext): void {
   for (const listing of listings) registerListing(get, ctx, listing);
+  registerGetImagesCommand(get, ctx);
 }

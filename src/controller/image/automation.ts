@@ -246,16 +246,14 @@ async function recordPush(
       }
     : { ready: true, reason: ImageReasons.Succeeded, message };
   await write(obj, status, readiness, deps, signal);
+  const revision = `${pushed.pushBranch}@sha1:${commit}`;
   deps.events.record(aboutOf(obj), 'Normal', ImageReasons.ImageUpdated, message, {
-    'moor.dev/revision': `${pushed.pushBranch}@sha1:${commit}`,
+    'moor.dev/revision': revision,
   });
-  deps.announce?.({
-    namespace: obj.metadata.namespace ?? '',
-    name: obj.metadata.name ?? '',
-    commit,
-    message,
-    changes,
-  });
+  const about = { namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '' };
+  const objects = [...new Set((pushed.run?.changes ?? []).map((c) => c.file))];
+  const kind = 'ImageUpdateAutomation' as const;
+  deps.announce?.({ event: 'ImageUpdated', kind, ...about, message, revision, objects });
   deps.logger.info(
     { automation: `${obj.metadata.namespace}/${obj.metadata.name}`, commit },
     'images updated',

@@ -25,6 +25,18 @@ export type ImageDeps = {
   readonly events: EventRecorder;
   readonly readSecret: SecretReader;
   readonly requeue: (key: string, delayMs: number) => void;
+  /** Sends ImageUpdated / ImageScanFailed to the notifier (Alerts, Providers). */
+  readonly announce?: ((event: ImageAnnouncement) => void) | undefined;
+};
+
+export type ImageAnnouncement = {
+  readonly event: 'ImageUpdated' | 'ImageScanFailed';
+  readonly kind: 'ImageRepository' | 'ImageUpdateAutomation';
+  readonly namespace: string;
+  readonly name: string;
+  readonly message: string;
+  readonly revision?: string;
+  readonly objects?: readonly string[];
 };
 
 export type RepositoryDeps = ImageDeps & {
@@ -47,16 +59,6 @@ export type AutomationDeps = ImageDeps & {
   readonly listPolicies: (namespace: string) => readonly KubeObject[];
   /** A commit was pushed to this GitRepository: fetch it now. */
   readonly onPushed: (namespace: string, name: string) => void;
-  /** Announces ImageUpdated to the notifier (Alerts, Providers). */
-  readonly announce?: (update: ImageUpdate) => void;
-};
-
-export type ImageUpdate = {
-  readonly namespace: string;
-  readonly name: string;
-  readonly commit: string;
-  readonly message: string;
-  readonly changes: readonly string[];
 };
 
 export const aboutOf = (obj: KubeObject) => ({

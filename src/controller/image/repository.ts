@@ -2,7 +2,15 @@
 // the ImagePolicies, record the count and scan time in status. A 429 backs off (as the registry
 // asks, else exponentially) and says so in Ready; a refused password is AuthenticationFailed.
 import { parseDuration, parseImageRepository, type ImageRepository } from '../../api/index.ts';
-import { backoffDelay, err, jitter, ok, type KubeObject, type Result } from '../../core/index.ts';
+import {
+  Annotations,
+  backoffDelay,
+  err,
+  jitter,
+  ok,
+  type KubeObject,
+  type Result,
+} from '../../core/index.ts';
 import {
   credentialsFromSecret,
   ImageErrorCodes,
@@ -55,7 +63,9 @@ async function report(
     obj.metadata.generation,
     deps.clock.now(),
   );
-  const next = { ...status, observedGeneration: obj.metadata.generation, conditions };
+  const requested = obj.metadata.annotations?.[Annotations.reconcileRequestedAt];
+  const handled = requested ? { lastHandledReconcileAt: requested } : {};
+  const next = { ...status, ...handled, observedGeneration: obj.metadata.generation, conditions };
   const wrote = await writeStatus(deps.kube, obj, next, signal);
   if (wrote.error) deps.logger.warn({ err: wrote.error }, 'status not written');
 }
@@ -80,7 +90,12 @@ async function reportFailure(
     : error.message;
   const repeated = readyMessageOf(ctx.status.conditions) === message;
   await report(ctx.obj, ctx.status, { ready: false, reason, message }, deps, signal);
-  if (!repeated) deps.events.record(aboutOf(ctx.obj), 'Warning', reason, message);
+  if (!repeated) {
+    deps.events.record(aboutOf(ctx.obj), 'Warning', reason, message);
+    const { namespace = '', name } = ctx.repo.metadata;
+    const kind = 'ImageRepository' as const;
+    deps.announce?.({ event: 'ImageScanFailed', kind, namespace, name, message });
+  }
   deps.requeue(ctx.key, delay);
   return 'failure';
 }

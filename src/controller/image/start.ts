@@ -7,6 +7,7 @@ import {
   createAddressPolicy,
   DEFAULT_DENIED_HOSTS,
   DEFAULT_DENIED_RANGES,
+  type EventInput,
 } from '../../notify/index.ts';
 import type { EventMemory, EventRecorder } from '../events.ts';
 import type { OperatorOptions } from '../options.ts';
@@ -22,6 +23,7 @@ type Parts = {
   readonly git: GitClient;
   readonly events: EventRecorder & EventMemory;
   readonly readSecret: SecretReader;
+  readonly announce: (event: EventInput) => void;
 };
 
 export function startImageAutomation(
@@ -40,6 +42,8 @@ export function startImageAutomation(
     git: parts.git,
     events: parts.events,
     readSecret: parts.readSecret,
+    announce: ({ kind, namespace, name, ...rest }) =>
+      parts.announce({ ...rest, source: { kind, namespace, name } }),
     concurrency: opts.concurrency,
     namespace: opts.namespace,
     allowFileUrls: opts.allowFileUrls,

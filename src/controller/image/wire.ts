@@ -17,7 +17,7 @@ import type { StatusMemory } from '../status-memory.ts';
 import type { Clock, Logger } from '../types.ts';
 import { needsReconcile } from '../watch-events.ts';
 import { reconcileImageUpdateAutomation } from './automation.ts';
-import type { ImageUpdate, TagStore } from './deps.ts';
+import type { ImageAnnouncement, TagStore } from './deps.ts';
 import { reconcileImagePolicy } from './policy.ts';
 import { reconcileImageRepository } from './repository.ts';
 
@@ -38,7 +38,7 @@ export type ImageWiring = {
   readonly watch?: WatchTiming;
   readonly getGitRepository: (namespace: string, name: string) => KubeObject | undefined;
   readonly onPushed: (namespace: string, name: string) => void;
-  readonly announce?: (update: ImageUpdate) => void;
+  readonly announce?: (event: ImageAnnouncement) => void;
   readonly signal: AbortSignal;
 };
 
@@ -103,11 +103,15 @@ function wakePolicies(policies: Side, namespace: string, name: string): void {
 const inNamespace = (informer: Informer, namespace: string) =>
   informer.list().filter((o) => (o.metadata.namespace ?? '') === namespace);
 
+const commonOf = ({ kube, clock, logger, events, readSecret, announce }: ImageWiring) => ({
+  ...{ kube, clock, logger, events, readSecret, announce },
+  random: Math.random,
+});
+
 export function startImages(w: ImageWiring): Images {
   const tags: TagStore = new Map();
   const failures = new Map<string, number>();
-  const { kube, clock, logger, events, readSecret } = w;
-  const common = { kube, clock, logger, events, readSecret, random: Math.random };
+  const common = commonOf(w);
   const repositories = startSide(
     w,
     Kinds.ImageRepository,
@@ -163,7 +167,6 @@ export function startImages(w: ImageWiring): Images {
           listPolicies: (namespace) => inNamespace(policies.informer, namespace),
           onPushed: w.onPushed,
           requeue: (k, ms) => automations.queue.addAfter(k, ms),
-          ...(w.announce ? { announce: w.announce } : {}),
         },
         s,
       ),
