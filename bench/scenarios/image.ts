@@ -46,11 +46,12 @@ const moorObject = (kind: string, namespace: string, spec: object): KubeObject =
 
 /** Whether the Deployment names `image` and has rolled it out. */
 function runs(obj: KubeObject | undefined, image: string): boolean {
-  const spec = obj?.spec as { template?: { spec?: { containers?: { image?: string }[] } } };
+  const spec = obj?.spec as
+    { template?: { spec?: { containers?: { image?: string }[] } } } | undefined;
   const status = obj?.status as
     { observedGeneration?: number; updatedReplicas?: number; readyReplicas?: number } | undefined;
   return (
-    spec.template?.spec?.containers?.[0]?.image === image &&
+    spec?.template?.spec?.containers?.[0]?.image === image &&
     status?.observedGeneration === obj?.metadata.generation &&
     status?.updatedReplicas === 1 &&
     status.readyReplicas === 1
@@ -110,6 +111,6 @@ export async function runImage(ctx: BenchContext): Promise<Record<string, unknow
       // A pause off the scan interval's phase, so the samples spread over it.
       await sleep(300 + ((i * 618) % 1000));
     }
-    return { imageInterval: '1s', pushes: PUSHES, pushToRunningMs: latencyMs(samples) };
+    return { image: { interval: '1s', pushes: PUSHES, pushToRunningMs: latencyMs(samples) } };
   });
 }
