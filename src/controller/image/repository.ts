@@ -159,7 +159,11 @@ export async function reconcileImageRepository(
   };
   const listed = await deps.registry.listTags(image.value, scanOptions);
   if (signal.aborted) return undefined;
-  if (!listed.ok) return reportFailure(ctx, listed.error, failures, deps, signal);
+  if (!listed.ok) {
+    const { code, message, data } = listed.error;
+    const failure = { code, message, retryAfterMs: data.retryAfterMs };
+    return reportFailure(ctx, failure, failures, deps, signal);
+  }
   failures.delete(key);
   const isExcluded = excluded(repo.spec.exclusionList);
   const tags = listed.value.filter((t) => !isExcluded(t)).sort();
