@@ -33,6 +33,7 @@ const allParts = [
   'git',
   'server',
   'cli',
+  'image',
 ];
 const siblingInternals = {
   regex: `^(\\.\\./)+(${allParts.join('|')})/(?!index\\.ts$)`,
@@ -56,6 +57,7 @@ const mayImport = {
   server: ['core', 'api'],
   controller: allParts.filter((p) => p !== 'controller' && p !== 'cli'),
   cli: ['core', 'api', 'controller', 'kube', 'git', 'render'],
+  image: ['core', 'api', 'git'],
 };
 
 function partFence(part) {

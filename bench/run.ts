@@ -21,6 +21,7 @@ import { runCli } from './scenarios/cli.ts';
 import { runCost } from './scenarios/cost.ts';
 import { runDrift } from './scenarios/drift.ts';
 import { runGitSource } from './scenarios/git.ts';
+import { runImage } from './scenarios/image.ts';
 import { runManySyncs } from './scenarios/many-syncs.ts';
 import { runNoop } from './scenarios/noop.ts';
 import { runPush } from './scenarios/push.ts';
@@ -51,6 +52,7 @@ const scenarios: Readonly<Record<Exclude<ScenarioName, 'git' | 'ui'>, Scenario>>
   'many-syncs': (ctx) => runManySyncs(ctx),
   steady: (ctx) => runSteady(ctx),
   cli: (ctx) => runCli(ctx),
+  image: (ctx) => runImage(ctx),
   cost: (ctx) => runCost(ctx),
   'shared-source': (ctx) => runSharedSource(ctx),
   startup: (ctx) => runStartup(ctx),

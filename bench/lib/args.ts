@@ -18,12 +18,13 @@ export const ScenarioNames = [
   'soak',
   'helm',
   'ui',
+  'image',
 ] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
 
-/** Scenarios a run without --only leaves out: the soak runs for --minutes, alone; helm on
- * request; ui needs Chromium. */
-const OnlyWhenNamed: readonly ScenarioName[] = ['soak', 'helm', 'ui'];
+/** Scenarios a run without --only leaves out: the soak runs for --minutes, alone; helm and
+ * image on request; ui needs Chromium. */
+const OnlyWhenNamed: readonly ScenarioName[] = ['soak', 'helm', 'ui', 'image'];
 
 export type BenchArgs = {
   readonly scenarios: readonly ScenarioName[];

@@ -135,3 +135,38 @@ export {
 export { helmRepositoryDefinition, parseHelmRepository, type HelmRepository } from './resources.ts';
 export { HelmRepositorySpecSchema, type HelmRepositorySpec } from './helm-repository.ts';
 export { DeletionPolicies, DeletionPolicySchema, type DeletionPolicy } from './sync-deletion.ts';
+export {
+  FilterTagsSchema,
+  ImagePolicyChoiceSchema,
+  ImagePolicySpecSchema,
+  ImagePolicyStatusSchema,
+  ImageRefSchema,
+  ImageRepositorySpecSchema,
+  ImageRepositoryStatusSchema,
+  ImageUpdateAutomationSpecSchema,
+  ImageUpdateAutomationStatusSchema,
+  SortOrders,
+  type FilterTags,
+  type ImagePolicyChoice,
+  type ImagePolicySpec,
+  type ImagePolicySpecInput,
+  type ImagePolicyStatus,
+  type ImageRef,
+  type ImageRepositorySpec,
+  type ImageRepositorySpecInput,
+  type ImageRepositoryStatus,
+  type ImageUpdateAutomationSpec,
+  type ImageUpdateAutomationSpecInput,
+  type ImageUpdateAutomationStatus,
+} from './image.ts';
+export {
+  imagePolicyDefinition,
+  imageRepositoryDefinition,
+  imageUpdateAutomationDefinition,
+  parseImagePolicy,
+  parseImageRepository,
+  parseImageUpdateAutomation,
+  type ImagePolicy,
+  type ImageRepository,
+  type ImageUpdateAutomation,
+} from './image-resources.ts';

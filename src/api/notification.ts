@@ -125,7 +125,7 @@ export const ProviderSpecSchema = z
   });
 
 export const AlertSourceSchema = z.object({
-  kind: z.enum(['Sync', 'GitRepository']),
+  kind: z.enum(['Sync', 'GitRepository', 'ImageRepository', 'ImageUpdateAutomation']),
   name: z
     .string()
     .min(1)

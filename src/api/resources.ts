@@ -27,6 +27,11 @@ import {
   type Resource,
   type ResourceDefinition,
 } from './resource.ts';
+import {
+  imagePolicyDefinition,
+  imageRepositoryDefinition,
+  imageUpdateAutomationDefinition,
+} from './image-resources.ts';
 import { SyncSpecSchema, SyncStatusSchema, type SyncSpec, type SyncStatus } from './sync.ts';
 import {
   HelmRepositorySpecSchema,
@@ -174,6 +179,9 @@ export const resourceDefinitions: readonly ResourceDefinition[] = [
   alertDefinition,
   receiverDefinition,
   helmRepositoryDefinition,
+  imageRepositoryDefinition,
+  imagePolicyDefinition,
+  imageUpdateAutomationDefinition,
 ];
 
 export type GitRepository = Resource<'GitRepository', GitRepositorySpec, GitRepositoryStatus>;

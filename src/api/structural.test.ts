@@ -58,6 +58,9 @@ test('one CRD per resource, served and stored as moor.dev/v1alpha1 with a status
       'alerts.moor.dev',
       'receivers.moor.dev',
       'helmrepositories.moor.dev',
+      'imagerepositories.moor.dev',
+      'imagepolicies.moor.dev',
+      'imageupdateautomations.moor.dev',
     ],
   );
   for (const crd of all) {

@@ -42,6 +42,7 @@ import { startDashboard } from './dashboard-serve.ts';
 import { rememberSyncs } from './sync-handles.ts';
 import type { Logger } from './types.ts';
 import { changedFirst } from './sync/index.ts';
+import { startImageAutomation } from './image/index.ts';
 import { startSources } from './wire-sources.ts';
 import { startSyncs, type SyncSide } from './wire-syncs.ts';
 
@@ -102,6 +103,7 @@ async function runListening(
   const others = otherOperators(opts, clock);
   const parts = { common, git, store, events, readSecret, live, metrics, announce, others, hub };
   const { sources, syncs, remembered } = startReconcilers(opts, parts);
+  const images = startImageAutomation(opts, parts, sources);
   metrics.observeRemembered(remembered);
   const feedback = startFeedback({
     kube,
@@ -134,7 +136,7 @@ async function runListening(
     signal,
     logger: root.child({ part: 'heap' }),
   });
-  const synced = [sources.informer.synced, syncs.informer.synced, feedback.synced];
+  const synced = [sources.informer.synced, syncs.informer.synced, feedback.synced, images.synced];
   await Promise.all([...synced, sources.restored]);
   http.markReady();
   const kustomize = opts.kustomize.path ?? '(none)';
@@ -144,7 +146,7 @@ async function runListening(
   await untilAborted(signal);
   logger.info('operator stopping');
   const done = [sources.queue.done, syncs.queue.done, sources.informer.done, syncs.informer.done];
-  await Promise.all([...done, feedback.done, live.stopped()]);
+  await Promise.all([...done, feedback.done, live.stopped(), images.done]);
   await events.flush().catch(() => undefined);
   await leadership.release();
   await http.close();

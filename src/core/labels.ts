@@ -12,6 +12,9 @@ export const Kinds = {
   Alert: 'Alert',
   Receiver: 'Receiver',
   HelmRepository: 'HelmRepository',
+  ImageRepository: 'ImageRepository',
+  ImagePolicy: 'ImagePolicy',
+  ImageUpdateAutomation: 'ImageUpdateAutomation',
 } as const;
 export type MoorKind = (typeof Kinds)[keyof typeof Kinds];
 

@@ -18,6 +18,7 @@ import { runGit, type GitRun } from './run.ts';
 import type { LocalSession, RunContext, Session, SessionRun } from './session.ts';
 import type { FetchTarget, GitAuth, GitClient, PushTagTarget } from './types.ts';
 import { pushRestoreCommit } from './revert.ts';
+import { updateBranch } from './update-branch.ts';
 import { parseGitUrl } from './url.ts';
 
 export type GitClientOptions = {
@@ -124,6 +125,11 @@ export function createGitClient(options: GitClientOptions): GitClient {
     pushRestoreCommit(url, auth, target, signal) {
       return withSession(settings, { rawUrl: url, auth, signal }, (session) =>
         pushRestoreCommit(session, target),
+      );
+    },
+    updateBranch(url, auth, update, signal) {
+      return withSession(settings, { rawUrl: url, auth, signal }, (session) =>
+        updateBranch(session, update),
       );
     },
   };

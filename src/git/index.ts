@@ -16,6 +16,8 @@ export {
 } from './refs.ts';
 export type {
   CommitInfo,
+  BranchUpdate,
+  BranchUpdateResult,
   FetchTarget,
   GitAuth,
   GitClient,

@@ -97,6 +97,30 @@ export type RestoreCommitTarget = {
   readonly author: { readonly name: string; readonly email: string };
 };
 
+/** A commit made by editing the head of a branch, pushed to the same or another branch. */
+export type BranchUpdate = {
+  readonly checkoutBranch: string;
+  /** The checkout branch, or another one (rewritten from the checkout branch on each update). */
+  readonly pushBranch: string;
+  readonly author: { readonly name: string; readonly email: string };
+  /**
+   * Edits the files of the checked-out tree in `dir` and returns the commit message, or
+   * undefined when nothing is to change. Called again on the new head after a refused push.
+   */
+  readonly edit: (dir: string) => Promise<string | undefined>;
+  /** Pushes tried before giving up on a branch that keeps moving (at least 1). */
+  readonly attempts: number;
+};
+
+export type BranchUpdateResult = {
+  /** A commit was pushed (false: the edit changed nothing). */
+  readonly pushed: boolean;
+  /** The commit pushed, or the head the edit found nothing to change in. */
+  readonly head: string;
+  /** Pushes tried, 1 when the first push was taken. */
+  readonly attempts: number;
+};
+
 /** The only way Moor talks to Git remotes. */
 export type GitClient = {
   listRemoteRefs(
@@ -145,4 +169,11 @@ export type GitClient = {
     target: RestoreCommitTarget,
     signal: AbortSignal,
   ): Promise<Result<{ sha: string; parent: string }, GitError>>;
+  /** Edits the head of a branch, commits and pushes (see BranchUpdate). */
+  updateBranch(
+    url: string,
+    auth: GitAuth,
+    update: BranchUpdate,
+    signal: AbortSignal,
+  ): Promise<Result<BranchUpdateResult, GitError>>;
 };

@@ -18,6 +18,10 @@ export const NotificationEvents = {
   Pruned: 'Pruned',
   /** A failing revision was replaced by the last healthy one. */
   RolledBack: 'RolledBack',
+  /** An ImageUpdateAutomation pushed a commit with newer images (old → new tag, the commit). */
+  ImageUpdated: 'ImageUpdated',
+  /** An ImageRepository's registry scan failed (auth, rate limit, unreachable). */
+  ImageScanFailed: 'ImageScanFailed',
 } as const;
 export type NotificationEvent = (typeof NotificationEvents)[keyof typeof NotificationEvents];
 
@@ -35,9 +39,12 @@ export const EventSeverities: Readonly<Record<NotificationEvent, Severity>> = {
   DriftCorrected: 'info',
   Pruned: 'info',
   RolledBack: 'error',
+  ImageUpdated: 'info',
+  ImageScanFailed: 'error',
 };
 
-export type EventSourceKind = 'Sync' | 'GitRepository';
+export type EventSourceKind =
+  'Sync' | 'GitRepository' | 'ImageRepository' | 'ImageUpdateAutomation';
 
 export type EventSource = {
   readonly kind: EventSourceKind;

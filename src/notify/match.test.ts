@@ -153,12 +153,18 @@ test('selectAlerts keeps the selecting Alerts in order', () => {
   assert.deepEqual(names(makeEvent(inApps('Sync', 'api'))), ['all']);
 });
 
-test('default severities: failures, rollbacks and Diverged are errors', () => {
+test('default severities: failures (a failed image scan too), rollbacks and Diverged are errors', () => {
   const errors = Object.entries(EventSeverities)
     .filter(([, severity]) => severity === 'error')
     .map(([event]) => event)
     .sort();
-  assert.deepEqual(errors, ['ApplyFailed', 'Diverged', 'HealthFailed', 'RolledBack']);
+  assert.deepEqual(errors, [
+    'ApplyFailed',
+    'Diverged',
+    'HealthFailed',
+    'ImageScanFailed',
+    'RolledBack',
+  ]);
   const event = createEvent(
     { event: 'Diverged', source: { kind: 'Sync', namespace: 'apps', name: 'web' }, message: 'x' },
     new Date('2024-05-01T12:03:00.999Z'),

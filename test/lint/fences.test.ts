@@ -23,6 +23,8 @@ const FILES: Record<string, string> = {
     'export const home = (): string | undefined => process.env.HOME;\n',
   'src/cli/reads-env.ts': 'export const home = (): string | undefined => process.env.HOME;\n',
   'src/core/clock.ts': 'export const now = (): number => Date.now();\n',
+  'src/image/reads-kube.ts': "export { createKubeClient } from '../kube/index.ts';\n",
+  'src/image/uses-git.ts': "export { createGitClient } from '../git/index.ts';\n",
   'src/plan/long.ts': `export function long(): number {\n  let n = 0;\n${'  n++;\n'.repeat(80)}  return n;\n}\n`,
 };
 
@@ -67,4 +69,6 @@ void test('lint refuses a cycle, a crossed part fence, client-node and child_pro
   assert.deepEqual(rules.get('src/controller/reads-env.ts'), ['no-restricted-properties']);
   assert.deepEqual(rules.get('src/cli/reads-env.ts'), [], 'the CLI reads the environment');
   assert.deepEqual(rules.get('src/core/clock.ts'), [], 'the clock reads the time');
+  assert.deepEqual(rules.get('src/image/reads-kube.ts'), ['no-restricted-imports']);
+  assert.deepEqual(rules.get('src/image/uses-git.ts'), [], 'image/ commits through git/');
 });

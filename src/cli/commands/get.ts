@@ -20,6 +20,7 @@ import {
   type OutputFormat,
 } from '../output.ts';
 import type { GroupCommand } from '../program.ts';
+import { registerGetImagesCommand } from './image.ts';
 
 const MESSAGE_WIDTH = 80;
 
@@ -152,6 +153,7 @@ export function registerGetCommands(get: GroupCommand, ctx: CliContext): void {
     .action(async (opts, cmd) => {
       await printAll(ctx, opts, cmd.optsWithGlobals());
     });
+  registerGetImagesCommand(get, ctx);
 }
 
 /** `get all`: one table per kind that has objects (JSON/YAML: one List of them all). */

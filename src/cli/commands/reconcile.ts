@@ -13,6 +13,7 @@ import { CliError, formatSubject, notFoundError } from '../errors.ts';
 import { recordAt, refTo, stringAt } from '../objects.ts';
 import { pollUntil } from '../poll.ts';
 import type { GroupCommand } from '../program.ts';
+import { registerReconcileImageCommands } from './image.ts';
 import { assessSourceWait, assessSyncWait, type WaitState } from '../reconcile-wait.ts';
 
 const POLL_INTERVAL_MS = 500;
@@ -184,4 +185,5 @@ function registerReconcileSync(reconcile: GroupCommand, ctx: CliContext): void {
 export function registerReconcileCommands(reconcile: GroupCommand, ctx: CliContext): void {
   registerReconcileSource(reconcile, ctx);
   registerReconcileSync(reconcile, ctx);
+  registerReconcileImageCommands(reconcile, ctx);
 }

@@ -1,0 +1,3 @@
+// The image automation reconcilers (ImageRepository, ImagePolicy, ImageUpdateAutomation).
+export { startImageAutomation } from './start.ts';
+export type { Images } from './wire.ts';

@@ -1,0 +1,139 @@
+// Commit an edit to a branch and push it: a shallow clone of the checkout branch, the caller's
+// edit on its files, one commit, one push. A push the remote refuses because the branch moved
+// (non-fast-forward) is retried on the new head: the edit is applied again there, so a
+// concurrent commit is kept and the change lands on top of it (bounded attempts).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { err, ok, type Result } from '../core/index.ts';
+import { GitErrorCode, gitFailure, type GitError } from './errors.ts';
+import type { Session } from './session.ts';
+import type { BranchUpdate, BranchUpdateResult } from './types.ts';
+
+const REJECTED = /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref/i;
+
+type Ctx = { readonly session: Session; readonly work: string; readonly gitDir: string };
+
+function run(
+  ctx: Ctx,
+  args: readonly string[],
+  op: string,
+  ref?: string,
+  env?: Record<string, string>,
+) {
+  return ctx.session.run(['--work-tree', ctx.work, ...args], {
+    op,
+    gitDir: ctx.gitDir,
+    ...(ref === undefined ? {} : { ref }),
+    ...(env === undefined ? {} : { env }),
+  });
+}
+
+/** Fetches the head of `branch` (depth 1) and checks it out into a clean work tree. */
+async function checkoutHead(ctx: Ctx, branch: string): Promise<Result<string, GitError>> {
+  const fetched = await ctx.session.run(
+    [
+      'fetch',
+      '-q',
+      '--depth=1',
+      '--no-tags',
+      '--end-of-options',
+      ctx.session.url.url,
+      `refs/heads/${branch}`,
+    ],
+    { op: 'fetch', ref: branch, gitDir: ctx.gitDir },
+  );
+  if (!fetched.ok) return fetched;
+  const reset = await run(
+    ctx,
+    ['checkout', '-q', '-f', '-B', 'moor-update', 'FETCH_HEAD'],
+    'checkout',
+    branch,
+  );
+  if (!reset.ok) return reset;
+  const clean = await run(ctx, ['clean', '-q', '-f', '-d', '-x'], 'clean', branch);
+  if (!clean.ok) return clean;
+  const head = await ctx.session.run(['rev-parse', '--verify', 'HEAD^{commit}'], {
+    op: 'rev-parse',
+    gitDir: ctx.gitDir,
+  });
+  return head.ok ? ok(head.value.trim()) : head;
+}
+
+async function commitAll(
+  ctx: Ctx,
+  update: BranchUpdate,
+  message: string,
+): Promise<Result<string | undefined, GitError>> {
+  const added = await run(ctx, ['add', '--all'], 'add');
+  if (!added.ok) return added;
+  const staged = await run(ctx, ['diff', '--cached', '--name-only'], 'diff');
+  if (!staged.ok) return staged;
+  if (staged.value.trim() === '') return ok(undefined);
+  const { name, email } = update.author;
+  const env = {
+    GIT_AUTHOR_NAME: name,
+    GIT_AUTHOR_EMAIL: email,
+    GIT_COMMITTER_NAME: name,
+    GIT_COMMITTER_EMAIL: email,
+  };
+  const committed = await ctx.session.run(
+    [
+      '--work-tree',
+      ctx.work,
+      '-c',
+      'commit.gpgsign=false',
+      'commit',
+      '-q',
+      '--no-verify',
+      '-F',
+      '-',
+    ],
+    { op: 'commit', gitDir: ctx.gitDir, env, input: message },
+  );
+  if (!committed.ok) return committed;
+  const head = await ctx.session.run(['rev-parse', '--verify', 'HEAD^{commit}'], {
+    op: 'rev-parse',
+    gitDir: ctx.gitDir,
+  });
+  return head.ok ? ok(head.value.trim()) : head;
+}
+
+async function push(ctx: Ctx, sha: string, branch: string, force: boolean) {
+  const args = ['push', '-q', '--no-verify', ...(force ? ['--force'] : [])];
+  return ctx.session.run(
+    [...args, '--end-of-options', ctx.session.url.url, `${sha}:refs/heads/${branch}`],
+    { op: 'push', ref: branch, gitDir: ctx.gitDir },
+  );
+}
+
+/** Runs one BranchUpdate in a session (see the file comment). */
+export async function updateBranch(
+  session: Session,
+  update: BranchUpdate,
+): Promise<Result<BranchUpdateResult, GitError>> {
+  const ctx: Ctx = {
+    session,
+    work: join(session.scratchDir, 'work'),
+    gitDir: join(session.scratchDir, 'repo.git'),
+  };
+  await mkdir(ctx.work, { recursive: true });
+  const init = await session.run(['init', '-q', '--bare', ctx.gitDir], { op: 'init' });
+  if (!init.ok) return init;
+  // Another push branch (a pull-request flow) is rewritten from the checkout branch each time.
+  const force = update.pushBranch !== update.checkoutBranch;
+  for (let attempt = 1; attempt <= update.attempts; attempt++) {
+    const head = await checkoutHead(ctx, update.checkoutBranch);
+    if (!head.ok) return head;
+    const message = await update.edit(ctx.work);
+    if (message === undefined) return ok({ pushed: false, head: head.value, attempts: attempt });
+    const sha = await commitAll(ctx, update, message);
+    if (!sha.ok) return sha;
+    if (sha.value === undefined) return ok({ pushed: false, head: head.value, attempts: attempt });
+    const pushed = await push(ctx, sha.value, update.pushBranch, force);
+    if (pushed.ok) return ok({ pushed: true, head: sha.value, attempts: attempt });
+    if (!REJECTED.test(pushed.error.data.stderr ?? '')) return pushed;
+  }
+  const context = { op: 'push', url: session.url.redacted, ref: update.pushBranch };
+  const detail = `the branch moved during each of ${update.attempts} attempts`;
+  return err(gitFailure(GitErrorCode.Failed, context, { detail }));
+}
