@@ -130,27 +130,37 @@ async function runListening(
     version: opts.version,
     dashboard: await startDashboard(opts, { kube, live, sources, syncs, hub, clock, logger }),
   });
-  startHeapReclaim({
-    busy: () => sources.queue.size + syncs.queue.size > 0,
-    now: () => clock.monotonic(),
-    signal,
-    logger: root.child({ part: 'heap' }),
-  });
+  const busy = () => sources.queue.size + syncs.queue.size > 0;
+  const heapLogger = root.child({ part: 'heap' });
+  startHeapReclaim({ busy, now: () => clock.monotonic(), signal, logger: heapLogger });
   const synced = [sources.informer.synced, syncs.informer.synced, feedback.synced, images.synced];
   await Promise.all([...synced, sources.restored]);
   http.markReady();
-  const kustomize = opts.kustomize.path ?? '(none)';
-  const started = { namespace: opts.namespace ?? '(all)', storage, http: http.address, kustomize };
-  logger.info({ ...started, shard: opts.shard ?? '(unlabelled)' }, 'operator started');
+  logger.info(startedFields(opts, storage, http.address), 'operator started');
 
   await untilAborted(signal);
   logger.info('operator stopping');
   const done = [sources.queue.done, syncs.queue.done, sources.informer.done, syncs.informer.done];
   await Promise.all([...done, feedback.done, live.stopped(), images.done]);
-  await events.flush().catch(() => undefined);
-  await leadership.release();
-  await http.close();
-  if (leadership.lost.aborted) throw leadership.lost.reason as Error;
+  await stopped({ events, leadership, http });
+}
+
+function startedFields(opts: OperatorOptions, storage: string, http: string | undefined) {
+  const kustomize = opts.kustomize.path ?? '(none)';
+  const shard = opts.shard ?? '(unlabelled)';
+  return { namespace: opts.namespace ?? '(all)', storage, http, kustomize, shard };
+}
+
+/** The last steps of a stop: pending events written, the Lease released, the server closed. */
+async function stopped(parts: {
+  readonly events: { flush(): Promise<unknown> };
+  readonly leadership: { release(): Promise<unknown>; readonly lost: AbortSignal };
+  readonly http: { close(): Promise<unknown> };
+}): Promise<void> {
+  await parts.events.flush().catch(() => undefined);
+  await parts.leadership.release();
+  await parts.http.close();
+  if (parts.leadership.lost.aborted) throw parts.leadership.lost.reason as Error;
 }
 
 /** A start-up failure of the operator itself (not of one resource): it exits with the message. */

@@ -63,6 +63,20 @@ type Env = { Variables: { receiver: ReceiverTarget } };
 
 export type ServerApp = Hono<Env>;
 
+/** Liveness, readiness (with why not), the version and the metrics. */
+function mountProbes(app: ServerApp, deps: ServerDeps): void {
+  app.get('/healthz', (c) => c.text('ok'));
+  app.get('/version', (c) => c.json({ version: deps.version ?? 'unknown' }));
+  app.get('/readyz', async (c) => {
+    if (!(await deps.ready())) return c.text('not ready', 503);
+    const because = deps.notReadyBecause?.();
+    return because === undefined ? c.text('ok') : c.text(`not ready: ${because}`, 503);
+  });
+  app.get('/metrics', async (c) =>
+    c.body(await deps.metrics.render(), 200, { 'Content-Type': deps.metrics.contentType }),
+  );
+}
+
 export function createServerApp(deps: ServerDeps): ServerApp {
   const app = new Hono<Env>();
   const log = deps.logger;
@@ -74,16 +88,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
       now: () => (deps.clock ?? systemClock).now().getTime(),
     });
 
-  app.get('/healthz', (c) => c.text('ok'));
-  app.get('/version', (c) => c.json({ version: deps.version ?? 'unknown' }));
-  app.get('/readyz', async (c) => {
-    if (!(await deps.ready())) return c.text('not ready', 503);
-    const because = deps.notReadyBecause?.();
-    return because === undefined ? c.text('ok') : c.text(`not ready: ${because}`, 503);
-  });
-  app.get('/metrics', async (c) =>
-    c.body(await deps.metrics.render(), 200, { 'Content-Type': deps.metrics.contentType }),
-  );
+  mountProbes(app, deps);
 
   app.post(
     `${WEBHOOK_PATH_PREFIX}:id`,

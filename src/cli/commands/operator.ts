@@ -212,6 +212,14 @@ function dashboardFlags<O extends OptionValues, G extends OptionValues>(c: Comma
   );
 }
 
+/** `--allow-provider-hosts` and `--deny-provider-hosts` as the address policy's options. */
+function providerAddressesOf(opts: {
+  readonly allowProviderHosts: string[];
+  readonly denyProviderHosts: string[];
+}) {
+  return { allowHosts: opts.allowProviderHosts, ...splitDenied(opts.denyProviderHosts) };
+}
+
 export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext): void {
   tuningFlags(
     leaderElectionFlags(
@@ -273,10 +281,7 @@ export function registerOperatorCommand(operator: GroupCommand, ctx: CliContext)
         env,
         httpAddr: opts.httpAddr,
         allowFileUrls: opts.allowFileUrls,
-        providerAddresses: {
-          allowHosts: opts.allowProviderHosts,
-          ...splitDenied(opts.denyProviderHosts),
-        },
+        providerAddresses: providerAddressesOf(opts),
         kustomize: { ...kustomize, allowRemote: opts.allowRemoteBases },
         helm: findHelm({ flag: opts.helm, searchPath: env.PATH }),
         ...(opts.storagePath === undefined ? {} : { storagePath: opts.storagePath }),

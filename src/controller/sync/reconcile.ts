@@ -13,7 +13,6 @@ import {
   nameKeyOf,
 } from '../../core/index.ts';
 import type { EventInput } from '../../notify/index.ts';
-import type { RenderError } from '../../render/index.ts';
 import type { SourceError, StoredArtifact } from '../../source/index.ts';
 import type { EventRecorder } from '../events.ts';
 import type { HistoryCommit } from '../history/record.ts';
@@ -29,11 +28,11 @@ import {
 import { decide } from './decide.ts';
 import { ensureFinalizer, finalizeSync } from './finalize.ts';
 import { unreadyDependencies } from './dependencies.ts';
-import type { Decision, FailureCause, SyncOutcome } from './outcome.ts';
+import type { Decision, SyncOutcome } from './outcome.ts';
 import { commitOf, keepRecord } from './history-write.ts';
-import { renderFailureReason } from './reasons.ts';
-import { renderDesired, type RenderHandles, type Rendered } from './render.ts';
-import { gatherRenderInputs, type RenderInputs } from './render-inputs.ts';
+import type { RenderHandles } from './render.ts';
+import { renderStep, withChart } from './render-step.ts';
+import { gatherRenderInputs } from './render-inputs.ts';
 import { skippable, type LastApply } from './skip.ts';
 import { reportOutage, type OutageNotes } from './outage.ts';
 import { noArtifact, type SourceView } from './source.ts';
@@ -225,7 +224,7 @@ async function stepOf(
     if (step !== 'abandoned') deps.lastApplies.set(run.key, { ...last, revision });
     return step;
   }
-  const rendered = await renderStep(deps, run, sync, artifact, inputs.value);
+  const rendered = await renderStep(deps, sync, artifact, inputs.value, run.signal);
   if ('kind' in rendered) {
     deps.lastApplies.delete(run.key);
     return rendered;
@@ -243,50 +242,6 @@ async function stepOf(
     deps.lastApplies.set(run.key, { revision, generation, reads, desired });
   } else deps.lastApplies.delete(run.key);
   return step;
-}
-
-/** Renders the artifact for the Sync, with what it read from the cluster. */
-async function renderStep(
-  deps: SyncReconcilerDeps,
-  run: Run,
-  sync: Sync,
-  artifact: StoredArtifact,
-  inputs: RenderInputs,
-): Promise<{ value: Rendered; renderMs: number } | SyncOutcome> {
-  const { revision } = artifact;
-  const renderStarted = deps.clock.monotonic();
-  const rendered = await renderDesired(
-    {
-      artifactDir: artifact.dir,
-      digest: artifact.digest,
-      path: sync.spec.path,
-      targetNamespace: sync.spec.targetNamespace,
-      syncName: sync.metadata.name,
-      syncNamespace: sync.metadata.namespace ?? '',
-      substitute: inputs.substitute,
-      identities: inputs.identities,
-      inputs: inputs.digest,
-      helm: sync.spec.helm,
-    },
-    deps.render,
-    run.signal,
-  );
-  if (!rendered.ok)
-    return {
-      kind: 'failed',
-      reason: renderFailureReason(rendered.error.code),
-      message: `revision ${revision}: ${rendered.error.message}`,
-      cause: causeOfRender(rendered.error),
-      extra: { lastAttemptedRevision: revision },
-      announce: { event: 'ApplyFailed', revision },
-    };
-  return { value: rendered.value, renderMs: Math.round(deps.clock.monotonic() - renderStarted) };
-}
-
-/** The chart in use goes into the status with whatever the apply decides (spec.helm only). */
-function withChart<T extends { status: SyncStatus }>(start: T, helm: SyncStatus['helm']): T {
-  const { helm: _previous, ...rest } = start.status;
-  return { ...start, status: helm ? { ...rest, helm } : rest };
 }
 
 async function applyArtifact(
@@ -338,17 +293,6 @@ async function applyHeld(
     { ...run, obj: step.obj },
     { sync, status: step.status, outcome: step.outcome, commit: commitOf(artifact), target },
   );
-}
-
-/** A render error as data: its code and the place in the artifact (`file`, `line`, `column`). */
-function causeOfRender(error: RenderError): FailureCause {
-  const { file, line, column } = error.data;
-  const place = {
-    ...(file === undefined ? {} : { file }),
-    ...(line === undefined ? {} : { line }),
-    ...(column === undefined ? {} : { column }),
-  };
-  return { code: error.code, data: place };
 }
 
 /**
