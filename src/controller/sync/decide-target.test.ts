@@ -103,7 +103,7 @@ const cases: Case[] = [
     status: healthy,
     source: rev('2'),
     health: 'failed',
-    want: { ready: 'False/HealthCheckFailed', events: ['Applied', 'HealthCheckFailed'] },
+    want: { ready: 'False/HealthCheckFailed', events: ['Applied', 'HealthFailed'] },
   },
   {
     name: 'a failing revision with the policy starts a rollback',
@@ -113,7 +113,7 @@ const cases: Case[] = [
     health: 'failed',
     want: {
       ready: 'False/RolledBack',
-      events: ['Applied', 'HealthCheckFailed', 'RolledBack'],
+      events: ['Applied', 'HealthFailed', 'RolledBack'],
       rolledBackFrom: rev('2'),
       requeueNow: true,
     },
@@ -124,7 +124,7 @@ const cases: Case[] = [
     status: {},
     source: rev('2'),
     health: 'failed',
-    want: { ready: 'False/HealthCheckFailed', events: ['Applied', 'HealthCheckFailed'] },
+    want: { ready: 'False/HealthCheckFailed', events: ['Applied', 'HealthFailed'] },
   },
   {
     name: 'the healthy revision re-applied: not Ready, the entry says RolledBack',
