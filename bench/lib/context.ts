@@ -50,6 +50,9 @@ export async function createNamespace(ctx: BenchContext, prefix: string): Promis
 export async function deleteNamespaces(ctx: BenchContext, names: readonly string[]): Promise<void> {
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(NAMESPACE_GONE_TIMEOUT_MS)]);
   const ref = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', name });
+  // The scenario's operator has stopped: the Syncs' finalizers (moor.dev/finalizer) would hold
+  // their namespace for ever. What they applied is in the same namespaces and goes with them.
+  await Promise.all(names.map((name) => releaseSyncs(ctx, name, signal)));
   await Promise.all(names.map((name) => ctx.kube.delete(ref(name), {}, signal)));
   const deadline = Date.now() + NAMESPACE_GONE_TIMEOUT_MS;
   for (const name of names) {
@@ -63,6 +66,18 @@ export async function deleteNamespaces(ctx: BenchContext, names: readonly string
     ctx.log(
       `warning: namespaces ${names.join(', ')} not gone after ${NAMESPACE_GONE_TIMEOUT_MS} ms`,
     );
+}
+
+/** Drops the finalizers of the Syncs in `namespace`, so that deleting it does not wait for them. */
+async function releaseSyncs(ctx: BenchContext, namespace: string, signal: AbortSignal) {
+  const listed = await ctx.kube.list('moor.dev/v1alpha1', 'Sync', { namespace }, signal);
+  if (!listed.ok) return;
+  for (const sync of listed.value.items) {
+    if (!sync.metadata.finalizers?.length) continue;
+    const name = sync.metadata.name ?? '';
+    const syncRef = { apiVersion: 'moor.dev/v1alpha1', kind: 'Sync', namespace, name };
+    await ctx.kube.mergePatch(syncRef, { metadata: { finalizers: null } }, signal);
+  }
 }
 
 /** Starts an operator for `namespace` with the run's settings. */

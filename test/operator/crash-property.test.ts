@@ -36,8 +36,12 @@ const POOL = 100;
 const MIN_KILLS = Math.max(30, Number(process.env.MOOR_CRASH_KILLS ?? 0));
 /** Kills per round that land before the Sync is Ready on the round's revision. */
 const KILLS_PER_ROUND = 10;
-/** Revisions at most; rounds go on until MIN_KILLS kills landed mid-apply. */
-const REVISIONS = 2 + 4 * Math.ceil(MIN_KILLS / KILLS_PER_ROUND);
+/**
+ * Revisions at most; rounds go on until MIN_KILLS kills landed mid-apply. An apply that finishes
+ * early in its window (a quick machine) lets most of a round's kills land after Ready, so there is
+ * room for rounds of two or three kills each.
+ */
+const REVISIONS = 2 + 8 * Math.ceil(MIN_KILLS / KILLS_PER_ROUND);
 
 function at(revisions: readonly RevisionState[], i: number): RevisionState {
   const r = revisions[i];

@@ -40,7 +40,11 @@ async function deleteSync(kube: KubeClient, ns: string, name: string): Promise<v
 async function listConfigMaps(kube: KubeClient, ns: string): Promise<KubeObject[]> {
   const listed = await kube.list('v1', 'ConfigMap', { namespace: ns }, AbortSignal.timeout(10_000));
   if (!listed.ok) throw listed.error;
-  return listed.value.items.filter((o) => o.metadata.name !== 'kube-root-ca.crt');
+  // Leaves out the namespace's CA bundle and the Syncs' history (ADR 0019), which goes with its
+  // Sync through its owner reference, by the garbage collector, in its own time.
+  return listed.value.items.filter(
+    (o) => o.metadata.name !== 'kube-root-ca.crt' && !labelsOf(o)['moor.dev/history-of'],
+  );
 }
 
 const heldConfigMap = (ns: string): string =>
