@@ -1,10 +1,12 @@
 // The demo: a local control plane, a Git repository made from examples/demo, Moor installed and
-// pointed at it, and the operator running. Prints what to try, then keeps the operator running
-// until Ctrl-C (or, with --exit-when-converged, exits once both Syncs are Ready).
+// pointed at it, the operator running and its dashboard served on loopback. Prints what to try,
+// then keeps the operator running until Ctrl-C (or, with --exit-when-converged, exits once both
+// Syncs are Ready).
 //
-//   node scripts/demo.ts [--kubeconfig PATH] [--work-dir DIR] [--exit-when-converged]
+//   node scripts/demo.ts [--kubeconfig PATH] [--work-dir DIR] [--http-addr HOST:PORT]
+//                        [--exit-when-converged]
 import { execFile, spawn } from 'node:child_process';
-import { cp, mkdir, open, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -18,6 +20,8 @@ const { values: args } = parseArgs({
     'work-dir': { type: 'string', default: join(root, '.cache', 'demo') },
     'exit-when-converged': { type: 'boolean', default: false },
     namespace: { type: 'string', default: 'default' },
+    // Loopback only: the dashboard is served without tokens (--ui-insecure-local).
+    'http-addr': { type: 'string', default: '127.0.0.1:9090' },
   },
 });
 const workDir = resolve(args['work-dir']);
@@ -48,6 +52,33 @@ async function moorCli(kubeconfig: string, ...argv: string[]): Promise<void> {
     },
   );
   if (stdout.trim()) say(stdout.trimEnd().replace(/^/gm, '  '));
+}
+
+/** The HTTP address the operator bound, from its `operator started` log line. */
+async function boundAddress(path: string): Promise<string | undefined> {
+  for (const line of (await readFile(path, 'utf8')).split('\n')) {
+    if (!line.includes('"operator started"')) continue;
+    try {
+      const { http } = JSON.parse(line) as { http?: unknown };
+      if (typeof http === 'string') return http;
+    } catch {
+      // not a JSON line
+    }
+  }
+  return undefined;
+}
+
+/** Names the dashboard once it answered (a page) and listed the demo's Syncs (its JSON API). */
+async function sayDashboard(http: string | undefined): Promise<void> {
+  if (!http) return say('The operator did not log its HTTP address: no dashboard to show.');
+  const get = (path: string) =>
+    fetch(`http://${http}${path}`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+  const page = await get('/ui/');
+  const listed = await get(`/api/v1/syncs`);
+  const text = listed?.ok ? await listed.text() : '';
+  if (page?.ok && text.includes('"apps"'))
+    say(`Dashboard (read-only, loopback, no token): http://${http}/ui/`);
+  else say(`The dashboard at http://${http}/ui/ did not answer as it should (${page?.status}).`);
 }
 
 let kubeconfig = args.kubeconfig;
@@ -94,7 +125,8 @@ const operator = spawn(
     'operator',
     '--allow-file-urls',
     '--http-addr',
-    '127.0.0.1:0',
+    args['http-addr'],
+    '--ui-insecure-local',
     '--storage-path',
     join(workDir, 'artifacts'),
   ],
@@ -155,6 +187,7 @@ try {
 
   await moorCli(kubeconfig, 'reconcile', 'sync', 'apps', '--wait', '--timeout', '3m');
   await moorCli(kubeconfig, 'get', 'syncs');
+  await sayDashboard(await boundAddress(logPath));
 } catch (error) {
   say(`The demo did not converge: ${(error as { stderr?: string }).stderr ?? String(error)}`);
   say(`See ${show(logPath)}.`);

@@ -33,6 +33,8 @@ test('the demo installs Moor, converges both Syncs through kustomize and depends
       workDir,
       '--namespace',
       ns,
+      '--http-addr',
+      '127.0.0.1:0',
       '--exit-when-converged',
     ],
     { timeout: 240_000 },
@@ -41,6 +43,10 @@ test('the demo installs Moor, converges both Syncs through kustomize and depends
   assert.match(stdout, /\$ moor reconcile sync apps --wait/);
   assert.match(stdout, /apps\s+True/);
   assert.match(stdout, /infrastructure\s+True/);
+  // The dashboard the demo names answers on loopback without a token (--ui-insecure-local).
+  const dashboard =
+    /Dashboard \(read-only, loopback, no token\): (http:\/\/127\.0\.0\.1:\d+\/ui\/)/.exec(stdout);
+  assert.ok(dashboard, `the demo names the dashboard:\n${stdout}`);
   const web = await getObject(kube, 'apps/v1', 'Deployment', 'demo', 'web');
   assert.equal(web?.metadata.labels?.['moor.dev/sync-name'], 'apps');
   assert.equal((web?.status as { availableReplicas?: number }).availableReplicas, 2);
