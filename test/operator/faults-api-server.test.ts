@@ -212,7 +212,10 @@ async function outageMidApply(t: TestContext, component: 'kube-apiserver' | 'etc
   const outageMs = Date.now() - downAt;
   assert.equal(operator.process.exitCode, null, 'the operator is still running');
   const logsDown = await operator.logs();
-  await startComponent(cp, down);
+  // The restarted component's pid goes into the plane the next test and the cleanup stop from:
+  // a stale copy would record the killed pid again and leave the new process running.
+  const restarted = await startComponent(cp, down);
+  plane = Promise.resolve(restarted);
   const backAt = Date.now();
   const watching = new AbortController();
   t.after(() => watching.abort());
