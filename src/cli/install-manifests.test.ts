@@ -118,12 +118,25 @@ void test('by default the operator may read everything but write only its own re
   const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as KubeObject);
   const rules = rulesOf(docs, 'moor-operator');
   const writes = ['create', 'update', 'patch', 'delete', '*'];
+  // Reviews persist nothing: creating one only asks the API server a question.
+  const reviews = ['tokenreviews', 'subjectaccessreviews'];
+  const isReview = (r: Rule) =>
+    (r.apiGroups ?? []).every((g) =>
+      ['authentication.k8s.io', 'authorization.k8s.io'].includes(g),
+    ) && (r.resources ?? []).every((x) => reviews.includes(x));
   for (const r of rules.filter((x) => x.verbs.some((v) => writes.includes(v))))
     assert.ok(
       ((r.apiGroups ?? []).every((g) => ['moor.dev', '', 'events.k8s.io'].includes(g)) &&
         !(r.resources ?? []).includes('*')) ||
-        r.apiGroups?.[0] === 'moor.dev',
+        r.apiGroups?.[0] === 'moor.dev' ||
+        isReview(r),
       `a write rule beyond Moor's own resources: ${JSON.stringify(r)}`,
+    );
+  // The dashboard's reviews (ADR 0027).
+  for (const review of reviews)
+    assert.ok(
+      rules.some((r) => r.resources?.includes(review) && r.verbs.includes('create')),
+      review,
     );
   assert.ok(
     rules.some((r) => r.resources?.includes('serviceaccounts') && r.verbs.includes('impersonate')),

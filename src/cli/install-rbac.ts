@@ -15,7 +15,7 @@ export const RoleNames = {
  * What the operator needs whatever Git holds: read and watch every kind (the live cache, drift,
  * health and discovery read what Syncs apply), write its own resources (finalizers, status),
  * Events, and impersonate service accounts: each Sync applies as its `spec.serviceAccountName`,
- * with that account's rights and no more.
+ * with that account's rights and no more. Besides: the dashboard's token and access reviews.
  */
 function operatorRole(): KubeObject {
   return {
@@ -36,6 +36,13 @@ function operatorRole(): KubeObject {
       },
       { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
+      // The dashboard (ADR 0027) asks the API server who a token is and what it may do.
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      {
+        apiGroups: ['authorization.k8s.io'],
+        resources: ['subjectaccessreviews'],
+        verbs: ['create'],
+      },
     ],
   };
 }
