@@ -33,7 +33,14 @@ import { runHelm } from './scenarios/helm.ts';
 import { runUi } from './scenarios/ui.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** A whole run's limit: an hour, or the soak's --minutes plus half an hour when it runs. */
 const RUN_TIMEOUT_MS = 60 * 60_000;
+const SOAK_MARGIN_MS = 30 * 60_000;
+
+function runTimeoutMs(scenarios: readonly string[], soakMinutes: number): number {
+  if (!scenarios.includes('soak')) return RUN_TIMEOUT_MS;
+  return Math.max(RUN_TIMEOUT_MS, soakMinutes * 60_000 + SOAK_MARGIN_MS);
+}
 
 type Scenario = (ctx: BenchContext, fixture: () => Promise<ConfigMapSync>) => Promise<Results>;
 type LocalScenario = (ctx: LocalContext) => Promise<Results>;
@@ -117,7 +124,10 @@ async function main(): Promise<number> {
   const machine = describeMachine(new Date());
   const started = performance.now();
   const controller = new AbortController();
-  const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(RUN_TIMEOUT_MS)]);
+  const signal = AbortSignal.any([
+    controller.signal,
+    AbortSignal.timeout(runTimeoutMs(args.scenarios, args.sizes.soakMinutes)),
+  ]);
   const workDir = await mkdtemp(join(tmpdir(), 'moor-bench-'));
   const needsCluster = args.scenarios.some((name) => localScenarios[name] === undefined);
   const cluster = needsCluster

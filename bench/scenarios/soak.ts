@@ -162,8 +162,10 @@ async function soakFor(
   const every = async (periodMs: number, step: (k: number) => Promise<void>): Promise<void> => {
     for (let k = 0; ; k++) {
       const at = started + (k + 1) * periodMs;
-      if (at > end || ctx.signal.aborted) return;
-      await sleep(Math.max(0, at - performance.now()));
+      if (at > end) return;
+      // A run cut short (its time limit, or Ctrl-C) says so, rather than failing on whatever
+      // step meets the stopped operator first.
+      await sleep(Math.max(0, at - performance.now()), undefined, { signal: ctx.signal });
       await step(k);
     }
   };
