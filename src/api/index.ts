@@ -97,6 +97,7 @@ export {
   parseProvider,
   parseReceiver,
   parseSync,
+  parseServedSync,
   providerDefinition,
   receiverDefinition,
   resourceDefinitions,

@@ -79,19 +79,41 @@ const metadataSchema = z.looseObject({
   generation: z.int().optional(),
 });
 
-function objectSchemaOf(def: ResourceDefinition) {
+function buildObjectSchema(def: ResourceDefinition, status: z.ZodType) {
   return z.object({
     apiVersion: z.literal(API_GROUP_VERSION),
     kind: z.literal(def.kind),
     metadata: metadataSchema,
     spec: def.spec,
-    status: def.status.optional(),
+    status: status.optional(),
   });
+}
+
+type ObjectSchema = ReturnType<typeof buildObjectSchema>;
+/** Built once per definition (and per status handling): building a zod schema is not free. */
+const objectSchemas = new WeakMap<
+  ResourceDefinition,
+  { whole: ObjectSchema; served: ObjectSchema }
+>();
+
+function objectSchemaOf(def: ResourceDefinition, served: boolean): ObjectSchema {
+  let schemas = objectSchemas.get(def);
+  if (!schemas) {
+    schemas = {
+      whole: buildObjectSchema(def, def.status),
+      served: buildObjectSchema(def, z.looseObject({})),
+    };
+    objectSchemas.set(def, schemas);
+  }
+  return served ? schemas.served : schemas.whole;
 }
 
 /**
  * Validates `obj` against the resource's schema and fills in the defaults. Unknown fields are
- * dropped, metadata is kept whole.
+ * dropped, metadata is kept whole. With `servedStatus` the status is taken as it is, only checked
+ * to be an object: for an object read from the API server, which validated, pruned and defaulted
+ * the status subresource against the CRD generated from this same schema (crd.ts), so parsing it
+ * again would only cost time (a Sync's status holds its whole inventory).
  */
 export function parseResource<
   Kind extends string,
@@ -100,8 +122,9 @@ export function parseResource<
 >(
   def: ResourceDefinition<Kind, Spec, Status>,
   obj: unknown,
+  options: { readonly servedStatus?: boolean } = {},
 ): Result<Resource<Kind, z.output<Spec>, z.output<Status>>, ApiValidationError> {
-  const parsed = objectSchemaOf(def).safeParse(obj);
+  const parsed = objectSchemaOf(def, options.servedStatus ?? false).safeParse(obj);
   if (parsed.success) return ok(parsed.data as Resource<Kind, z.output<Spec>, z.output<Status>>);
   const meta = (obj as { metadata?: { name?: unknown; namespace?: unknown } } | null)?.metadata;
   return err(

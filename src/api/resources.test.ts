@@ -13,10 +13,13 @@ import {
   parseGitRepository,
   parseProvider,
   parseReceiver,
+  parseServedSync,
   parseSync,
+  syncDefinition,
   type GitRepository,
   type Sync,
 } from './index.ts';
+import { generateCrd } from './crd.ts';
 import { loadObjectCases, type ObjectCase } from './test-cases.ts';
 
 type Parser = (obj: unknown) => Result<{ spec: unknown }, ApiValidationError>;
@@ -160,3 +163,57 @@ test('inventory and drift entries default group and namespace to empty for core 
 const _asKubeObject = (o: Sync | GitRepository): KubeObject => o;
 const _toCondition = (s: Sync): Condition[] => s.status?.conditions ?? [];
 const _fromCondition = (c: Condition[]): NonNullable<Sync['status']> => ({ conditions: c });
+
+test('a served Sync parses its spec and metadata as parseSync does and keeps its status as served', () => {
+  const syncCases = (file: 'defaults.yaml' | 'invalid.yaml') =>
+    loadObjectCases(file).filter((c) => (c.parseAs ?? c.object.kind) === 'Sync');
+  // A bad status is the API server's to refuse (the CRD), so served parsing leaves it alone.
+  const badStatus = (c: ObjectCase) => (c.error ?? '').includes(': status');
+  const cases = [...syncCases('defaults.yaml'), ...syncCases('invalid.yaml')];
+  assert.ok(cases.some(badStatus), 'the table has a case with a bad status');
+  for (const c of cases) {
+    if (badStatus(c)) {
+      assert.ok(parseServedSync(c.object).ok, c.name);
+      continue;
+    }
+    const whole = parseSync(c.object);
+    const served = parseServedSync(c.object);
+    assert.equal(served.ok, whole.ok, c.name);
+    if (whole.ok && served.ok) assert.deepEqual(served.value, whole.value, c.name);
+    if (!whole.ok && !served.ok) assert.equal(served.error.message, whole.error.message, c.name);
+  }
+  const status = {
+    lastAppliedRevision: 'main@sha1:abc',
+    inventory: {
+      entries: [{ group: '', kind: 'ConfigMap', namespace: 'a', name: 'b', version: 'v1' }],
+    },
+  };
+  const obj = {
+    apiVersion: 'moor.dev/v1alpha1',
+    kind: 'Sync',
+    metadata: { name: 's', namespace: 'n' },
+    spec: { sourceRef: { name: 'repo' } },
+    status,
+  };
+  const served = parseServedSync(obj);
+  assert.ok(served.ok);
+  assert.deepEqual(served.value.status, status);
+  assert.deepEqual(served.value.spec, (parseSync(obj) as { value: Sync }).value.spec);
+  // Not an object: still refused, naming the field.
+  const bad = parseServedSync({ ...obj, status: 'x' });
+  assert.equal(bad.ok, false);
+  assert.match(bad.ok ? '' : bad.error.message, /status/);
+});
+
+test("the CRD defaults what parseSync would fill in a Sync's status, so the served status needs no parse", () => {
+  type Node = { default?: unknown; properties?: Record<string, Node>; items?: Node };
+  const crd = generateCrd(syncDefinition) as unknown as {
+    spec: { versions: { subresources?: { status?: object }; schema: { openAPIV3Schema: Node } }[] };
+  };
+  const version = crd.spec.versions[0];
+  const status = version?.schema.openAPIV3Schema.properties?.status;
+  const entry = status?.properties?.inventory?.properties?.entries?.items;
+  assert.equal(entry?.properties?.group?.default, '');
+  assert.equal(entry?.properties?.namespace?.default, '');
+  assert.ok(version?.subresources?.status, 'status is a subresource the API server validates');
+});

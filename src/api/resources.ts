@@ -199,6 +199,14 @@ export function parseSync(obj: unknown): Result<Sync, ApiValidationError> {
   return parseResource(syncDefinition, obj);
 }
 
+/**
+ * A Sync as the API server serves it: spec and metadata parsed, the status taken as the API
+ * server validated it against the CRD (see parseResource's `servedStatus`).
+ */
+export function parseServedSync(obj: unknown): Result<Sync, ApiValidationError> {
+  return parseResource(syncDefinition, obj, { servedStatus: true });
+}
+
 export function parseProvider(obj: unknown): Result<Provider, ApiValidationError> {
   return parseResource(providerDefinition, obj);
 }

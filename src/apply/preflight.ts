@@ -1,13 +1,15 @@
 /**
  * Before anything is written: resolve every kind, read every live object, find objects another
- * Sync owns, and server-side dry-run the whole set. Objects whose kind or namespace is created
- * by stage 1 of the same set cannot be dry-run yet and are deferred until stage 1 is applied.
+ * Sync owns, and server-side dry-run the whole set, but for the new objects the client can judge
+ * itself (local-plan.ts, ADR 0035). Objects whose kind or namespace is created by stage 1 of the
+ * same set cannot be dry-run yet and are deferred until stage 1 is applied.
  */
 import pLimit from 'p-limit';
 import { formatObjectId, Labels, objectIdOf, type KubeObject } from '../core/index.ts';
 import type { KubeError, ResourceInfo } from '../kube/index.ts';
 import { matchesDesired } from '../drift/index.ts';
 import { wouldChange } from './compare.ts';
+import { planLocal } from './local-plan.ts';
 import type { ApplyDeps, ApplyRequest, Conflict } from './types.ts';
 import { refOf } from './wait.ts';
 
@@ -150,10 +152,25 @@ async function prepareAgainst(
 export async function preflight(req: ApplyRequest, deps: ApplyDeps): Promise<PreflightResult> {
   const limit = pLimit(deps.concurrency);
   const stageOne = definedByStageOne(req.stages);
-  const jobs = req.stages.flatMap((objs, stage) =>
-    objs.map((obj) => limit(() => prepareOne(obj, stage, req, deps, stageOne))),
+  const local = await planLocal(req.stages.flat(), deps, stageOne.namespaces);
+  const staged = req.stages.flatMap((objs, stage) => objs.map((obj) => ({ obj, stage })));
+  const asked = staged.filter(({ obj }) => !local.locals.has(obj));
+  const results = await Promise.all(
+    asked.map(({ obj, stage }) => limit(() => prepareOne(obj, stage, req, deps, stageOne))),
   );
-  const results = await Promise.all(jobs);
+  // A representative refused: its group is dry-run whole, so every failing object is named.
+  const refused = new Set<string>();
+  for (const [key, rep] of local.representatives) {
+    const r = results[asked.findIndex((a) => a.obj === rep)];
+    if (!r || !('plan' in r) || r.plan !== 'create') refused.add(key);
+  }
+  for (const { obj, stage } of staged) {
+    const key = local.locals.get(obj);
+    if (key === undefined) continue;
+    if (refused.has(key))
+      results.push(await limit(() => prepareOne(obj, stage, req, deps, stageOne)));
+    else results.push({ obj, stage, live: undefined, plan: 'create' });
+  }
   const prepared: Prepared[] = [];
   const failures: PreflightFailure[] = [];
   const conflicts: Conflict[] = [];

@@ -3,7 +3,7 @@
  * write carries the writer's operator id, so a status change written by another id is seen on the
  * watch. The operator that sees it leaves that Sync alone for a while instead of writing back.
  */
-import { stableStringify, type Clock, type KubeObject } from '../core/index.ts';
+import { jsonEqual, type Clock, type KubeObject } from '../core/index.ts';
 
 /** The status member naming the operator process that wrote the status last. */
 export const WRITER_FIELD = 'operator';
@@ -27,7 +27,7 @@ export function otherWriterOf(
   if (!old) return undefined;
   const writer = (obj.status as Record<string, unknown> | undefined)?.[WRITER_FIELD];
   if (typeof writer !== 'string' || writer === '' || writer === self) return undefined;
-  if (stableStringify(old.status ?? {}) === stableStringify(obj.status ?? {})) return undefined;
+  if (jsonEqual(old.status ?? {}, obj.status ?? {})) return undefined;
   return writer;
 }
 

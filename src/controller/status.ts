@@ -1,5 +1,5 @@
 /** Status writes that happen only when something changed, so a quiet reconcile writes nothing. */
-import { FIELD_MANAGER, stableStringify, type KubeObject } from '../core/index.ts';
+import { FIELD_MANAGER, jsonEqual, type KubeObject } from '../core/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import { WRITER_FIELD, withoutWriter } from './other-operators.ts';
 
@@ -19,13 +19,11 @@ export async function writeStatus(
   signal: AbortSignal,
   writer?: string,
 ): Promise<{ written: boolean; error?: string; obj?: KubeObject }> {
-  const next = compact(writer ? { ...status, [WRITER_FIELD]: writer } : status);
   const comparable = (s: Record<string, unknown>) => (writer ? withoutWriter(s) : s);
-  if (
-    stableStringify(comparable((obj.status ?? {}) as Record<string, unknown>)) ===
-    stableStringify(comparable(next))
-  )
+  // Compared in place (no copy, no text): most reconciles write nothing.
+  if (jsonEqual(comparable((obj.status ?? {}) as Record<string, unknown>), comparable(status)))
     return { written: false };
+  const next = compact(writer ? { ...status, [WRITER_FIELD]: writer } : status);
   const ref = {
     apiVersion: obj.apiVersion,
     kind: obj.kind,

@@ -3,7 +3,7 @@
  * plan and apply, one health assessment), let `decide` decide, then write what it decided (status,
  * events, announcements, metrics, requeue). Quiet when nothing changed: no status write, no event.
  */
-import { parseDuration, parseSync, type Sync } from '../../api/index.ts';
+import { parseDuration, parseServedSync, type Sync } from '../../api/index.ts';
 import {
   ConditionReasons,
   formatObjectId,
@@ -117,7 +117,7 @@ export async function reconcileSync(
     log: deps.logger.child({ sync: key }),
     signal,
   };
-  const parsed = parseSync(obj);
+  const parsed = parseServedSync(obj);
   if (obj.metadata.deletionTimestamp !== undefined)
     return finalizeSync(obj, parsed.ok ? parsed.value : undefined, deps, run);
   if (!parsed.ok) {
