@@ -1,12 +1,14 @@
 // Commit an edit to a branch and push it: a shallow clone of the checkout branch, the caller's
 // edit on its files, one commit, one push. A push the remote refuses because the branch moved
 // (non-fast-forward) is retried on the new head: the edit is applied again there, so a
-// concurrent commit is kept and the change lands on top of it (bounded attempts).
+// concurrent commit is kept and the change lands on top of it (bounded attempts). With a signing
+// key, the commit is signed (SSH or OpenPGP, see signing.ts).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../core/index.ts';
 import { GitErrorCode, gitFailure, type GitError } from './errors.ts';
 import type { Session } from './session.ts';
+import { signingSetup, type SigningSetup } from './signing.ts';
 import type { BranchUpdate, BranchUpdateResult } from './types.ts';
 
 const REJECTED = /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref/i;
@@ -63,6 +65,7 @@ async function commitAll(
   ctx: Ctx,
   update: BranchUpdate,
   message: string,
+  signing: SigningSetup,
 ): Promise<Result<string | undefined, GitError>> {
   const added = await run(ctx, ['add', '--all'], 'add');
   if (!added.ok) return added;
@@ -71,23 +74,14 @@ async function commitAll(
   if (staged.value.trim() === '') return ok(undefined);
   const { name, email } = update.author;
   const env = {
+    ...signing.env,
     GIT_AUTHOR_NAME: name,
     GIT_AUTHOR_EMAIL: email,
     GIT_COMMITTER_NAME: name,
     GIT_COMMITTER_EMAIL: email,
   };
   const committed = await ctx.session.run(
-    [
-      '--work-tree',
-      ctx.work,
-      '-c',
-      'commit.gpgsign=false',
-      'commit',
-      '-q',
-      '--no-verify',
-      '-F',
-      '-',
-    ],
+    ['--work-tree', ctx.work, ...signing.args, 'commit', '-q', '--no-verify', '-F', '-'],
     { op: 'commit', gitDir: ctx.gitDir, env, input: message },
   );
   if (!committed.ok) return committed;
@@ -110,6 +104,8 @@ async function push(ctx: Ctx, sha: string, branch: string, force: boolean) {
 export async function updateBranch(
   session: Session,
   update: BranchUpdate,
+  /** PATH for the signing tools (gpg), from the client's env. */
+  toolPath?: string,
 ): Promise<Result<BranchUpdateResult, GitError>> {
   const ctx: Ctx = {
     session,
@@ -119,6 +115,21 @@ export async function updateBranch(
   await mkdir(ctx.work, { recursive: true });
   const init = await session.run(['init', '-q', '--bare', ctx.gitDir], { op: 'init' });
   if (!init.ok) return init;
+  const signing = await signingSetup(session, update.signing, toolPath);
+  if (!signing.ok) return signing;
+  try {
+    return await attemptUpdate(ctx, update, signing.value);
+  } finally {
+    await signing.value.close();
+  }
+}
+
+async function attemptUpdate(
+  ctx: Ctx,
+  update: BranchUpdate,
+  signing: SigningSetup,
+): Promise<Result<BranchUpdateResult, GitError>> {
+  const { session } = ctx;
   // Another push branch (a pull-request flow) is rewritten from the checkout branch each time.
   const force = update.pushBranch !== update.checkoutBranch;
   for (let attempt = 1; attempt <= update.attempts; attempt++) {
@@ -126,7 +137,7 @@ export async function updateBranch(
     if (!head.ok) return head;
     const message = await update.edit(ctx.work);
     if (message === undefined) return ok({ pushed: false, head: head.value, attempts: attempt });
-    const sha = await commitAll(ctx, update, message);
+    const sha = await commitAll(ctx, update, message, signing);
     if (!sha.ok) return sha;
     if (sha.value === undefined) return ok({ pushed: false, head: head.value, attempts: attempt });
     const pushed = await push(ctx, sha.value, update.pushBranch, force);

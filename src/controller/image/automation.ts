@@ -11,7 +11,13 @@ import {
   type ImageUpdateAutomation,
 } from '../../api/index.ts';
 import { err, jitter, ok, type KubeObject, type Result } from '../../core/index.ts';
-import { authFromSecret, classifyUrl, type GitAuth, type GitTransport } from '../../git/index.ts';
+import {
+  authFromSecret,
+  classifyUrl,
+  type CommitSigning,
+  type GitAuth,
+  type GitTransport,
+} from '../../git/index.ts';
 import {
   applySetters,
   commitMessage,
@@ -22,6 +28,7 @@ import {
 import { writeStatus } from '../status.ts';
 import { conditionsOf, ImageReasons, readyMessageOf, type Readiness } from './conditions.ts';
 import { aboutOf, keyOf, type AutomationDeps } from './deps.ts';
+import { signingOf } from './signing.ts';
 
 type Status = NonNullable<ImageUpdateAutomation['status']>;
 type Outcome = 'success' | 'failure' | undefined;
@@ -31,6 +38,7 @@ type Target = {
   branch: string;
   repoNamespace: string;
   repoName: string;
+  signing: CommitSigning | undefined;
 };
 
 const PUSH_ATTEMPTS = 5;
@@ -81,7 +89,10 @@ async function targetOf(
     return err({ ready: false, reason: ImageReasons.InvalidSpec, message: kind.error.message });
   const auth = await authOf(repo.spec, { repoNamespace, subject, kind: kind.value }, deps, signal);
   if (!auth.ok) return auth;
-  return ok({ url, auth: auth.value, branch, repoNamespace, repoName: ref.name });
+  const signing = await signingOf(auto, deps, signal);
+  if (!signing.ok) return signing;
+  const repoName = ref.name;
+  return ok({ url, auth: auth.value, branch, repoNamespace, repoName, signing: signing.value });
 }
 
 async function authOf(
@@ -175,6 +186,7 @@ export async function reconcileImageUpdateAutomation(
     author: auto.spec.git.commit.author,
     edit,
     attempts: PUSH_ATTEMPTS,
+    signing: target.value.signing,
   };
   const gitSignal = AbortSignal.any([signal, AbortSignal.timeout(120_000)]);
   const result = await deps.git.updateBranch(
