@@ -31,7 +31,8 @@ import { aboutOf, keyOf, type AutomationDeps } from './deps.ts';
 import { signingOf } from './signing.ts';
 
 type Status = NonNullable<ImageUpdateAutomation['status']>;
-type Outcome = 'success' | 'failure' | undefined;
+/** What a run did (the update metric's result); undefined: it did not run (suspended, stopped). */
+type Outcome = 'pushed' | 'unchanged' | 'failure' | undefined;
 type Target = {
   url: string;
   auth: GitAuth;
@@ -219,7 +220,7 @@ export async function reconcileImageUpdateAutomation(
         };
     // A quiet run writes no status (the run time would make every interval a write).
     await write(obj, problems ? ran : status, readiness, deps, signal);
-    return problems ? 'failure' : 'success';
+    return problems ? 'failure' : 'unchanged';
   }
   return recordPush(
     obj,
@@ -242,7 +243,7 @@ async function recordPush(
   },
   deps: AutomationDeps,
   signal: AbortSignal,
-): Promise<'success'> {
+): Promise<'pushed'> {
   const { target, commit } = pushed;
   const changes = (pushed.run?.changes ?? []).map(
     (c) => `${c.file}:${c.line}: ${c.from} → ${c.to}`,
@@ -270,5 +271,5 @@ async function recordPush(
     { automation: `${obj.metadata.namespace}/${obj.metadata.name}`, commit },
     'images updated',
   );
-  return 'success';
+  return 'pushed';
 }
