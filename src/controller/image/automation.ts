@@ -26,7 +26,13 @@ import {
   type SetterRun,
 } from '../../image/index.ts';
 import { writeStatus } from '../status.ts';
-import { conditionsOf, ImageReasons, readyMessageOf, type Readiness } from './conditions.ts';
+import {
+  conditionsOf,
+  handledOf,
+  ImageReasons,
+  readyMessageOf,
+  type Readiness,
+} from './conditions.ts';
 import { aboutOf, keyOf, type AutomationDeps } from './deps.ts';
 import { signingOf } from './signing.ts';
 
@@ -54,7 +60,8 @@ async function write(
 ): Promise<void> {
   const now = deps.clock.now();
   const conditions = conditionsOf(status.conditions, readiness, obj.metadata.generation, now);
-  const next = { ...status, observedGeneration: obj.metadata.generation, conditions };
+  const generation = obj.metadata.generation;
+  const next = { ...status, ...handledOf(obj), observedGeneration: generation, conditions };
   const wrote = await writeStatus(deps.kube, obj, next, signal);
   if (wrote.error) deps.logger.warn({ err: wrote.error }, 'status not written');
   if (!readiness.ready && readyMessageOf(status.conditions) !== readiness.message)

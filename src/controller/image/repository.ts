@@ -3,15 +3,7 @@
 // asks, else exponentially) and says so in Ready; a refused password is AuthenticationFailed. A scan
 // that changes nothing writes no status (scanTime is refreshed at most every SCAN_TIME_REFRESH_MS).
 import { parseDuration, parseImageRepository, type ImageRepository } from '../../api/index.ts';
-import {
-  Annotations,
-  backoffDelay,
-  err,
-  jitter,
-  ok,
-  type KubeObject,
-  type Result,
-} from '../../core/index.ts';
+import { backoffDelay, err, jitter, ok, type KubeObject, type Result } from '../../core/index.ts';
 import {
   credentialsFromSecret,
   ImageErrorCodes,
@@ -21,7 +13,13 @@ import {
   type RegistryCredentials,
 } from '../../image/index.ts';
 import { writeStatus } from '../status.ts';
-import { conditionsOf, ImageReasons, readyMessageOf, type Readiness } from './conditions.ts';
+import {
+  conditionsOf,
+  handledOf,
+  ImageReasons,
+  readyMessageOf,
+  type Readiness,
+} from './conditions.ts';
 import { aboutOf, keyOf, type RepositoryDeps } from './deps.ts';
 
 type Status = NonNullable<ImageRepository['status']>;
@@ -93,9 +91,8 @@ async function report(
     obj.metadata.generation,
     deps.clock.now(),
   );
-  const requested = obj.metadata.annotations?.[Annotations.reconcileRequestedAt];
-  const handled = requested ? { lastHandledReconcileAt: requested } : {};
-  const next = { ...status, ...handled, observedGeneration: obj.metadata.generation, conditions };
+  const generation = obj.metadata.generation;
+  const next = { ...status, ...handledOf(obj), observedGeneration: generation, conditions };
   const wrote = await writeStatus(deps.kube, obj, next, signal);
   if (wrote.error) deps.logger.warn({ err: wrote.error }, 'status not written');
 }
