@@ -6,12 +6,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../core/index.ts';
+import { identityEnv, pushCommit, REJECTED_PUSH } from './commit-push.ts';
 import { GitErrorCode, gitFailure, type GitError } from './errors.ts';
 import type { Session } from './session.ts';
 import { signingSetup, type SigningSetup } from './signing.ts';
 import type { BranchUpdate, BranchUpdateResult } from './types.ts';
-
-const REJECTED = /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref/i;
 
 type Ctx = { readonly session: Session; readonly work: string; readonly gitDir: string };
 
@@ -72,14 +71,7 @@ async function commitAll(
   const staged = await run(ctx, ['diff', '--cached', '--name-only'], 'diff');
   if (!staged.ok) return staged;
   if (staged.value.trim() === '') return ok(undefined);
-  const { name, email } = update.author;
-  const env = {
-    ...signing.env,
-    GIT_AUTHOR_NAME: name,
-    GIT_AUTHOR_EMAIL: email,
-    GIT_COMMITTER_NAME: name,
-    GIT_COMMITTER_EMAIL: email,
-  };
+  const env = { ...signing.env, ...identityEnv(update.author) };
   const committed = await ctx.session.run(
     ['--work-tree', ctx.work, ...signing.args, 'commit', '-q', '--no-verify', '-F', '-'],
     { op: 'commit', gitDir: ctx.gitDir, env, input: message },
@@ -90,14 +82,6 @@ async function commitAll(
     gitDir: ctx.gitDir,
   });
   return head.ok ? ok(head.value.trim()) : head;
-}
-
-async function push(ctx: Ctx, sha: string, branch: string, force: boolean) {
-  const args = ['push', '-q', '--no-verify', ...(force ? ['--force'] : [])];
-  return ctx.session.run(
-    [...args, '--end-of-options', ctx.session.url.url, `${sha}:refs/heads/${branch}`],
-    { op: 'push', ref: branch, gitDir: ctx.gitDir },
-  );
 }
 
 /** Runs one BranchUpdate in a session (see the file comment). */
@@ -140,9 +124,10 @@ async function attemptUpdate(
     const sha = await commitAll(ctx, update, message, signing);
     if (!sha.ok) return sha;
     if (sha.value === undefined) return ok({ pushed: false, head: head.value, attempts: attempt });
-    const pushed = await push(ctx, sha.value, update.pushBranch, force);
+    const target = { gitDir: ctx.gitDir, sha: sha.value, branch: update.pushBranch, force };
+    const pushed = await pushCommit(session, target);
     if (pushed.ok) return ok({ pushed: true, head: sha.value, attempts: attempt });
-    if (!REJECTED.test(pushed.error.data.stderr ?? '')) return pushed;
+    if (!REJECTED_PUSH.test(pushed.error.data.stderr ?? '')) return pushed;
   }
   const context = { op: 'push', url: session.url.redacted, ref: update.pushBranch };
   const detail = `the branch moved during each of ${update.attempts} attempts`;
