@@ -112,7 +112,10 @@ test('a wrong OpenPGP passphrase is a clear error and pushes nothing', async () 
   };
   const done = await git.updateBranch(server.url, auth, update, signal());
   assert.equal(done.ok, false);
-  assert.match(done.ok ? '' : done.error.message, /commit/);
+  assert.match(
+    done.ok ? '' : done.error.message,
+    /: failed: the commit could not be signed with the signing key \(a wrong passphrase\?\): .*failed to sign/,
+  );
   assert.doesNotMatch(done.ok ? '' : done.error.message, /not it/);
   assert.equal(await repo.revParse('main'), head);
   assert.deepEqual(await readdir(scratch), []);

@@ -76,12 +76,25 @@ async function commitAll(
     ['--work-tree', ctx.work, ...signing.args, 'commit', '-q', '--no-verify', '-F', '-'],
     { op: 'commit', gitDir: ctx.gitDir, env, input: message },
   );
-  if (!committed.ok) return committed;
+  if (!committed.ok) return update.signing ? unsigned(ctx, committed.error) : committed;
   const head = await ctx.session.run(['rev-parse', '--verify', 'HEAD^{commit}'], {
     op: 'rev-parse',
     gitDir: ctx.gitDir,
   });
   return head.ok ? ok(head.value.trim()) : head;
+}
+
+/** A commit that could not be signed says so, with what the signing tool said. */
+function unsigned(ctx: Ctx, error: GitError): Result<never, GitError> {
+  const said = (error.data.stderr ?? '').trim().split('\n').slice(-3).join('; ');
+  const detail = `the commit could not be signed with the signing key (a wrong passphrase?)${said ? `: ${said}` : ''}`;
+  return err(
+    gitFailure(
+      GitErrorCode.Failed,
+      { op: 'sign', url: ctx.session.url.redacted },
+      { detail, stderr: error.data.stderr ?? '' },
+    ),
+  );
 }
 
 /** Runs one BranchUpdate in a session (see the file comment). */
