@@ -20,6 +20,9 @@ command -v openssl >/dev/null || missing+=(openssl)
 [ -x /usr/bin/time ] || missing+=(time)
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 command -v htpasswd >/dev/null || missing+=(apache2-utils)
+# gnupg: gpg and gpgconf, which sign image-automation commits with an OpenPGP key.
+command -v gpg >/dev/null || missing+=(gnupg)
+command -v gpgconf >/dev/null || missing+=(gnupg)
 # chromium: the dashboard's browser tests and benchmark (driven by playwright-core).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -176,7 +176,9 @@ export const ImageUpdateAutomationSpecSchema = z.object({
           ),
         signingKey: secretRefSchema
           .optional()
-          .describe('Reserved: a Secret holding a signing key.'),
+          .describe(
+            'A Secret with the key commits are signed with: `identity` (SSH) or `git.asc` (OpenPGP, optional `passphrase`).',
+          ),
       }),
     })
     .describe('Where and how to commit.'),

@@ -129,7 +129,7 @@ export function createGitClient(options: GitClientOptions): GitClient {
     },
     updateBranch(url, auth, update, signal) {
       return withSession(settings, { rawUrl: url, auth, signal }, (session) =>
-        updateBranch(session, update),
+        updateBranch(session, update, settings.env.PATH),
       );
     },
   };

@@ -29,4 +29,5 @@ export type {
   RemoteRef,
 } from './types.ts';
 export { normalizeTreePath } from './revert.ts';
+export { signingFromSecret, type CommitSigning } from './signing-key.ts';
 export { parseGitUrl, type GitTransport, type GitUrl } from './url.ts';

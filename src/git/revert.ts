@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { err, ok, type Result } from '../core/index.ts';
+import { identityEnv, pushCommit } from './commit-push.ts';
 import { GitErrorCode, gitFailure, type GitError } from './errors.ts';
 import type { Session } from './session.ts';
 import type { RestoreCommitTarget } from './types.ts';
@@ -102,30 +103,15 @@ export async function pushRestoreCommit(
     const detail = `${path || 'the tree'} on ${t.branch} is already as it was at ${t.sha}`;
     return err(gitFailure(GitErrorCode.Failed, context, { detail }));
   }
-  const identity = {
-    GIT_AUTHOR_NAME: t.author.name,
-    GIT_AUTHOR_EMAIL: t.author.email,
-    GIT_COMMITTER_NAME: t.author.name,
-    GIT_COMMITTER_EMAIL: t.author.email,
-  };
   const commit = await session.run(['commit-tree', tree.value, '-p', head.value, '-F', '-'], {
     op: 'commit-tree',
     gitDir,
-    env: identity,
+    env: identityEnv(t.author),
     input: t.message.endsWith('\n') ? t.message : `${t.message}\n`,
   });
   if (!commit.ok) return commit;
   const sha = commit.value.trim();
-  const pushed = await session.run(
-    [
-      'push',
-      '-q',
-      '--no-verify',
-      '--end-of-options',
-      session.url.url,
-      `${sha}:refs/heads/${t.branch}`,
-    ],
-    { op: 'push', ref: t.branch, gitDir },
-  );
+  // Pushed once, without force: a branch that moved since the restore was decided refuses it.
+  const pushed = await pushCommit(session, { gitDir, sha, branch: t.branch, force: false });
   return pushed.ok ? ok({ sha, parent: head.value }) : pushed;
 }

@@ -1,5 +1,6 @@
 import type { Result } from '../core/index.ts';
 import type { GitError } from './errors.ts';
+import type { CommitSigning } from './signing-key.ts';
 
 /** Credentials for one remote, as read from a Secret (DESIGN.md `spec.secretRef`). */
 export type GitAuth =
@@ -110,6 +111,8 @@ export type BranchUpdate = {
   readonly edit: (dir: string) => Promise<string | undefined>;
   /** Pushes tried before giving up on a branch that keeps moving (at least 1). */
   readonly attempts: number;
+  /** Sign the commit with this key (unsigned when absent). */
+  readonly signing?: CommitSigning | undefined;
 };
 
 export type BranchUpdateResult = {

@@ -1,15 +1,16 @@
 // Commit an edit to a branch and push it: a shallow clone of the checkout branch, the caller's
 // edit on its files, one commit, one push. A push the remote refuses because the branch moved
 // (non-fast-forward) is retried on the new head: the edit is applied again there, so a
-// concurrent commit is kept and the change lands on top of it (bounded attempts).
+// concurrent commit is kept and the change lands on top of it (bounded attempts). With a signing
+// key, the commit is signed (SSH or OpenPGP, see signing.ts).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../core/index.ts';
+import { identityEnv, pushCommit, REJECTED_PUSH } from './commit-push.ts';
 import { GitErrorCode, gitFailure, type GitError } from './errors.ts';
 import type { Session } from './session.ts';
+import { signingSetup, type SigningSetup } from './signing.ts';
 import type { BranchUpdate, BranchUpdateResult } from './types.ts';
-
-const REJECTED = /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref/i;
 
 type Ctx = { readonly session: Session; readonly work: string; readonly gitDir: string };
 
@@ -63,34 +64,19 @@ async function commitAll(
   ctx: Ctx,
   update: BranchUpdate,
   message: string,
+  signing: SigningSetup,
 ): Promise<Result<string | undefined, GitError>> {
   const added = await run(ctx, ['add', '--all'], 'add');
   if (!added.ok) return added;
   const staged = await run(ctx, ['diff', '--cached', '--name-only'], 'diff');
   if (!staged.ok) return staged;
   if (staged.value.trim() === '') return ok(undefined);
-  const { name, email } = update.author;
-  const env = {
-    GIT_AUTHOR_NAME: name,
-    GIT_AUTHOR_EMAIL: email,
-    GIT_COMMITTER_NAME: name,
-    GIT_COMMITTER_EMAIL: email,
-  };
+  const env = { ...signing.env, ...identityEnv(update.author) };
   const committed = await ctx.session.run(
-    [
-      '--work-tree',
-      ctx.work,
-      '-c',
-      'commit.gpgsign=false',
-      'commit',
-      '-q',
-      '--no-verify',
-      '-F',
-      '-',
-    ],
+    ['--work-tree', ctx.work, ...signing.args, 'commit', '-q', '--no-verify', '-F', '-'],
     { op: 'commit', gitDir: ctx.gitDir, env, input: message },
   );
-  if (!committed.ok) return committed;
+  if (!committed.ok) return update.signing ? unsigned(ctx, committed.error) : committed;
   const head = await ctx.session.run(['rev-parse', '--verify', 'HEAD^{commit}'], {
     op: 'rev-parse',
     gitDir: ctx.gitDir,
@@ -98,11 +84,16 @@ async function commitAll(
   return head.ok ? ok(head.value.trim()) : head;
 }
 
-async function push(ctx: Ctx, sha: string, branch: string, force: boolean) {
-  const args = ['push', '-q', '--no-verify', ...(force ? ['--force'] : [])];
-  return ctx.session.run(
-    [...args, '--end-of-options', ctx.session.url.url, `${sha}:refs/heads/${branch}`],
-    { op: 'push', ref: branch, gitDir: ctx.gitDir },
+/** A commit that could not be signed says so, with what the signing tool said. */
+function unsigned(ctx: Ctx, error: GitError): Result<never, GitError> {
+  const said = (error.data.stderr ?? '').trim().split('\n').slice(-3).join('; ');
+  const detail = `the commit could not be signed with the signing key (a wrong passphrase?)${said ? `: ${said}` : ''}`;
+  return err(
+    gitFailure(
+      GitErrorCode.Failed,
+      { op: 'sign', url: ctx.session.url.redacted },
+      { detail, stderr: error.data.stderr ?? '' },
+    ),
   );
 }
 
@@ -110,6 +101,8 @@ async function push(ctx: Ctx, sha: string, branch: string, force: boolean) {
 export async function updateBranch(
   session: Session,
   update: BranchUpdate,
+  /** PATH for the signing tools (gpg), from the client's env. */
+  toolPath?: string,
 ): Promise<Result<BranchUpdateResult, GitError>> {
   const ctx: Ctx = {
     session,
@@ -119,6 +112,21 @@ export async function updateBranch(
   await mkdir(ctx.work, { recursive: true });
   const init = await session.run(['init', '-q', '--bare', ctx.gitDir], { op: 'init' });
   if (!init.ok) return init;
+  const signing = await signingSetup(session, update.signing, toolPath);
+  if (!signing.ok) return signing;
+  try {
+    return await attemptUpdate(ctx, update, signing.value);
+  } finally {
+    await signing.value.close();
+  }
+}
+
+async function attemptUpdate(
+  ctx: Ctx,
+  update: BranchUpdate,
+  signing: SigningSetup,
+): Promise<Result<BranchUpdateResult, GitError>> {
+  const { session } = ctx;
   // Another push branch (a pull-request flow) is rewritten from the checkout branch each time.
   const force = update.pushBranch !== update.checkoutBranch;
   for (let attempt = 1; attempt <= update.attempts; attempt++) {
@@ -126,12 +134,13 @@ export async function updateBranch(
     if (!head.ok) return head;
     const message = await update.edit(ctx.work);
     if (message === undefined) return ok({ pushed: false, head: head.value, attempts: attempt });
-    const sha = await commitAll(ctx, update, message);
+    const sha = await commitAll(ctx, update, message, signing);
     if (!sha.ok) return sha;
     if (sha.value === undefined) return ok({ pushed: false, head: head.value, attempts: attempt });
-    const pushed = await push(ctx, sha.value, update.pushBranch, force);
+    const target = { gitDir: ctx.gitDir, sha: sha.value, branch: update.pushBranch, force };
+    const pushed = await pushCommit(session, target);
     if (pushed.ok) return ok({ pushed: true, head: sha.value, attempts: attempt });
-    if (!REJECTED.test(pushed.error.data.stderr ?? '')) return pushed;
+    if (!REJECTED_PUSH.test(pushed.error.data.stderr ?? '')) return pushed;
   }
   const context = { op: 'push', url: session.url.redacted, ref: update.pushBranch };
   const detail = `the branch moved during each of ${update.attempts} attempts`;

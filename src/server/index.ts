@@ -28,6 +28,7 @@ export {
 export {
   createMetrics,
   type DeliveryResult,
+  type ImageObservation,
   type Metrics,
   type MetricsOptions,
   type ObjectCounts,

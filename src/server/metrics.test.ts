@@ -89,3 +89,31 @@ test('moor_remembered_entries reads the sizes afresh at each scrape, and drops a
   assert.match(after, /^moor_remembered_entries\{map="desired"\} 0$/m);
   assert.doesNotMatch(after, /status_writes/);
 });
+
+test('image scans and update runs are counted and timed by resource and result, then forgotten', async () => {
+  const metrics = createMetrics({ processMetrics: false });
+  const web = { namespace: 'apps', name: 'web' };
+  metrics.observeImageScan({ ...web, result: 'success', durationSeconds: 0.2 });
+  metrics.observeImageScan({ ...web, result: 'success', durationSeconds: 0.4 });
+  metrics.observeImageScan({ ...web, result: 'failure', durationSeconds: 3 });
+  metrics.observeImageUpdate({ ...web, result: 'pushed', durationSeconds: 1.5 });
+  metrics.observeImageUpdate({ ...web, result: 'unchanged', durationSeconds: 0.5 });
+  const lines = new Set((await metrics.render()).split('\n'));
+  for (const line of [
+    'moor_image_scan_total{namespace="apps",name="web",result="success"} 2',
+    'moor_image_scan_total{namespace="apps",name="web",result="failure"} 1',
+    'moor_image_scan_duration_seconds_sum{namespace="apps",name="web",result="success"} 0.6000000000000001',
+    'moor_image_scan_duration_seconds_bucket{le="0.25",namespace="apps",name="web",result="success"} 1',
+    'moor_image_update_total{namespace="apps",name="web",result="pushed"} 1',
+    'moor_image_update_total{namespace="apps",name="web",result="unchanged"} 1',
+    'moor_image_update_duration_seconds_count{namespace="apps",name="web",result="pushed"} 1',
+  ])
+    assert.ok(lines.has(line), `missing: ${line}`);
+  metrics.forgetImage({ kind: 'ImageRepository', ...web });
+  const after = await metrics.render();
+  assert.doesNotMatch(after, /moor_image_scan_total\{/);
+  assert.doesNotMatch(after, /moor_image_scan_duration_seconds_count\{/);
+  assert.match(after, /moor_image_update_total\{namespace="apps",name="web",result="pushed"\} 1/);
+  metrics.forgetImage({ kind: 'ImageUpdateAutomation', ...web });
+  assert.doesNotMatch(await metrics.render(), /moor_image_update_total\{/);
+});

@@ -51,10 +51,33 @@ export type Metrics = {
   setLeader(leading: boolean): void;
   /** `moor_api_reachable`: 1 while the API server answers the operator's requests, else 0. */
   setApiReachable(reachable: boolean): void;
+  /**
+   * `moor_image_scan_total` and `moor_image_scan_duration_seconds`, labelled {namespace, name,
+   * result}: one scan of an ImageRepository (`success` or `failure`).
+   */
+  observeImageScan(observation: ImageObservation): void;
+  /**
+   * `moor_image_update_total` and `moor_image_update_duration_seconds`, labelled {namespace,
+   * name, result}: one run of an ImageUpdateAutomation (`pushed`, `unchanged` or `failure`).
+   */
+  observeImageUpdate(observation: ImageObservation): void;
+  /** Removes the image series of a deleted ImageRepository or ImageUpdateAutomation. */
+  forgetImage(about: {
+    readonly kind: 'ImageRepository' | 'ImageUpdateAutomation';
+    readonly namespace: string;
+    readonly name: string;
+  }): void;
   /** The exposition text of every metric. */
   render(): Promise<string>;
   /** The Content-Type of `render()`'s output. */
   readonly contentType: string;
+};
+
+export type ImageObservation = {
+  readonly namespace: string;
+  readonly name: string;
+  readonly result: 'success' | 'failure' | 'pushed' | 'unchanged';
+  readonly durationSeconds: number;
 };
 
 export type MetricsOptions = {
@@ -119,6 +142,61 @@ function createInstruments(registers: Registry[]) {
   };
 }
 
+const IMAGE_RESULTS = {
+  ImageRepository: ['success', 'failure'],
+  ImageUpdateAutomation: ['pushed', 'unchanged', 'failure'],
+} as const;
+
+/** The image automation's instruments: scans and update runs, by resource and result. */
+function createImageInstruments(registers: Registry[]) {
+  const labelNames = ['namespace', 'name', 'result'] as const;
+  const buckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+  const scanTotal = new Counter({
+    name: 'moor_image_scan_total',
+    help: 'Tag scans of an ImageRepository, by resource and result.',
+    labelNames,
+    registers,
+  });
+  const scanDuration = new Histogram({
+    name: 'moor_image_scan_duration_seconds',
+    help: 'Duration of one tag scan of an ImageRepository, by resource and result.',
+    labelNames,
+    buckets,
+    registers,
+  });
+  const updateTotal = new Counter({
+    name: 'moor_image_update_total',
+    help: 'Runs of an ImageUpdateAutomation, by resource and result (pushed, unchanged, failure).',
+    labelNames,
+    registers,
+  });
+  const updateDuration = new Histogram({
+    name: 'moor_image_update_duration_seconds',
+    help: 'Duration of one ImageUpdateAutomation run (checkout, edit, commit, push).',
+    labelNames,
+    buckets,
+    registers,
+  });
+  return {
+    observeImageScan: ({ namespace, name, result, durationSeconds }: ImageObservation) => {
+      scanTotal.inc({ namespace, name, result });
+      scanDuration.observe({ namespace, name, result }, durationSeconds);
+    },
+    observeImageUpdate: ({ namespace, name, result, durationSeconds }: ImageObservation) => {
+      updateTotal.inc({ namespace, name, result });
+      updateDuration.observe({ namespace, name, result }, durationSeconds);
+    },
+    forgetImage: ({ kind, namespace, name }: Parameters<Metrics['forgetImage']>[0]) => {
+      const [total, duration] =
+        kind === 'ImageRepository' ? [scanTotal, scanDuration] : [updateTotal, updateDuration];
+      for (const result of IMAGE_RESULTS[kind]) {
+        total.remove({ namespace, name, result });
+        duration.remove({ namespace, name, result });
+      }
+    },
+  };
+}
+
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   const registers = [registry];
@@ -158,6 +236,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
 
   return {
+    ...createImageInstruments(registers),
     observeReconcile: ({ kind, result, durationSeconds }) => {
       reconcileDuration.observe({ kind, result }, durationSeconds);
       reconcileTotal.inc({ kind, result });

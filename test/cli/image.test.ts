@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { clusterTest as test } from '../helpers/cluster.ts';
 import { pushTags } from '../helpers/crane.ts';
-import { setUpScenario } from '../helpers/operator.ts';
+import { fileUrl } from '../helpers/git-server.ts';
+import { applyObject, getObject, gitRepository, setUpScenario } from '../helpers/operator.ts';
 import { startTestRegistry } from '../helpers/registry.ts';
 import { moor } from './helpers.ts';
 
@@ -96,4 +97,94 @@ test('create, scan now, and list image automation from the CLI', async (t) => {
   ]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /ImagePolicy\/.*\/x: --semver: must be a semver range/);
+});
+
+test('reconcile image policy and update --wait: choose and run now, each with its Ready message', async (t) => {
+  const registry = await startTestRegistry();
+  t.after(() => registry.close());
+  await pushTags(registry.host, 'web', ['1.0.0', '1.1.0']);
+  const { kube, ns, repo } = await setUpScenario(t, 'cli-image-now', { 'README.md': 'x\n' });
+  const image = `${registry.host}/web`;
+  const run = async (args: string[]) => {
+    const r = await moor(['-n', ns, ...args], 150_000);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  await run([
+    'create',
+    'image',
+    'repository',
+    'web',
+    '--image',
+    image,
+    '--insecure',
+    '--interval',
+    '1h',
+  ]);
+  await run(['create', 'image', 'policy', 'web', '--image-ref', 'web', '--semver', '>=1.0.0']);
+  await applyObject(
+    kube,
+    gitRepository(ns, 'app', { url: fileUrl(repo), ref: { branch: 'main' } }),
+  );
+  await run([
+    'create',
+    'image',
+    'update',
+    'web',
+    '--git-repo-ref',
+    'app',
+    '--interval',
+    '1h',
+    '--author-name',
+    'Moor',
+    '--author-email',
+    'moor@example.invalid',
+    '--signing-key',
+    'signing',
+  ]);
+  const created = await getObject(kube, 'moor.dev/v1alpha1', 'ImageUpdateAutomation', ns, 'web');
+  assert.deepEqual(
+    (created?.spec as { git: { commit: { signingKey: unknown } } }).git.commit.signingKey,
+    { name: 'signing' },
+  );
+  // The signing Secret is missing: the run says so, and --wait fails with it.
+  const unsigned = await moor(
+    ['-n', ns, 'reconcile', 'image', 'update', 'web', '--wait', '--timeout', '2m'],
+    150_000,
+  );
+  assert.equal(unsigned.code, 2, unsigned.stdout);
+  assert.match(
+    unsigned.stdout,
+    new RegExp(`► update run requested for ImageUpdateAutomation/${ns}/web`),
+  );
+  assert.match(unsigned.stderr, new RegExp(`signing key: Secret ${ns}/signing not found`));
+  await run([
+    'create',
+    'image',
+    'update',
+    'web',
+    '--git-repo-ref',
+    'app',
+    '--interval',
+    '1h',
+    '--author-name',
+    'Moor',
+    '--author-email',
+    'moor@example.invalid',
+  ]);
+
+  // Scan, choose and run now, each waited for.
+  await run(['reconcile', 'image', 'repository', 'web', '--wait']);
+  const chosen = await run(['reconcile', 'image', 'policy', 'web', '--wait', '--timeout', '2m']);
+  assert.match(chosen, new RegExp(`✔ ImagePolicy/${ns}/web: latest image ${image}:1\\.1\\.0`));
+  const ran = await run(['reconcile', 'image', 'update', 'web', '--wait', '--timeout', '2m']);
+  assert.match(
+    ran,
+    new RegExp(
+      `✔ ImageUpdateAutomation/${ns}/web: no change: main at [0-9a-f]{12} has the latest images`,
+    ),
+  );
+  const missing = await moor(['-n', ns, 'reconcile', 'image', 'policy', 'nope']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, new RegExp(`ImagePolicy/${ns}/nope not found`));
 });

@@ -39,3 +39,69 @@ export async function pushTags(
     await rm(home, { recursive: true, force: true });
   }
 }
+
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
+/**
+ * Gives the image `host/repo:from` every tag in `tags` by putting its manifest under each name
+ * through the distribution API (no blobs move), a few requests at a time: thousands of tags in
+ * seconds, where a crane run per tag would take minutes.
+ */
+export async function addTags(
+  host: string,
+  repo: string,
+  from: string,
+  tags: readonly string[],
+): Promise<void> {
+  const base = `http://${host}/v2/${repo}/manifests`;
+  const got = await fetch(`${base}/${from}`, {
+    headers: { accept: MANIFEST_TYPES },
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (!got.ok) throw new Error(`GET ${base}/${from}: ${got.status}`);
+  const type = got.headers.get('content-type') ?? '';
+  const body = Buffer.from(await got.arrayBuffer());
+  const queue = [...tags];
+  const worker = async () => {
+    for (let tag = queue.shift(); tag !== undefined; tag = queue.shift()) {
+      const put = await fetch(`${base}/${tag}`, {
+        method: 'PUT',
+        headers: { 'content-type': type },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (!put.ok) throw new Error(`PUT ${base}/${tag}: ${put.status} ${await put.text()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+/** Pushes new content (a label `seed`) under `host/repo:tag`; returns the tag's new digest. */
+export async function repushTag(
+  host: string,
+  repo: string,
+  tag: string,
+  seed: string,
+): Promise<string> {
+  const home = await mkdtemp(join(tmpdir(), 'moor-crane-'));
+  try {
+    const ref = `${host}/${repo}:${tag}`;
+    await crane(['mutate', '--insecure', '--label', `moor.test/seed=${seed}`, ref], home);
+    return await digestOf(host, repo, tag, home);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+/** The digest `host/repo:tag` names now. */
+export async function digestOf(
+  host: string,
+  repo: string,
+  tag: string,
+  home?: string,
+): Promise<string> {
+  return (await crane(['digest', '--insecure', `${host}/${repo}:${tag}`], home)).trim();
+}

@@ -50,6 +50,7 @@ type UpdateFlags = {
   authorName: string;
   authorEmail: string;
   messageTemplate?: string;
+  signingKey?: string;
   path: string;
   interval: string;
 };
@@ -138,6 +139,7 @@ function registerUpdate(image: GroupCommand, ctx: CliContext): void {
     .requiredOption('--author-name <name>', 'commit author name')
     .requiredOption('--author-email <email>', 'commit author email')
     .option('--message-template <text>', 'commit message; {{changes}}, {{automation}}')
+    .option('--signing-key <secret>', 'sign commits with the key in this Secret (SSH or OpenPGP)')
     .option('--path <dir>', 'directory of the repository to update', './')
     .option('--interval <duration>', 'how often to look for values to update', '5m')
     .option('--export', 'print the object as YAML instead of applying it')
@@ -152,6 +154,7 @@ function registerUpdate(image: GroupCommand, ctx: CliContext): void {
           commit: {
             author: { name: opts.authorName, email: opts.authorEmail },
             ...optional('messageTemplate', opts.messageTemplate),
+            ...optional('signingKey', opts.signingKey && { name: opts.signingKey }),
           },
         },
         update: { path: opts.path, strategy: 'Setters' },
@@ -160,6 +163,7 @@ function registerUpdate(image: GroupCommand, ctx: CliContext): void {
       requireValid((await loadApi()).parseImageUpdateAutomation(obj), {
         'spec.interval': '--interval',
         'spec.git.commit.author': '--author-name/--author-email',
+        'spec.git.commit.signingKey': '--signing-key',
       });
       await applyOrExport(ctx, globals, obj, { exportOnly: opts.export });
     });

@@ -11,7 +11,13 @@ import {
   type ImageUpdateAutomation,
 } from '../../api/index.ts';
 import { err, jitter, ok, type KubeObject, type Result } from '../../core/index.ts';
-import { authFromSecret, classifyUrl, type GitAuth, type GitTransport } from '../../git/index.ts';
+import {
+  authFromSecret,
+  classifyUrl,
+  type CommitSigning,
+  type GitAuth,
+  type GitTransport,
+} from '../../git/index.ts';
 import {
   applySetters,
   commitMessage,
@@ -20,17 +26,26 @@ import {
   type SetterRun,
 } from '../../image/index.ts';
 import { writeStatus } from '../status.ts';
-import { conditionsOf, ImageReasons, readyMessageOf, type Readiness } from './conditions.ts';
+import {
+  conditionsOf,
+  handledOf,
+  ImageReasons,
+  readyMessageOf,
+  type Readiness,
+} from './conditions.ts';
 import { aboutOf, keyOf, type AutomationDeps } from './deps.ts';
+import { signingOf } from './signing.ts';
 
 type Status = NonNullable<ImageUpdateAutomation['status']>;
-type Outcome = 'success' | 'failure' | undefined;
+/** What a run did (the update metric's result); undefined: it did not run (suspended, stopped). */
+type Outcome = 'pushed' | 'unchanged' | 'failure' | undefined;
 type Target = {
   url: string;
   auth: GitAuth;
   branch: string;
   repoNamespace: string;
   repoName: string;
+  signing: CommitSigning | undefined;
 };
 
 const PUSH_ATTEMPTS = 5;
@@ -45,7 +60,8 @@ async function write(
 ): Promise<void> {
   const now = deps.clock.now();
   const conditions = conditionsOf(status.conditions, readiness, obj.metadata.generation, now);
-  const next = { ...status, observedGeneration: obj.metadata.generation, conditions };
+  const generation = obj.metadata.generation;
+  const next = { ...status, ...handledOf(obj), observedGeneration: generation, conditions };
   const wrote = await writeStatus(deps.kube, obj, next, signal);
   if (wrote.error) deps.logger.warn({ err: wrote.error }, 'status not written');
   if (!readiness.ready && readyMessageOf(status.conditions) !== readiness.message)
@@ -81,7 +97,10 @@ async function targetOf(
     return err({ ready: false, reason: ImageReasons.InvalidSpec, message: kind.error.message });
   const auth = await authOf(repo.spec, { repoNamespace, subject, kind: kind.value }, deps, signal);
   if (!auth.ok) return auth;
-  return ok({ url, auth: auth.value, branch, repoNamespace, repoName: ref.name });
+  const signing = await signingOf(auto, deps, signal);
+  if (!signing.ok) return signing;
+  const repoName = ref.name;
+  return ok({ url, auth: auth.value, branch, repoNamespace, repoName, signing: signing.value });
 }
 
 async function authOf(
@@ -175,6 +194,7 @@ export async function reconcileImageUpdateAutomation(
     author: auto.spec.git.commit.author,
     edit,
     attempts: PUSH_ATTEMPTS,
+    signing: target.value.signing,
   };
   const gitSignal = AbortSignal.any([signal, AbortSignal.timeout(120_000)]);
   const result = await deps.git.updateBranch(
@@ -207,7 +227,7 @@ export async function reconcileImageUpdateAutomation(
         };
     // A quiet run writes no status (the run time would make every interval a write).
     await write(obj, problems ? ran : status, readiness, deps, signal);
-    return problems ? 'failure' : 'success';
+    return problems ? 'failure' : 'unchanged';
   }
   return recordPush(
     obj,
@@ -230,7 +250,7 @@ async function recordPush(
   },
   deps: AutomationDeps,
   signal: AbortSignal,
-): Promise<'success'> {
+): Promise<'pushed'> {
   const { target, commit } = pushed;
   const changes = (pushed.run?.changes ?? []).map(
     (c) => `${c.file}:${c.line}: ${c.from} → ${c.to}`,
@@ -258,5 +278,5 @@ async function recordPush(
     { automation: `${obj.metadata.namespace}/${obj.metadata.name}`, commit },
     'images updated',
   );
-  return 'success';
+  return 'pushed';
 }

@@ -1,12 +1,20 @@
 // The conditions an image resource's status carries: Ready (with the reason) and, for a spec that
 // cannot work until it changes, Stalled.
 import {
+  Annotations,
   ConditionStatuses,
   ConditionTypes,
   removeCondition,
   setCondition,
   type Condition,
+  type KubeObject,
 } from '../../core/index.ts';
+
+/** `lastHandledReconcileAt` for the request annotation this reconcile acts on (`moor reconcile`). */
+export function handledOf(obj: KubeObject): { lastHandledReconcileAt?: string } {
+  const requested = obj.metadata.annotations?.[Annotations.reconcileRequestedAt];
+  return requested ? { lastHandledReconcileAt: requested } : {};
+}
 
 export type Readiness = {
   readonly ready: boolean;

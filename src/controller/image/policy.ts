@@ -5,7 +5,13 @@ import { parseImagePolicy, type ImagePolicy, type ImageRef } from '../../api/ind
 import type { KubeObject } from '../../core/index.ts';
 import { selectLatestTag } from '../../image/index.ts';
 import { writeStatus } from '../status.ts';
-import { conditionsOf, ImageReasons, readyMessageOf, type Readiness } from './conditions.ts';
+import {
+  conditionsOf,
+  handledOf,
+  ImageReasons,
+  readyMessageOf,
+  type Readiness,
+} from './conditions.ts';
 import { aboutOf, keyOf, type PolicyDeps, type ScannedImage } from './deps.ts';
 
 type Status = NonNullable<ImagePolicy['status']>;
@@ -20,7 +26,8 @@ async function write(
 ): Promise<void> {
   const now = deps.clock.now();
   const conditions = conditionsOf(status.conditions, readiness, obj.metadata.generation, now);
-  const next = { ...status, observedGeneration: obj.metadata.generation, conditions };
+  const generation = obj.metadata.generation;
+  const next = { ...status, ...handledOf(obj), observedGeneration: generation, conditions };
   const wrote = await writeStatus(deps.kube, obj, next, signal);
   if (wrote.error) deps.logger.warn({ err: wrote.error }, 'status not written');
   const repeated = readyMessageOf(status.conditions) === readiness.message;

@@ -115,3 +115,43 @@ test('a scan: excluded tags left out, the count and ten tags in status, the poli
   assert.deepEqual(h.scanned, ['apps/web']);
   assert.equal(h.tags.get('apps/web')?.tags.includes('1.1.0.sig'), false);
 });
+
+test('scans that find the same tags write status once; scanTime is refreshed after 10 minutes', async () => {
+  const tags = ['1.0.0', '1.1.0'];
+  const h = harness(() => Promise.resolve(ok([...tags])));
+  let now = new Date('2026-01-01T00:00:00Z');
+  const deps = { ...h.deps, clock: { now: () => now } };
+  let live: KubeObject = obj;
+  const scan = async () => {
+    const before = h.statuses.length;
+    await reconcileImageRepository(live, new Map(), deps, AbortSignal.timeout(5_000));
+    if (h.statuses.length > before) live = { ...live, status: h.statuses.at(-1) };
+  };
+  const scanTime = () =>
+    (live.status as { lastScanResult: { scanTime: string } }).lastScanResult.scanTime;
+  await scan();
+  assert.equal(h.statuses.length, 1);
+  for (let minute = 1; minute < 10; minute++) {
+    now = new Date(Date.parse('2026-01-01T00:00:00Z') + minute * 60_000);
+    await scan();
+  }
+  assert.equal(h.statuses.length, 1, 'nine quiet scans wrote nothing');
+  assert.equal(scanTime(), '2026-01-01T00:00:00Z');
+  now = new Date('2026-01-01T00:10:00Z');
+  await scan();
+  assert.equal(h.statuses.length, 2, 'the ten-minute refresh of scanTime');
+  assert.equal(scanTime(), '2026-01-01T00:10:00Z');
+  // A new tag is written at once, even within the ten minutes.
+  tags.push('1.2.0');
+  now = new Date('2026-01-01T00:10:01Z');
+  await scan();
+  assert.equal(h.statuses.length, 3);
+  const status = live.status as { lastScanResult: { tagCount: number; latestTags: string[] } };
+  assert.equal(status.lastScanResult.tagCount, 3);
+  assert.deepEqual(status.lastScanResult.latestTags, ['1.2.0', '1.1.0', '1.0.0']);
+  // A tag replaced by another (the count unchanged) is a change too.
+  tags.splice(0, 1, '0.9.0');
+  await scan();
+  assert.equal(h.statuses.length, 4);
+  assert.equal(scanTime(), '2026-01-01T00:10:01Z');
+});

@@ -1,16 +1,9 @@
 // The ImageRepository reconciler: list the image's tags from its registry, keep them in memory for
 // the ImagePolicies, record the count and scan time in status. A 429 backs off (as the registry
-// asks, else exponentially) and says so in Ready; a refused password is AuthenticationFailed.
+// asks, else exponentially) and says so in Ready; a refused password is AuthenticationFailed. A scan
+// that changes nothing writes no status (scanTime is refreshed at most every SCAN_TIME_REFRESH_MS).
 import { parseDuration, parseImageRepository, type ImageRepository } from '../../api/index.ts';
-import {
-  Annotations,
-  backoffDelay,
-  err,
-  jitter,
-  ok,
-  type KubeObject,
-  type Result,
-} from '../../core/index.ts';
+import { backoffDelay, err, jitter, ok, type KubeObject, type Result } from '../../core/index.ts';
 import {
   credentialsFromSecret,
   ImageErrorCodes,
@@ -20,13 +13,48 @@ import {
   type RegistryCredentials,
 } from '../../image/index.ts';
 import { writeStatus } from '../status.ts';
-import { conditionsOf, ImageReasons, readyMessageOf, type Readiness } from './conditions.ts';
+import {
+  conditionsOf,
+  handledOf,
+  ImageReasons,
+  readyMessageOf,
+  type Readiness,
+} from './conditions.ts';
 import { aboutOf, keyOf, type RepositoryDeps } from './deps.ts';
 
 type Status = NonNullable<ImageRepository['status']>;
 type Outcome = 'success' | 'failure' | undefined;
 
 const stamp = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * A scan that finds the tags of the last one writes no status; its scanTime is brought up to date
+ * at most this often (so a status shows the scans go on without a write at every interval).
+ */
+export const SCAN_TIME_REFRESH_MS = 10 * 60_000;
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[]) =>
+  a !== undefined && a.length === b.length && a.every((t, i) => t === b[i]);
+
+type ScanResult = NonNullable<Status['lastScanResult']>;
+
+/** The lastScanResult to record: the last one when nothing changed and it is recent enough. */
+export function scanResultOf(
+  last: ScanResult | undefined,
+  tags: readonly string[],
+  previous: readonly string[] | undefined,
+  now: Date,
+): ScanResult {
+  const latestTags = tags.slice(-10).reverse();
+  const same =
+    last !== undefined &&
+    last.tagCount === tags.length &&
+    sameList(last.latestTags, latestTags) &&
+    (previous === undefined || sameList(previous, tags));
+  const age = last ? now.getTime() - Date.parse(last.scanTime) : Infinity;
+  if (same && age >= 0 && age < SCAN_TIME_REFRESH_MS) return last;
+  return { tagCount: tags.length, scanTime: stamp(now), latestTags };
+}
 
 async function credentialsOf(
   repo: ImageRepository,
@@ -63,9 +91,8 @@ async function report(
     obj.metadata.generation,
     deps.clock.now(),
   );
-  const requested = obj.metadata.annotations?.[Annotations.reconcileRequestedAt];
-  const handled = requested ? { lastHandledReconcileAt: requested } : {};
-  const next = { ...status, ...handled, observedGeneration: obj.metadata.generation, conditions };
+  const generation = obj.metadata.generation;
+  const next = { ...status, ...handledOf(obj), observedGeneration: generation, conditions };
   const wrote = await writeStatus(deps.kube, obj, next, signal);
   if (wrote.error) deps.logger.warn({ err: wrote.error }, 'status not written');
 }
@@ -167,6 +194,7 @@ export async function reconcileImageRepository(
   failures.delete(key);
   const isExcluded = excluded(repo.spec.exclusionList);
   const tags = listed.value.filter((t) => !isExcluded(t)).sort();
+  const previous = deps.tags.get(key)?.tags;
   deps.tags.set(key, {
     image: image.value,
     tags,
@@ -177,11 +205,7 @@ export async function reconcileImageRepository(
   const scanned: Status = {
     ...status,
     canonicalImageName: `${image.value.registry}/${image.value.path}`,
-    lastScanResult: {
-      tagCount: tags.length,
-      scanTime: stamp(deps.clock.now()),
-      latestTags: tags.slice(-10).reverse(),
-    },
+    lastScanResult: scanResultOf(status.lastScanResult, tags, previous, deps.clock.now()),
   };
   const message = `found ${tags.length} tags`;
   await report(

@@ -24,6 +24,7 @@ type Parts = {
   readonly events: EventRecorder & EventMemory;
   readonly readSecret: SecretReader;
   readonly announce: (event: EventInput) => void;
+  readonly metrics?: ImageWiring['metrics'];
 };
 
 export function startImageAutomation(
@@ -40,6 +41,7 @@ export function startImageAutomation(
   return startImages({
     ...parts.common,
     git: parts.git,
+    ...(parts.metrics ? { metrics: parts.metrics } : {}),
     events: parts.events,
     readSecret: parts.readSecret,
     announce: ({ kind, namespace, name, ...rest }) =>

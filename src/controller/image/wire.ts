@@ -5,6 +5,7 @@ import { API_GROUP_VERSION, Kinds } from '../../api/index.ts';
 import { nameKeyOf, splitNameKey, type KubeObject } from '../../core/index.ts';
 import type { GitClient } from '../../git/index.ts';
 import type { RegistryClient } from '../../image/index.ts';
+import type { ImageObservation, Metrics } from '../../server/index.ts';
 import type { KubeClient, WatchTiming } from '../../kube/index.ts';
 import type { EventMemory, EventRecorder } from '../events.ts';
 import { startInformer, type Informer } from '../informer.ts';
@@ -39,6 +40,7 @@ export type ImageWiring = {
   readonly getGitRepository: (namespace: string, name: string) => KubeObject | undefined;
   readonly onPushed: (namespace: string, name: string) => void;
   readonly announce?: (event: ImageAnnouncement) => void;
+  readonly metrics?: Pick<Metrics, 'observeImageScan' | 'observeImageUpdate' | 'forgetImage'>;
   readonly signal: AbortSignal;
 };
 
@@ -100,6 +102,40 @@ function wakePolicies(policies: Side, namespace: string, name: string): void {
   }
 }
 
+type Observe = (observation: ImageObservation) => void;
+
+/** Times one scan or update run into its metric; a skipped run (suspended, aborted) is none. */
+function measured(
+  w: ImageWiring,
+  observe: Observe | undefined,
+  reconcile: (
+    obj: KubeObject,
+    signal: AbortSignal,
+  ) => Promise<ImageObservation['result'] | undefined>,
+) {
+  return async (obj: KubeObject, signal: AbortSignal) => {
+    const started = w.clock.monotonic();
+    const outcome = await reconcile(obj, signal);
+    if (outcome !== undefined && observe)
+      observe({
+        namespace: obj.metadata.namespace ?? '',
+        name: obj.metadata.name ?? '',
+        result: outcome,
+        durationSeconds: (w.clock.monotonic() - started) / 1000,
+      });
+    return outcome;
+  };
+}
+
+const forgetSeries = (
+  w: ImageWiring,
+  kind: 'ImageRepository' | 'ImageUpdateAutomation',
+  key: string,
+) => {
+  const [namespace, name] = splitNameKey(key);
+  w.metrics?.forgetImage({ kind, namespace, name });
+};
+
 const inNamespace = (informer: Informer, namespace: string) =>
   informer.list().filter((o) => (o.metadata.namespace ?? '') === namespace);
 
@@ -112,27 +148,25 @@ export function startImages(w: ImageWiring): Images {
   const tags: TagStore = new Map();
   const failures = new Map<string, number>();
   const common = commonOf(w);
-  const repositories = startSide(
-    w,
-    Kinds.ImageRepository,
-    (obj, s) =>
-      reconcileImageRepository(
-        obj,
-        failures,
-        {
-          ...common,
-          registry: w.registry,
-          tags,
-          requeue: (k, ms) => repositories.queue.addAfter(k, ms),
-          onScanned: (namespace, name) => wakePolicies(policies, namespace, name),
-        },
-        s,
-      ),
-    (key) => {
-      tags.delete(key);
-      failures.delete(key);
-    },
+  const scan = measured(w, w.metrics?.observeImageScan, (obj, s) =>
+    reconcileImageRepository(
+      obj,
+      failures,
+      {
+        ...common,
+        registry: w.registry,
+        tags,
+        requeue: (k, ms) => repositories.queue.addAfter(k, ms),
+        onScanned: (namespace, name) => wakePolicies(policies, namespace, name),
+      },
+      s,
+    ),
   );
+  const repositories = startSide(w, Kinds.ImageRepository, scan, (key) => {
+    tags.delete(key);
+    failures.delete(key);
+    forgetSeries(w, Kinds.ImageRepository, key);
+  });
   const policies = startSide(
     w,
     Kinds.ImagePolicy,
@@ -153,26 +187,28 @@ export function startImages(w: ImageWiring): Images {
       ),
     () => undefined,
   );
-  const automations = startSide(
-    w,
-    Kinds.ImageUpdateAutomation,
-    (obj, s) =>
-      reconcileImageUpdateAutomation(
-        obj,
-        {
-          ...common,
-          git: w.git,
-          allowFileUrls: w.allowFileUrls,
-          getGitRepository: w.getGitRepository,
-          listPolicies: (namespace) => inNamespace(policies.informer, namespace),
-          onPushed: w.onPushed,
-          requeue: (k, ms) => automations.queue.addAfter(k, ms),
-        },
-        s,
-      ),
-    () => undefined,
+  const update = measured(w, w.metrics?.observeImageUpdate, (obj, s) =>
+    reconcileImageUpdateAutomation(
+      obj,
+      {
+        ...common,
+        git: w.git,
+        allowFileUrls: w.allowFileUrls,
+        getGitRepository: w.getGitRepository,
+        listPolicies: (namespace) => inNamespace(policies.informer, namespace),
+        onPushed: w.onPushed,
+        requeue: (k, ms) => automations.queue.addAfter(k, ms),
+      },
+      s,
+    ),
   );
-  const sides = [repositories, policies, automations];
+  const automations = startSide(w, Kinds.ImageUpdateAutomation, update, (key) =>
+    forgetSeries(w, Kinds.ImageUpdateAutomation, key),
+  );
+  return imagesOf(w, [repositories, policies, automations]);
+}
+
+function imagesOf(w: ImageWiring, sides: readonly Side[]): Images {
   const informers = sides.map((s) => s.informer);
   const queues = sides.map((s) => s.queue);
   return {
