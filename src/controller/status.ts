@@ -1,5 +1,5 @@
 /** Status writes that happen only when something changed, so a quiet reconcile writes nothing. */
-import { FIELD_MANAGER, stableStringify, type KubeObject } from '../core/index.ts';
+import { FIELD_MANAGER, stableEqual, type KubeObject } from '../core/index.ts';
 import type { KubeClient } from '../kube/index.ts';
 import { WRITER_FIELD, withoutWriter } from './other-operators.ts';
 
@@ -21,10 +21,7 @@ export async function writeStatus(
 ): Promise<{ written: boolean; error?: string; obj?: KubeObject }> {
   const next = compact(writer ? { ...status, [WRITER_FIELD]: writer } : status);
   const comparable = (s: Record<string, unknown>) => (writer ? withoutWriter(s) : s);
-  if (
-    stableStringify(comparable((obj.status ?? {}) as Record<string, unknown>)) ===
-    stableStringify(comparable(next))
-  )
+  if (stableEqual(comparable((obj.status ?? {}) as Record<string, unknown>), comparable(next)))
     return { written: false };
   const ref = {
     apiVersion: obj.apiVersion,

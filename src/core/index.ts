@@ -53,5 +53,5 @@ export {
 export { systemClock, type Clock } from './clock.ts';
 export type { LogFn, Logger } from './logger.ts';
 export type { SecretData, SecretReader } from './secrets.ts';
-export { stableStringify } from './stable-json.ts';
+export { stableEqual, stableStringify } from './stable-json.ts';
 export { reconcileRequestPatch } from './reconcile-request.ts';
