@@ -41,16 +41,21 @@ export function rememberStatusWrites(kube: KubeClient): StatusMemory {
     kube: client,
     freshest(obj) {
       if (!obj) return obj;
-      const mine = written.get(
-        keyOf({
-          apiVersion: obj.apiVersion,
-          kind: obj.kind,
-          namespace: obj.metadata.namespace,
-          name: obj.metadata.name ?? '',
-        }),
-      );
-      if (!mine || mine.metadata.uid !== obj.metadata.uid) return obj;
-      if (!newer(mine, obj)) return obj;
+      const key = keyOf({
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name ?? '',
+      });
+      const mine = written.get(key);
+      if (!mine) return obj;
+      // Callers pass the informer's copy, which only moves forward: once it has caught up with
+      // the write (or the object was recreated), the remembered copy, a whole status with its
+      // inventory, is never needed again and would double what each Sync costs.
+      if (mine.metadata.uid !== obj.metadata.uid || !newer(mine, obj)) {
+        written.delete(key);
+        return obj;
+      }
       const metadata = { ...obj.metadata };
       if (mine.metadata.resourceVersion) metadata.resourceVersion = mine.metadata.resourceVersion;
       return { ...obj, status: mine.status, metadata };
