@@ -7,8 +7,8 @@
 // The bundle must sit two directories below the checkout (like src/cli/): the modules find
 // package.json, ui/dist and .cache/bin relative to their own URL. `--outdir DIR` (for tests) must
 // keep that depth.
-import { rename, rm } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
@@ -22,7 +22,7 @@ export async function buildBundle(outdir: string): Promise<void> {
   const depth = relative(root, outdir).split(sep).length;
   if (depth !== 2 || relative(root, outdir).startsWith('..'))
     throw new Error(`bundle: ${outdir}: must be two directories below ${root} (like src/cli)`);
-  // Built beside, then moved in place: a `bin/moor` starting meanwhile sees the old or the new one.
+  // Built beside, then moved in: a `bin/moor` starting meanwhile sees the old or the new one.
   const building = `${outdir}.building`;
   await rm(building, { recursive: true, force: true });
   await build({
@@ -37,8 +37,28 @@ export async function buildBundle(outdir: string): Promise<void> {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  await rm(outdir, { recursive: true, force: true });
-  await rename(building, outdir);
+  await moveIn(building, outdir);
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Moves the new build's files into `outdir`, `main.js` last. Chunk names carry a hash of their
+ * content, so a process that started on the previous build still finds its chunks; those older
+ * than a day that the new build does not have are removed.
+ */
+async function moveIn(building: string, outdir: string): Promise<void> {
+  await mkdir(outdir, { recursive: true });
+  const fresh = new Set(await readdir(building));
+  for (const name of [...fresh].filter((n) => n !== 'main.js'))
+    await rename(join(building, name), join(outdir, name));
+  await rename(join(building, 'main.js'), join(outdir, 'main.js'));
+  await rm(building, { recursive: true, force: true });
+  for (const name of await readdir(outdir)) {
+    if (fresh.has(name)) continue;
+    const { mtimeMs } = await stat(join(outdir, name));
+    if (Date.now() - mtimeMs > DAY_MS) await rm(join(outdir, name), { force: true });
+  }
 }
 
 if (import.meta.main) {

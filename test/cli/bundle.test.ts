@@ -2,7 +2,7 @@
 // sources: built into a scratch folder at the bundle's depth, run as a child process.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { buildBundle } from '../../scripts/bundle.ts';
@@ -47,6 +47,23 @@ test('the bundle runs the CLI: its version, and a lazily loaded command (operato
   assert.match(help.stdout, /--http-addr/);
   const files = await readdir(scratch);
   assert.ok(files.length > 2, `the lazy imports are chunks of their own: ${files.join(', ')}`);
+});
+
+test('a rebuild keeps the chunks of the previous build for processes started on it, for a day', async () => {
+  await buildBundle(scratch);
+  const recent = join(scratch, 'chunk-PREVIOUS.js');
+  const old = join(scratch, 'chunk-ANCIENT.js');
+  await writeFile(recent, 'export {};\n');
+  await writeFile(old, 'export {};\n');
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+  await utimes(old, twoDaysAgo, twoDaysAgo);
+  await buildBundle(scratch);
+  const files = await readdir(scratch);
+  assert.ok(files.includes('chunk-PREVIOUS.js'), files.join(', '));
+  assert.ok(!files.includes('chunk-ANCIENT.js'), files.join(', '));
+  assert.ok(files.includes('main.js'));
+  const version = await run(node, [join(scratch, 'main.js'), '--version']);
+  assert.equal(version.code, 0, version.stderr);
 });
 
 test('the bundle is refused anywhere but two folders below the checkout, naming the folder', async () => {
