@@ -47,3 +47,18 @@ test('the remembered write is let go once the informer has caught up with it, or
   assert.equal(memory.freshest(recreated), recreated);
   assert.equal(memory.size(), 0, 'a write of the object before it was recreated');
 });
+
+test('the informer moving past a remembered write lets it go without a reader asking', async () => {
+  const base = {
+    patchStatus: () => Promise.resolve(ok(sync('12', 'b'))),
+  } as unknown as KubeClient;
+  const memory = rememberStatusWrites(base);
+  const ref = { apiVersion: 'moor.dev/v1alpha1', kind: 'Sync', namespace: 'n', name: 's' };
+  await memory.kube.patchStatus(ref, {}, { fieldManager: 'moor' }, AbortSignal.timeout(1000));
+  memory.observe(sync('11', 'a'));
+  assert.equal(memory.size(), 1, 'an older copy: the write is still needed');
+  const stale = memory.freshest(sync('11', 'a'));
+  assert.equal((stale?.status as { lastAppliedRevision: string }).lastAppliedRevision, 'b');
+  memory.observe(sync('12', 'b'));
+  assert.equal(memory.size(), 0);
+});
