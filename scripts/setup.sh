@@ -50,3 +50,8 @@ bash test/cluster/build.sh >/dev/null
 # The dashboard (ui/ → ui/dist, hashed file names), served by the operator under /ui/.
 echo "setup: building the dashboard"
 npx vite build --config ui/vite.config.ts
+
+# The CLI's pre-built bundle (scripts/bundle.ts → .cache/bundle/), which bin/moor runs while no
+# source is newer: the operator starts in a fraction of the time of the TypeScript modules.
+echo "setup: building the CLI bundle"
+node_modules/.bin/node scripts/bundle.ts

@@ -12,6 +12,11 @@ export type StatusMemory = {
   /** The newer of `obj` and the object Moor's last status write of it returned. */
   freshest(obj: KubeObject | undefined): KubeObject | undefined;
   forget(obj: KubeObject): void;
+  /**
+   * The informer's copy of `obj` moved: a remembered write it has caught up with is let go (the
+   * remembered object, a whole status with its inventory, would double what each Sync costs).
+   */
+  observe(obj: KubeObject): void;
   /** Objects whose last status write is remembered. */
   size(): number;
 };
@@ -37,20 +42,30 @@ export function rememberStatusWrites(kube: KubeClient): StatusMemory {
       return res;
     },
   };
+  /**
+   * The remembered write of `obj` while it is newer than `obj`. Callers pass the informer's copy,
+   * which only moves forward: once it is as new as the write (or the object was recreated), the
+   * write is never needed again and is let go.
+   */
+  const caughtUp = (obj: KubeObject): KubeObject | undefined => {
+    const key = keyOf({
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name ?? '',
+    });
+    const mine = written.get(key);
+    if (!mine) return undefined;
+    if (mine.metadata.uid === obj.metadata.uid && newer(mine, obj)) return mine;
+    written.delete(key);
+    return undefined;
+  };
   return {
     kube: client,
     freshest(obj) {
       if (!obj) return obj;
-      const mine = written.get(
-        keyOf({
-          apiVersion: obj.apiVersion,
-          kind: obj.kind,
-          namespace: obj.metadata.namespace,
-          name: obj.metadata.name ?? '',
-        }),
-      );
-      if (!mine || mine.metadata.uid !== obj.metadata.uid) return obj;
-      if (!newer(mine, obj)) return obj;
+      const mine = caughtUp(obj);
+      if (!mine) return obj;
       const metadata = { ...obj.metadata };
       if (mine.metadata.resourceVersion) metadata.resourceVersion = mine.metadata.resourceVersion;
       return { ...obj, status: mine.status, metadata };
@@ -65,6 +80,7 @@ export function rememberStatusWrites(kube: KubeClient): StatusMemory {
         }),
       );
     },
+    observe: (obj) => void caughtUp(obj),
     size: () => written.size,
   };
 }

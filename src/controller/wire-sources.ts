@@ -119,6 +119,7 @@ export function startSources(w: SourceWiring): Sources {
     onChange: (type, obj, old) => {
       w.observe?.(type, obj);
       if (type === 'deleted') w.memory.forget(obj);
+      else w.memory.observe(obj);
       if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(nameKeyOf(obj));
     },
   });

@@ -111,7 +111,10 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
       if (type === 'deleted') {
         w.registry.forgetSync(key);
         w.memory.forget(obj);
-      } else w.registry.track(obj);
+      } else {
+        w.registry.track(obj);
+        w.memory.observe(obj);
+      }
       if (type === 'deleted' || needsReconcile(type, obj, old) || deletionBegun(obj, old))
         queue.add(key);
       if (wakesDependents(type, obj, old)) for (const d of w.dependents.of(key)) queue.add(d);

@@ -42,10 +42,14 @@ export function mergeInventories(
   b: readonly InventoryEntry[],
 ): InventoryEntry[] {
   const seen = new Map<string, InventoryEntry>();
-  for (const e of [...a, ...b]) if (!seen.has(entryKey(e))) seen.set(entryKey(e), e);
-  return [...seen.values()].sort((x, y) =>
-    entryKey(x) < entryKey(y) ? -1 : entryKey(x) > entryKey(y) ? 1 : 0,
-  );
+  for (const list of [a, b])
+    for (const e of list) {
+      const key = entryKey(e);
+      if (!seen.has(key)) seen.set(key, e);
+    }
+  // Each key is built once (not twice per comparison): a quiet reconcile merges every entry.
+  const keys = [...seen.keys()].sort();
+  return keys.map((key) => seen.get(key) as InventoryEntry);
 }
 
 export function sameInventory(a: readonly InventoryEntry[], b: readonly InventoryEntry[]): boolean {
