@@ -11,6 +11,7 @@ import {
   createAccess,
   loadUiAssets,
   mountDashboard,
+  noActions,
   type DashboardChange,
   type DashboardData,
   type ObjectNode,
@@ -95,6 +96,7 @@ function fleet(syncCount: number, objectCount: number) {
     },
     resourceOf: () => Promise.resolve({ group: '', resource: 'configmaps' }),
     requestReconcile: () => Promise.resolve(ok('')),
+    actions: noActions(),
   };
   const flip = (i: number, ready: boolean): void => {
     const obj = fakeSync(i, ready, ready ? 0 : 1);
