@@ -131,7 +131,9 @@ export type StreamMessage =
   | { readonly event: 'sync-deleted'; readonly data: { namespace: string; name: string } }
   | { readonly event: 'source'; readonly data: SourceSummary }
   | { readonly event: 'source-deleted'; readonly data: { namespace: string; name: string } }
-  | { readonly event: 'event'; readonly data: EventRow };
+  | { readonly event: 'event'; readonly data: EventRow }
+  /** The token is no longer valid; the stream ends after this. */
+  | { readonly event: 'denied'; readonly data: { error: string } };
 
 export type WhoAmI = {
   readonly user: string;
