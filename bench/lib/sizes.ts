@@ -43,6 +43,11 @@ export type Sizes = {
   readonly soakMinutes: number;
   readonly soakSyncs: number;
   readonly soakSources: number;
+  /** Dashboard: Syncs in the overview, objects in the opened Sync, timed runs, churn length. */
+  readonly uiSyncs: number;
+  readonly uiObjects: number;
+  readonly uiRuns: number;
+  readonly uiChurnSeconds: number;
 };
 
 export const defaultSizes: Sizes = {
@@ -73,6 +78,10 @@ export const defaultSizes: Sizes = {
   soakMinutes: 60,
   soakSyncs: 200,
   soakSources: 20,
+  uiSyncs: 1000,
+  uiObjects: 5000,
+  uiRuns: 3,
+  uiChurnSeconds: 10,
 };
 
 export const quickSizes: Sizes = {
@@ -103,6 +112,10 @@ export const quickSizes: Sizes = {
   soakMinutes: 1,
   soakSyncs: 10,
   soakSources: 2,
+  uiSyncs: 50,
+  uiObjects: 200,
+  uiRuns: 1,
+  uiChurnSeconds: 2,
 };
 
 /** Command-line flag for each size (`--objects 1000`, `--concurrencies 4,16`). */
@@ -134,6 +147,10 @@ export const sizeFlags: Readonly<Record<keyof Sizes, string>> = {
   soakMinutes: 'minutes',
   soakSyncs: 'soak-syncs',
   soakSources: 'soak-sources',
+  uiSyncs: 'ui-syncs',
+  uiObjects: 'ui-objects',
+  uiRuns: 'ui-runs',
+  uiChurnSeconds: 'ui-churn-seconds',
 };
 
 /** Sizes given as comma-separated lists (`--cost-objects 1000,10000`). */

@@ -11,6 +11,7 @@ import {
   createAccess,
   loadUiAssets,
   mountDashboard,
+  noActions,
   type DashboardChange,
   type DashboardData,
   type ObjectNode,
@@ -21,8 +22,6 @@ import type { LocalContext } from '../lib/context.ts';
 import { median, round } from '../lib/stats.ts';
 
 const UI_DIST = join(import.meta.dirname, '..', '..', 'ui', 'dist');
-const RUNS = 3;
-const CHURN_SECONDS = 10;
 const WAIT = { timeout: 60_000, polling: 'raf' } as const;
 
 /** Page-side checks (run in the browser, so written as expressions). */
@@ -95,6 +94,7 @@ function fleet(syncCount: number, objectCount: number) {
     },
     resourceOf: () => Promise.resolve({ group: '', resource: 'configmaps' }),
     requestReconcile: () => Promise.resolve(ok('')),
+    actions: noActions(),
   };
   const flip = (i: number, ready: boolean): void => {
     const obj = fakeSync(i, ready, ready ? 0 : 1);
@@ -114,8 +114,10 @@ async function bundleGzipBytes(): Promise<number> {
 }
 
 export async function runUi(ctx: LocalContext): Promise<Record<string, unknown>> {
-  const syncCount = 1000;
-  const objectCount = 5000;
+  const syncCount = ctx.sizes.uiSyncs;
+  const objectCount = ctx.sizes.uiObjects;
+  const runs = ctx.sizes.uiRuns;
+  const churnSeconds = ctx.sizes.uiChurnSeconds;
   const { data, flip } = fleet(syncCount, objectCount);
   const assets = await loadUiAssets(UI_DIST);
   if (!assets) throw new Error(`the dashboard is not built in ${UI_DIST}: run scripts/setup.sh`);
@@ -135,7 +137,7 @@ export async function runUi(ctx: LocalContext): Promise<Record<string, unknown>>
   try {
     const renders: number[] = [];
     const opens: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
+    for (let run = 0; run < runs; run++) {
       const page = await browser.newPage({
         viewport: { width: 1280, height: 900 },
         bypassCSP: true,
@@ -154,13 +156,13 @@ export async function runUi(ctx: LocalContext): Promise<Record<string, unknown>>
       `  overview first render ${renders.map((v) => round(v)).join(', ')} ms; open ${opens.map((v) => round(v)).join(', ')} ms`,
     );
 
-    // 100 Syncs change state per second for CHURN_SECONDS; the longest task on the main thread.
+    // 100 Syncs change state per second for churnSeconds; the longest task on the main thread.
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
     await page.goto(`${url}/ui/`);
     await page.waitForSelector('[aria-label=Syncs] [data-index="0"]', { timeout: 60_000 });
     await page.evaluate(WATCH_LONG_TASKS);
     let next = 0;
-    for (let tick = 0; tick < CHURN_SECONDS * 10; tick++) {
+    for (let tick = 0; tick < churnSeconds * 10; tick++) {
       for (let k = 0; k < 10; k++) {
         const i = (next++ * 7919) % syncCount;
         flip(i, tick % 2 === 0);

@@ -8,7 +8,10 @@ export {
   Kinds,
   type KubeObject,
   type Result,
+  pinPatch,
   reconcileRequestPatch,
+  suspendPatch,
+  unpinPatch,
 } from '../core/index.ts';
 export type { ApiValidationError } from '../api/index.ts';
 export type { InClusterOptions, KubeClient } from '../kube/index.ts';

@@ -4,7 +4,7 @@
  * leadership, remembering status writes).
  */
 import type { pino } from 'pino';
-import { createKubeClient, gateWrites } from '../kube/index.ts';
+import { createKubeClient, gateWrites, type KubeClient } from '../kube/index.ts';
 import type { Metrics } from '../server/index.ts';
 import { trackApiReachability, type ApiReachability } from './api-reachability.ts';
 import { alwaysLeading, startLeaderElection, type Leadership } from './leader/elector.ts';
@@ -19,6 +19,8 @@ export type Connection = {
   readonly memory: StatusMemory;
   /** Whether the API server answers; its wakeups end reflectors' backoff pauses. */
   readonly reachability: ApiReachability;
+  /** The client without the write gate, for what a standby may ask too (the dashboard's reviews). */
+  readonly reader: KubeClient;
 };
 
 export function connect(
@@ -61,5 +63,5 @@ export function connect(
   const memory = rememberStatusWrites(
     gateWrites(raw, { mayWrite: () => leadership.isLeading(), identity: leadership.identity }),
   );
-  return { leadership, signal, memory, reachability };
+  return { leadership, signal, memory, reachability, reader: raw };
 }

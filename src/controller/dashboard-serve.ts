@@ -7,9 +7,13 @@ import {
   parseListenAddress,
   type Dashboard,
 } from '../server/index.ts';
+import type { GitClient } from '../git/index.ts';
 import type { KubeClient, LiveCache } from '../kube/index.ts';
+import { dashboardActions } from './dashboard-actions.ts';
 import { dashboardData, dashboardReviews, type DashboardHub } from './dashboard.ts';
+import type { Connection } from './connect.ts';
 import type { Informer } from './informer.ts';
+import type { Leadership } from './leader/elector.ts';
 import type { OperatorOptions } from './options.ts';
 import type { Clock, Logger } from './types.ts';
 
@@ -35,9 +39,17 @@ export function checkDashboardAddress(
 }
 
 export async function startDashboard(
-  opts: Pick<OperatorOptions, 'httpAddr' | 'uiInsecureLocal' | 'uiDir'>,
+  opts: Pick<
+    OperatorOptions,
+    'httpAddr' | 'uiInsecureLocal' | 'uiDir' | 'kustomize' | 'allowFileUrls'
+  >,
   parts: {
+    /** The write-gated client: the buttons' writes. */
     readonly kube: KubeClient;
+    /** Its `reader`, without the gate: the reviews and reads a standby answers too (ADR 0030). */
+    readonly conn: Pick<Connection, 'reader'>;
+    readonly leadership: Pick<Leadership, 'isLeading'>;
+    readonly git: GitClient;
     readonly live: Pick<LiveCache, 'get'>;
     readonly sources: { readonly informer: Informer };
     readonly syncs: { readonly informer: Informer };
@@ -59,9 +71,16 @@ export async function startDashboard(
     syncs: parts.syncs.informer,
     hub: parts.hub,
     clock,
+    actions: dashboardActions({
+      kube,
+      reader: parts.conn.reader,
+      syncs: parts.syncs.informer,
+      leading: () => parts.leadership.isLeading(),
+      preview: { git: parts.git, kustomize: opts.kustomize, allowFileUrls: opts.allowFileUrls },
+    }),
   });
   const access = createAccess({
-    reviews: dashboardReviews(kube),
+    reviews: dashboardReviews(parts.conn.reader),
     insecureLocal: opts.uiInsecureLocal === true,
     now: () => clock.monotonic(),
   });

@@ -14,6 +14,7 @@ import {
 } from '../kube/index.ts';
 import {
   eventRowOf,
+  type DashboardActions,
   type DashboardChange,
   type DashboardData,
   type DashboardReviews,
@@ -77,9 +78,11 @@ export function dashboardData(parts: {
   readonly syncs: Pick<Informer, 'list' | 'get'>;
   readonly hub: DashboardHub;
   readonly clock: Pick<Clock, 'now'>;
+  readonly actions: DashboardActions;
 }): DashboardData {
   const { kube, live, hub, clock } = parts;
   return {
+    actions: parts.actions,
     sources: () => parts.sources.list(),
     syncs: () => parts.syncs.list(),
     sync: (namespace, name) => parts.syncs.get(namespace, name),

@@ -74,7 +74,8 @@ async function runListening(
   const logger = root as unknown as Logger;
   const clock = systemClock;
   const metrics = createMetrics();
-  const { leadership, signal, memory, reachability } = connect(given, { root, clock }, metrics);
+  const conn = connect(given, { root, clock }, metrics);
+  const { leadership, signal, memory, reachability } = conn;
   // Reflectors in a backoff pause retry the moment the API server answers again.
   const opts = { ...given, watch: { ...given.watch, wake: reachability.wake } };
   const kube = memory.kube;
@@ -128,7 +129,7 @@ async function runListening(
     notReadyBecause: () => unreachableSince(reachability),
     previews: previewsOf(opts, parts, addressPolicy),
     version: opts.version,
-    dashboard: await startDashboard(opts, { kube, live, sources, syncs, hub, clock, logger }),
+    dashboard: await startDashboard(opts, { ...common, live, sources, syncs, hub, git, conn }),
   });
   const busy = () => sources.queue.size + syncs.queue.size > 0;
   const heapLogger = root.child({ part: 'heap' });

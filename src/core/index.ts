@@ -54,4 +54,4 @@ export { systemClock, type Clock } from './clock.ts';
 export type { LogFn, Logger } from './logger.ts';
 export type { SecretData, SecretReader } from './secrets.ts';
 export { jsonEqual, stableStringify } from './stable-json.ts';
-export { reconcileRequestPatch } from './reconcile-request.ts';
+export { pinPatch, reconcileRequestPatch, suspendPatch, unpinPatch } from './reconcile-request.ts';

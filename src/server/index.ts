@@ -70,4 +70,10 @@ export {
   type DriftFieldView,
   type ObjectKey,
   type AccessQuestion,
+  shortRevision,
+  noActions,
+  type ActionFailure,
+  type DashboardActions,
+  type HistoryEntryView,
+  type PreviewView,
 } from './dashboard/index.ts';

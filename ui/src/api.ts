@@ -1,5 +1,5 @@
 // Talks to the operator's /api/v1/: the bearer token from the login form, JSON reads, the one
-// write (reconcile now), and the live stream (Server-Sent Events read with fetch, so the token
+// writes (reconcile, suspend/resume, rollback, unpin), and the live stream (Server-Sent Events read with fetch, so the token
 // goes in a header, never in a URL).
 import type { StreamMessage } from '../../src/server/dashboard/types.ts';
 
@@ -40,8 +40,12 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   return (await res.json()) as T;
 }
 
-export async function postJson<T>(path: string): Promise<T> {
-  const res = await fetch(`${API}${path}`, { method: 'POST', headers: headers() });
+export async function postJson<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${API}${path}`, {
+    method: 'POST',
+    headers: { ...headers(), 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   if (!res.ok) return fail(res);
   return (await res.json()) as T;
 }

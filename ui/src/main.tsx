@@ -101,6 +101,17 @@ function Shell(props: {
           </button>
         )}
       </header>
+      {snap.denied ? (
+        <p role="alert" class="denied">
+          {snap.denied}
+        </p>
+      ) : null}
+      {props.me.standby ? (
+        <p role="status" class="standby">
+          This operator is a standby: it shows everything, and writes are refused here (use the
+          leading operator&apos;s dashboard).
+        </p>
+      ) : null}
       <div id="content">
         {route.view === 'overview' ? <Overview snap={snap} params={route.params} /> : null}
         {route.view === 'events' ? <EventsView live={snap.events} /> : null}

@@ -18,6 +18,8 @@ export type Snapshot = {
   readonly events: readonly EventRow[];
   readonly connected: boolean;
   readonly loaded: boolean;
+  /** Why the stream was ended by the server (the token no longer valid); '' while it is not. */
+  readonly denied: string;
   /** Bumped on every change of one Sync, by key. */
   readonly touched: ReadonlyMap<string, number>;
 };
@@ -31,6 +33,7 @@ export function createStore() {
   let events: EventRow[] = [];
   let connected = false;
   let loaded = false;
+  let denied = '';
   let snapshot: Snapshot | undefined;
   let frame = 0;
   const listeners = new Set<Listener>();
@@ -42,6 +45,7 @@ export function createStore() {
       events,
       connected,
       loaded,
+      denied,
       touched: new Map(touched),
     });
   const changed = (): void => {
@@ -70,6 +74,9 @@ export function createStore() {
         break;
       case 'event':
         events = [m.data, ...events].slice(0, MAX_LIVE_EVENTS);
+        break;
+      case 'denied':
+        denied = m.data.error;
         break;
     }
     changed();

@@ -1,7 +1,7 @@
 // `moor rollback sync NAME --pin [--to REV]` and `--unpin`: apply an earlier revision without
 // writing Git (spec.pin), and go back to following the branch (ADR 0019).
 import { getCondition } from '../../core/index.ts';
-import { Kinds, type KubeClient, type KubeObject } from '../parts.ts';
+import { Kinds, pinPatch, unpinPatch, type KubeClient, type KubeObject } from '../parts.ts';
 import { unwrapKube, type CliContext } from '../context.ts';
 import { CliError, formatSubject } from '../errors.ts';
 import { conditionsOf, recordAt, refTo, stringAt } from '../objects.ts';
@@ -55,8 +55,7 @@ export async function pinSync(
   const revision = pin.target.revision;
   const sha = shaOf(revision);
   if (!sha) throw new CliError(`${revision}: a pin needs a full commit sha`);
-  const spec = { pin: { revision, ...(pin.reason ? { reason: pin.reason } : {}) } };
-  unwrapKube(await kube.mergePatch(ref, { spec }, ctx.signal), ref);
+  unwrapKube(await kube.mergePatch(ref, pinPatch(revision, pin.reason), ctx.signal), ref);
   ctx.stdout(
     `► ${formatSubject(ref)} pinned to ${revision}: Git is not written; \`moor rollback sync ${ref.name} --unpin\` ends it\n`,
   );
@@ -72,7 +71,7 @@ export async function unpinSync(
   const sync = unwrapKube(await kube.get(ref, ctx.signal), ref);
   if (!recordAt(sync, 'spec', 'pin').revision)
     throw new CliError(`${formatSubject(ref)} is not pinned`);
-  unwrapKube(await kube.mergePatch(ref, { spec: { pin: null } }, ctx.signal), ref);
+  unwrapKube(await kube.mergePatch(ref, unpinPatch(), ctx.signal), ref);
   ctx.stdout(`► ${formatSubject(ref)} unpinned: it follows its source again\n`);
   await reconcileNow(kube, ref, { ctx, wait, withSource: false });
 }

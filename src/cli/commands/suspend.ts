@@ -1,5 +1,5 @@
 // `moor suspend|resume sync|source NAME`: flips spec.suspend.
-import { Kinds } from '../parts.ts';
+import { Kinds, suspendPatch } from '../parts.ts';
 import { connectWith, namespaceOf, unwrapKube, type CliContext } from '../context.ts';
 import { formatSubject } from '../errors.ts';
 import { refTo, type TargetKind } from '../objects.ts';
@@ -24,7 +24,7 @@ function registerTarget(
       const globals = cmd.optsWithGlobals();
       const kube = await connectWith(ctx, globals);
       const ref = refTo(target.kind, namespaceOf(globals), name);
-      unwrapKube(await kube.mergePatch(ref, { spec: { suspend } }, ctx.signal), ref);
+      unwrapKube(await kube.mergePatch(ref, suspendPatch(suspend), ctx.signal), ref);
       ctx.stdout(`✔ ${formatSubject(ref)} ${suspend ? 'suspended' : 'resumed'}\n`);
     });
 }

@@ -18,11 +18,13 @@ export type Access = {
   authenticate(header: string | undefined, signal: AbortSignal): Promise<Identity | undefined>;
   allowed(who: Identity, question: AccessQuestion, signal: AbortSignal): Promise<boolean>;
   readonly insecureLocal: boolean;
+  /** How long an answer is reused: an open stream asks again this often. */
+  readonly ttlMs: number;
 };
 
 type Cached<T> = { readonly value: T; readonly until: number };
 
-function boundedCache<T>(now: () => number) {
+function boundedCache<T>(now: () => number, ttlMs: number) {
   const entries = new Map<string, Cached<T>>();
   return {
     get(key: string): T | undefined {
@@ -34,7 +36,7 @@ function boundedCache<T>(now: () => number) {
     },
     set(key: string, value: T): void {
       if (entries.size >= MAX_CACHED) entries.delete(entries.keys().next().value ?? '');
-      entries.set(key, { value, until: now() + REVIEW_TTL_MS });
+      entries.set(key, { value, until: now() + ttlMs });
     },
   };
 }
@@ -49,12 +51,16 @@ export function createAccess(opts: {
   readonly insecureLocal: boolean;
   /** Monotonic milliseconds. */
   readonly now: () => number;
+  /** How long an answer is reused; default REVIEW_TTL_MS. */
+  readonly ttlMs?: number;
 }): Access {
   const { reviews, insecureLocal } = opts;
-  const tokens = boundedCache<{ identity: Identity | undefined }>(opts.now);
-  const answers = boundedCache<boolean>(opts.now);
+  const ttl = opts.ttlMs ?? REVIEW_TTL_MS;
+  const tokens = boundedCache<{ identity: Identity | undefined }>(opts.now, ttl);
+  const answers = boundedCache<boolean>(opts.now, ttl);
   return {
     insecureLocal,
+    ttlMs: ttl,
     async authenticate(header, signal) {
       if (insecureLocal) return LOCAL_IDENTITY;
       const token = bearerOf(header);

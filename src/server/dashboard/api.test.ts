@@ -51,6 +51,8 @@ const secret: KubeObject = {
 function setUp() {
   const listeners = new Set<(c: DashboardChange) => void>();
   const reconciled: string[] = [];
+  const acted: string[] = [];
+  const state = { standby: false };
   const syncs = [syncOf('a', 'one'), syncOf('b', 'two', 'False')];
   const data: DashboardData = {
     sources: () => [],
@@ -82,6 +84,29 @@ function setUp() {
       reconciled.push(`${ns}/${name}`);
       return ns === 'a' ? ok('2026-01-01T00:00:00.000Z') : err(new Error('suspended'));
     },
+    actions: {
+      standby: () => state.standby,
+      setSuspended: async (ns, name, suspend) => {
+        acted.push(`${suspend ? 'suspend' : 'resume'} ${ns}/${name}`);
+        return ok(undefined);
+      },
+      rollbackTo: async (t) => {
+        acted.push(`rollback ${t.namespace}/${t.name} ${t.startedAt} by ${t.by}`);
+        return ok('main@sha1:0123456789abcdef0123456789abcdef01234567');
+      },
+      unpin: async (ns, name) => {
+        acted.push(`unpin ${ns}/${name}`);
+        return err({ code: 'Conflict', message: `Sync/${ns}/${name} is not pinned` });
+      },
+      historyDiff: async (t) => {
+        acted.push(`diff ${t.from} ${t.to}`);
+        return err({ code: 'NotFound', message: 'no apply started at that time' });
+      },
+      preview: async (t) => {
+        acted.push(`preview ${t.ref}`);
+        return ok({ revision: t.ref, create: [], change: [], prune: [], unchanged: 1, failed: [] });
+      },
+    },
   };
   const asked: AccessQuestion[] = [];
   const users: Record<string, Identity> = {
@@ -108,6 +133,8 @@ function setUp() {
   return {
     app,
     get,
+    acted,
+    state,
     reconciled,
     asked,
     emit: (c: DashboardChange) => listeners.forEach((l) => l(c)),
@@ -159,6 +186,60 @@ test('each identity sees the namespaces its RBAC lets it list, and patches only 
     409,
   );
   assert.deepEqual(reconciled, ['a/one', 'b/two']);
+});
+
+test('writes need patch on the Sync and a leading operator; bad input is refused before any', async () => {
+  const { get, acted, state } = setUp();
+  const post = (path: string, token: string, body?: unknown) =>
+    get(`/api/v1/syncs/${path}`, token, {
+      method: 'POST',
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  // Cases: [request, status]; none of the refused ones reaches the actions.
+  const refused: [() => Response | Promise<Response>, number][] = [
+    [() => post('b/two/suspend', 'alice'), 403],
+    [() => post('b/two/rollback', 'alice', { startedAt: '2026-01-01T00:00:00Z' }), 403],
+    [() => post('a/one/rollback', 'alice', { startedAt: 42 }), 400],
+    [() => post('a/one/rollback', 'alice', { startedAt: 'x'.repeat(100) }), 400],
+    [() => post('a/one/rollback', 'alice', ['not', 'an', 'object']), 400],
+    [() => get('/api/v1/syncs/a/one/preview?ref=--upload-pack=evil', 'alice'), 400],
+    [() => get('/api/v1/syncs/a/one/preview?ref=main/../../etc', 'alice'), 400],
+    [() => get('/api/v1/syncs/a/one/preview', 'alice'), 400],
+    [() => get('/api/v1/syncs/b/two/preview?ref=main', 'alice'), 403],
+    [() => get('/api/v1/syncs/b/two/history/diff?from=a&to=b', 'alice'), 403],
+    [() => get('/api/v1/syncs/a/one/history/diff?from=a', 'alice'), 400],
+  ];
+  for (const [request, status] of refused) assert.equal((await request()).status, status);
+  assert.deepEqual(acted, []);
+  assert.equal((await post('a/one/suspend', 'alice')).status, 200);
+  assert.equal((await post('a/one/resume', 'alice')).status, 200);
+  const rolled = await post('a/one/rollback', 'alice', { startedAt: '2026-01-01T00:00:00Z' });
+  assert.equal(rolled.status, 200);
+  const unpinned = await post('a/one/unpin', 'alice');
+  assert.equal(unpinned.status, 409);
+  assert.match(((await unpinned.json()) as { error: string }).error, /is not pinned/);
+  assert.equal((await get('/api/v1/syncs/a/one/preview?ref=feature/x', 'alice')).status, 200);
+  assert.equal((await get('/api/v1/syncs/a/one/history/diff?from=a&to=b', 'alice')).status, 404);
+  assert.deepEqual(acted, [
+    'suspend a/one',
+    'resume a/one',
+    'rollback a/one 2026-01-01T00:00:00Z by alice',
+    'unpin a/one',
+    'preview feature/x',
+    'diff a b',
+  ]);
+  // A standby answers reads and refuses every write with a message saying why.
+  state.standby = true;
+  acted.length = 0;
+  assert.equal((await get('/api/v1/syncs/a/one', 'alice')).status, 200);
+  const me = (await (await get('/api/v1/whoami', 'alice')).json()) as { standby: boolean };
+  assert.equal(me.standby, true);
+  for (const path of ['a/one/suspend', 'a/one/resume', 'a/one/unpin', 'a/one/reconcile']) {
+    const res = await post(path, 'alice', { startedAt: '2026-01-01T00:00:00Z' });
+    assert.equal(res.status, 503, path);
+    assert.match(((await res.json()) as { error: string }).error, /standby/);
+  }
+  assert.deepEqual(acted, []);
 });
 
 test('a Secret is shown with every value masked, its last-applied annotation too', async () => {

@@ -7,6 +7,7 @@ import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
 import type { KubeObject } from '../../core/index.ts';
 import type { Access } from './access.ts';
+import { registerActions, standbyRefusal, failed } from './actions.ts';
 import { viewObject } from './object-view.ts';
 import { streamChanges } from './stream.ts';
 import { conditionsOf, historyOf, summarizeSource, summarizeSync } from './summary.ts';
@@ -43,7 +44,11 @@ export function createDashboardApi(deps: DashboardDeps): Hono<Env> {
   api.use('*', compress());
 
   api.get('/whoami', (c) =>
-    c.json<WhoAmI>({ user: c.get('who').user, insecureLocal: access.insecureLocal }),
+    c.json<WhoAmI>({
+      user: c.get('who').user,
+      insecureLocal: access.insecureLocal,
+      standby: data.actions.standby(),
+    }),
   );
   api.get('/gitrepositories', async (c) => {
     const visible = visibilityFor(access, c.get('who'), SOURCES, c.req.raw.signal);
@@ -71,11 +76,13 @@ export function createDashboardApi(deps: DashboardDeps): Hono<Env> {
       objects: await data.objects(sync, signal),
       history: historyOf(sync),
       canReconcile: await access.allowed(who, patch, signal),
+      standby: data.actions.standby(),
     };
     return c.json(detail);
   });
   registerObjectRoute(api, deps);
   registerRest(api, deps);
+  registerActions(api, deps);
   return api;
 }
 
@@ -116,6 +123,8 @@ function registerRest(api: Hono<Env>, deps: DashboardDeps): void {
     const signal = c.req.raw.signal;
     if (!(await access.allowed(c.get('who'), { verb: 'patch', ...SYNCS, namespace, name }, signal)))
       return forbidden(c);
+    if (data.actions.standby())
+      return failed(c, standbyRefusal(`reconcile of Sync/${namespace}/${name}`));
     const requested = await data.requestReconcile(namespace, name, signal);
     if (!requested.ok) return c.json({ error: requested.error.message }, 409);
     return c.json({ requestedAt: requested.value });

@@ -6,6 +6,7 @@ export {
   REVIEW_TTL_MS,
   type Access,
 } from './access.ts';
+export { noActions } from './actions.ts';
 export { API_PREFIX, createDashboardApi, type DashboardDeps } from './api.ts';
 export { MASK, redactObject } from './object-view.ts';
 export { loadUiAssets, UI_PREFIX, type UiAssets } from './static.ts';

@@ -98,6 +98,7 @@ export function summarizeSync(obj: KubeObject): SyncSummary {
     since: ready?.lastTransitionTime || createdAt(obj),
     driftCount: Array.isArray(drifted) ? drifted.length : 0,
     objectCount: Array.isArray(entries) ? entries.length : 0,
+    pinned: text(record(spec.pin).revision),
   };
 }
 

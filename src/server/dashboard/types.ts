@@ -42,6 +42,8 @@ export type SyncSummary = {
   /** Objects that differ from Git. */
   readonly driftCount: number;
   readonly objectCount: number;
+  /** `spec.pin.revision` (a rollback without Git); '' when not pinned. */
+  readonly pinned: string;
 };
 
 export type DriftFieldView = {
@@ -99,6 +101,8 @@ export type SyncDetail = {
   readonly history: readonly HistoryRow[];
   /** The caller may request a reconcile (SubjectAccessReview: patch on this Sync). */
   readonly canReconcile: boolean;
+  /** This operator is a standby (`--leader-elect`): it answers reads and refuses writes. */
+  readonly standby: boolean;
 };
 
 export type ObjectView = {
@@ -127,9 +131,102 @@ export type StreamMessage =
   | { readonly event: 'sync-deleted'; readonly data: { namespace: string; name: string } }
   | { readonly event: 'source'; readonly data: SourceSummary }
   | { readonly event: 'source-deleted'; readonly data: { namespace: string; name: string } }
-  | { readonly event: 'event'; readonly data: EventRow };
+  | { readonly event: 'event'; readonly data: EventRow }
+  /** The token is no longer valid; the stream ends after this. */
+  | { readonly event: 'denied'; readonly data: { error: string } };
 
-export type WhoAmI = { readonly user: string; readonly insecureLocal: boolean };
+export type WhoAmI = {
+  readonly user: string;
+  readonly insecureLocal: boolean;
+  /** This operator is a standby (`--leader-elect`): reads work, writes are refused. */
+  readonly standby: boolean;
+};
+
+/** One entry of the durable history, as the diff names it. */
+export type HistoryEntryView = {
+  readonly revision: string;
+  readonly revisionFull: string;
+  readonly startedAt: string;
+  readonly result: string;
+  readonly author: string;
+  readonly message: string;
+};
+
+/** The delta between two history entries (`/history/diff?from=&to=`), older → newer. */
+export type HistoryDiffView = {
+  readonly from: HistoryEntryView;
+  readonly to: HistoryEntryView;
+  /** `Kind.group/namespace/name` of objects in the newer inventory and not the older. */
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /** In both, and configured by an apply in between. */
+  readonly changed: readonly string[];
+  /** False when an apply changed more objects than its record lists. */
+  readonly changedComplete: boolean;
+  readonly applies: number;
+};
+
+export type PreviewFieldView = {
+  readonly path: string;
+  readonly before?: string | undefined;
+  readonly after?: string | undefined;
+  readonly masked?: boolean | undefined;
+};
+
+export type PreviewObjectView = {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly fields?: readonly PreviewFieldView[] | undefined;
+  /** For an object the server refused. */
+  readonly message?: string | undefined;
+};
+
+/** `moor diff --ref`'s answer: what the ref would change live (Secret values masked). */
+export type PreviewView = {
+  readonly revision: string;
+  readonly create: readonly PreviewObjectView[];
+  readonly change: readonly PreviewObjectView[];
+  readonly prune: readonly PreviewObjectView[];
+  readonly unchanged: number;
+  readonly failed: readonly PreviewObjectView[];
+};
+
+/** Why a dashboard action failed: its HTTP status follows from the code. */
+export type ActionFailure = {
+  readonly code: 'NotFound' | 'Invalid' | 'Conflict' | 'Standby' | 'Busy' | 'Failed';
+  readonly message: string;
+};
+
+/** What the write buttons and the diff and preview views ask the operator to do. */
+export type DashboardActions = {
+  /** Whether this operator may write now; a standby refuses every write. */
+  standby(): boolean;
+  /** `moor suspend sync` (true) / `moor resume sync` (false). */
+  setSuspended(
+    namespace: string,
+    name: string,
+    suspend: boolean,
+    signal: AbortSignal,
+  ): Promise<Result<void, ActionFailure>>;
+  /** `moor rollback sync --pin --to` the revision of the history entry started at `startedAt`. */
+  rollbackTo(
+    target: { namespace: string; name: string; startedAt: string; by: string },
+    signal: AbortSignal,
+  ): Promise<Result<string, ActionFailure>>;
+  /** `moor rollback sync --unpin`. */
+  unpin(namespace: string, name: string, signal: AbortSignal): Promise<Result<void, ActionFailure>>;
+  historyDiff(
+    target: { namespace: string; name: string; from: string; to: string },
+    signal: AbortSignal,
+  ): Promise<Result<HistoryDiffView, ActionFailure>>;
+  /** `moor diff sync --ref`: nothing is written. */
+  preview(
+    target: { namespace: string; name: string; ref: string },
+    signal: AbortSignal,
+  ): Promise<Result<PreviewView, ActionFailure>>;
+};
 
 /** A change in the operator's caches the stream tells about. */
 export type DashboardChange =
@@ -162,6 +259,8 @@ export type DashboardData = {
   onChange(listener: (change: DashboardChange) => void): () => void;
   /** The resource (group, plural) of a kind, for the SubjectAccessReview of reading its objects. */
   resourceOf: ResourceOf;
+  /** The writes and the history diff and preview. */
+  readonly actions: DashboardActions;
   /** What `moor reconcile sync` does: sets the reconcile annotation; resolves to its value. */
   requestReconcile(
     namespace: string,

@@ -2,16 +2,14 @@
 // and for the object picked, its drift as a field diff (manager, since) and its live YAML with
 // managedFields folded. "Reconcile now" only when RBAC allows patching this Sync.
 import { useEffect, useState } from 'preact/hooks';
-import type {
-  HistoryRow,
-  ObjectNode,
-  ObjectView,
-  SyncDetail,
-} from '../../../src/server/dashboard/types.ts';
-import { ApiError, getJson, postJson } from '../api.ts';
+import type { ObjectNode, ObjectView, SyncDetail } from '../../../src/server/dashboard/types.ts';
+import { ApiError, getJson } from '../api.ts';
 import { age, Badge, HealthBadge } from '../format.tsx';
 import { setParams, syncHref } from '../router.ts';
 import { VirtualList } from '../virtual-list.tsx';
+import { History } from './history.tsx';
+import { Preview } from './preview.tsx';
+import { SyncActions, useConfirm } from './sync-actions.tsx';
 
 function ObjectPanel(props: {
   readonly path: string;
@@ -92,61 +90,6 @@ function ObjectPanel(props: {
   );
 }
 
-function History(props: { readonly rows: readonly HistoryRow[] }) {
-  return (
-    <details>
-      <summary>History ({props.rows.length})</summary>
-      <table class="diff" aria-label="History">
-        <thead>
-          <tr>
-            <th scope="col">Started</th>
-            <th scope="col">Revision</th>
-            <th scope="col">Result</th>
-            <th scope="col">Created / configured / deleted</th>
-            <th scope="col">Took</th>
-            <th scope="col">Message</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((h) => (
-            <tr data-result={h.result}>
-              <td title={h.startedAt}>{age(h.startedAt)} ago</td>
-              <td>
-                <code title={h.revisionFull}>{h.revision}</code>
-              </td>
-              <td>{h.result}</td>
-              <td>
-                {h.created} / {h.configured} / {h.deleted}
-              </td>
-              <td>{h.durationMs === undefined ? '' : `${(h.durationMs / 1000).toFixed(1)} s`}</td>
-              <td>{h.message}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </details>
-  );
-}
-
-function ReconcileButton(props: { readonly path: string }) {
-  const [state, set] = useState('');
-  const go = () => {
-    set('requesting…');
-    postJson<{ requestedAt: string }>(`${props.path}/reconcile`).then(
-      (r) => set(`requested at ${r.requestedAt}`),
-      (e: Error) => set(`refused: ${e.message}`),
-    );
-  };
-  return (
-    <span>
-      <button type="button" id="reconcile" onClick={go}>
-        Reconcile now
-      </button>{' '}
-      <output aria-live="polite">{state}</output>
-    </span>
-  );
-}
-
 export function SyncView(props: {
   readonly namespace: string;
   readonly name: string;
@@ -156,6 +99,7 @@ export function SyncView(props: {
   const { namespace, name, params, version } = props;
   const path = `/syncs/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
   const [detail, setDetail] = useState<SyncDetail | string | undefined>();
+  const confirm = useConfirm();
   useEffect(() => {
     const ctl = new AbortController();
     getJson<SyncDetail>(path, ctl.signal).then(setDetail, (e: Error) => {
@@ -180,8 +124,13 @@ export function SyncView(props: {
     );
   const s = detail.summary;
   const selected = detail.objects.find((o) => o.id === selectedId);
-  const pick = (o: ObjectNode) =>
-    setParams(syncHref(namespace, name).slice(1), new URLSearchParams({ object: o.id }));
+  const route = syncHref(namespace, name).slice(1);
+  const pick = (o: ObjectNode) => {
+    const next = new URLSearchParams(params);
+    next.set('object', o.id);
+    setParams(route, next);
+  };
+  const mayWrite = detail.canReconcile && !detail.standby;
   return (
     <main aria-labelledby="h-sync" class="sync">
       <nav aria-label="Breadcrumb">
@@ -194,9 +143,22 @@ export function SyncView(props: {
         <code title={s.revisionFull}>{s.revision || '–'}</code> · {s.source} ·{' '}
         <code>{s.path || '.'}</code> · drift {s.driftMode} ·{' '}
         <span data-drift={s.driftCount}>{s.driftCount} drifted</span>
+        {s.suspended ? (
+          <>
+            {' '}
+            · <strong data-suspended="true">suspended</strong>
+          </>
+        ) : null}
+        {s.pinned ? (
+          <>
+            {' '}
+            ·{' '}
+            <strong data-pinned={s.pinned}>pinned to {s.pinned.slice(-40, -33) || s.pinned}</strong>
+          </>
+        ) : null}
       </p>
       <p class="message">{s.message}</p>
-      {detail.canReconcile ? <ReconcileButton path={path} /> : null}
+      {mayWrite ? <SyncActions path={path} summary={s} confirm={confirm} /> : null}
       <details>
         <summary>Conditions</summary>
         <ul>
@@ -208,7 +170,16 @@ export function SyncView(props: {
           ))}
         </ul>
       </details>
-      <History rows={detail.history} />
+      <History
+        rows={detail.history}
+        path={path}
+        route={route}
+        params={params}
+        current={s.revisionFull}
+        confirm={mayWrite ? confirm : undefined}
+        subject={`${namespace}/${name}`}
+      />
+      {mayWrite ? <Preview path={path} route={route} params={params} /> : null}
       <div class="split">
         <section aria-labelledby="h-tree">
           <h2 id="h-tree">Objects ({detail.objects.length})</h2>
