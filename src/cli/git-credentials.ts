@@ -28,12 +28,8 @@ function stringsOf(value: unknown, file: string, field: string, decode: boolean)
   return out;
 }
 
-/** Reads `--secret-file` (when given) into credentials for `url`. */
-export async function gitAuthOf(file: string | undefined, url: string): Promise<GitAuth> {
-  const git = await loadGit();
-  const kind = git.classifyUrl(url, '--url', true);
-  if (!kind.ok) throw new CliError(kind.error.message, { cause: kind.error });
-  if (file === undefined) return { kind: 'none' };
+/** The keys and values of the Secret manifest in `file` (`data` decoded, `stringData` over it). */
+export async function readSecretFile(file: string): Promise<Record<string, string>> {
   let text: string;
   try {
     if ((await stat(file)).size > MAX_SECRET_FILE_BYTES)
@@ -51,11 +47,29 @@ export async function gitAuthOf(file: string | undefined, url: string): Promise<
   }
   if (!doc || typeof doc !== 'object' || doc.kind !== 'Secret')
     throw new CliError(`--secret-file ${file}: not a Secret manifest (kind: Secret)`);
-  const data = {
+  return {
     ...stringsOf(doc.data, file, 'data', true),
     ...stringsOf(doc.stringData, file, 'stringData', false),
   };
+}
+
+/** Credentials for `url` from the Secret data of `--secret-file` (none: anonymous). */
+export async function gitAuthFrom(
+  data: Readonly<Record<string, string>> | undefined,
+  file: string,
+  url: string,
+): Promise<GitAuth> {
+  const git = await loadGit();
+  const kind = git.classifyUrl(url, '--url', true);
+  if (!kind.ok) throw new CliError(kind.error.message, { cause: kind.error });
+  if (data === undefined) return { kind: 'none' };
   const auth = git.authFromSecret(data, kind.value, { source: '--url', secret: file, url });
   if (!auth.ok) throw new CliError(auth.error.message, { cause: auth.error });
   return auth.value;
+}
+
+/** Reads `--secret-file` (when given) into credentials for `url`. */
+export async function gitAuthOf(file: string | undefined, url: string): Promise<GitAuth> {
+  const data = file === undefined ? undefined : await readSecretFile(file);
+  return gitAuthFrom(data, file ?? '', url);
 }
