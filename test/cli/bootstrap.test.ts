@@ -6,14 +6,15 @@
 // stand-in kubelet reports ready but does not run).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test as plainTest } from 'node:test';
 import type { KubeObject } from '../../src/core/index.ts';
 import { createKubeClient, type KubeClient } from '../../src/kube/index.ts';
 import { startControlPlane, stopControlPlane } from '../cluster/control-plane.ts';
 import { clusterTest as test } from '../helpers/cluster.ts';
-import { createTestRepo, startHttpGitServer } from '../helpers/git-server.ts';
+import { createTestRepo, fileUrl, startHttpGitServer } from '../helpers/git-server.ts';
 import { getObject, moorBin, startOperator, waitFor, waitSyncReady } from '../helpers/operator.ts';
 
 const creds = { username: 'moor', password: 'boot-pw' };
@@ -157,5 +158,49 @@ test(
     const upgraded = await repo.commit({ 'clusters/fresh/moor-install.yaml': text }, 'Moor 9.9.9');
     await waitSyncReady(kube, NS, 'moor', upgraded, 180_000);
     await waitRolledOut(kube, next);
+  },
+);
+
+void plainTest(
+  'bootstrap git refuses a path through a symlink in the repository and writes nothing',
+  async (t) => {
+    const outside = await mkdtemp(join(tmpdir(), 'moor-bootstrap-outside-'));
+    t.after(() => rm(outside, { recursive: true, force: true }));
+    await using repo = await createTestRepo({ files: { 'README.md': '# fleet\n' } });
+    await symlink(outside, join(repo.dir, 'clusters'));
+    await mkdir(join(repo.dir, 'other'));
+    await symlink('/etc/hostname', join(repo.dir, 'other', 'moor-install.yaml'));
+    await repo.git('add', '-A');
+    await repo.git('commit', '-q', '-m', 'links');
+    const head = await repo.revParse('HEAD');
+    for (const [path, why] of [
+      ['clusters/east', /clusters in the repository is not a directory/],
+      ['other', /other\/moor-install\.yaml in the repository is not a regular file/],
+    ] as const) {
+      const run = await moor([
+        'bootstrap',
+        'git',
+        '--url',
+        fileUrl(repo),
+        '--path',
+        path,
+        '--no-install',
+      ]);
+      assert.equal(run.code, 2, run.stdout);
+      assert.match(run.stderr, why);
+    }
+    assert.deepEqual(await readdir(outside), []);
+    assert.equal(await repo.revParse('HEAD'), head);
+    const bad = await moor([
+      'bootstrap',
+      'git',
+      '--url',
+      fileUrl(repo),
+      '--path',
+      '../x',
+      '--no-install',
+    ]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--path "\.\.\/x": a relative directory/);
   },
 );

@@ -29,8 +29,11 @@ const GIT_TIMEOUT_MS = 120_000;
 const PUSH_ATTEMPTS = 3;
 const CRD_TIMEOUT_MS = 60_000;
 
-/** Refuses a path whose parts are anything but directories (a symlink could lead out). */
-async function assertPlainDirs(root: string, path: string): Promise<void> {
+/**
+ * Refuses a file whose directories are anything but directories, or which is anything but a
+ * regular file: a symlink in the repository could lead the write out of the checkout.
+ */
+async function assertPlainPath(root: string, path: string): Promise<void> {
   let at = root;
   for (const segment of dirname(path).split('/')) {
     at = join(at, segment);
@@ -41,6 +44,9 @@ async function assertPlainDirs(root: string, path: string): Promise<void> {
         `--path: ${at.slice(root.length + 1)} in the repository is not a directory`,
       );
   }
+  const file = await lstat(join(root, path)).catch(() => undefined);
+  if (file && !file.isFile())
+    throw new CliError(`--path: ${path} in the repository is not a regular file`);
 }
 
 /** Writes the files into the checked-out tree; the commit message, or undefined if unchanged. */
@@ -48,7 +54,7 @@ function editFor(files: { path: string; text: string }[], where: string) {
   return async (dir: string): Promise<string | undefined> => {
     let changed = false;
     for (const file of files) {
-      await assertPlainDirs(dir, file.path);
+      await assertPlainPath(dir, file.path);
       const target = join(dir, file.path);
       const before = await readFile(target, 'utf8').catch(() => undefined);
       if (before === file.text) continue;
