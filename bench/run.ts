@@ -31,6 +31,7 @@ import { runSoak } from './scenarios/soak.ts';
 import { runSteady } from './scenarios/steady.ts';
 import { runHelm } from './scenarios/helm.ts';
 import { runUi } from './scenarios/ui.ts';
+import { runTakeover } from './scenarios/takeover.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** A whole run's limit: an hour, or the soak's --minutes plus half an hour when it runs. */
@@ -65,6 +66,7 @@ const scenarios: Readonly<Record<Exclude<ScenarioName, 'git' | 'ui'>, Scenario>>
   startup: (ctx) => runStartup(ctx),
   soak: (ctx) => runSoak(ctx),
   helm: (ctx) => runHelm(ctx),
+  takeover: (ctx) => runTakeover(ctx),
 };
 /** Scenarios that share the N-ConfigMap Sync; it is closed after the last of them. */
 const usesFixture = new Set<ScenarioName>(['push', 'noop', 'drift']);

@@ -19,12 +19,13 @@ export const ScenarioNames = [
   'helm',
   'ui',
   'image',
+  'takeover',
 ] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
 
 /** Scenarios a run without --only leaves out: the soak runs for --minutes, alone; helm and
  * image on request; ui needs Chromium. */
-const OnlyWhenNamed: readonly ScenarioName[] = ['soak', 'helm', 'ui', 'image'];
+const OnlyWhenNamed: readonly ScenarioName[] = ['soak', 'helm', 'ui', 'image', 'takeover'];
 
 export type BenchArgs = {
   readonly scenarios: readonly ScenarioName[];

@@ -308,6 +308,13 @@ const rows: readonly Row[] = [
   },
   ...pushRows,
   ...uiRows,
+  {
+    scenario: 'leader killed (SIGKILL), 15 s Lease',
+    figure: 'standby leads / Ready on a new commit',
+    paths: ['takeover.leaseMs', 'takeover.convergedMs'],
+    unit: 'ms (median)',
+    target: { text: '≤ 15000 ms', met: ([v]) => (v ?? Infinity) <= 15_000 },
+  },
 ];
 
 const format = (v: number | undefined): string =>

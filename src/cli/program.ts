@@ -132,6 +132,16 @@ const topLevel: readonly TopLevel[] = [
     description: 'remove what install --all installed, except the CRDs; says what it leaves',
     load: async () => (await import('./commands/uninstall.ts')).registerUninstallCommand,
   },
+  {
+    name: 'fleet',
+    description: "each cluster's applied revision per Sync, from the writeback tags in Git",
+    load: async () => (await import('./commands/fleet.ts')).registerFleetCommands,
+  },
+  {
+    name: 'bootstrap',
+    description: "commit the install manifests and Moor's own Sync to Git, then install them",
+    load: async () => (await import('./commands/bootstrap.ts')).registerBootstrapCommands,
+  },
 ];
 
 /** Root options that take a value: their value is not the command's name. */

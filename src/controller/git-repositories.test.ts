@@ -43,6 +43,7 @@ const hangingGit: GitClient = {
   pushTag: () => Promise.reject(new Error('not reached')),
   pushRestoreCommit: () => Promise.reject(new Error('not reached')),
   updateBranch: () => Promise.reject(new Error('not reached')),
+  compareToBranch: () => Promise.reject(new Error('not reached')),
 };
 
 test('a fetch cut short by shutdown is abandoned: no status, no event, no requeue', async (t) => {

@@ -19,6 +19,7 @@ import type { LocalSession, RunContext, Session, SessionRun } from './session.ts
 import type { FetchTarget, GitAuth, GitClient, PushTagTarget } from './types.ts';
 import { pushRestoreCommit } from './revert.ts';
 import { updateBranch } from './update-branch.ts';
+import { compareToBranch } from './compare.ts';
 import { parseGitUrl } from './url.ts';
 
 export type GitClientOptions = {
@@ -130,6 +131,11 @@ export function createGitClient(options: GitClientOptions): GitClient {
     updateBranch(url, auth, update, signal) {
       return withSession(settings, { rawUrl: url, auth, signal }, (session) =>
         updateBranch(session, update, settings.env.PATH),
+      );
+    },
+    compareToBranch(url, auth, target, signal) {
+      return withSession(settings, { rawUrl: url, auth, signal }, (session) =>
+        compareToBranch(session, target),
       );
     },
   };

@@ -15,6 +15,9 @@ export {
   type ResolvedRef,
 } from './refs.ts';
 export type {
+  BranchComparison,
+  BranchCompareTarget,
+  CommitBehind,
   CommitInfo,
   BranchUpdate,
   BranchUpdateResult,

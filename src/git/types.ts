@@ -124,6 +124,26 @@ export type BranchUpdateResult = {
   readonly attempts: number;
 };
 
+/** Which commits to compare with the head of a branch (`compareToBranch`). */
+export type BranchCompareTarget = {
+  /** Branch name without `refs/heads/`. */
+  readonly branch: string;
+  /** Full commit shas. */
+  readonly shas: readonly string[];
+  /** How many of the branch's commits are fetched; older ones are `unknown`. */
+  readonly depth: number;
+};
+/** One commit against the head: how many commits behind, since the oldest it lacks (RFC 3339). */
+export type CommitBehind =
+  | { readonly state: 'behind'; readonly behind: number; readonly since?: string }
+  /** Not an ancestor of the head (the branch was rewritten, or the commit is on another one). */
+  | { readonly state: 'diverged' }
+  /** Not among the fetched commits of the branch. */
+  | { readonly state: 'unknown' };
+export type BranchComparison = {
+  readonly head: { readonly sha: string; readonly time: string };
+  readonly commits: ReadonlyMap<string, CommitBehind>;
+};
 /** The only way Moor talks to Git remotes. */
 export type GitClient = {
   listRemoteRefs(
@@ -179,4 +199,11 @@ export type GitClient = {
     update: BranchUpdate,
     signal: AbortSignal,
   ): Promise<Result<BranchUpdateResult, GitError>>;
+  /** Counts how far each commit is behind the head of a branch (bounded history, read only). */
+  compareToBranch(
+    url: string,
+    auth: GitAuth,
+    target: BranchCompareTarget,
+    signal: AbortSignal,
+  ): Promise<Result<BranchComparison, GitError>>;
 };
