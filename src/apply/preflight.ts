@@ -1,7 +1,8 @@
 /**
  * Before anything is written: resolve every kind, read every live object, find objects another
- * Sync owns, and server-side dry-run the whole set. Objects whose kind or namespace is created
- * by stage 1 of the same set cannot be dry-run yet and are deferred until stage 1 is applied.
+ * Sync owns (adopting those whose Sync is gone), and server-side dry-run the whole set. Objects
+ * whose kind or namespace is created by stage 1 of the same set cannot be dry-run yet and are
+ * deferred until stage 1 is applied.
  */
 import pLimit from 'p-limit';
 import { formatObjectId, Labels, objectIdOf, type KubeObject } from '../core/index.ts';
@@ -109,6 +110,20 @@ async function readLive(obj: KubeObject, deps: ApplyDeps) {
   return deps.kube.get(refOf(obj), deps.signal);
 }
 
+/** A conflict when another Sync owns the live object; adopted (no conflict) when it is gone. */
+async function claimOf(
+  live: KubeObject | undefined,
+  id: Conflict['id'],
+  req: ApplyRequest,
+  deps: ApplyDeps,
+): Promise<Conflict | undefined> {
+  const other = conflictOwner(live, req.owner);
+  if (!other) return undefined;
+  if (!(await deps.ownerGone?.(other))) return { id, owner: other };
+  deps.onAdopt?.({ id, owner: other });
+  return undefined;
+}
+
 async function prepareAgainst(
   obj: KubeObject,
   stage: number,
@@ -123,8 +138,8 @@ async function prepareAgainst(
 ): Promise<Prepared | PreflightFailure | { conflict: Conflict }> {
   const { req, deps, stageOne, name, id } = c;
   const ns = obj.metadata.namespace;
-  const other = conflictOwner(live, req.owner);
-  if (other) return { conflict: { id, owner: other } };
+  const conflict = await claimOf(live, id, req, deps);
+  if (conflict) return { conflict };
   // Every desired field already has its value live: nothing to validate or write.
   if (live && deps.live && matchesDesired(obj, live)) return { obj, stage, live, plan: 'none' };
   const dry = await deps.kube.apply(

@@ -6,7 +6,6 @@
 import { parseDuration, parseSync, type Sync } from '../../api/index.ts';
 import {
   ConditionReasons,
-  formatObjectId,
   type KubeObject,
   type Random,
   type Result,
@@ -30,6 +29,7 @@ import { ensureFinalizer, finalizeSync } from './finalize.ts';
 import { unreadyDependencies } from './dependencies.ts';
 import type { Decision, SyncOutcome } from './outcome.ts';
 import { commitOf, keepRecord } from './history-write.ts';
+import { reportClaims } from './adoption.ts';
 import type { RenderHandles } from './render.ts';
 import { renderStep, withChart } from './render-step.ts';
 import { gatherRenderInputs } from './render-inputs.ts';
@@ -274,20 +274,7 @@ async function applyHeld(
     return conclude(deps, run, gathered);
   }
   if (step === 'abandoned') return abandon(run);
-  for (const c of step.conflicts) {
-    const me = `Sync ${sync.metadata.namespace ?? ''}/${sync.metadata.name}`;
-    deps.report.events.record(
-      {
-        apiVersion: run.obj.apiVersion,
-        kind: 'Sync',
-        namespace: c.owner.namespace,
-        name: c.owner.name,
-      },
-      'Warning',
-      ConditionReasons.Conflict,
-      `${me} also declares ${formatObjectId(c.id)}, which this Sync owns; it was not taken over`,
-    );
-  }
+  reportClaims(deps.report.events, run.obj, step);
   return conclude(
     deps,
     { ...run, obj: step.obj },
