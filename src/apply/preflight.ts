@@ -5,7 +5,14 @@
  * deferred until stage 1 is applied.
  */
 import pLimit from 'p-limit';
-import { formatObjectId, Labels, objectIdOf, type KubeObject } from '../core/index.ts';
+import {
+  API_GROUP,
+  formatObjectId,
+  Kinds,
+  Labels,
+  objectIdOf,
+  type KubeObject,
+} from '../core/index.ts';
 import type { KubeError, ResourceInfo } from '../kube/index.ts';
 import { matchesDesired } from '../drift/index.ts';
 import { wouldChange } from './compare.ts';
@@ -77,6 +84,8 @@ async function prepareOne(
 ): Promise<Prepared | PreflightFailure | { conflict: Conflict }> {
   const id = objectIdOf(obj);
   const name = formatObjectId(id);
+  if (id.group === API_GROUP && id.kind === Kinds.SyncHistory)
+    return { obj, message: `${name}: a SyncHistory is written by the operator only, not applied` };
   const resolved = await deps.kube.resolveKind(obj.apiVersion, obj.kind, deps.signal);
   if (!resolved.ok) {
     if (resolved.error.code === 'UnknownKind' && stageOne.kinds.has(`${id.group}/${id.kind}`)) {

@@ -9,6 +9,7 @@ import { clusterTest as test } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,
+  conditionOf,
   configMapYaml,
   getObject,
   getSync,
@@ -16,6 +17,7 @@ import {
   setUpScenario,
   startOperator,
   sync,
+  waitFor,
   waitSyncReady,
 } from '../helpers/operator.ts';
 
@@ -107,6 +109,17 @@ test('history survives a restart; --at answers between two applies', async (t) =
 test('an old history ConfigMap is read once into the SyncHistory, then deleted', async (t) => {
   const { kube, ns, repo } = await setUpScenario(t, 'op-history-old', {
     'app/a.yaml': configMapYaml('a', { v: '1' }),
+    'forged/history.yaml': [
+      'apiVersion: moor.dev/v1alpha1',
+      'kind: SyncHistory',
+      'metadata:',
+      '  name: app',
+      'spec:',
+      '  syncName: app',
+      '  records: 0',
+      "  ring: ''",
+      '',
+    ].join('\n'),
   });
   const old = {
     revision: 'main@sha1:' + '1'.repeat(40),
@@ -151,4 +164,18 @@ test('an old history ConfigMap is read once into the SyncHistory, then deleted',
   const history = await getObject(kube, 'moor.dev/v1alpha1', 'SyncHistory', ns, 'app');
   assert.equal((history?.spec as { records?: number } | undefined)?.records, 2);
   assert.equal(await getObject(kube, 'v1', 'ConfigMap', ns, 'moor-history-app'), undefined);
+
+  // Only the operator writes a history: a Sync that declares one is refused, naming it.
+  await applyObject(kube, sync(ns, 'forger', { ...spec, path: './forged' }));
+  await waitFor(
+    'the forged history refused',
+    async () => conditionOf(await getSync(kube, ns, 'forger'), 'Ready')?.status === 'False',
+    120_000,
+  );
+  assert.match(
+    conditionOf(await getSync(kube, ns, 'forger'), 'Ready')?.message ?? '',
+    new RegExp(`SyncHistory.moor.dev/${ns}/app: a SyncHistory is written by the operator only`),
+  );
+  const after = await getObject(kube, 'moor.dev/v1alpha1', 'SyncHistory', ns, 'app');
+  assert.equal(after?.metadata.resourceVersion, history?.metadata.resourceVersion);
 });
