@@ -89,3 +89,12 @@ test('moor_remembered_entries reads the sizes afresh at each scrape, and drops a
   assert.match(after, /^moor_remembered_entries\{map="desired"\} 0$/m);
   assert.doesNotMatch(after, /status_writes/);
 });
+
+test('moor_live_cache_objects reads the live cache size at each scrape', async () => {
+  const metrics = createMetrics({ processMetrics: false });
+  let size = 40;
+  metrics.observeLiveObjects(() => size);
+  assert.match(await metrics.render(), /^moor_live_cache_objects 40$/m);
+  size = 20;
+  assert.match(await metrics.render(), /^moor_live_cache_objects 20$/m);
+});
