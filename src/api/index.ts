@@ -171,3 +171,9 @@ export {
   type ImageRepository,
   type ImageUpdateAutomation,
 } from './image-resources.ts';
+export {
+  HISTORY_RING_MAX_LENGTH,
+  SyncHistorySpecSchema,
+  syncHistoryDefinition,
+  type SyncHistorySpec,
+} from './sync-history.ts';

@@ -39,6 +39,7 @@ import {
   type HelmRepositorySpec,
   type HelmRepositoryStatus,
 } from './helm-repository.ts';
+import { syncHistoryDefinition } from './sync-history.ts';
 
 export { Kinds, type MoorKind };
 
@@ -182,6 +183,7 @@ export const resourceDefinitions: readonly ResourceDefinition[] = [
   imageRepositoryDefinition,
   imagePolicyDefinition,
   imageUpdateAutomationDefinition,
+  syncHistoryDefinition,
 ];
 
 export type GitRepository = Resource<'GitRepository', GitRepositorySpec, GitRepositoryStatus>;

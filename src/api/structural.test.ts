@@ -61,6 +61,7 @@ test('one CRD per resource, served and stored as moor.dev/v1alpha1 with a status
       'imagerepositories.moor.dev',
       'imagepolicies.moor.dev',
       'imageupdateautomations.moor.dev',
+      'synchistories.moor.dev',
     ],
   );
   for (const crd of all) {

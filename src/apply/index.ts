@@ -5,6 +5,7 @@ export { wouldChange } from './compare.ts';
 export { isEstablished, pollUntil, refOf } from './wait.ts';
 export {
   ApplyPhases,
+  type Adoption,
   type ApplyDeps,
   type ApplyOutcome,
   type ApplyPhase,

@@ -1,11 +1,19 @@
 /**
  * Before anything is written: resolve every kind, read every live object, find objects another
- * Sync owns, and server-side dry-run the whole set, but for the new objects the client can judge
- * itself (local-plan.ts, ADR 0035). Objects whose kind or namespace is created by stage 1 of the
- * same set cannot be dry-run yet and are deferred until stage 1 is applied.
+ * Sync owns (adopting those whose Sync is gone), and server-side dry-run the whole set, but for the
+ * new objects the client can judge itself (local-plan.ts, ADR 0035). Objects whose kind or
+ * namespace is created by stage 1 of the same set cannot be dry-run yet and are deferred until
+ * stage 1 is applied.
  */
 import pLimit from 'p-limit';
-import { formatObjectId, Labels, objectIdOf, type KubeObject } from '../core/index.ts';
+import {
+  API_GROUP,
+  formatObjectId,
+  Kinds,
+  Labels,
+  objectIdOf,
+  type KubeObject,
+} from '../core/index.ts';
 import type { KubeError, ResourceInfo } from '../kube/index.ts';
 import { matchesDesired } from '../drift/index.ts';
 import { wouldChange } from './compare.ts';
@@ -78,6 +86,8 @@ async function prepareOne(
 ): Promise<Prepared | PreflightFailure | { conflict: Conflict }> {
   const id = objectIdOf(obj);
   const name = formatObjectId(id);
+  if (id.group === API_GROUP && id.kind === Kinds.SyncHistory)
+    return { obj, message: `${name}: a SyncHistory is written by the operator only, not applied` };
   const resolved = await deps.kube.resolveKind(obj.apiVersion, obj.kind, deps.signal);
   if (!resolved.ok) {
     if (resolved.error.code === 'UnknownKind' && stageOne.kinds.has(`${id.group}/${id.kind}`)) {
@@ -111,6 +121,20 @@ async function readLive(obj: KubeObject, deps: ApplyDeps) {
   return deps.kube.get(refOf(obj), deps.signal);
 }
 
+/** A conflict when another Sync owns the live object; adopted (no conflict) when it is gone. */
+async function claimOf(
+  live: KubeObject | undefined,
+  id: Conflict['id'],
+  req: ApplyRequest,
+  deps: ApplyDeps,
+): Promise<Conflict | undefined> {
+  const other = conflictOwner(live, req.owner);
+  if (!other) return undefined;
+  if (!(await deps.ownerGone?.(other))) return { id, owner: other };
+  deps.onAdopt?.({ id, owner: other });
+  return undefined;
+}
+
 async function prepareAgainst(
   obj: KubeObject,
   stage: number,
@@ -125,8 +149,8 @@ async function prepareAgainst(
 ): Promise<Prepared | PreflightFailure | { conflict: Conflict }> {
   const { req, deps, stageOne, name, id } = c;
   const ns = obj.metadata.namespace;
-  const other = conflictOwner(live, req.owner);
-  if (other) return { conflict: { id, owner: other } };
+  const conflict = await claimOf(live, id, req, deps);
+  if (conflict) return { conflict };
   // Every desired field already has its value live: nothing to validate or write.
   if (live && deps.live && matchesDesired(obj, live)) return { obj, stage, live, plan: 'none' };
   const dry = await deps.kube.apply(

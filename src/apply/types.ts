@@ -19,6 +19,13 @@ export type ApplyDeps = {
    * name: then no Sync owns it, and it needs no GET before its dry-run.
    */
   readonly knownAbsent?: (obj: KubeObject) => boolean;
+  /**
+   * Whether the Sync an object's labels name is gone (ADR 0032): then the object is adopted,
+   * not a conflict. Absent, or false (it exists, or that is not known): a conflict.
+   */
+  readonly ownerGone?: (owner: Conflict['owner']) => Promise<boolean>;
+  /** Told of each object adopted from a Sync that is gone, before it is applied. */
+  readonly onAdopt?: (adoption: Adoption) => void;
 };
 
 export type ApplyRequest = {
@@ -46,6 +53,9 @@ export type Conflict = {
   readonly id: ObjectId;
   readonly owner: { readonly name: string; readonly namespace: string };
 };
+
+/** An object labelled for a Sync that no longer exists, taken by the Sync applying it. */
+export type Adoption = Conflict;
 
 export type ApplyOutcome = {
   readonly entries: ChangeEntry[];

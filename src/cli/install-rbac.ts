@@ -15,7 +15,8 @@ export const RoleNames = {
  * What the operator needs whatever Git holds: read and watch every kind (the live cache, drift,
  * health and discovery read what Syncs apply), write its own resources (finalizers, status),
  * Events, and impersonate service accounts: each Sync applies as its `spec.serviceAccountName`,
- * with that account's rights and no more. Besides: the dashboard's token and access reviews.
+ * with that account's rights and no more. Besides: create each Sync's SyncHistory (ADR 0032),
+ * and the dashboard's token and access reviews.
  */
 function operatorRole(): KubeObject {
   return {
@@ -34,6 +35,7 @@ function operatorRole(): KubeObject {
         resources: ['*/status', '*/finalizers'],
         verbs: ['get', 'patch', 'update'],
       },
+      { apiGroups: ['moor.dev'], resources: ['synchistories'], verbs: ['create'] },
       { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
       // The dashboard (ADR 0027) asks the API server who a token is and what it may do.

@@ -1,5 +1,5 @@
 // The dashboard's rollback resolves its revision from the durable history and refuses what the
-// CLI refuses; one preview runs at a time. The history is a real encoded ring in a ConfigMap as
+// CLI refuses; one preview runs at a time. The history is a real encoded ring in a SyncHistory as
 // the client answers it; the writes are recorded.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import type { KubeClient } from '../kube/index.ts';
 import { dashboardActions } from './dashboard-actions.ts';
 import { encodeRing } from './history/codec.ts';
 import { appendRecord, emptyRing, type NewRecord } from './history/record.ts';
-import { HISTORY_KEY, historyName } from './history/store.ts';
+import { historyName } from './history/store.ts';
 
 const sha = (c: string) => c.repeat(40);
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 12, minute)).toISOString();
@@ -30,11 +30,11 @@ function setUp(opts: { hold?: Promise<void> } = {}) {
     rec(2, 'main@sha1:short'),
     rec(3, `main@sha1:${sha('c')}`),
   ].reduce((r, n) => appendRecord(r, n), emptyRing);
-  const historyCm: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
+  const history: KubeObject = {
+    apiVersion: 'moor.dev/v1alpha1',
+    kind: 'SyncHistory',
     metadata: { namespace: 'ns', name: historyName('web') },
-    binaryData: { [HISTORY_KEY]: encodeRing(ring).toString('base64') },
+    spec: { syncName: 'web', ring: encodeRing(ring).toString('base64') },
   };
   const patches: unknown[] = [];
   const sync: KubeObject = {
@@ -47,7 +47,7 @@ function setUp(opts: { hold?: Promise<void> } = {}) {
   const reader = {
     get: async (ref: { kind: string }) => {
       if (opts.hold) await opts.hold;
-      return ok(ref.kind === 'ConfigMap' ? historyCm : undefined);
+      return ok(ref.kind === 'SyncHistory' ? history : undefined);
     },
   } as unknown as KubeClient;
   const kube = {

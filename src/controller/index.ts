@@ -19,6 +19,7 @@ export {
   type HistoryRing,
 } from './history/record.ts';
 export { historyName, readHistory } from './history/store.ts';
+export { legacyHistoryName } from './history/legacy.ts';
 export * from './preview/index.ts';
 export * from './inspect/index.ts';
 export { webhookPathFor } from '../server/index.ts';

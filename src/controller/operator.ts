@@ -9,7 +9,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { formatDuration, Kinds } from '../api/index.ts';
-import { Labels, MoorError, systemClock, type Clock } from '../core/index.ts';
+import { MoorError, systemClock, type Clock } from '../core/index.ts';
 import { createGitClient, type GitClient } from '../git/index.ts';
 import { createLiveCache } from '../kube/index.ts';
 import {
@@ -35,7 +35,7 @@ import { timeReconciles } from './reconcile-timer.ts';
 import { countRemembered } from './remembered.ts';
 import { secretReader, type SecretReader } from './secrets.ts';
 import { startPreviews } from './preview/index.ts';
-import { shardSelector } from './shard.ts';
+import { liveSelector, shardSelector } from './shard.ts';
 import { serveHttp, untilAborted } from './serve.ts';
 import { createDashboardHub, type DashboardHub } from './dashboard.ts';
 import { startDashboard } from './dashboard-serve.ts';
@@ -90,7 +90,7 @@ async function runListening(
   );
   const live = createLiveCache({
     kube,
-    labelSelector: Labels.syncName,
+    labelSelector: liveSelector(opts.shard),
     signal,
     logger: root.child({ part: 'live' }),
     ...(opts.watch ? { watch: opts.watch } : {}),
@@ -106,6 +106,7 @@ async function runListening(
   const { sources, syncs, remembered } = startReconcilers(opts, parts);
   const images = startImageAutomation(opts, parts, sources);
   metrics.observeRemembered(remembered);
+  metrics.observeLiveObjects(() => live.size());
   const feedback = startFeedback({
     kube,
     git,
@@ -284,6 +285,7 @@ function startReconcilers(
       applyConcurrency: opts.applyConcurrency,
       announce: parts.announce,
       others: parts.others,
+      shard: opts.shard,
       yieldFor: formatDuration(opts.otherOperatorYieldMs ?? DEFAULT_YIELD_MS),
       observe: parts.hub.observe(Kinds.Sync),
     },

@@ -68,6 +68,8 @@ export type SyncWiring = {
   readonly announce: (event: EventInput) => void;
   /** Other operators seen writing Syncs (ADR 0018). */
   readonly others: OtherOperators;
+  /** `--shard`: the live cache holds only this shard's objects (ADR 0032). */
+  readonly shard?: string | undefined;
 };
 
 /** Charts from repositories: http(s) indexes, or OCI registries through helm. */
@@ -91,6 +93,8 @@ export function syncHandles(
   const lookupLive = (o: KubeObject): KubeObject | undefined =>
     w.live.get(o.apiVersion, o.kind, o.metadata.namespace ?? '', o.metadata.name ?? '');
   const watchedKinds = new Set<string>();
+  // A sharded cache lacks other shards' objects: absent from it is not absent (ADR 0032).
+  const whole = w.shard === undefined;
   const lookupSource = (ns: string, name: string) =>
     memory.freshest(sources.informer.get(ns, name));
   const kindScopes: KindScopes = new Map();
@@ -111,13 +115,14 @@ export function syncHandles(
       listed: () => sources.listed(),
       revision: sources.revision,
     },
+    shard: w.shard,
     yielding: (key) => w.others.yielding(key),
     cluster: {
       kube,
       operatorId: w.others.self,
       live: lookupLive,
       knownAbsent: (o) =>
-        watchedKinds.has(kindKey(o.apiVersion, o.kind)) && lookupLive(o) === undefined,
+        whole && watchedKinds.has(kindKey(o.apiVersion, o.kind)) && !lookupLive(o),
       watchKinds: async (kinds) => {
         await Promise.all(
           kinds.map(async (k) => {

@@ -15,13 +15,14 @@ export const Kinds = {
   ImageRepository: 'ImageRepository',
   ImagePolicy: 'ImagePolicy',
   ImageUpdateAutomation: 'ImageUpdateAutomation',
+  SyncHistory: 'SyncHistory',
 } as const;
 export type MoorKind = (typeof Kinds)[keyof typeof Kinds];
 
 export const Labels = {
   syncName: 'moor.dev/sync-name',
   syncNamespace: 'moor.dev/sync-namespace',
-  /** On a Sync's history ConfigMap (ADR 0019): the Sync's name. */
+  /** On a Sync's SyncHistory (and its old history ConfigMap, ADR 0019): the Sync's name. */
   historyOf: 'moor.dev/history-of',
   /** On a Sync or GitRepository: the operator started with `--shard` of this value takes it. */
   shard: 'moor.dev/shard',

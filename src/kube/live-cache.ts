@@ -45,6 +45,8 @@ export type LiveCache = {
   get(apiVersion: string, kind: string, namespace: string, name: string): KubeObject | undefined;
   /** Every cached object of a kind. No request. */
   list(apiVersion: string, kind: string): KubeObject[];
+  /** How many objects the cache holds, over every kind (`moor_live_cache_objects`). */
+  size(): number;
   /** Calls `listener` on every change of a cached object; returns the unsubscribe function. */
   onChange(listener: LiveChangeListener): () => void;
   /** Resolves when every watch has stopped (after the signal aborts). */
@@ -124,6 +126,11 @@ export function createLiveCache(opts: LiveCacheOptions): LiveCache {
     },
     list(apiVersion, kind) {
       return kinds.get(kindKey(apiVersion, kind))?.reflector.list() ?? [];
+    },
+    size() {
+      let count = 0;
+      for (const entry of kinds.values()) count += entry.reflector.list().length;
+      return count;
     },
     onChange(listener) {
       const own: LiveChangeListener = (obj, type) => listener(obj, type);

@@ -117,3 +117,12 @@ test('image scans and update runs are counted and timed by resource and result, 
   metrics.forgetImage({ kind: 'ImageUpdateAutomation', ...web });
   assert.doesNotMatch(await metrics.render(), /moor_image_update_total\{/);
 });
+
+test('moor_live_cache_objects reads the live cache size at each scrape', async () => {
+  const metrics = createMetrics({ processMetrics: false });
+  let size = 40;
+  metrics.observeLiveObjects(() => size);
+  assert.match(await metrics.render(), /^moor_live_cache_objects 40$/m);
+  size = 20;
+  assert.match(await metrics.render(), /^moor_live_cache_objects 20$/m);
+});

@@ -36,6 +36,8 @@ export type Metrics = {
    * deleted objects are forgotten.
    */
   observeRemembered(source: () => ReadonlyMap<string, number>): void;
+  /** `moor_live_cache_objects`: the applied objects the live cache holds (per shard: ADR 0032). */
+  observeLiveObjects(source: () => number): void;
   /** `moor_alert_deliveries_total{provider, result}`. */
   recordAlertDelivery(delivery: {
     readonly provider: string;
@@ -197,6 +199,22 @@ function createImageInstruments(registers: Registry[]) {
   };
 }
 
+/** `moor_live_cache_objects`, read from the source set by the returned function at each scrape. */
+function liveObjectsGauge(registers: Registry[]): (source: () => number) => void {
+  let liveObjects: (() => number) | undefined;
+  new Gauge({
+    name: 'moor_live_cache_objects',
+    help: 'Applied objects held in the live cache (only its shard with --shard).',
+    registers,
+    collect() {
+      this.set(liveObjects?.() ?? 0);
+    },
+  });
+  return (source) => {
+    liveObjects = source;
+  };
+}
+
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   const registers = [registry];
@@ -222,6 +240,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const [verb, count] of apiRequests?.() ?? []) this.inc({ verb }, count);
     },
   });
+
+  const observeLiveObjects = liveObjectsGauge(registers);
 
   let remembered: (() => ReadonlyMap<string, number>) | undefined;
   new Gauge({
@@ -255,6 +275,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     observeRemembered: (source) => {
       remembered = source;
     },
+    observeLiveObjects,
     recordAlertDelivery: ({ provider, result }) => {
       alertDeliveries.inc({ provider, result });
     },

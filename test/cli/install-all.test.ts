@@ -161,6 +161,25 @@ test(
     await waitSyncReady(kube, ns, 'ok', undefined, 120_000);
     const cm = await getObject(kube, 'v1', 'ConfigMap', ns, 'allowed');
     assert.equal(cm?.metadata.labels?.['moor.dev/sync-name'], 'ok');
+    // The least-privilege operator keeps the apply's history, in the Sync's SyncHistory (ADR 0032).
+    let history: KubeObject | undefined;
+    await waitFor(
+      'the history written',
+      async () => {
+        history = await getObject(kube, 'moor.dev/v1alpha1', 'SyncHistory', ns, 'ok');
+        return history !== undefined;
+      },
+      60_000,
+    );
+    assert.equal((history?.spec as { records?: number } | undefined)?.records, 1);
+    const listed = await moor(['-n', ns, 'history', 'sync', 'ok', '-o', 'json']);
+    assert.equal(listed.code, 0, listed.stderr);
+    const items = (JSON.parse(listed.stdout) as { items: { result: string }[] }).items;
+    assert.deepEqual(
+      items.map((i) => i.result),
+      ['Succeeded'],
+    );
+    assert.doesNotMatch(await operator.logs(), /history record not written/);
     let denied: KubeObject | undefined;
     await waitFor(
       'the Secret refused',

@@ -27,7 +27,7 @@ const configMapNames = async (kube: KubeClient, ns: string): Promise<string[]> =
     listed.value.items
       .map((c) => c.metadata.name ?? '')
       // The API server's own, and the Sync's apply history (ADR 0019).
-      .filter((n) => n !== 'kube-root-ca.crt' && !n.startsWith('moor-history-'))
+      .filter((n) => n !== 'kube-root-ca.crt')
   );
 };
 

@@ -1,5 +1,6 @@
 // Sharding (ADR 0026): two operator processes, one started with `--shard a`, one without; each
-// lists, watches, caches and reconciles only its own Syncs and GitRepositories. Both elect a
+// lists, watches, caches and reconciles only its own Syncs and GitRepositories, and the sharded
+// one's live cache holds only the objects of its Syncs (ADR 0032). Both elect a
 // leader (as the exported Deployment does), each shard with its own Lease.
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/core/index.ts';
@@ -98,6 +99,15 @@ test(
     const sources = 'moor_remembered_entries{map="artifacts"}';
     assert.equal(await metric(sharded, sources), 1);
     assert.equal(await metric(operator, sources), 1);
+    // Its live cache holds only the objects it applied, stamped with its shard (ADR 0032); the
+    // operator without --shard caches every Moor-labelled object (this test's 40 at least).
+    const cached = 'moor_live_cache_objects';
+    assert.equal(await metric(sharded, cached), PER_SHARD);
+    assert.ok((await metric(operator, cached)) >= 2 * PER_SHARD);
+    const shardOf = async (name: string) =>
+      (await getObject(kube, 'v1', 'ConfigMap', ns, name))?.metadata.labels?.[SHARD];
+    assert.equal(await shardOf('a-0'), 'a');
+    assert.equal(await shardOf('none-0'), undefined);
     assert.doesNotMatch(await sharded.logs(), new RegExp(`"sync":"${ns}/none-`));
     assert.doesNotMatch(await operator.logs(), new RegExp(`"sync":"${ns}/a-`));
     t.diagnostic(`${2 * PER_SHARD} Syncs over two shards Ready in ${readyS.toFixed(1)} s`);
@@ -137,5 +147,12 @@ test(
       },
       120_000,
     );
+    // Applied before without the label, its object is stamped by its new shard and cached there.
+    await waitFor(
+      'the moved object in the shard a cache',
+      async () => (await metric(sharded, cached)) === PER_SHARD + 1,
+      60_000,
+    );
+    assert.equal(await shardOf('none-0'), 'a');
   },
 );

@@ -1,25 +1,27 @@
 /**
- * Where a Sync's history lives (ADR 0019): the ConfigMap `moor-history-<sync>` in the Sync's
- * namespace, owned by the Sync (deleted with it), the gzipped ring in `binaryData`. Read, add,
+ * Where a Sync's history lives (ADR 0019, ADR 0032): the SyncHistory of the Sync's name in its
+ * namespace, owned by the Sync (deleted with it), the gzipped ring in `spec.ring`. Read, add,
  * write with optimistic concurrency; on a conflict read again and retry.
+ *
+ * Before ADR 0032 the ring was in the ConfigMap `moor-history-<sync>`. A Sync without a
+ * SyncHistory yet is read from that ConfigMap; the first record written copies it over and then
+ * deletes the ConfigMap (where the operator may; see legacy.ts).
  */
-import { createHash } from 'node:crypto';
-import { Labels, err, ok, type KubeObject, type Result } from '../../core/index.ts';
+import {
+  API_GROUP_VERSION,
+  Kinds,
+  Labels,
+  err,
+  ok,
+  type KubeObject,
+  type Result,
+} from '../../core/index.ts';
 import type { KubeClient, KubeError } from '../../kube/index.ts';
 import { decodeRing, encodeRing } from './codec.ts';
+import { dropLegacy, legacyHistoryName, readLegacy, type LegacyOutcome } from './legacy.ts';
 import { appendRecord, emptyRing, type HistoryRing, type NewRecord } from './record.ts';
 
-export const HISTORY_KEY = 'history.json.gz';
-const PREFIX = 'moor-history-';
 const ATTEMPTS = 3;
-
-/** The history ConfigMap's name; long Sync names are shortened with a hash. */
-export function historyName(sync: string): string {
-  const name = `${PREFIX}${sync}`;
-  if (name.length <= 253) return name;
-  const hash = createHash('sha256').update(sync).digest('hex').slice(0, 16);
-  return `${name.slice(0, 253 - 17)}-${hash}`;
-}
 
 export type SyncRef = {
   readonly namespace: string;
@@ -28,27 +30,32 @@ export type SyncRef = {
   readonly apiVersion: string;
 };
 
-const refOf = (sync: SyncRef) => ({
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
+/** The SyncHistory's name: the Sync's own (both are DNS subdomains of the same namespace). */
+export function historyName(sync: string): string {
+  return sync;
+}
+
+const refOf = (sync: Pick<SyncRef, 'namespace' | 'name'>) => ({
+  apiVersion: API_GROUP_VERSION,
+  kind: Kinds.SyncHistory,
   namespace: sync.namespace,
   name: historyName(sync.name),
 });
 
-/** The ring stored in a history ConfigMap (empty when it holds none). */
-export function ringOf(cm: KubeObject | undefined): HistoryRing {
-  const data = (cm?.binaryData as Record<string, string> | undefined)?.[HISTORY_KEY];
-  if (!data) return emptyRing;
+/** The ring a SyncHistory holds (empty when it holds none); HistoryFormatError when unreadable. */
+export function ringOf(history: KubeObject | undefined): HistoryRing {
+  const data = (history?.spec as { ring?: unknown } | undefined)?.ring;
+  if (typeof data !== 'string' || data === '') return emptyRing;
   return decodeRing(
     Buffer.from(data, 'base64'),
-    `ConfigMap ${cm?.metadata.namespace ?? ''}/${cm?.metadata.name ?? ''}`,
+    `SyncHistory ${history?.metadata.namespace ?? ''}/${history?.metadata.name ?? ''}`,
   );
 }
 
 /** A ring that cannot be read is started again rather than blocking every later record. */
-function readableRing(cm: KubeObject | undefined): HistoryRing {
+function readable(read: () => HistoryRing): HistoryRing {
   try {
-    return ringOf(cm);
+    return read();
   } catch {
     return emptyRing;
   }
@@ -60,18 +67,22 @@ export async function readHistory(
   sync: Pick<SyncRef, 'namespace' | 'name'>,
   signal: AbortSignal,
 ): Promise<Result<HistoryRing, KubeError>> {
-  const got = await kube.get(refOf({ ...sync, apiVersion: '' }), signal);
-  return got.ok ? ok(ringOf(got.value)) : got;
+  const got = await kube.get(refOf(sync), signal);
+  if (!got.ok) return got;
+  if (got.value) return ok(ringOf(got.value));
+  const legacy = await readLegacy(kube, sync, signal);
+  return legacy.ok ? ok(legacy.value.ring) : legacy;
 }
 
-function configMapOf(sync: SyncRef, ring: HistoryRing, previous: KubeObject | undefined) {
+function historyOf(sync: SyncRef, ring: HistoryRing, previous: KubeObject | undefined) {
   const ref = refOf(sync);
   const owner = sync.uid
-    ? [{ apiVersion: sync.apiVersion, kind: 'Sync', name: sync.name, uid: sync.uid }]
+    ? [{ apiVersion: sync.apiVersion, kind: Kinds.Sync, name: sync.name, uid: sync.uid }]
     : undefined;
+  const encoded = encodeRing(ring);
   return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
     metadata: {
       ...(previous?.metadata ?? {}),
       name: ref.name,
@@ -79,9 +90,17 @@ function configMapOf(sync: SyncRef, ring: HistoryRing, previous: KubeObject | un
       labels: { ...(previous?.metadata.labels ?? {}), [Labels.historyOf]: sync.name },
       ...(owner ? { ownerReferences: owner } : {}),
     },
-    binaryData: { [HISTORY_KEY]: encodeRing(ring).toString('base64') },
+    // The count of what was kept: the encoding may have dropped the oldest to fit.
+    spec: { syncName: sync.name, records: recordsIn(encoded), ring: encoded.toString('base64') },
   } as KubeObject;
 }
+
+const recordsIn = (encoded: Buffer): number =>
+  decodeRing(encoded, 'the encoded history').records.length;
+
+/** What a write did besides: copied the old history ConfigMap (named) and deleted or kept it. */
+export type RecordOutcome =
+  { readonly migrated: false } | { readonly migrated: LegacyOutcome; readonly configMap: string };
 
 /** Adds one record to a Sync's history (replacing the newest when it is the same apply). */
 export async function recordApply(
@@ -89,17 +108,35 @@ export async function recordApply(
   sync: SyncRef,
   record: NewRecord,
   signal: AbortSignal,
-): Promise<Result<void, KubeError>> {
+): Promise<Result<RecordOutcome, KubeError>> {
   let last: KubeError | undefined;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const got = await kube.get(refOf(sync), signal);
     if (!got.ok) return got;
-    const ring = appendRecord(readableRing(got.value), record);
-    const cm = configMapOf(sync, ring, got.value);
-    const wrote = got.value ? await kube.update(cm, signal) : await kube.create(cm, signal);
-    if (wrote.ok) return ok(undefined);
+    const legacy = got.value ? undefined : await readLegacy(kube, sync, signal);
+    if (legacy && !legacy.ok) return legacy;
+    const before = got.value
+      ? readable(() => ringOf(got.value))
+      : (legacy?.value.ring ?? emptyRing);
+    const history = historyOf(sync, appendRecord(before, record), got.value);
+    const wrote = got.value
+      ? await kube.update(history, signal)
+      : await kube.create(history, signal);
+    if (wrote.ok)
+      return legacy?.value.found ? migrated(kube, sync, signal) : ok({ migrated: false });
+    // Conflict: changed since read, or created meanwhile (409 AlreadyExists).
     if (wrote.error.code !== 'Conflict') return wrote;
     last = wrote.error;
   }
-  return last ? err(last) : ok(undefined);
+  return last ? err(last) : ok({ migrated: false });
+}
+
+async function migrated(
+  kube: KubeClient,
+  sync: SyncRef,
+  signal: AbortSignal,
+): Promise<Result<RecordOutcome, KubeError>> {
+  const dropped = await dropLegacy(kube, sync, signal);
+  if (!dropped.ok) return dropped;
+  return ok({ migrated: dropped.value, configMap: legacyHistoryName(sync.name) });
 }

@@ -4,7 +4,7 @@
  * the outcome for `decide`; it neither decides nor reports the end of the reconcile.
  */
 import type { Sync } from '../../api/index.ts';
-import { applyPlan, type ApplyOutcome, type Conflict } from '../../apply/index.ts';
+import { applyPlan, type Adoption, type ApplyOutcome, type Conflict } from '../../apply/index.ts';
 import {
   ConditionReasons,
   FIELD_MANAGER,
@@ -15,6 +15,7 @@ import {
 import type { KubeClient, KubeErrorData } from '../../kube/index.ts';
 import { inventoryEntryOf, summarizeChangeSet, type ChangeEntry } from '../../plan/index.ts';
 import { writeStatus } from '../status.ts';
+import { ownerGoneLookup } from './adoption.ts';
 import { decideCommitted, intentStatus } from './decide.ts';
 import { driftOnFailure, remainingDrift, type LiveLookup } from './drift.ts';
 import { assessHealth } from './health-check.ts';
@@ -76,6 +77,8 @@ export type ApplyStep =
       readonly status: SyncStatus;
       readonly outcome: SyncOutcome;
       readonly conflicts: readonly Conflict[];
+      /** Objects taken from Syncs that are gone, when the apply went through. */
+      readonly adopted?: readonly Adoption[];
     }
   | 'abandoned';
 
@@ -108,6 +111,7 @@ export function applierOf(kube: KubeClient, sync: Sync): KubeClient {
 async function runApply(h: ApplyHandles, sync: Sync, p: Prepared, signal: AbortSignal) {
   const kube = applierOf(h.cluster.kube, sync);
   const timeoutMs = p.timeoutMs;
+  const adopted: Adoption[] = [];
   const outcome = await applyPlan(
     {
       stages: p.stages,
@@ -124,9 +128,12 @@ async function runApply(h: ApplyHandles, sync: Sync, p: Prepared, signal: AbortS
       clock: h.clock,
       live: h.cluster.live,
       knownAbsent: h.cluster.knownAbsent,
+      // The operator's own client: the Sync's service account may not read Syncs.
+      ownerGone: ownerGoneLookup(h.cluster.kube, signal),
+      onAdopt: (a) => adopted.push(a),
     },
   );
-  return { kube, outcome };
+  return { kube, outcome, adopted };
 }
 
 /** The first failed object's error as data: its code, the object, and what the server answered. */
@@ -181,7 +188,7 @@ export async function applyRevision(
   if ('kind' in intent) return { ...start, outcome: intent, conflicts: [] };
   const rev = { ...start, ...intent };
   const applyStarted = h.clock.monotonic();
-  const { kube, outcome } = await runApply(h, rev.sync, p, signal);
+  const { kube, outcome, adopted } = await runApply(h, rev.sync, p, signal);
   // An apply cut short by the operator stopping reports nothing; the next run applies again.
   if (signal.aborted) return 'abandoned';
   const conflicts = outcome.conflicts;
@@ -213,7 +220,7 @@ export async function applyRevision(
     timings: { renderMs: rev.renderMs, applyMs: Math.round(h.clock.monotonic() - applyStarted) },
     ...(rev.inputs ? { inputs: rev.inputs } : {}),
   };
-  return { ...rev, outcome: applied, conflicts };
+  return { ...rev, outcome: applied, conflicts, adopted };
 }
 
 /**

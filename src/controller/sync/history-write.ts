@@ -30,5 +30,19 @@ export async function keepRecord(
     apiVersion: run.obj.apiVersion,
   };
   const wrote = await recordApply(kube, ref, record, run.signal);
-  if (!wrote.ok) run.log.warn({ err: wrote.error.message }, 'history record not written');
+  if (!wrote.ok) {
+    run.log.warn({ err: wrote.error.message }, 'history record not written');
+    return;
+  }
+  const done = wrote.value;
+  if (done.migrated === 'deleted')
+    run.log.info(
+      { configMap: done.configMap },
+      'history moved to its SyncHistory; old ConfigMap deleted',
+    );
+  if (done.migrated === 'kept')
+    run.log.info(
+      { configMap: done.configMap },
+      'history copied to its SyncHistory; the old ConfigMap stays (not allowed to delete it) until the Sync is deleted',
+    );
 }

@@ -6,7 +6,6 @@
 import { parseDuration, parseServedSync, type Sync } from '../../api/index.ts';
 import {
   ConditionReasons,
-  formatObjectId,
   type KubeObject,
   type Random,
   type Result,
@@ -30,6 +29,8 @@ import { ensureFinalizer, finalizeSync } from './finalize.ts';
 import { unreadyDependencies } from './dependencies.ts';
 import type { Decision, SyncOutcome } from './outcome.ts';
 import { commitOf, keepRecord } from './history-write.ts';
+import { reportClaims } from './adoption.ts';
+import { stampShard } from '../shard.ts';
 import type { RenderHandles } from './render.ts';
 import { renderStep, withChart } from './render-step.ts';
 import { gatherRenderInputs } from './render-inputs.ts';
@@ -86,6 +87,8 @@ export type SyncReconcilerDeps = {
   readonly yielding: (key: string) => { other: string; remainingMs: number } | undefined;
   /** API-server outages that cut a Sync's reconcile short, to report in its next status write. */
   readonly outages?: OutageNotes;
+  /** `--shard`: stamped on every object applied, for the sharded live cache (ADR 0032). */
+  readonly shard?: string | undefined;
 };
 
 /** One reconcile of one Sync. */
@@ -230,7 +233,7 @@ async function stepOf(
     return rendered;
   }
   const { renderMs } = rendered;
-  const desired = rendered.value.objects.map((r) => r.object);
+  const desired = rendered.value.objects.map((r) => stampShard(r.object, deps.shard));
   const step = await applyRevision(
     { ...deps, announce },
     { ...withChart(start, rendered.value.helm), desired, renderMs },
@@ -274,20 +277,7 @@ async function applyHeld(
     return conclude(deps, run, gathered);
   }
   if (step === 'abandoned') return abandon(run);
-  for (const c of step.conflicts) {
-    const me = `Sync ${sync.metadata.namespace ?? ''}/${sync.metadata.name}`;
-    deps.report.events.record(
-      {
-        apiVersion: run.obj.apiVersion,
-        kind: 'Sync',
-        namespace: c.owner.namespace,
-        name: c.owner.name,
-      },
-      'Warning',
-      ConditionReasons.Conflict,
-      `${me} also declares ${formatObjectId(c.id)}, which this Sync owns; it was not taken over`,
-    );
-  }
+  reportClaims(deps.report.events, run.obj, step);
   return conclude(
     deps,
     { ...run, obj: step.obj },
