@@ -43,6 +43,8 @@ export type Sizes = {
   readonly soakMinutes: number;
   readonly soakSyncs: number;
   readonly soakSources: number;
+  /** Soak: seconds into the soak (after Ready) at which to take a heap snapshot (with --heap-snapshots). */
+  readonly soakHeapAt: readonly number[];
 };
 
 export const defaultSizes: Sizes = {
@@ -73,6 +75,7 @@ export const defaultSizes: Sizes = {
   soakMinutes: 60,
   soakSyncs: 200,
   soakSources: 20,
+  soakHeapAt: [],
 };
 
 export const quickSizes: Sizes = {
@@ -103,6 +106,7 @@ export const quickSizes: Sizes = {
   soakMinutes: 1,
   soakSyncs: 10,
   soakSources: 2,
+  soakHeapAt: [],
 };
 
 /** Command-line flag for each size (`--objects 1000`, `--concurrencies 4,16`). */
@@ -134,6 +138,7 @@ export const sizeFlags: Readonly<Record<keyof Sizes, string>> = {
   soakMinutes: 'minutes',
   soakSyncs: 'soak-syncs',
   soakSources: 'soak-sources',
+  soakHeapAt: 'soak-heap-at',
 };
 
 /** Sizes given as comma-separated lists (`--cost-objects 1000,10000`). */
@@ -141,4 +146,5 @@ export const listSizes: ReadonlySet<keyof Sizes> = new Set([
   'concurrencies',
   'costObjects',
   'costSyncs',
+  'soakHeapAt',
 ]);
