@@ -48,6 +48,8 @@ export type Sizes = {
   readonly uiObjects: number;
   readonly uiRuns: number;
   readonly uiChurnSeconds: number;
+  /** Soak: seconds into the soak (after Ready) at which to take a heap snapshot (with --heap-snapshots). */
+  readonly soakHeapAt: readonly number[];
 };
 
 export const defaultSizes: Sizes = {
@@ -82,6 +84,7 @@ export const defaultSizes: Sizes = {
   uiObjects: 5000,
   uiRuns: 3,
   uiChurnSeconds: 10,
+  soakHeapAt: [],
 };
 
 export const quickSizes: Sizes = {
@@ -116,6 +119,7 @@ export const quickSizes: Sizes = {
   uiObjects: 200,
   uiRuns: 1,
   uiChurnSeconds: 2,
+  soakHeapAt: [],
 };
 
 /** Command-line flag for each size (`--objects 1000`, `--concurrencies 4,16`). */
@@ -151,6 +155,7 @@ export const sizeFlags: Readonly<Record<keyof Sizes, string>> = {
   uiObjects: 'ui-objects',
   uiRuns: 'ui-runs',
   uiChurnSeconds: 'ui-churn-seconds',
+  soakHeapAt: 'soak-heap-at',
 };
 
 /** Sizes given as comma-separated lists (`--cost-objects 1000,10000`). */
@@ -158,4 +163,5 @@ export const listSizes: ReadonlySet<keyof Sizes> = new Set([
   'concurrencies',
   'costObjects',
   'costSyncs',
+  'soakHeapAt',
 ]);

@@ -5,6 +5,8 @@
 // RSS, V8 heap, open file descriptors, active handles, child processes, remembered entries; each
 // figure's slope per hour is reported. Checked: every drift was put back, and every Sync got
 // exactly one Converged Event for each revision of its source (the first one included).
+// With --soak-heap-at S,… and --heap-snapshots DIR, a V8 heap snapshot of the operator is taken S
+// seconds into the soak (each one pauses the operator for as long as it takes to write).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestRepo } from '../../test/helpers/git-server.ts';
 import { createTestRepo, fileUrl } from '../../test/helpers/git-server.ts';
@@ -24,6 +26,7 @@ import {
   summarizeSamples,
   type Sample,
 } from '../lib/soak-checks.ts';
+import type { BenchOperator } from '../lib/operator.ts';
 import { round } from '../lib/stats.ts';
 import { isReadyOn, trackKind } from '../lib/watch.ts';
 
@@ -60,7 +63,9 @@ function pollInterval(sources: number): string {
 }
 
 export async function runSoak(ctx: BenchContext): Promise<Record<string, unknown>> {
-  const { soakMinutes, soakSyncs } = ctx.sizes;
+  const { soakMinutes, soakSyncs, soakHeapAt } = ctx.sizes;
+  if (soakHeapAt.length && !ctx.heapSnapshotDir)
+    throw new Error('--soak-heap-at needs --heap-snapshots DIR (where the snapshots go)');
   const sourceCount = Math.min(ctx.sizes.soakSources, soakSyncs);
   const sources = await createSources(soakSyncs, sourceCount);
   return withCleanup(async (defer) => {
@@ -101,6 +106,7 @@ export async function runSoak(ctx: BenchContext): Promise<Record<string, unknown
     ctx.log(`  ${soakSyncs} Syncs over ${sourceCount} sources Ready in ${readySeconds} s`);
 
     const drifts = driftLedger(ctx, namespace, configMaps, DRIFT_TIMEOUT_MS);
+    const heapSnapshots: { atSeconds: number; path: string | null }[] = [];
     const samples = await soakFor(ctx, operator, soakMinutes * 60_000, {
       commit: async (k) => {
         const source = sources[k % sources.length];
@@ -112,6 +118,13 @@ export async function runSoak(ctx: BenchContext): Promise<Record<string, unknown
       drift: async (k) => {
         const sync = `s-${pad((k * 7) % soakSyncs)}`;
         await drifts.make(`${sync}-b`, `intruder-${k}`, configMapValue(0));
+      },
+      heapAt: soakHeapAt,
+      heapSnapshot: async (atSeconds) => {
+        const path = (await operator.heapSnapshot()) ?? null;
+        ctx.log(`  heap snapshot at ${atSeconds} s: ${path ?? 'not written within 120 s'}`);
+        heapSnapshots.push({ atSeconds, path });
+        await answering(operator);
       },
     });
     const caughtUp = await waitCaughtUp(() => converged.caughtUp(), CATCH_UP_TIMEOUT_MS);
@@ -129,11 +142,26 @@ export async function runSoak(ctx: BenchContext): Promise<Record<string, unknown
         commits: Math.floor((soakMinutes * 60_000) / COMMIT_MS),
         drift,
         converged: feedback,
+        ...(heapSnapshots.length ? { heapSnapshots } : {}),
         ...summarizeSamples(samples),
         timeline: samples,
       },
     };
   });
+}
+
+/** Once a heap snapshot is written: until the operator answers /metrics again (bounded). */
+async function answering(operator: BenchOperator): Promise<void> {
+  for (let i = 0; i < 12; i++) {
+    if (
+      await operator.metrics().then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    await sleep(1_000);
+  }
 }
 
 async function waitCaughtUp(check: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -146,15 +174,21 @@ async function waitCaughtUp(check: () => boolean, timeoutMs: number): Promise<bo
 }
 
 /**
- * Runs for `durationMs`: `commit(k)` every COMMIT_MS, `drift(k)` every DRIFT_MS, and samples the
- * operator every SAMPLE_MS (once more at the end). Each step starts on its own schedule; a slow
- * step delays only its own next one.
+ * Runs for `durationMs`: `commit(k)` every COMMIT_MS, `drift(k)` every DRIFT_MS, samples the
+ * operator every SAMPLE_MS (once more at the end) and takes a heap snapshot at each of `heapAt`
+ * seconds within the run. Each step starts on its own schedule; a slow step delays only its own
+ * next one.
  */
 async function soakFor(
   ctx: BenchContext,
   operator: Parameters<typeof sampleOperator>[0],
   durationMs: number,
-  steps: { commit: (k: number) => Promise<void>; drift: (k: number) => Promise<void> },
+  steps: {
+    commit: (k: number) => Promise<void>;
+    drift: (k: number) => Promise<void>;
+    heapAt: readonly number[];
+    heapSnapshot: (atSeconds: number) => Promise<void>;
+  },
 ): Promise<Sample[]> {
   const started = performance.now();
   const end = started + durationMs;
@@ -169,17 +203,33 @@ async function soakFor(
       await step(k);
     }
   };
-  const sample = async (): Promise<void> => {
-    const taken = await sampleOperator(operator, (performance.now() - started) / 1000);
-    // About once a minute, so that a long run's log shows its course as it goes.
-    if (samples.length % 6 === 0) ctx.log(`  sample ${JSON.stringify(taken)}`);
-    samples.push(taken);
+  // A heap snapshot stops the operator while V8 writes it: samples and snapshots take turns.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = (step: () => Promise<void>): Promise<void> => {
+    const run = turn.then(step);
+    turn = run.catch(() => undefined);
+    return run;
+  };
+  const sample = (): Promise<void> =>
+    exclusive(async () => {
+      const taken = await sampleOperator(operator, (performance.now() - started) / 1000);
+      // About once a minute, so that a long run's log shows its course as it goes.
+      if (samples.length % 6 === 0) ctx.log(`  sample ${JSON.stringify(taken)}`);
+      samples.push(taken);
+    });
+  const snapshots = async (): Promise<void> => {
+    for (const atSeconds of [...steps.heapAt].sort((a, b) => a - b)) {
+      const at = started + Math.min(atSeconds * 1000, durationMs);
+      await sleep(Math.max(0, at - performance.now()), undefined, { signal: ctx.signal });
+      await exclusive(() => steps.heapSnapshot(atSeconds));
+    }
   };
   await sample();
   await Promise.all([
     every(COMMIT_MS, steps.commit),
     every(DRIFT_MS, steps.drift),
     every(SAMPLE_MS, () => sample()),
+    snapshots(),
   ]);
   const minutes = round((performance.now() - started) / 60_000, 1);
   ctx.log(`  soaked ${minutes} min: ${samples.length} samples`);

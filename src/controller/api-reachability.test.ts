@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { setImmediate as turn } from 'node:timers/promises';
 import { KubeError } from '../kube/index.ts';
 import { outageMessage, trackApiReachability } from './api-reachability.ts';
+import { trackSourceOutages } from './source-outages.ts';
 import { trackSyncOutages } from './sync-outages.ts';
 
 /** A clock whose sleeps end when the test moves time past them. */
@@ -108,4 +109,69 @@ void test('Syncs cut short are deferred while it is down, requeued once when it 
   onReturn(outage);
   assert.deepEqual(requeued, ['ns/a', 'ns/b'], 'each only once');
   assert.equal(outages.size(), 0);
+});
+
+/** A reachability whose outage the test begins and ends. */
+function fakeReachability() {
+  let down: { since: Date; error: string } | undefined;
+  const listeners: ((o: { since: Date; until: Date; error: string }) => void)[] = [];
+  return {
+    down: () => down,
+    onReturn: (l: (o: { since: Date; until: Date; error: string }) => void) => {
+      listeners.push(l);
+    },
+    begin: () => (down = { since: new Date(0), error: 'refused' }),
+    end: () => {
+      down = undefined;
+      const outage = { since: new Date(0), until: new Date(1000), error: 'refused' };
+      for (const l of listeners) l(outage);
+      return outage;
+    },
+  };
+}
+
+void test('a reconcile that outlived an outage is told it before it writes; one begun after is not', () => {
+  const r = fakeReachability();
+  const requeued: string[] = [];
+  const outages = trackSyncOutages(r, (key) => requeued.push(key));
+  outages.began('ns/long');
+  outages.began('ns/quick');
+  outages.ended('ns/quick', true);
+  r.begin();
+  const outage = r.end();
+  assert.equal(outages.pending('ns/long'), outage, 'its requests waited out the outage');
+  assert.equal(outages.pending('ns/quick'), undefined, 'it ended before the outage began');
+  assert.deepEqual(requeued, [], 'a running reconcile is not requeued: it goes on');
+  outages.reported('ns/long');
+  outages.ended('ns/long', true);
+  outages.began('ns/long');
+  r.begin();
+  outages.ended('ns/long', false);
+  r.end();
+  assert.deepEqual(requeued, ['ns/long'], 'cut short: requeued once it answers');
+  outages.began('ns/long');
+  outages.ended('ns/long', true);
+  assert.equal(outages.size(), 0, 'nothing left once reported and ended');
+  outages.began('ns/gone');
+  outages.forget('ns/gone');
+  assert.equal(outages.size(), 0, 'a deleted Sync is forgotten');
+});
+
+void test('GitRepositories due or failed while it is down are requeued once when it answers', () => {
+  const r = fakeReachability();
+  const requeued: string[] = [];
+  const sources = trackSourceOutages(r, (key) => requeued.push(key));
+  assert.equal(sources.deferred('ns/a'), false, 'fetched while it answers');
+  sources.ended('ns/a');
+  assert.equal(sources.size(), 0, 'nothing to remember while it answers');
+  r.begin();
+  sources.ended('ns/a');
+  assert.equal(sources.deferred('ns/b'), true, 'not fetched while it does not answer');
+  assert.equal(sources.deferred('ns/c'), true);
+  sources.forget('ns/c');
+  r.end();
+  assert.deepEqual(requeued, ['ns/a', 'ns/b'], 'at once, not after an interval or a backoff');
+  r.end();
+  assert.deepEqual(requeued, ['ns/a', 'ns/b'], 'each only once');
+  assert.equal(sources.size(), 0);
 });

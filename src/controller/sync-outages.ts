@@ -2,12 +2,16 @@
  * Syncs whose reconcile ended while the API server did not answer, or that were due meanwhile:
  * not reconciled while it does not answer (every request would fail; the probe alone asks),
  * requeued the moment it answers again (not after their retry backoff), and told the outage for
- * their next status write.
+ * their next status write. A reconcile that outlived an outage (its requests waited, then went
+ * through) is told it too: an outage that began and ended while it ran is reported before it
+ * writes its own result.
  */
 import type { ApiReachability, Outage } from './api-reachability.ts';
 import type { OutageNotes } from './sync/outage.ts';
 
 export type SyncOutages = OutageNotes & {
+  /** A reconcile of `key` begins: an outage that ends before it does is reported by it. */
+  readonly began: (key: string) => void;
   /**
    * A reconcile of `key` ended: remembered when the API server does not answer now; one that
    * succeeded once it answers again already wrote the news, so nothing is left to report.
@@ -25,8 +29,10 @@ export function trackSyncOutages(
   requeue: (key: string) => void,
 ): SyncOutages {
   const waiting = new Set<string>();
+  const running = new Set<string>();
   const toReport = new Map<string, Outage>();
   reachability.onReturn((outage) => {
+    for (const key of running) toReport.set(key, outage);
     const keys = [...waiting];
     waiting.clear();
     for (const key of keys) {
@@ -35,7 +41,11 @@ export function trackSyncOutages(
     }
   });
   return {
+    began: (key) => {
+      running.add(key);
+    },
     ended: (key, succeeded) => {
+      running.delete(key);
       if (reachability.down()) waiting.add(key);
       else if (succeeded) toReport.delete(key);
     },
@@ -50,8 +60,9 @@ export function trackSyncOutages(
     },
     forget: (key) => {
       waiting.delete(key);
+      running.delete(key);
       toReport.delete(key);
     },
-    size: () => waiting.size + toReport.size,
+    size: () => waiting.size + running.size + toReport.size,
   };
 }

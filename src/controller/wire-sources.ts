@@ -20,8 +20,10 @@ import type { SecretReader } from './secrets.ts';
 import type { StatusMemory } from './status-memory.ts';
 import type { Clock, Logger } from './types.ts';
 import { needsReconcile } from './watch-events.ts';
-import { nameKeyOf, splitNameKey, type KubeObject } from '../core/index.ts';
+import { nameKey, nameKeyOf, splitNameKey, type KubeObject } from '../core/index.ts';
 import { revisionOf } from './revisions.ts';
+import type { ApiReachability } from './api-reachability.ts';
+import { trackSourceOutages } from './source-outages.ts';
 import type { SyncSources } from './sync/index.ts';
 
 export type SourceWiring = {
@@ -48,6 +50,8 @@ export type SourceWiring = {
   readonly signal: AbortSignal;
   /** Told of every change the informer sees (the dashboard's live updates). */
   readonly observe?: ((type: ChangeType, obj: KubeObject) => void) | undefined;
+  /** Whether the API server answers: sources due or failed meanwhile are requeued when it does. */
+  readonly reachability?: Pick<ApiReachability, 'down' | 'onReturn'>;
 };
 
 export type Sources = {
@@ -62,6 +66,20 @@ export type Sources = {
   /** The artifact of an earlier commit of a source (for a pin or a rollback, ADR 0019). */
   readonly revision: SyncSources['revision'];
 };
+
+/** A deleted GitRepository: its artifact, events and index entries go. */
+async function forgetSource(w: SourceWiring, ns: string, name: string): Promise<void> {
+  w.registry.forgetSource(nameKey(ns, name));
+  // The Syncs that still use it say so (SourceNotFound) now, not at their next interval.
+  w.onArtifact(ns, name);
+  w.events.forget({
+    apiVersion: API_GROUP_VERSION,
+    kind: Kinds.GitRepository,
+    namespace: ns,
+    name,
+  });
+  await w.store.collectGarbage(ns, name, new Set());
+}
 
 export function startSources(w: SourceWiring): Sources {
   const failures = new Map<string, number>();
@@ -81,6 +99,9 @@ export function startSources(w: SourceWiring): Sources {
     readSecret: w.readSecret,
     fetchedAt,
   };
+  const outages = w.reachability
+    ? trackSourceOutages(w.reachability, (k) => queue.add(k))
+    : undefined;
   const queue = createWorkQueue({
     concurrency: w.concurrency,
     signal: w.signal,
@@ -90,20 +111,17 @@ export function startSources(w: SourceWiring): Sources {
       w.timed(Kinds.GitRepository, async () => {
         const [ns, name] = splitNameKey(key);
         const obj = w.memory.freshest(informer.get(ns, name));
-        if (obj) return reconcileGitRepository(obj, failures, deps, s);
-        w.registry.forgetSource(key);
-        // The Syncs that still use it say so (SourceNotFound) now, not at their next interval.
-        w.onArtifact(ns, name);
+        if (obj) {
+          if (outages?.deferred(key)) return undefined;
+          const result = await reconcileGitRepository(obj, failures, deps, s);
+          outages?.ended(key);
+          return result;
+        }
+        outages?.forget(key);
         failures.delete(key);
         fetchedAt.delete(key);
         queue.forget(key);
-        w.events.forget({
-          apiVersion: API_GROUP_VERSION,
-          kind: Kinds.GitRepository,
-          namespace: ns,
-          name,
-        });
-        await w.store.collectGarbage(ns, name, new Set());
+        await forgetSource(w, ns, name);
       }),
     ),
   });

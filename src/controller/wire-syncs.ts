@@ -88,9 +88,15 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
         const obj = lookupSync(...splitNameKey(key));
         if (!obj) return forget(key);
         if (outages.deferred(key)) return undefined;
-        const result = await reconcileSync(obj, deps, s);
-        outages.ended(key, result === ReconcileOutcomes.success);
-        return result;
+        outages.began(key);
+        try {
+          const result = await reconcileSync(obj, deps, s);
+          outages.ended(key, result === ReconcileOutcomes.success);
+          return result;
+        } catch (error) {
+          outages.ended(key, false);
+          throw error;
+        }
       }),
     ),
   });

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { before, test, type TestContext, type TestOptions } from 'node:test';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createKubeClient, type KubeClient } from '../../src/kube/index.ts';
 
 export type TestCluster = {
   /** Path of an admin kubeconfig for the run's control plane. */
@@ -61,17 +62,32 @@ export function loadKubeConfig(cluster: TestCluster = testCluster()): KubeConfig
   return kc;
 }
 
-/** Creates a fresh namespace for this test and deletes it when the test ends. */
+let namespaceClient: KubeClient | undefined;
+
+/**
+ * Creates a fresh namespace for this test and deletes it when the test ends. Both requests are
+ * bounded (a request the API server never answers fails the test instead of stalling its file).
+ */
 export async function testNamespace(t: TestContext, prefix = 'test'): Promise<string> {
-  const api = loadKubeConfig().makeApiClient(CoreV1Api);
+  namespaceClient ??= createKubeClient({ kubeconfig: testCluster().kubeconfig });
+  const kube = namespaceClient;
   const base = prefix
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, '-')
     .slice(0, 40);
   const name = `${base}-${randomBytes(3).toString('hex')}`;
-  await api.createNamespace({ body: { metadata: { name, labels: { 'moor.dev/test': 'true' } } } });
+  const metadata = { name, labels: { 'moor.dev/test': 'true' } };
+  const created = await kube.create(
+    { apiVersion: 'v1', kind: 'Namespace', metadata },
+    AbortSignal.timeout(60_000),
+  );
+  if (!created.ok) throw created.error;
   t.after(async () => {
-    await api.deleteNamespace({ name }).catch(() => undefined);
+    await kube.delete(
+      { apiVersion: 'v1', kind: 'Namespace', name },
+      {},
+      AbortSignal.timeout(30_000),
+    );
   });
   return name;
 }

@@ -64,6 +64,11 @@ export type RunningOperator = {
   stop(): Promise<void>;
   /** SIGKILL, as a crash. */
   kill(): Promise<void>;
+  /**
+   * Resolves when the operator logs that it started (its informers synced); rejects, with the
+   * log's last lines, when it exits first or does not start within `timeoutMs`.
+   */
+  started(timeoutMs?: number): Promise<void>;
 };
 
 export async function startOperator(opts: {
@@ -106,6 +111,7 @@ export async function startOperator(opts: {
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const startLine = startedLine(child, exited);
   const stopWith = async (sig: NodeJS.Signals): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await Promise.race([exited, sleep(15_000)]);
@@ -129,7 +135,37 @@ export async function startOperator(opts: {
     },
     stop: () => stopWith('SIGTERM'),
     kill: () => stopWith('SIGKILL'),
+    started: async (timeoutMs = 120_000) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<string>((done) => {
+        timer = setTimeout(() => done(`did not start within ${timeoutMs / 1000} s`), timeoutMs);
+      });
+      const problem = await Promise.race([startLine, late]).finally(() => clearTimeout(timer));
+      if (problem === '') return;
+      const tail = (await readFile(logPath, 'utf8').catch(() => '')).split('\n').slice(-6);
+      throw new Error(`the operator ${problem}; its log ends:\n${tail.join('\n')}`);
+    },
   };
+}
+
+/** '' once stdout carries the "operator started" line; what happened instead when it exits. */
+function startedLine(child: ChildProcess, exited: Promise<void>): Promise<string> {
+  return new Promise<string>((done) => {
+    let pending = '';
+    const onData = (chunk: Buffer): void => {
+      const text = pending + chunk.toString();
+      if (text.includes('"operator started"')) {
+        child.stdout?.off('data', onData);
+        done('');
+        return;
+      }
+      pending = text.slice(text.lastIndexOf('\n') + 1);
+    };
+    child.stdout?.on('data', onData);
+    void exited.then(() =>
+      done(`exited (${child.exitCode ?? child.signalCode ?? '?'}) before it started`),
+    );
+  });
 }
 
 /** Polls until `check` returns true; fails with `what` and the last error after the timeout. */

@@ -61,9 +61,12 @@ test('a crash mid-apply followed by a restart converges with nothing orphaned', 
     }),
   );
 
-  // Kill it as soon as the first objects exist and before it could finish.
+  // Kill it as soon as the first objects exist and before it could finish. Before the first one
+  // come the operator's start, the fetch, the render and the dry-run of 400 objects: on a loaded
+  // machine that took over a minute, so the start and the apply are waited for in turn.
+  await first.started();
   let seen = 0;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   while (seen === 0 && Date.now() < deadline) {
     seen = (await labelled()).length;
     if (seen === 0) await sleep(10);

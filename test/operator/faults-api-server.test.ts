@@ -157,24 +157,48 @@ function assertOutageReported(seen: {
     /"level":40[^\n]*"since":"\d{4}-[^"]+Z"[^\n]*"err":"[^"]+"[^\n]*the API server does not answer/,
   );
   assert.match(logsDown, /the API server still does not answer/);
-  // The first status write after the return says what happened, until the Sync converges. A
-  // reconcile whose requests waited out the outage and then went through was not cut short: its
-  // own Succeeded is then the first write and the news (src/controller/sync-outages.ts).
+  // The first status write after the return says what happened, until the Sync converges: also
+  // when the reconcile outlived the outage (its requests waited, then went through).
   const first = seenAfter[0];
-  const outlived = seenAfter.length === 1 && first?.ready === 'True/Succeeded';
-  if (!outlived) {
-    assert.equal(first?.reconciling, 'ApiServerUnreachable', 'the first write names the outage');
-    assert.match(
-      first?.message ?? '',
-      /the API server did not answer from \d{4}-\S+Z to \d{4}-\S+Z \(.+\); reconciling again/,
-    );
-  }
+  assert.equal(first?.reconciling, 'ApiServerUnreachable', 'the first write names the outage');
+  assert.match(
+    first?.message ?? '',
+    /the API server did not answer from \d{4}-\S+Z to \d{4}-\S+Z \(.+\); reconciling again/,
+  );
   assert.equal(seenAfter.at(-1)?.ready, 'True/Succeeded');
   // Requeued when the API server answers again, not after the retry backoff: the reconcile
   // starts within the probe's period. What follows is the apply of what the cut attempt did not
   // write, as fast as the restarted server takes it.
   const restartMs = (first?.at ?? Infinity) - answeringAt;
   assert.ok(restartMs < 15_000, `first write ${restartMs} ms after the API server answered`);
+}
+
+/** `status.artifact.revision` of a GitRepository ('' without one). */
+async function artifactRevision(kube: KubeClient, ns: string, name: string): Promise<string> {
+  const got = await kube.get(
+    { apiVersion: 'moor.dev/v1alpha1', kind: 'GitRepository', namespace: ns, name },
+    AbortSignal.timeout(10_000),
+  );
+  if (!got.ok) throw got.error;
+  return (
+    (got.value?.status as { artifact?: { revision?: string } } | undefined)?.artifact?.revision ??
+    ''
+  );
+}
+
+/**
+ * A GitRepository due while the API server was gone waits for it (its status cannot be written)
+ * and is reconciled the moment it answers, not at its next interval (20 s) or after a backoff.
+ */
+function assertSourceWoken(logsDown: string, key: string, sourceMs: number): void {
+  const outage = logsDown.slice(logsDown.indexOf('the API server does not answer'));
+  const written = outage.split('\n').filter((l) => l.includes(`"gitrepository":"${key}"`));
+  assert.deepEqual(
+    written,
+    [],
+    `GitRepository ${key} was reconciled while the API server was gone`,
+  );
+  assert.ok(sourceMs < 12_000, `GitRepository ${key} caught up ${sourceMs} ms after the return`);
 }
 
 type History = { result: string; message?: string; created?: number; configured?: number }[];
@@ -202,17 +226,36 @@ async function outageMidApply(t: TestContext, component: 'kube-apiserver' | 'etc
     sync(ns, 'many', { sourceRef: { name: 'src' }, path: './', prune: true, targetNamespace: ns }),
   );
 
+  // Another source, polled often: due several times while the API server is gone.
+  const otherRepo = await createTestRepo({ files: { 'a.yaml': configMapYaml('a', { v: '1' }) } });
+  t.after(() => otherRepo.close());
+  await applyObject(
+    kube,
+    gitRepository(ns, 'other', {
+      url: fileUrl(otherRepo),
+      ref: { branch: 'main' },
+      interval: '20s',
+    }),
+  );
+  await waitFor('GitRepository other to store its first artifact', async () => {
+    return (await artifactRevision(kube, ns, 'other')).endsWith(await otherRepo.revParse('HEAD'));
+  });
+
   const seen = await untilApplyBegins(kube, ns, 'many');
   const head = await repo.revParse('HEAD');
   const beforeRv = (await getSync(kube, ns, 'many'))?.metadata.resourceVersion ?? '';
   const down = await stopComponent(cp, component, 'SIGKILL');
   const downAt = Date.now();
+  const otherHead = await otherRepo.commit({ 'a.yaml': configMapYaml('a', { v: '2' }) }, 'during');
   const requestsBefore = await apiRequests(url);
   // Seen while it is down: the gauge, /readyz with the error, the log's warnings.
   await waitFor('moor_api_reachable to be 0', async () => (await apiReachable(url)) === 0, 60_000);
   const unreachableAt = Date.now();
   const notReady = await readyz(url);
-  await sleep(Math.max(0, outageSeconds * 1000 - (Date.now() - downAt)));
+  // Down for the outage's length, and long enough after the operator saw it (late, on a busy
+  // machine) for its repeated warning (every 10 s, at a probe: every 2 s).
+  const sinceSeen = Date.now() - unreachableAt;
+  await sleep(Math.max(0, outageSeconds * 1000 - (Date.now() - downAt), 13_000 - sinceSeen));
   const requestsDuring = (await apiRequests(url)) - requestsBefore;
   const outageMs = Date.now() - downAt;
   assert.equal(operator.process.exitCode, null, 'the operator is still running');
@@ -235,6 +278,11 @@ async function outageMidApply(t: TestContext, component: 'kube-apiserver' | 'etc
     120_000,
   );
   const answeringAt = Date.now();
+  const sourceCaughtUp = waitFor(
+    'GitRepository other to store the commit made during the outage',
+    async () => (await artifactRevision(kube, ns, 'other')).endsWith(otherHead),
+    120_000,
+  ).then(() => Date.now() - answeringAt);
   await waitSyncReady(kube, ns, 'many', head, 180_000);
   const convergedAt = Date.now();
   const seenAfter = await Promise.race([conditions, sleep(10_000).then(() => [] as Seen[])]);
@@ -262,8 +310,14 @@ async function outageMidApply(t: TestContext, component: 'kube-apiserver' | 'etc
   );
   assert.equal(await apiReachable(url), 1, 'moor_api_reachable is back at 1');
   assert.equal((await readyz(url)).status, 200, '/readyz is ok again');
-  if (component === 'kube-apiserver')
+  const sourceMs = await sourceCaughtUp;
+  t.diagnostic(
+    `GitRepository other stored the commit made during the outage ${sourceMs} ms after the return`,
+  );
+  if (component === 'kube-apiserver') {
     assertOutageReported({ notReady, logsDown, seenAfter, answeringAt });
+    assertSourceWoken(logsDown, `${ns}/other`, sourceMs);
+  }
 
   const objects = await managed(kube, ns, 'many');
   assert.equal(objects.length, OBJECTS, 'every object applied');

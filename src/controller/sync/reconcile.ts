@@ -330,7 +330,9 @@ async function conclude(
     draw: outcome.kind === 'applied' ? deps.random() : 0,
   });
   const { kube, operatorId } = deps.cluster;
-  const res = await writeStatus(kube, run.obj, decision.status, run.signal, operatorId);
+  // An API-server outage that began and ended while this reconcile ran is said first.
+  const noted = await reportOutage(deps, run, { ...sync, status: gathered.status }, run.signal);
+  const res = await writeStatus(kube, noted.obj, decision.status, run.signal, operatorId);
   if (res.error) run.log.warn({ err: res.error }, 'status not written');
   await keepRecord(kube, run, { sync, before: gathered.status, decision, outcome, commit });
   report(deps.report, run, sync, decision);
