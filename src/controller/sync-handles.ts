@@ -9,6 +9,7 @@ import type { EventInput } from '../notify/index.ts';
 import type { HelmSettings, KustomizeSettings, ParseMemo } from '../render/index.ts';
 import type { Metrics } from '../server/index.ts';
 import { createChartCaches } from './chart-caches.ts';
+import { watchedGet, type RenderInputsWatch } from './render-inputs-watch.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { CommitClock } from './commit-clock.ts';
 import { createDesiredIndex, type DesiredIndex } from './desired-index.ts';
@@ -72,6 +73,7 @@ export function syncHandles(
   sources: Sources,
   lookupSync: (namespace: string, name: string) => KubeObject | undefined,
   requeue: (key: string, delayMs: number) => void,
+  inputs?: Pick<RenderInputsWatch, 'lookup'>,
 ): SyncReconcilerDeps {
   const { kube, memory, remembered, metrics } = w;
   const lookupLive = (o: KubeObject): KubeObject | undefined =>
@@ -125,7 +127,7 @@ export function syncHandles(
       kustomize: w.kustomize,
       memos: remembered.parseMemos,
       helm: w.helm ?? { path: undefined },
-      get: (ref, signal) => kube.get(ref, signal),
+      get: watchedGet(kube, inputs),
       charts: createChartCaches(w, w.signal),
     },
     report: {

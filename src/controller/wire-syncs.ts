@@ -29,6 +29,7 @@ import { trackSyncOutages, type SyncOutages } from './sync-outages.ts';
 import { forgetRendered, reconcileSync } from './sync/index.ts';
 import { needsReconcile, wakesDependents } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
+import { watchRenderInputs } from './render-inputs-watch.ts';
 
 export type SyncSide = SyncWiring & {
   readonly dependents: Dependents;
@@ -58,8 +59,14 @@ export type Syncs = {
 export function startSyncs(w: SyncSide, sources: Sources): Syncs {
   const lookupSync = (ns: string, name: string) => w.memory.freshest(informer.get(ns, name));
   const outages = trackSyncOutages(w.reachability, (k) => queue.add(k));
+  const inputs = watchRenderInputs({
+    ...{ kube: w.kube, signal: w.signal, logger: w.logger, watch: w.watch },
+    wake: (keys) => {
+      for (const k of keys) queue.add(k);
+    },
+  });
   const deps = {
-    ...syncHandles(w, sources, lookupSync, (k, ms) => queue.addAfter(k, ms)),
+    ...syncHandles(w, sources, lookupSync, (k, ms) => queue.addAfter(k, ms), inputs),
     outages,
   };
   const forget = (key: string): void => {
@@ -117,6 +124,8 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
       if (wakesDependents(type, obj, old)) for (const d of w.dependents.of(key)) queue.add(d);
       if (type === 'deleted') w.dependents.forget(key);
       else w.dependents.track(obj);
+      if (type === 'deleted') inputs.forget(key);
+      else inputs.track(obj);
     },
   });
   watchDrift(w, lookupSync, queue);
