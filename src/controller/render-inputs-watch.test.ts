@@ -39,12 +39,22 @@ pureTest('inputRefsOf: substituteFrom, helm valuesFrom and the decryption Secret
       refs: ['Secret/age'],
     },
     { spec: { substituteFrom: [{ kind: 'Pod', name: 'p' }, { kind: 'ConfigMap' }] }, refs: [] },
+    {
+      spec: { helm: { sourceRef: { kind: 'HelmRepository', name: 'charts' }, chart: 'web' } },
+      refs: ['HelmRepository/charts'],
+    },
   ];
   for (const c of cases) {
     const refs = inputRefsOf(syncOf('s', c.spec)).map((r) => `${r.kind}/${r.name}`);
     assert.deepEqual(refs, c.refs, JSON.stringify(c.spec));
     assert.ok(inputRefsOf(syncOf('s', c.spec)).every((r) => r.namespace === 'apps'));
   }
+  const across = syncOf('s', {
+    helm: { sourceRef: { kind: 'HelmRepository', name: 'charts', namespace: 'shared' } },
+  });
+  assert.deepEqual(inputRefsOf(across), [
+    { kind: 'HelmRepository', namespace: 'shared', name: 'charts' },
+  ]);
 });
 
 test('a change to a ConfigMap a Sync reads wakes that Sync only, served from the watch', async (t) => {

@@ -11,8 +11,9 @@ import type { KubeClient, KubeError, ReflectorLogger, WatchTiming } from '../kub
 import { startReflector, type Reflector } from '../kube/index.ts';
 
 export type InputKind = 'ConfigMap' | 'Secret';
+/** What a Sync's render reads: a ConfigMap or Secret (watched here), or its HelmRepository. */
 export type InputRef = {
-  readonly kind: InputKind;
+  readonly kind: InputKind | 'HelmRepository';
   readonly namespace: string;
   readonly name: string;
 };
@@ -23,10 +24,26 @@ const isKind = (k: unknown): k is InputKind => k === 'ConfigMap' || k === 'Secre
 type Spec = {
   substituteFrom?: { kind?: unknown; name?: unknown }[];
   decryption?: { secretRef?: { name?: unknown } };
-  helm?: { valuesFrom?: { kind?: unknown; name?: unknown }[] };
+  helm?: {
+    valuesFrom?: { kind?: unknown; name?: unknown }[];
+    sourceRef?: { kind?: unknown; name?: unknown; namespace?: unknown };
+  };
 };
 
-/** The ConfigMaps and Secrets a Sync's render reads (all in the Sync's namespace). Pure. */
+/** The HelmRepository a Sync's chart comes from (in the Sync's namespace unless named). */
+function helmRepositoryOf(spec: Spec, namespace: string): InputRef | undefined {
+  const repo = spec.helm?.sourceRef;
+  if (repo?.kind !== 'HelmRepository' || typeof repo.name !== 'string' || repo.name === '')
+    return undefined;
+  const at =
+    typeof repo.namespace === 'string' && repo.namespace !== '' ? repo.namespace : namespace;
+  return { kind: 'HelmRepository', namespace: at, name: repo.name };
+}
+
+/**
+ * The ConfigMaps and Secrets a Sync's render reads (all in the Sync's namespace), and the
+ * HelmRepository its chart comes from. Pure.
+ */
 export function inputRefsOf(sync: KubeObject): InputRef[] {
   const namespace = sync.metadata.namespace ?? '';
   const spec = (sync.spec ?? {}) as Spec;
@@ -40,6 +57,8 @@ export function inputRefsOf(sync: KubeObject): InputRef[] {
   for (const r of Array.isArray(spec.helm?.valuesFrom) ? spec.helm.valuesFrom : [])
     add(r.kind, r.name);
   add('Secret', spec.decryption?.secretRef?.name);
+  const repo = helmRepositoryOf(spec, namespace);
+  if (repo) refs.push(repo);
   return refs;
 }
 
@@ -52,6 +71,8 @@ export type RenderInputsWatch = {
    * undefined when the watch cannot say (not watched, not listed yet, kept without data).
    */
   lookup(kind: string, namespace: string, name: string): KubeObject | null | undefined;
+  /** The Syncs that read this object (a HelmRepository's edit wakes them). */
+  readersOf(ref: InputRef): readonly string[];
 };
 
 type Watch = {
@@ -126,7 +147,8 @@ export function watchRenderInputs(opts: RenderInputsWatchOptions): RenderInputsW
 
   /** Starts the watches some Sync needs and stops those none does. */
   const settle = (): void => {
-    const needed = new Set([...reads.values()].flat().map((r) => `${r.kind}/${r.namespace}`));
+    const watched = [...reads.values()].flat().filter((r) => isKind(r.kind));
+    const needed = new Set(watched.map((r) => `${r.kind}/${r.namespace}`));
     for (const [key, watch] of watches) {
       if (needed.has(key)) continue;
       watch.stop.abort();
@@ -166,6 +188,9 @@ export function watchRenderInputs(opts: RenderInputsWatchOptions): RenderInputsW
     forget(syncKey) {
       forget(syncKey);
       settle();
+    },
+    readersOf(ref) {
+      return [...(readers.get(refKey(ref)) ?? [])];
     },
     lookup(kind, namespace, name) {
       const watch = watches.get(`${kind}/${namespace}`);

@@ -29,7 +29,7 @@ import { trackSyncOutages, type SyncOutages } from './sync-outages.ts';
 import { forgetRendered, reconcileSync } from './sync/index.ts';
 import { needsReconcile, wakesDependents } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
-import { watchRenderInputs } from './render-inputs-watch.ts';
+import { watchRenderInputs, type RenderInputsWatch } from './render-inputs-watch.ts';
 
 export type SyncSide = SyncWiring & {
   readonly dependents: Dependents;
@@ -129,7 +129,36 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     },
   });
   watchDrift(w, lookupSync, queue);
+  watchHelmRepositories(w, inputs, (k) => queue.add(k));
   return { informer, queue, outages };
+}
+
+/** An edit of a HelmRepository's spec wakes the Syncs whose chart comes from it. */
+function watchHelmRepositories(
+  w: SyncSide,
+  inputs: Pick<RenderInputsWatch, 'readersOf'>,
+  wake: (key: string) => void,
+): void {
+  let listed = false;
+  const informer = startInformer({
+    kube: w.kube,
+    apiVersion: API_GROUP_VERSION,
+    kind: Kinds.HelmRepository,
+    ...(w.namespace ? { namespace: w.namespace } : {}),
+    signal: w.signal,
+    logger: w.logger,
+    ...(w.watch ? { watch: w.watch } : {}),
+    onChange: (type, obj, old) => {
+      // The first list is what the Syncs' first reconcile reads; a status write is no edit.
+      if (!listed) return;
+      if (type === 'modified' && old?.metadata.generation === obj.metadata.generation) return;
+      const { namespace = '', name = '' } = obj.metadata;
+      for (const key of inputs.readersOf({ kind: 'HelmRepository', namespace, name })) wake(key);
+    },
+  });
+  void informer.synced.then(() => {
+    listed = true;
+  });
 }
 
 /** The Sync was just marked for deletion: its finalizer's teardown starts. */
