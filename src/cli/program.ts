@@ -7,7 +7,6 @@ import type { CliContext } from './context.ts';
 function createRootCommand(ctx: CliContext) {
   return new Command('moor')
     .description('Moor keeps Kubernetes clusters converged to Git.')
-    .version(ctx.version, '--version')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('-n, --namespace <namespace>', 'namespace of the resources (default: "default")')
     .exitOverride()
@@ -169,6 +168,9 @@ export async function createProgram(
 ): Promise<RootCommand> {
   const program = createRootCommand(ctx);
   const wanted = commandNameOf(args);
+  // `moor --version` prints the version; after a command, `--version` is that command's own
+  // (`moor create sync … --version RANGE`): the root's would take it wherever it stands.
+  if (wanted === undefined) program.version(ctx.version, '--version');
   for (const entry of topLevel) {
     const command = program.command(entry.name).description(entry.description);
     if (entry.name === wanted) (await entry.load())(command, ctx);

@@ -3,15 +3,13 @@
  * as the live cache sees it, what is remembered of each applied revision, render's caches, and
  * where decisions are reported.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type KubeObject, kindKey, splitNameKey } from '../core/index.ts';
 import type { KubeClient, LiveChangeType } from '../kube/index.ts';
 import type { EventInput } from '../notify/index.ts';
 import type { HelmSettings, KustomizeSettings, ParseMemo } from '../render/index.ts';
 import type { Metrics } from '../server/index.ts';
-import { createHelmCharts, type HelmCharts } from '../source/index.ts';
-import { createOciCharts } from './sync/oci-charts.ts';
+import { createChartCaches } from './chart-caches.ts';
+import { watchedGet, type RenderInputsWatch } from './render-inputs-watch.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { CommitClock } from './commit-clock.ts';
 import { createDesiredIndex, type DesiredIndex } from './desired-index.ts';
@@ -72,22 +70,12 @@ export type SyncWiring = {
   readonly shard?: string | undefined;
 };
 
-/** Charts from repositories: http(s) indexes, or OCI registries through helm. */
-export function helmCharts(w: Pick<SyncWiring, 'helm' | 'clock'>): HelmCharts {
-  const helm = w.helm ?? { path: undefined };
-  const dir = join(helm.scratchDir ?? tmpdir(), `moor-charts-${process.pid}`);
-  const http = createHelmCharts(join(dir, 'http'), w.clock);
-  const oci = createOciCharts(join(dir, 'oci'), w.clock, helm);
-  return {
-    fetch: (repo, ...rest) => (repo.url.startsWith('oci://') ? oci : http).fetch(repo, ...rest),
-  };
-}
-
 export function syncHandles(
-  w: SyncWiring,
+  w: SyncWiring & { readonly signal?: AbortSignal },
   sources: Sources,
   lookupSync: (namespace: string, name: string) => KubeObject | undefined,
   requeue: (key: string, delayMs: number) => void,
+  inputs?: Pick<RenderInputsWatch, 'lookup'>,
 ): SyncReconcilerDeps {
   const { kube, memory, remembered, metrics } = w;
   const lookupLive = (o: KubeObject): KubeObject | undefined =>
@@ -144,8 +132,8 @@ export function syncHandles(
       kustomize: w.kustomize,
       memos: remembered.parseMemos,
       helm: w.helm ?? { path: undefined },
-      get: (ref, signal) => kube.get(ref, signal),
-      charts: helmCharts(w),
+      get: watchedGet(kube, inputs),
+      charts: createChartCaches(w, w.signal),
     },
     report: {
       events: w.events,

@@ -29,6 +29,7 @@ import { trackSyncOutages, type SyncOutages } from './sync-outages.ts';
 import { forgetRendered, reconcileSync } from './sync/index.ts';
 import { needsReconcile, wakesDependents } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
+import { watchRenderInputs, type RenderInputsWatch } from './render-inputs-watch.ts';
 
 export type SyncSide = SyncWiring & {
   readonly dependents: Dependents;
@@ -58,8 +59,14 @@ export type Syncs = {
 export function startSyncs(w: SyncSide, sources: Sources): Syncs {
   const lookupSync = (ns: string, name: string) => w.memory.freshest(informer.get(ns, name));
   const outages = trackSyncOutages(w.reachability, (k) => queue.add(k));
+  const inputs = watchRenderInputs({
+    ...{ kube: w.kube, signal: w.signal, logger: w.logger, watch: w.watch },
+    wake: (keys) => {
+      for (const k of keys) queue.add(k);
+    },
+  });
   const deps = {
-    ...syncHandles(w, sources, lookupSync, (k, ms) => queue.addAfter(k, ms)),
+    ...syncHandles(w, sources, lookupSync, (k, ms) => queue.addAfter(k, ms), inputs),
     outages,
   };
   const forget = (key: string): void => {
@@ -126,10 +133,41 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
       if (wakesDependents(type, obj, old)) for (const d of w.dependents.of(key)) queue.add(d);
       if (type === 'deleted') w.dependents.forget(key);
       else w.dependents.track(obj);
+      if (type === 'deleted') inputs.forget(key);
+      else inputs.track(obj);
     },
   });
   watchDrift(w, lookupSync, queue);
+  watchHelmRepositories(w, inputs, (k) => queue.add(k));
   return { informer, queue, outages };
+}
+
+/** An edit of a HelmRepository's spec wakes the Syncs whose chart comes from it. */
+function watchHelmRepositories(
+  w: SyncSide,
+  inputs: Pick<RenderInputsWatch, 'readersOf'>,
+  wake: (key: string) => void,
+): void {
+  let listed = false;
+  const informer = startInformer({
+    kube: w.kube,
+    apiVersion: API_GROUP_VERSION,
+    kind: Kinds.HelmRepository,
+    ...(w.namespace ? { namespace: w.namespace } : {}),
+    signal: w.signal,
+    logger: w.logger,
+    ...(w.watch ? { watch: w.watch } : {}),
+    onChange: (type, obj, old) => {
+      // The first list is what the Syncs' first reconcile reads; a status write is no edit.
+      if (!listed) return;
+      if (type === 'modified' && old?.metadata.generation === obj.metadata.generation) return;
+      const { namespace = '', name = '' } = obj.metadata;
+      for (const key of inputs.readersOf({ kind: 'HelmRepository', namespace, name })) wake(key);
+    },
+  });
+  void informer.synced.then(() => {
+    listed = true;
+  });
 }
 
 /** The Sync was just marked for deletion: its finalizer's teardown starts. */

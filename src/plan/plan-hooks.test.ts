@@ -43,3 +43,32 @@ test('planChangeSet applies chart hooks: pre-install/pre-upgrade first, post-* l
     assert.deepEqual(plan.stages.map(names), c.want, JSON.stringify(c.hooks));
   }
 });
+
+test('planChangeSet orders hooks of a phase by helm.sh/hook-weight, one stage per weight', () => {
+  const weighted = (name: string, hook: string, weight?: string): KubeObject => {
+    const o = obj('Job', name, hook);
+    const annotations = { ...o.metadata.annotations };
+    if (weight !== undefined) annotations['helm.sh/hook-weight'] = weight;
+    return { ...o, metadata: { ...o.metadata, annotations } };
+  };
+  const desired = [
+    obj('ConfigMap', 'app'),
+    weighted('late', 'pre-install', '10'),
+    weighted('early', 'pre-install', '-5'),
+    weighted('plain', 'pre-install'),
+    weighted('junk', 'pre-install', 'heavy'),
+    weighted('zero', 'pre-install', '0'),
+    weighted('after-b', 'post-install', '2'),
+    weighted('after-a', 'post-install', '1'),
+  ];
+  const plan = planChangeSet({ desired, inventory: [], prune: false });
+  assert.deepEqual(plan.stages.map(names), [
+    ['Job.batch/prod/early'],
+    // No weight, or one that is no integer, weighs 0 (as helm reads it).
+    ['Job.batch/prod/junk', 'Job.batch/prod/plain', 'Job.batch/prod/zero'],
+    ['Job.batch/prod/late'],
+    ['ConfigMap/prod/app'],
+    ['Job.batch/prod/after-a'],
+    ['Job.batch/prod/after-b'],
+  ]);
+});

@@ -38,13 +38,14 @@ export function planChangeSet(input: PlanInput): Plan {
     .sort((a, b) => compareForApply(a.id, b.id));
   const definitions = objects.filter((o) => isClusterDefinition(o.id)).map((o) => o.object);
   const rest = objects.filter((o) => !isClusterDefinition(o.id)).map((o) => o.object);
-  // Chart hooks (ADR 0024): pre-install/pre-upgrade before the rest, post-* after it.
+  // Chart hooks (ADR 0024): pre-install/pre-upgrade before the rest, post-* after it; within
+  // each, one stage per helm.sh/hook-weight, lowest first (ADR 0028).
   const phase = (o: KubeObject) => helmHookPhase(o.metadata.annotations);
   const stages = [
     definitions,
-    rest.filter((o) => phase(o) === 'pre'),
+    ...byHookWeight(rest.filter((o) => phase(o) === 'pre')),
     rest.filter((o) => phase(o) !== 'pre' && phase(o) !== 'post'),
-    rest.filter((o) => phase(o) === 'post'),
+    ...byHookWeight(rest.filter((o) => phase(o) === 'post')),
   ].filter((stage) => stage.length > 0);
   if (!input.prune) return { stages, prune: [] };
   const desired = new Set(objects.map((o) => entryKey(o.id)));
@@ -52,6 +53,20 @@ export function planChangeSet(input: PlanInput): Plan {
     .filter((entry) => !desired.has(entryKey(entry)))
     .sort((a, b) => compareForApply(b, a) || compareText(a.version, b.version));
   return { stages, prune: dedupe(prune) };
+}
+
+/** A hook's `helm.sh/hook-weight` as helm reads it: an integer, else 0. */
+export function hookWeightOf(o: KubeObject): number {
+  const text = o.metadata.annotations?.['helm.sh/hook-weight']?.trim() ?? '';
+  const weight = /^[+-]?\d{1,9}$/.test(text) ? Number(text) : 0;
+  return weight;
+}
+
+/** Hooks grouped by weight, lowest first; each group keeps the apply order. */
+function byHookWeight(hooks: readonly KubeObject[]): KubeObject[][] {
+  const groups = new Map<number, KubeObject[]>();
+  for (const o of hooks) groups.set(hookWeightOf(o), [...(groups.get(hookWeightOf(o)) ?? []), o]);
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
 }
 
 function toObject(desired: DesiredObject): KubeObject {

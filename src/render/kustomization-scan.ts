@@ -169,6 +169,27 @@ function fileEntries(doc: Fields): [string, string][] {
   return found;
 }
 
+/** How a generator reads a file: `envs` (dotenv lines, one key each) or `files` (one key). */
+export type GeneratorUse = 'envs' | 'files';
+
+/** The files configMapGenerator and secretGenerator entries of a kustomization read. */
+export function generatorInputsOf(
+  content: string,
+): { readonly field: string; readonly use: GeneratorUse; readonly entry: string }[] {
+  const doc = parseMapping(content);
+  if (!doc) return [];
+  const found: { field: string; use: GeneratorUse; entry: string }[] = [];
+  for (const field of ['configMapGenerator', 'secretGenerator']) {
+    for (const gen of mappingsOf(doc[field])) {
+      for (const f of stringsOf(gen.files))
+        found.push({ field, use: 'files', entry: f.replace(/^[^=]*=/, '') });
+      for (const f of [...stringsOf(gen.envs), ...stringsOf(gen.env)])
+        found.push({ field, use: 'envs', entry: f });
+    }
+  }
+  return found;
+}
+
 function parseMapping(content: string): Fields | undefined {
   try {
     const docs = parseAllDocuments(content);

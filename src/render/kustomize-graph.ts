@@ -9,8 +9,10 @@ import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
 import {
+  generatorInputsOf,
   PluginFields,
   scanKustomization,
+  type GeneratorUse,
   scanPluginFile,
   type KustomizePolicy,
   type LocalReference,
@@ -32,20 +34,35 @@ type Graph = {
   readonly seen: Set<string>;
   /** Directories and plugin files the build reads, relative to the root. */
   readonly reads: Set<string> | undefined;
+  /** Files configMap/secret generators read (real paths), with how and by which generator. */
+  readonly generatorInputs: Map<string, GeneratorInput> | undefined;
 };
 
-/**
- * Checks the kustomization in `dir` (inside `root`) and everything it refers to; `reads` gets
- * every directory and plugin file reached, relative to the root (`/`-separated).
- */
+/** A file a generator reads: as dotenv lines or whole; `field` is the generator's kind. */
+export type GeneratorInput = { readonly use: GeneratorUse; readonly field: string };
+
+/** What a check collects on the way, relative to (`reads`) or inside (`generatorInputs`) the root. */
+export type GraphFindings = {
+  /** Every directory and plugin file reached, relative to the root (`/`-separated). */
+  readonly reads?: Set<string> | undefined;
+  /** Every file a configMap/secret generator reads (real paths), with how. */
+  readonly generatorInputs?: Map<string, GeneratorInput> | undefined;
+};
+
+/** Checks the kustomization in `dir` (inside `root`) and everything it refers to. */
 export async function checkKustomizationGraph(
   root: string,
   dir: string,
   policy: KustomizePolicy,
   signal: AbortSignal,
-  reads?: Set<string>,
+  findings: GraphFindings = {},
 ): Promise<Result<void, RenderError>> {
-  return checkDir({ root, policy, signal, seen: new Set(), reads }, dir, false);
+  const graph = {
+    ...{ root, policy, signal, seen: new Set<string>() },
+    reads: findings.reads,
+    generatorInputs: findings.generatorInputs,
+  };
+  return checkDir(graph, dir, false);
 }
 
 const noteRead = (graph: Graph, path: string): void => {
@@ -66,6 +83,9 @@ async function checkDir(
   const file = relative(graph.root, join(dir, found.name));
   const scanned = scanKustomization(found.content, file, graph.policy);
   if (!scanned.ok) return scanned;
+  if (graph.generatorInputs && !asPlugin)
+    for (const { use, field, entry } of generatorInputsOf(found.content))
+      graph.generatorInputs.set(resolve(dir, entry), { use, field });
   for (const reference of scanned.value) {
     if (graph.signal.aborted) return err(abortedError(file));
     const followed = await follow(graph, dir, file, reference, asPlugin);

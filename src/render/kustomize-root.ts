@@ -3,9 +3,30 @@
 // as what they point to when that is inside the artifact, and left out when it is not, so
 // nothing in the copy leads outside it.
 import { constants } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, realpath, rm, stat } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import type { Result } from '../core/index.ts';
+import { err, ok } from '../core/index.ts';
+import { parseAgeIdentity } from './age.ts';
+import { RenderError, RenderErrorCode } from './errors.ts';
+import type { GeneratorInput } from './kustomize-graph.ts';
+import { formatBytes, RenderLimits } from './limits.ts';
+import { placeholderKey, sealGeneratorInput, type SealedInputs } from './sops-generators.ts';
+import { sopsMacsOf } from './sops.ts';
+import type { ManifestFile } from './types.ts';
+
+const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
 export type PrivateRoot = {
   /** The copy's root directory (what the artifact root is in the store). */
@@ -67,4 +88,72 @@ async function copyTree(
 export function isInside(root: string, target: string): boolean {
   const rel = relative(root, target);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+/**
+ * Replaces, in the copy at `root`, each SOPS-encrypted file a generator reads by the placeholders
+ * that stand for its plaintext (sops-generators.ts), noting them in `sealed`; a file sealed
+ * before is plain text now and left as it is. Identities as `AGE-SECRET-KEY-1…` text;
+ * undefined: the Sync sets no decryption, and such a file is an error.
+ */
+export async function sealCopyInputs(
+  root: string,
+  inputs: ReadonlyMap<string, GeneratorInput>,
+  identities: readonly string[] | undefined,
+  sealed: SealedInputs,
+): Promise<Result<void, RenderError>> {
+  const key = placeholderKey(identities);
+  const parsed = identities?.flatMap((t) => parseAgeIdentity(t) ?? []);
+  for (const [full, input] of inputs) {
+    const path = relative(root, full);
+    const info = await stat(full).catch(() => undefined);
+    // Missing or not a file: kustomize reports it.
+    if (!info?.isFile() || !isInside(root, full)) continue;
+    if (info.size > RenderLimits.fileBytes) {
+      const message = `${path}: file is ${info.size} bytes, more than the ${formatBytes(RenderLimits.fileBytes)} a generator input may be`;
+      return err(new RenderError(RenderErrorCode.tooLarge, message, { file: path }));
+    }
+    const content = await readFile(full, 'utf8');
+    const text = sealGeneratorInput({ path, content, input }, parsed, { key, sealed });
+    if (!text.ok) return text;
+    if (text.value !== undefined) await writeFile(full, text.value, { mode: 0o600 });
+  }
+  return ok(undefined);
+}
+
+/** A kustomize build's output, with the SOPS files under `root` its documents came from. */
+export async function withSopsSources(
+  root: string,
+  path: string,
+  content: string,
+): Promise<ManifestFile> {
+  const sopsSources = await findSopsSources(root, sopsMacsOf(content));
+  return sopsSources.length > 0 ? { path, content, sopsSources } : { path, content };
+}
+
+/**
+ * The manifest files under `root` holding one of `macs` (the files `sops` wrote that a kustomize
+ * build's encrypted documents came from: kustomize rewrites them, so their MACs are verified on
+ * these), read within the render's size limits; paths relative to `root`. Ciphertext only.
+ */
+export async function findSopsSources(
+  root: string,
+  macs: ReadonlySet<string>,
+): Promise<ManifestFile[]> {
+  if (macs.size === 0) return [];
+  const entries = await readdir(root, { withFileTypes: true, recursive: true });
+  const found: ManifestFile[] = [];
+  let budget = RenderLimits.totalBytes;
+  for (const entry of entries) {
+    if (!entry.isFile() || !MANIFEST_EXTENSIONS.some((e) => entry.name.endsWith(e))) continue;
+    const full = join(entry.parentPath, entry.name);
+    const path = relative(root, full);
+    if (path.split('/').includes('.git')) continue;
+    const size = (await stat(full)).size;
+    if (size > RenderLimits.fileBytes || size > budget) continue;
+    budget -= size;
+    const content = await readFile(full, 'utf8');
+    if ([...sopsMacsOf(content)].some((m) => macs.has(m))) found.push({ path, content });
+  }
+  return found;
 }

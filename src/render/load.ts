@@ -6,10 +6,19 @@ import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
 import { RenderError, RenderErrorCode } from './errors.ts';
 import { buildKustomization, type KustomizeSettings } from './kustomize.ts';
-import { checkKustomizationGraph, KUSTOMIZATION_FILES } from './kustomize-graph.ts';
-import { copyArtifact, type PrivateRoot } from './kustomize-root.ts';
+import {
+  checkKustomizationGraph,
+  KUSTOMIZATION_FILES,
+  type GeneratorInput,
+} from './kustomize-graph.ts';
+import {
+  copyArtifact,
+  sealCopyInputs,
+  withSopsSources,
+  type PrivateRoot,
+} from './kustomize-root.ts';
 import { formatBytes, RenderLimits } from './limits.ts';
-import { sopsMacsOf } from './sops.ts';
+import { noSealedInputs, unsealOutput, type SealedInputs } from './sops-generators.ts';
 import { compareText } from './parse.ts';
 import { decodeManifest } from './text.ts';
 import type { ManifestFile } from './types.ts';
@@ -25,6 +34,11 @@ export type LoadOptions = {
    * at or under one of them renders the same objects, unless OUTSIDE_ARTIFACT is among them.
    */
   readonly reads?: Set<string> | undefined;
+  /**
+   * age identities (`AGE-SECRET-KEY-1…`) for SOPS files a kustomization's generators read;
+   * undefined: the Sync decrypts nothing, and such a file is an error.
+   */
+  readonly identities?: readonly string[] | undefined;
 };
 
 /** A read (see LoadOptions.reads) standing for content outside the artifact (remote bases). */
@@ -43,6 +57,8 @@ type Walk = {
   bytes: number;
   /** The private copy of the artifact kustomizations are built in, made at the first one. */
   copy?: Promise<PrivateRoot>;
+  /** The placeholders of SOPS generator inputs sealed in the copy. */
+  readonly sealed: SealedInputs;
 };
 
 /**
@@ -71,7 +87,10 @@ export async function loadManifestFiles(
     if (!start.ok) return start;
     noteRead(options, root, join(root, relPath.value));
     noteRead(options, root, start.value);
-    walk = { root, signal, options, visited: new Set(), files: [], pending: [], bytes: 0 };
+    walk = {
+      ...{ root, signal, options, visited: new Set(), files: [], pending: [], bytes: 0 },
+      sealed: noSealedInputs(),
+    };
     const walked = await walkDir(walk, start.value, relPath.value);
     if (!walked.ok) return walked;
     const limit = pLimit(32);
@@ -264,12 +283,8 @@ async function buildDir(
   const copy = await walk.copy;
   const copiedDir = join(copy.dir, relative(walk.root, await realpath(dir)));
   const policy = { allowRemote: settings.allowRemote ?? false };
-  const reads = walk.options.reads ? new Set<string>() : undefined;
-  const checked = await checkKustomizationGraph(copy.dir, copiedDir, policy, walk.signal, reads);
-  if (!checked.ok) return checked;
-  if (reads) await noteKustomizeReads(walk, reads);
-  // Remote bases may change with no commit: what the build read is not all in the artifact.
-  if (policy.allowRemote) walk.options.reads?.add(OUTSIDE_ARTIFACT);
+  const prepared = await prepareCopy(walk, copy.dir, copiedDir, policy);
+  if (!prepared.ok) return prepared;
   const built = await buildKustomization(copiedDir, kustomizationRel, {
     kustomizePath: settings.path,
     signal: walk.signal,
@@ -277,9 +292,34 @@ async function buildDir(
     ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
   });
   if (!built.ok) return built;
-  const counted = countBytes(walk, kustomizationRel, Buffer.byteLength(built.value));
+  const output = unsealOutput(built.value, walk.sealed, kustomizationRel);
+  if (!output.ok) return output;
+  const counted = countBytes(walk, kustomizationRel, Buffer.byteLength(output.value));
   if (!counted.ok) return counted;
-  walk.files.push(await withSopsSources(copy.dir, kustomizationRel, built.value));
+  walk.files.push(await withSopsSources(copy.dir, kustomizationRel, output.value));
+  return ok(undefined);
+}
+
+/**
+ * Checks the kustomization in `copiedDir` and what it refers to, notes what it reads, and seals
+ * the SOPS files its generators read (sops-generators.ts).
+ */
+async function prepareCopy(
+  walk: Walk,
+  root: string,
+  copiedDir: string,
+  policy: { readonly allowRemote: boolean },
+): Promise<Result<void, RenderError>> {
+  const reads = walk.options.reads ? new Set<string>() : undefined;
+  const generatorInputs = new Map<string, GeneratorInput>();
+  const findings = { reads, generatorInputs };
+  const checked = await checkKustomizationGraph(root, copiedDir, policy, walk.signal, findings);
+  if (!checked.ok) return checked;
+  const sealed = await sealCopyInputs(root, generatorInputs, walk.options.identities, walk.sealed);
+  if (!sealed.ok) return sealed;
+  if (reads) await noteKustomizeReads(walk, reads);
+  // Remote bases may change with no commit: what the build read is not all in the artifact.
+  if (policy.allowRemote) walk.options.reads?.add(OUTSIDE_ARTIFACT);
   return ok(undefined);
 }
 
@@ -350,36 +390,4 @@ function readFailure(cause: unknown, rel: string): RenderError {
       cause,
     },
   );
-}
-
-async function withSopsSources(root: string, path: string, content: string): Promise<ManifestFile> {
-  const sopsSources = await findSopsSources(root, sopsMacsOf(content));
-  return sopsSources.length > 0 ? { path, content, sopsSources } : { path, content };
-}
-
-/**
- * The manifest files under `root` holding one of `macs` (the files `sops` wrote that a kustomize
- * build's encrypted documents came from: kustomize rewrites them, so their MACs are verified on
- * these), read within the render's size limits; paths relative to `root`. Ciphertext only.
- */
-export async function findSopsSources(
-  root: string,
-  macs: ReadonlySet<string>,
-): Promise<ManifestFile[]> {
-  if (macs.size === 0) return [];
-  const entries = await readdir(root, { withFileTypes: true, recursive: true });
-  const found: ManifestFile[] = [];
-  let budget = RenderLimits.totalBytes;
-  for (const entry of entries) {
-    if (!entry.isFile() || !MANIFEST_EXTENSIONS.some((e) => entry.name.endsWith(e))) continue;
-    const full = join(entry.parentPath, entry.name);
-    const path = relative(root, full);
-    if (path.split('/').includes('.git')) continue;
-    const size = (await stat(full)).size;
-    if (size > RenderLimits.fileBytes || size > budget) continue;
-    budget -= size;
-    const content = await readFile(full, 'utf8');
-    if ([...sopsMacsOf(content)].some((m) => macs.has(m))) found.push({ path, content });
-  }
-  return found;
 }

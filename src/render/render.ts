@@ -47,6 +47,7 @@ export async function renderSync(
   const files = await loadManifestFiles(options.artifactDir, options.path, options.signal, {
     kustomize: options.kustomize,
     reads: options.reads,
+    identities: options.identities,
   });
   if (!files.ok) return files;
   const decrypted = decryptManifests(files.value, options.identities);

@@ -31,7 +31,7 @@ export function sopsMacsOf(text: string): Set<string> {
   return new Set([...text.matchAll(MAC_LINE)].map((m) => m[1] ?? ''));
 }
 
-type Metadata = {
+export type Metadata = {
   readonly age: readonly { readonly enc: string; readonly recipient: string }[];
   readonly mac: string;
   readonly lastmodified: string;
@@ -58,7 +58,7 @@ function metadataOf(doc: Document): Metadata | undefined {
 }
 
 /** Opens one `ENC[…]` value; undefined when it does not authenticate. */
-function openValue(
+export function openValue(
   value: string,
   key: Buffer,
   aad: string,
@@ -134,7 +134,11 @@ export type SopsFailure = {
   readonly recipients: readonly string[];
 };
 
-function unwrapDataKey(meta: Metadata, identities: readonly AgeIdentity[]): Buffer | undefined {
+/** The file's data key, unwrapped with the first identity that is one of its recipients. */
+export function unwrapDataKey(
+  meta: Metadata,
+  identities: readonly AgeIdentity[],
+): Buffer | undefined {
   for (const entry of meta.age) {
     const key = decryptAge(dearmorAge(entry.enc), identities);
     if (key?.length === 32) return key;
@@ -219,7 +223,7 @@ export function decryptManifest(
   return ok({ path: file.path, content: texts.join('') });
 }
 
-function decryptionError(path: string, failure: SopsFailure): RenderError {
+export function decryptionError(path: string, failure: SopsFailure): RenderError {
   const list = failure.recipients.length > 0 ? failure.recipients.join(', ') : 'no age recipient';
   return new RenderError(
     RenderErrorCode.decryptionFailed,

@@ -6,7 +6,7 @@ export type ManifestFile = {
   readonly content: string;
   /**
    * For a kustomize build's output: the SOPS-encrypted artifact files its encrypted documents
-   * came from, whose MACs verify them (see load.ts findSopsSources).
+   * came from, whose MACs verify them (see kustomize-root.ts findSopsSources).
    */
   readonly sopsSources?: readonly ManifestFile[];
 };

@@ -1,11 +1,29 @@
 // Charts from Helm repositories: the index fetched and kept for the repository's interval, each
 // chart version's package fetched once and kept on disk (ADR 0024). HTTP(S) only, with basic auth.
+// Both are bounded (ChartCacheLimits): the least recently used index is forgotten, the least
+// recently used package removed from disk.
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
+import { createBoundedFiles, createLruMap, type BoundedFiles } from './bounded-files.ts';
 import { parseHelmIndex, pickChartVersion, type HelmIndex } from './helm-index.ts';
+
+/** How much of the chart caches an operator keeps (README, limits). */
+export const ChartCacheLimits = {
+  /** Chart packages on disk (HTTP and OCI together), least recently used removed first. */
+  packages: { maxFiles: 128, maxBytes: 256 * 1024 * 1024 },
+  /** Repository indexes (HTTP) and resolved OCI versions kept in memory. */
+  indexes: 32,
+  ociVersions: 256,
+} as const;
+
+/** The packages on disk, shared by the HTTP and OCI caches. */
+export type ChartPackages = BoundedFiles<FetchedChart>;
+
+export const createChartPackages = (): ChartPackages =>
+  createBoundedFiles<FetchedChart>(ChartCacheLimits.packages);
 
 export type HelmRepositoryAccess = {
   readonly url: string;
@@ -67,9 +85,12 @@ const resolveUrl = (base: string, ref: string) =>
   new URL(ref, base.endsWith('/') ? base : `${base}/`).href;
 
 /** Index and package caches over `dir` (packages) and memory (indexes). */
-export function createHelmCharts(dir: string, clock: Clock): HelmCharts {
-  const indexes = new Map<string, { index: HelmIndex; at: number }>();
-  const packages = new Map<string, FetchedChart>();
+export function createHelmCharts(
+  dir: string,
+  clock: Clock,
+  packages: ChartPackages = createChartPackages(),
+): HelmCharts {
+  const indexes = createLruMap<{ index: HelmIndex; at: number }>(ChartCacheLimits.indexes);
   const keyOf = (repo: HelmRepositoryAccess) =>
     createHash('sha256')
       .update(`${repo.url}\0${repo.username ?? ''}\0${repo.password ?? ''}`)
@@ -108,7 +129,7 @@ export function createHelmCharts(dir: string, clock: Clock): HelmCharts {
       const path = join(dir, `${key}.tgz`);
       await writeFile(path, body.value);
       const fetched = { name: chart, version: picked.value.version, path, digest };
-      packages.set(key, fetched);
+      await packages.set(key, fetched, { path, bytes: body.value.length });
       return ok(fetched);
     },
   };

@@ -12,9 +12,18 @@ export {
 export { createArtifactStore, type ArtifactStore } from './store.ts';
 export { fetchRevisionArtifact, revisionDigest, type RevisionInput } from './revision.ts';
 export {
+  ChartCacheLimits,
+  createChartPackages,
   createHelmCharts,
+  type ChartPackages,
   type FetchedChart,
   type HelmCharts,
   type HelmRepositoryAccess,
 } from './helm-charts.ts';
 export { parseHelmIndex, pickChartVersion, type HelmIndex } from './helm-index.ts';
+export {
+  createBoundedFiles,
+  createLruMap,
+  type BoundedFiles,
+  type LruMap,
+} from './bounded-files.ts';

@@ -1,7 +1,7 @@
 // Charts from a Helm repository served over HTTP on loopback (helm package + helm repo index,
 // basic auth): the highest version in the range is rendered and reported, bumping the range
 // upgrades, a range with no match lists the versions found, and an upgrade that changes an
-// immutable field fails clearly unless spec.force.
+// immutable field fails clearly unless spec.force; editing the HelmRepository wakes the Sync.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -104,6 +104,9 @@ test(
     const web = (version: string, force = false) =>
       sync(ns, 'web', {
         sourceRef: { name: 'app' },
+        // Edits reconcile at once; an hour's interval leaves the HelmRepository's edit below
+        // to the watch.
+        interval: '1h',
         force,
         helm: {
           sourceRef: { kind: 'HelmRepository', name: 'charts' },
@@ -158,5 +161,20 @@ test(
     );
     assert.equal((await getSync(kube, ns, 'web'))?.status && status?.helm?.version, '1.2.0');
     assert.equal(served.requests.get('/index.yaml'), 1, 'the index is fetched once per interval');
+
+    // Editing the HelmRepository wakes its Sync at once (no reconcile asked for, an hour's
+    // interval): credentials the server refuses fail the render, naming the repository.
+    await applyObject(kube, secretObject(ns, 'charts-wrong', { username: 'user', password: 'no' }));
+    await applyObject(kube, {
+      apiVersion: 'moor.dev/v1alpha1',
+      kind: 'HelmRepository',
+      metadata: { name: 'charts', namespace: ns },
+      spec: { url: served.url, interval: '1h', secretRef: { name: 'charts-wrong' } },
+    });
+    await settle(
+      kube,
+      ns,
+      (s, m) => s === 'False' && new RegExp(`HelmRepository ${ns}/charts: .*HTTP 401`).test(m),
+    );
   },
 );

@@ -164,9 +164,8 @@ test(
     assert.equal(await counting.runs(), runs, 'a forced reconcile ran helm');
     assert.deepEqual(await versions(kube, ns, group), before, 'a forced reconcile wrote');
 
-    // A valuesFrom change re-renders (the next reconcile: forced here).
+    // A valuesFrom change re-renders at once: the ConfigMap is watched (no reconcile asked for).
     await applyObject(kube, configMap(ns, 'web-values', { 'values.yaml': 'greeting: changed\n' }));
-    await requestReconcile(kube, ns, 'forced-2');
     await waitFor('the new greeting', async () => {
       const got = await getObject(kube, 'v1', 'ConfigMap', ns, 'web-config');
       return (got?.data as { greeting?: string } | undefined)?.greeting === 'changed';

@@ -1,6 +1,7 @@
 // SOPS end to end: a Secret encrypted by the real sops for an age key made by age-keygen is
 // applied decrypted; its drift is reported without values; a revision encrypted for another key
-// fails naming the file and its recipients and leaves the cluster as it was. Everything the
+// fails naming the file and its recipients and leaves the cluster as it was. A SOPS dotenv file
+// as a secretGenerator input is applied decrypted too. Everything the
 // operator and the CLI emit, and the operator's storage on disk, hold no plaintext (nor base64).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -57,6 +58,7 @@ test(
       token: word('sops-token'),
       drift: word('drift-plain'),
       next: word('next-password'),
+      generated: word('generated-password'),
       identity: right.identity,
       wrongIdentity: wrong.identity,
     };
@@ -68,6 +70,12 @@ test(
       files: {
         'enc/secret.yaml': encrypted,
         'enc/cm.yaml': configMapYaml('plain', { color: 'blue' }),
+        // A SOPS dotenv file as a secretGenerator input: decrypted without plaintext on disk.
+        'enc/gen/kustomization.yaml':
+          'secretGenerator:\n- name: generated\n  envs: [db.enc.env]\n  options: {disableNameSuffixHash: true}\n',
+        'enc/gen/db.enc.env': await sopsEncrypt('db.env', `PASSWORD=${values.generated}\n`, [
+          right.recipient,
+        ]),
       },
     });
     t.after(() => repo.close());
@@ -102,6 +110,9 @@ test(
     assert.equal(Buffer.from(data.password ?? '', 'base64').toString(), values.password);
     assert.equal(Buffer.from(data.token ?? '', 'base64').toString(), values.token);
     assert.equal(applied?.sops, undefined, 'the sops metadata is not applied');
+    const generated = await getObject(kube, 'v1', 'Secret', ns, 'generated');
+    const password = ((generated?.data ?? {}) as Record<string, string>).PASSWORD ?? '';
+    assert.equal(Buffer.from(password, 'base64').toString(), values.generated);
 
     // Drift of the decrypted Secret is reported, without its values.
     const { kubectl, kubeconfig } = testCluster();

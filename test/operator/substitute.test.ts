@@ -1,6 +1,6 @@
 // Variable substitution end to end: one Git path rendered differently by two Syncs with their own
-// ConfigMaps of variables on the cluster, a ConfigMap change re-rendering, and strict mode's error
-// leaving the cluster as it was.
+// ConfigMaps of variables on the cluster, a ConfigMap change re-rendering at once (watched, with
+// an hour's interval), and strict mode's error leaving the cluster as it was.
 import assert from 'node:assert/strict';
 import { clusterTest as test } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
@@ -60,7 +60,9 @@ test('one Git path, two Syncs with their own ConfigMaps: different objects; a Co
     kube,
     gitRepository(ns, 'src', { url: fileUrl(repo), ref: { branch: 'main' } }),
   );
-  const base = { sourceRef: { name: 'src' }, path: 'shared', targetNamespace: ns, interval: '3s' };
+  // An hour between reconciles: a ConfigMap change below is seen through the watch of render
+  // inputs, not at the next interval.
+  const base = { sourceRef: { name: 'src' }, path: 'shared', targetNamespace: ns, interval: '1h' };
   await applyObject(
     kube,
     sync(ns, 'a', { ...base, substituteFrom: [{ kind: 'ConfigMap', name: 'vars-a' }] }),

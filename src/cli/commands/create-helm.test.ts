@@ -8,7 +8,7 @@ import { runInProcess } from '../test-helpers.ts';
 import { renderSyncStatus } from '../status-view.ts';
 import { renderSummaryTable } from './get.ts';
 
-void test('create sync --chart --chart-version --helm-repository --values: spec.helm from flags', async (t) => {
+void test('create sync --chart --version --helm-repository --values: spec.helm from flags', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'moor-create-helm-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const [base, prod, bad] = ['base.yaml', 'prod.yaml', 'bad.yaml'].map((f) => join(dir, f));
@@ -18,7 +18,7 @@ void test('create sync --chart --chart-version --helm-repository --values: spec.
   const sync = ['create', 'sync', 'web', '--source', 'repo', '--export'];
   const run = await runInProcess([
     ...sync,
-    ...['--chart', 'web', '--chart-version', '~1.2', '--helm-repository', 'charts'],
+    ...['--chart', 'web', '--version', '~1.2', '--helm-repository', 'charts'],
     ...['--release-name', 'site', '--values', base ?? '', prod ?? ''],
   ]);
   assert.equal(run.code, 0, run.stderr);
@@ -29,6 +29,17 @@ void test('create sync --chart --chart-version --helm-repository --values: spec.
     releaseName: 'site',
     values: { replicas: 2, image: { repo: 'web', tag: '2' } },
   });
+  // --chart-version is the older name of --version; the root's --version is not taken for it.
+  const alias = await runInProcess([...sync, '--chart', 'web', '--chart-version', '^2']);
+  assert.equal(alias.code, 0, alias.stderr);
+  const aliased = parse(alias.stdout) as { spec: { helm: unknown } };
+  assert.deepEqual(aliased.spec.helm, { chart: 'web', version: '^2' });
+  const both = await runInProcess([...sync, '--version', '1', '--chart-version', '2']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--version and --chart-version name the same thing/);
+  const rootVersion = await runInProcess(['--version']);
+  assert.equal(rootVersion.code, 0);
+  assert.match(rootVersion.stdout, /^\S+\n$/);
   const plain = await runInProcess(sync);
   assert.equal((parse(plain.stdout) as { spec: { helm?: unknown } }).spec.helm, undefined);
   const failed = await runInProcess([...sync, '--chart', 'web', '--values', bad ?? '']);

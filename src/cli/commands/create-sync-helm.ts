@@ -1,4 +1,4 @@
-// `moor create sync … --chart … --chart-version … --values FILE`: the Sync's spec.helm from flags.
+// `moor create sync … --chart … --version … --values FILE`: the Sync's spec.helm from flags.
 // `--values` files are read here (local files, merged in order, inlined as spec.helm.values);
 // a YAML error names file:line:col.
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { CliError } from '../errors.ts';
 
 export const helmFlagOfField = {
   'spec.helm.chart': '--chart',
-  'spec.helm.version': '--chart-version',
+  'spec.helm.version': '--version',
   'spec.helm.releaseName': '--release-name',
   'spec.helm.sourceRef.name': '--helm-repository',
 } as const;
@@ -21,10 +21,8 @@ export function helmOptions<A extends unknown[], O extends OptionValues, G exten
       '--chart <chart>',
       'render this chart: a directory in the source, or a chart name with --helm-repository',
     )
-    .option(
-      '--chart-version <range>',
-      'semver range the chart version must match (the highest wins)',
-    )
+    .option('--version <range>', 'semver range the chart version must match (the highest wins)')
+    .option('--chart-version <range>', 'the same as --version')
     .option('--helm-repository <name>', 'take --chart from this HelmRepository')
     .option('--release-name <name>', "the Helm release name (default: the Sync's name)")
     .option('--values <file...>', 'local values files, merged in order into spec.helm.values');
@@ -32,6 +30,8 @@ export function helmOptions<A extends unknown[], O extends OptionValues, G exten
 
 type HelmFlags = {
   readonly chart?: string | undefined;
+  readonly version?: string | undefined;
+  /** The older name of --version. */
   readonly chartVersion?: string | undefined;
   readonly helmRepository?: string | undefined;
   readonly releaseName?: string | undefined;
@@ -53,20 +53,17 @@ function readValues(files: readonly string[]): Record<string, unknown> {
 
 /** spec.helm, or undefined when no chart flag is given. */
 export function helmSpecOf(flags: HelmFlags): Record<string, unknown> | undefined {
-  const given = [
-    flags.chart,
-    flags.chartVersion,
-    flags.helmRepository,
-    flags.releaseName,
-    flags.values,
-  ];
+  if (flags.version !== undefined && flags.chartVersion !== undefined)
+    throw new CliError('--version and --chart-version name the same thing: give one of them');
+  const version = flags.version ?? flags.chartVersion;
+  const given = [flags.chart, version, flags.helmRepository, flags.releaseName, flags.values];
   if (given.every((v) => v === undefined)) return undefined;
   const spec: Record<string, unknown> = {
     ...(flags.helmRepository === undefined
       ? {}
       : { sourceRef: { kind: 'HelmRepository', name: flags.helmRepository } }),
     ...(flags.chart === undefined ? {} : { chart: flags.chart }),
-    ...(flags.chartVersion === undefined ? {} : { version: flags.chartVersion }),
+    ...(version === undefined ? {} : { version }),
     ...(flags.releaseName === undefined ? {} : { releaseName: flags.releaseName }),
     ...(flags.values?.length ? { values: readValues(flags.values) } : {}),
   };

@@ -17,7 +17,7 @@ import {
 import type { KubeClient } from '../../kube/index.ts';
 import { planChangeSet, type InventoryEntry } from '../../plan/index.ts';
 import type { HelmSettings, KustomizeSettings } from '../../render/index.ts';
-import { helmCharts } from '../sync-handles.ts';
+import { createChartCaches } from '../chart-caches.ts';
 import { gatherRenderInputs } from '../sync/render-inputs.ts';
 import { renderDesired } from '../sync/render.ts';
 import { comparePreview, type DryRunAnswer, type Observation, type Preview } from './compare.ts';
@@ -130,6 +130,7 @@ export async function computePreview(
     return err(new PreviewError(PreviewErrorCodes.renderFailed, message, { subject }));
   }
   const helm = deps.helm ?? { path: undefined };
+  const charts = createChartCaches({ helm, clock: systemClock }, deps.signal);
   const rendered = await renderDesired(
     {
       artifactDir: target.dir,
@@ -151,10 +152,10 @@ export async function computePreview(
       memos: new Map(),
       helm,
       get: (ref, signal) => deps.kube.get(ref, signal),
-      charts: helmCharts({ helm, clock: systemClock }),
+      charts,
     },
     deps.signal,
-  );
+  ).finally(() => charts.close());
   if (!rendered.ok) {
     const message = `${subject}: render of ${target.revision}: ${rendered.error.message}`;
     return err(

@@ -191,7 +191,7 @@ async function stepOf(
   const status = sync.status ?? {};
   const { revision } = artifact;
   const announce = announcer(deps.report, sync);
-  const inputs = await gatherRenderInputs(deps.cluster.kube, sync, run.signal);
+  const inputs = await gatherRenderInputs(deps.render, sync, run.signal);
   if (!inputs.ok) {
     deps.lastApplies.delete(run.key);
     const { reason, message } = inputs.error;

@@ -22,12 +22,10 @@ import {
   type ValuesLayer,
 } from '../../render/index.ts';
 import type { HelmCharts } from '../../source/index.ts';
+import { dataOf } from './render-inputs.ts';
 
 /** What a Sync's valuesFrom gave: the layers, and each object's resourceVersion (cache key). */
 export type ValuesFromRead = { readonly layers: ValuesLayer[]; readonly versions: string[] };
-
-const decode = (kind: string, value: string) =>
-  kind === 'Secret' ? Buffer.from(value, 'base64').toString('utf8') : value;
 
 /** Reads each valuesFrom entry; a missing object or key is an error unless it is optional. */
 export async function readValuesFrom(
@@ -49,8 +47,7 @@ export async function readValuesFrom(
       return err(new RenderError(RenderErrorCode.valuesNotFound, message, { entry: what }));
     }
     versions.push(`${what}@${got.value?.metadata.resourceVersion ?? 'absent'}`);
-    const data = (got.value?.data ?? {}) as Record<string, string>;
-    const raw = data[entry.key];
+    const raw = got.value ? dataOf(got.value)[entry.key] : undefined;
     if (raw === undefined) {
       if (entry.optional) continue;
       const missing = got.value ? `has no key ${entry.key}` : 'not found';
@@ -58,7 +55,7 @@ export async function readValuesFrom(
       return err(new RenderError(RenderErrorCode.valuesNotFound, message, { entry: what }));
     }
     const name = `${what} key ${entry.key}`;
-    const text = decode(entry.kind, raw);
+    const text = raw;
     layers.push(entry.targetPath ? { name, text, targetPath: entry.targetPath } : { name, text });
   }
   return ok({ layers, versions });
@@ -161,13 +158,10 @@ export async function fetchRepositoryChart(
       { apiVersion: 'v1', kind: 'Secret', namespace, name: spec.secretRef.name },
       signal,
     );
-    const data = (secret.ok ? secret.value?.data : undefined) as Record<string, string> | undefined;
+    const data = secret.ok && secret.value ? dataOf(secret.value) : undefined;
     if (!data)
       return err(repositoryError(what, `Secret ${namespace}/${spec.secretRef.name} not found`));
-    auth = {
-      username: decode('Secret', data.username ?? ''),
-      password: decode('Secret', data.password ?? ''),
-    };
+    auth = { username: data.username ?? '', password: data.password ?? '' };
   }
   const access = {
     url: spec.url,

@@ -1,8 +1,9 @@
 /**
  * What a Sync's render reads from the cluster besides the artifact: the variables of
  * `spec.substituteFrom` (ConfigMaps, Secrets) and the age identities of `spec.decryption`. Read
- * at every reconcile; their resourceVersions make the digest that keys the render cache, so a
- * changed ConfigMap re-renders the Syncs that use it.
+ * at every reconcile, from the watch of render inputs when it has them (render-inputs-watch.ts);
+ * their resourceVersions make the digest that keys the render cache, so a changed ConfigMap
+ * re-renders the Syncs that use it.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { VARIABLE_NAME, type Sync } from '../../api/index.ts';
@@ -23,8 +24,11 @@ export type InputsFailure = { readonly reason: string; readonly message: string 
 
 type Reader = Pick<KubeClient, 'get'>;
 
-/** The data of a ConfigMap or Secret as text (Secret data decoded). */
-function dataOf(obj: KubeObject): Record<string, string> {
+/**
+ * The data of a ConfigMap or Secret as text (Secret data decoded): the one decode of every input
+ * a render reads from the cluster (substituteFrom, valuesFrom, decryption and repository Secrets).
+ */
+export function dataOf(obj: KubeObject): Record<string, string> {
   const out: Record<string, string> = {};
   const data = (obj.data ?? {}) as Record<string, string>;
   const decode = obj.kind === 'Secret';
