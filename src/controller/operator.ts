@@ -88,14 +88,7 @@ async function runListening(
   const events = hub.tapEvents(
     createEventRecorder({ kube, clock, logger, component: 'moor', signal }),
   );
-  const live = createLiveCache({
-    kube,
-    labelSelector: liveSelector(opts.shard),
-    signal,
-    logger: root.child({ part: 'live' }),
-    ...(opts.watch ? { watch: opts.watch } : {}),
-    clock,
-  });
+  const live = liveCacheOf(opts, { kube, signal, logger: root.child({ part: 'live' }), clock });
   const readSecret = secretReader(kube);
   const timed = timeReconciles(metrics, clock);
   const common = { kube, memory, logger, clock, leadership, timed, signal, reachability };
@@ -145,6 +138,18 @@ async function runListening(
   const done = [sources.queue.done, syncs.queue.done, sources.informer.done, syncs.informer.done];
   await Promise.all([...done, feedback.done, live.stopped(), images.done]);
   await stopped({ events, leadership, http });
+}
+
+/** The watch of applied objects (for drift): with --shard, only the objects of that shard. */
+function liveCacheOf(
+  opts: OperatorOptions,
+  parts: Pick<Parameters<typeof createLiveCache>[0], 'kube' | 'signal' | 'logger' | 'clock'>,
+) {
+  return createLiveCache({
+    ...parts,
+    labelSelector: liveSelector(opts.shard),
+    ...(opts.watch ? { watch: opts.watch } : {}),
+  });
 }
 
 function startedFields(opts: OperatorOptions, storage: string, http: string | undefined) {

@@ -70,6 +70,29 @@ export type SyncWiring = {
   readonly shard?: string | undefined;
 };
 
+/** The cluster as a reconcile sees it: the client, and the live cache of what was applied. */
+function clusterHandles(w: SyncWiring): SyncReconcilerDeps['cluster'] {
+  const lookupLive = (o: KubeObject): KubeObject | undefined =>
+    w.live.get(o.apiVersion, o.kind, o.metadata.namespace ?? '', o.metadata.name ?? '');
+  const watchedKinds = new Set<string>();
+  // A sharded cache lacks other shards' objects: absent from it is not absent (ADR 0032).
+  const whole = w.shard === undefined;
+  return {
+    kube: w.kube,
+    operatorId: w.others.self,
+    live: lookupLive,
+    knownAbsent: (o) => whole && watchedKinds.has(kindKey(o.apiVersion, o.kind)) && !lookupLive(o),
+    watchKinds: async (kinds) => {
+      await Promise.all(
+        kinds.map(async (k) => {
+          const watched = await w.live.ensureKind(k.apiVersion, k.kind);
+          if (watched.ok) watchedKinds.add(kindKey(k.apiVersion, k.kind));
+        }),
+      );
+    },
+  };
+}
+
 export function syncHandles(
   w: SyncWiring & { readonly signal?: AbortSignal },
   sources: Sources,
@@ -78,11 +101,6 @@ export function syncHandles(
   inputs?: Pick<RenderInputsWatch, 'lookup'>,
 ): SyncReconcilerDeps {
   const { kube, memory, remembered, metrics } = w;
-  const lookupLive = (o: KubeObject): KubeObject | undefined =>
-    w.live.get(o.apiVersion, o.kind, o.metadata.namespace ?? '', o.metadata.name ?? '');
-  const watchedKinds = new Set<string>();
-  // A sharded cache lacks other shards' objects: absent from it is not absent (ADR 0032).
-  const whole = w.shard === undefined;
   const lookupSource = (ns: string, name: string) =>
     memory.freshest(sources.informer.get(ns, name));
   const kindScopes: KindScopes = new Map();
@@ -105,21 +123,7 @@ export function syncHandles(
     },
     shard: w.shard,
     yielding: (key) => w.others.yielding(key),
-    cluster: {
-      kube,
-      operatorId: w.others.self,
-      live: lookupLive,
-      knownAbsent: (o) =>
-        whole && watchedKinds.has(kindKey(o.apiVersion, o.kind)) && !lookupLive(o),
-      watchKinds: async (kinds) => {
-        await Promise.all(
-          kinds.map(async (k) => {
-            const watched = await w.live.ensureKind(k.apiVersion, k.kind);
-            if (watched.ok) watchedKinds.add(kindKey(k.apiVersion, k.kind));
-          }),
-        );
-      },
-    },
+    cluster: clusterHandles(w),
     memory: {
       applied: (syncKey, o) => remembered.desired.get(syncKey, o),
       remember: (syncKey, desired) => remembered.desired.remember(syncKey, desired),

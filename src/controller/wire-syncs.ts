@@ -116,30 +116,39 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     signal: w.signal,
     logger: w.logger,
     ...(w.watch ? { watch: w.watch } : {}),
-    onChange: (type, obj, old) => {
-      w.observe?.(type, obj);
-      const key = nameKeyOf(obj);
-      const other = type === 'modified' ? otherWriterOf(old, obj, w.others.self) : undefined;
-      if (other !== undefined) noticeOther(w, obj, other);
-      if (type === 'deleted') {
-        w.registry.forgetSync(key);
-        w.memory.forget(obj);
-      } else {
-        w.registry.track(obj);
-        w.memory.observe(obj);
-      }
-      if (type === 'deleted' || needsReconcile(type, obj, old) || deletionBegun(obj, old))
-        queue.add(key);
-      if (wakesDependents(type, obj, old)) for (const d of w.dependents.of(key)) queue.add(d);
-      if (type === 'deleted') w.dependents.forget(key);
-      else w.dependents.track(obj);
-      if (type === 'deleted') inputs.forget(key);
-      else inputs.track(obj);
-    },
+    onChange: syncChanged(w, queue, inputs),
   });
   watchDrift(w, lookupSync, queue);
   watchHelmRepositories(w, inputs, (k) => queue.add(k));
   return { informer, queue, outages };
+}
+
+/** What a Sync's add, change or removal does: memories kept or dropped, reconciles queued. */
+function syncChanged(
+  w: SyncSide,
+  queue: Pick<WorkQueue, 'add'>,
+  inputs: Pick<RenderInputsWatch, 'track' | 'forget'>,
+): Parameters<typeof startInformer>[0]['onChange'] {
+  return (type, obj, old) => {
+    w.observe?.(type, obj);
+    const key = nameKeyOf(obj);
+    const other = type === 'modified' ? otherWriterOf(old, obj, w.others.self) : undefined;
+    if (other !== undefined) noticeOther(w, obj, other);
+    if (type === 'deleted') {
+      w.registry.forgetSync(key);
+      w.memory.forget(obj);
+    } else {
+      w.registry.track(obj);
+      w.memory.observe(obj);
+    }
+    if (type === 'deleted' || needsReconcile(type, obj, old) || deletionBegun(obj, old))
+      queue.add(key);
+    if (wakesDependents(type, obj, old)) for (const d of w.dependents.of(key)) queue.add(d);
+    if (type === 'deleted') w.dependents.forget(key);
+    else w.dependents.track(obj);
+    if (type === 'deleted') inputs.forget(key);
+    else inputs.track(obj);
+  };
 }
 
 /** An edit of a HelmRepository's spec wakes the Syncs whose chart comes from it. */
