@@ -89,7 +89,8 @@ void test('the exported operator elects a leader, so two replicas never both rec
   const leases = role.rules.find(
     (r) => r.apiGroups.includes('coordination.k8s.io') && r.resources.includes('leases'),
   );
-  for (const verb of ['get', 'create', 'update']) assert.ok(leases?.verbs.includes(verb), verb);
+  for (const verb of ['get', 'create', 'update', 'watch'])
+    assert.ok(leases?.verbs.includes(verb), verb);
   const binding = docs.find((d) => d.kind === 'RoleBinding') as KubeObject & {
     roleRef: { kind: string; name: string };
     subjects: { kind: string; name: string; namespace: string }[];

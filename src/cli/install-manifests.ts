@@ -59,7 +59,7 @@ function buildLeaderElectionRbac(): KubeObject[] {
         {
           apiGroups: ['coordination.k8s.io'],
           resources: ['leases'],
-          verbs: ['get', 'create', 'update'],
+          verbs: ['get', 'create', 'update', 'watch'],
         },
       ],
     },

@@ -10,7 +10,9 @@ import {
   readLeaseSpec,
   releasedLease,
   retryDelayMs,
+  standbyDelayMs,
   stillLeading,
+  TAKEOVER_MARGIN_MS,
   type LeaseDecision,
   type LeaseObservation,
   type LeaseSpec,
@@ -221,6 +223,57 @@ void test('retryDelayMs: leaders renew every retry period, standbys wait up to 2
   assert.equal(retryDelayMs(DEFAULT_LEASE_TIMINGS, true, 0.9), 2000);
   assert.equal(retryDelayMs(DEFAULT_LEASE_TIMINGS, false, 0), 2000);
   assert.equal(retryDelayMs(DEFAULT_LEASE_TIMINGS, false, 1), 2400);
+});
+
+void test('standbyDelayMs: a standby wakes just past the expiry it saw when that is sooner', () => {
+  const table: [name: string, expiresInMs: number | undefined, random: number, delay: number][] = [
+    ['no Lease held by another: the jittered retry period', undefined, 0.5, 2200],
+    ['expiry far off: the jittered retry period', 14_000, 1, 2400],
+    ['expiry within a retry period: just past it', 700, 1, 700 + TAKEOVER_MARGIN_MS],
+    ['expiry now: the margin only', 0, 0, TAKEOVER_MARGIN_MS],
+    ['expired a while ago: at once', -5_000, 0, 0],
+  ];
+  for (const [name, expiresInMs, random, delay] of table) {
+    const nowMs = at(20);
+    const expiresAtMs = expiresInMs === undefined ? undefined : nowMs + expiresInMs;
+    assert.equal(
+      standbyDelayMs({ timings: DEFAULT_LEASE_TIMINGS, expiresAtMs, nowMs, random }),
+      delay,
+      name,
+    );
+  }
+});
+
+void test('a standby waking when standbyDelayMs says takes the Lease only once it expired', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 30_000 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (sinceSightingMs, random) => {
+        const observation = seen(held('leader'), 0);
+        const nowMs = at(0) + sinceSightingMs;
+        const asleep = { timings: DEFAULT_LEASE_TIMINGS, nowMs, random };
+        const first = decideLease({
+          identity: 'standby',
+          nowMs,
+          observation,
+          leaseDurationMs: DEFAULT_LEASE_TIMINGS.leaseDurationMs,
+        });
+        const expiresAtMs = first.action === 'wait' ? first.expiresAtMs : undefined;
+        const wakeMs = nowMs + standbyDelayMs({ ...asleep, expiresAtMs });
+        const next = decideLease({
+          identity: 'standby',
+          nowMs: wakeMs,
+          observation,
+          leaseDurationMs: DEFAULT_LEASE_TIMINGS.leaseDurationMs,
+        });
+        const expiry = at(15);
+        // Never before the expiry; and a wait that ends past the expiry is followed by a take-over.
+        if (next.action !== 'wait') return wakeMs >= expiry;
+        return wakeMs < expiry;
+      },
+    ),
+  );
 });
 
 void test('checkLeaseTimings accepts the defaults and refuses timings that let two lead', () => {

@@ -170,6 +170,25 @@ export function retryDelayMs(timings: LeaseTimings, leading: boolean, random: nu
   return leading ? timings.retryPeriodMs : timings.retryPeriodMs * (1 + RETRY_JITTER * random);
 }
 
+/** How long past the expiry it saw a standby waits before it tries to take the Lease. */
+export const TAKEOVER_MARGIN_MS = 100;
+
+/**
+ * How long a standby waits before its next attempt: the jittered retry period, or until just past
+ * `expiresAtMs` (the last renewal it saw plus the lease duration) when that comes sooner, so that
+ * it takes an unrenewed Lease when it expires rather than at a retry tick after that.
+ */
+export function standbyDelayMs(input: {
+  readonly timings: LeaseTimings;
+  readonly expiresAtMs: number | undefined;
+  readonly nowMs: number;
+  readonly random: number;
+}): number {
+  const retry = retryDelayMs(input.timings, false, input.random);
+  if (input.expiresAtMs === undefined) return retry;
+  return Math.min(retry, Math.max(0, input.expiresAtMs + TAKEOVER_MARGIN_MS - input.nowMs));
+}
+
 export type LeaseTimingsErrorData = { readonly timings: LeaseTimings; readonly reason: string };
 
 export class LeaseTimingsError extends MoorError<'InvalidLeaseTimings', LeaseTimingsErrorData> {}

@@ -3,7 +3,9 @@
  * every retry period a standby reads the Lease and takes it once it is free or has gone unrenewed
  * for its lease duration (create on 404, update at the read resourceVersion; a 409 is a lost
  * race); the leader renews it, and stops leading when no renew succeeded within the renew
- * deadline. The decisions are `decide.ts`; this is the loop and the I/O around them.
+ * deadline. A standby also watches the Lease (`lease-watch.ts`), so it counts the lease duration
+ * from when each renewal is written, and tries again just after the expiry it saw rather than at
+ * a later retry tick. The decisions are `decide.ts`; this is the loop and the I/O around them.
  */
 import { MoorError, type KubeObject } from '../../core/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
@@ -14,12 +16,14 @@ import {
   readLeaseSpec,
   releasedLease,
   retryDelayMs,
+  standbyDelayMs,
   stillLeading,
   type LeaseDecision,
   type LeaseObservation,
   type LeaseSpec,
   type LeaseTimings,
 } from './decide.ts';
+import { watchLease } from './lease-watch.ts';
 
 export const LEASE_API_VERSION = 'coordination.k8s.io/v1';
 export const LEASE_KIND = 'Lease';
@@ -96,6 +100,10 @@ type Election = {
   leading: boolean;
   lastRenewAtMs: number;
   lastHolder: string | undefined;
+  /** When the Lease another process holds expires, as this process last decided. */
+  expiresAtMs: number | undefined;
+  /** Aborted to cut a standby's sleep short (the Lease was released). */
+  wake: AbortController;
   // A failure is worth a warning when it is new, not every retry period while it lasts.
   lastFailure: string | undefined;
 };
@@ -121,6 +129,8 @@ export function startLeaderElection(deps: LeaderElectionDeps): Leadership {
     leading: false,
     lastRenewAtMs: 0,
     lastHolder: undefined,
+    expiresAtMs: undefined,
+    wake: new AbortController(),
     lastFailure: undefined,
   };
   deps.onChange?.(false);
@@ -224,6 +234,7 @@ async function attempt(e: Election, startedMs: number, signal: AbortSignal): Pro
     observation: e.current?.observation,
     leaseDurationMs: timings.leaseDurationMs,
   });
+  e.expiresAtMs = decision.action === 'wait' ? decision.expiresAtMs : undefined;
   if (decision.action === 'wait') {
     loseLeadership(e, `the Lease is held by ${decision.holder}`);
     noteHolder(e, decision.holder);
@@ -245,9 +256,28 @@ async function attempt(e: Election, startedMs: number, signal: AbortSignal): Pro
   return false;
 }
 
+/** A standby's sighting from the watch: the renewal's clock starts now; a release wakes it. */
+function sighted(e: Election, lease: KubeObject): void {
+  if (e.leading) return;
+  remember(e, lease, nowMs(e));
+  if (specOf(lease).holderIdentity === '') e.wake.abort();
+}
+
 async function run(e: Election): Promise<void> {
   const { timings } = e.deps.config;
   const { stop, lost } = e;
+  const { kube, clock } = e.deps;
+  const watching = watchLease(
+    {
+      kube,
+      clock,
+      log: e.log,
+      ref: e.ref,
+      retryMs: timings.retryPeriodMs,
+      onLease: (lease) => sighted(e, lease),
+    },
+    AbortSignal.any([stop.signal, lost.signal]),
+  );
   while (!stop.signal.aborted && !lost.signal.aborted) {
     const startedMs = nowMs(e);
     const budgetMs = e.leading
@@ -272,9 +302,18 @@ async function run(e: Election): Promise<void> {
     ) {
       loseLeadership(e, `no renew succeeded within ${timings.renewDeadlineMs}ms`);
     }
-    const delay = retryDelayMs(timings, e.leading, e.deps.random());
-    await e.deps.clock.sleep(delay, stop.signal);
+    const random = e.deps.random();
+    const delay = e.leading
+      ? retryDelayMs(timings, true, random)
+      : standbyDelayMs({ timings, expiresAtMs: e.expiresAtMs, nowMs: nowMs(e), random });
+    // A release seen during the attempt: try again at once (each wake needs a new sighting).
+    if (e.wake.signal.aborted) {
+      e.wake = new AbortController();
+      continue;
+    }
+    await clock.sleep(delay, AbortSignal.any([stop.signal, e.wake.signal]));
   }
+  await watching;
 }
 
 function whenLeading(e: Election, signal: AbortSignal): Promise<boolean> {
