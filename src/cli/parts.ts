@@ -6,6 +6,7 @@ export {
   Annotations,
   FIELD_MANAGER,
   Kinds,
+  Labels,
   type KubeObject,
   type Result,
   pinPatch,

@@ -150,6 +150,47 @@ test(
       assert.ok((pod.spec as { nodeName?: string }).nodeName, `${pod.metadata.name} is bound`);
     }
 
+    // Bootstrapping again, installing, leaves what Moor's Sync applies to it: the Sync's labels
+    // and inventory stay, and neither the Deployment nor a CRD is written.
+    const owned = async () => {
+      const deployment = await getObject(kube, 'apps/v1', 'Deployment', NS, 'moor-operator');
+      const crdRef = {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        name: 'syncs.moor.dev',
+      };
+      const got = await kube.get(crdRef, AbortSignal.timeout(10_000));
+      if (!got.ok) throw got.error;
+      const crd = got.value;
+      const sync = await getObject(kube, 'moor.dev/v1alpha1', 'Sync', NS, 'moor');
+      return {
+        deployment: [deployment?.metadata.resourceVersion, deployment?.metadata.labels],
+        crd: [crd?.metadata.resourceVersion, crd?.metadata.labels],
+        sync: sync?.metadata.labels,
+        inventory: (sync?.status as { inventory?: unknown } | undefined)?.inventory,
+      };
+    };
+    const before = await owned();
+    assert.deepEqual(
+      (before.deployment[1] as Record<string, string> | undefined)?.['moor.dev/sync-name'],
+      'moor',
+    );
+    assert.ok(before.inventory, 'the Sync has an inventory');
+    const third = await moor([
+      '--kubeconfig',
+      plane.kubeconfig,
+      ...args,
+      '--secret-file',
+      secretFile,
+      '--interval',
+      '2s',
+    ]);
+    assert.equal(third.code, 0, third.stderr);
+    assert.match(third.stdout, /Deployment.*moor-operator left to Sync moor-system\/moor/);
+    assert.match(third.stdout, /syncs\.moor\.dev left to Sync moor-system\/moor/);
+    assert.match(third.stdout, /Secret.*moor-git (unchanged|configured)/);
+    assert.deepEqual(await owned(), before);
+
     // A new image tag committed rolls the Deployment.
     const next = `${image.split(':')[0]}:9.9.9`;
     const text = (await readFile(join(repo.dir, 'clusters/fresh/moor-install.yaml'), 'utf8'))

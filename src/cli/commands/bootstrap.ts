@@ -2,7 +2,8 @@
 // commits the install manifests and Moor's own GitRepository and Sync under the path (one commit
 // on the branch, none when they are there already), then installs the same objects, so that from
 // then on the cluster's Moor applies that path to itself: a new image tag committed there rolls
-// its Deployment.
+// its Deployment. An object a Sync already applies (Moor's own, on a later bootstrap) is left to
+// that Sync, so that its ownership labels and inventory stay as they are.
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
@@ -66,14 +67,17 @@ function editFor(files: { path: string; text: string }[], where: string) {
   };
 }
 
-/** The CRDs (Established), then everything else: install manifests, Secret, Moor's own Sync. */
+/**
+ * The CRDs (Established), then everything else: install manifests, Secret, Moor's own Sync;
+ * each object that a Sync already applies is left to it.
+ */
 async function installSelf(
   kube: KubeClient,
   ctx: CliContext,
   options: BootstrapOptions,
   secret: Record<string, string> | undefined,
 ): Promise<void> {
-  await installCrds(kube, ctx, CRD_TIMEOUT_MS);
+  await installCrds(kube, ctx, CRD_TIMEOUT_MS, { leaveSyncOwned: true });
   const objects: KubeObject[] = [
     ...buildInstallManifests(ctx.version, { clusterAdmin: options.clusterAdmin }),
     ...(secret
@@ -88,7 +92,7 @@ async function installSelf(
       : []),
     ...buildSelfManagement(options),
   ];
-  await installRest(kube, ctx, objects);
+  await installRest(kube, ctx, objects, { leaveSyncOwned: true });
 }
 
 export function registerBootstrapCommands(bootstrap: GroupCommand, ctx: CliContext): void {

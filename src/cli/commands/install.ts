@@ -5,7 +5,7 @@ import { FIELD_MANAGER, type KubeObject, type KubeClient } from '../parts.ts';
 import { connectWith, unwrapKube, type CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { buildInstallManifests } from '../install-manifests.ts';
-import { installRest } from './install-all.ts';
+import { installRest, syncOwnerOf, type InstallOptions } from './install-all.ts';
 import { conditionsOf } from '../objects.ts';
 import { formatYamlDocuments } from '../output.ts';
 import { pollUntil } from '../poll.ts';
@@ -14,7 +14,7 @@ import type { GroupCommand } from '../program.ts';
 const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
 const CRD_KIND = 'CustomResourceDefinition';
 
-export type InstallAction = 'created' | 'configured' | 'unchanged';
+export type InstallAction = 'created' | 'configured' | 'unchanged' | `left to Sync ${string}`;
 
 export function registerInstallCommand(install: GroupCommand, ctx: CliContext): void {
   install
@@ -49,11 +49,12 @@ export async function installCrds(
   kube: KubeClient,
   ctx: CliContext,
   timeoutMs: number,
+  opts: InstallOptions = {},
 ): Promise<void> {
   const crds = generateCrds();
   const actions = new Map<string, InstallAction>();
   for (const crd of crds) {
-    actions.set(crd.metadata.name ?? '', await applyCrd(kube, crd, ctx.signal));
+    actions.set(crd.metadata.name ?? '', await applyCrd(kube, crd, ctx.signal, opts));
   }
   for (const crd of crds) {
     const name = crd.metadata.name ?? '';
@@ -77,9 +78,12 @@ async function applyCrd(
   kube: KubeClient,
   crd: KubeObject,
   signal: AbortSignal,
+  opts: InstallOptions,
 ): Promise<InstallAction> {
   const ref = { apiVersion: CRD_API_VERSION, kind: CRD_KIND, name: crd.metadata.name ?? '' };
   const before = unwrapKube(await kube.get(ref, signal));
+  const owner = opts.leaveSyncOwned ? syncOwnerOf(before) : undefined;
+  if (owner) return `left to Sync ${owner}`;
   const after = unwrapKube(
     await kube.apply(crd, { fieldManager: FIELD_MANAGER, force: true }, signal),
   );
