@@ -171,7 +171,7 @@ export function retryDelayMs(timings: LeaseTimings, leading: boolean, random: nu
 }
 
 /** How long past the expiry it saw a standby waits before it tries to take the Lease. */
-export const TAKEOVER_MARGIN_MS = 100;
+export const TAKEOVER_MARGIN_MS = 25;
 
 /**
  * How long a standby waits before its next attempt: the jittered retry period, or until just past

@@ -1,5 +1,6 @@
 // Electors on one Lease of the real control plane: one leads, a release hands over within a retry
-// period, a leader whose renews fail stops at its renew deadline, and two never lead at once.
+// period, a leader whose renews fail stops at its renew deadline, a standby takes over just after
+// the lease duration from the last renew, and two never lead at once.
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,14 +29,20 @@ function recordingLogger(lines: string[]): Logger {
 
 type Elector = Leadership & { readonly lines: string[] };
 
-function elect(t: TestContext, kube: KubeClient, ns: string, identity: string): Elector {
+function elect(
+  t: TestContext,
+  kube: KubeClient,
+  ns: string,
+  identity: string,
+  timings: LeaseTimings = TIMINGS,
+): Elector {
   const lines: string[] = [];
   const leadership = startLeaderElection({
     kube,
     clock: systemClock,
     logger: recordingLogger(lines),
     random: Math.random,
-    config: { leaseName: LEASE, leaseNamespace: ns, identity, timings: TIMINGS },
+    config: { leaseName: LEASE, leaseNamespace: ns, identity, timings },
   });
   t.after(() => leadership.release());
   return { ...leadership, lines };
@@ -153,4 +160,87 @@ test('a leader whose renews fail stops at its renew deadline, before a standby t
   );
   assert.ok(takeoverMs > lostMs, 'the standby took over before the leader stopped');
   assert.equal(await leader.whenLeading(within(100)), false, 'a lost leader does not lead again');
+});
+
+/** A leader whose renews start failing (it dies), and a standby; when the standby led, after the last renew. */
+async function takeOverAfterDeath(
+  t: TestContext,
+  ns: string,
+  timings: LeaseTimings,
+  standbyKube: KubeClient,
+): Promise<{ sinceIssued: number; sinceDone: number; standby: Elector }> {
+  const kube = kubeOf();
+  let failing = false;
+  let lastRenew = { issuedAt: 0, doneAt: 0 };
+  const dying: KubeClient = {
+    ...kube,
+    update: async (obj, signal) => {
+      if (failing)
+        return err(
+          new KubeError('Unavailable', 'update Lease: unreachable', {
+            verb: 'update',
+            subject: 'Lease',
+          }),
+        );
+      const issuedAt = performance.now();
+      const res = await kube.update(obj, signal);
+      if (res.ok) lastRenew = { issuedAt, doneAt: performance.now() };
+      return res;
+    },
+  };
+  const leader = elect(t, dying, ns, 'leader', timings);
+  assert.equal(await leader.whenLeading(within(10_000)), true);
+  const standby = elect(t, standbyKube, ns, 'standby', timings);
+  await sleep(timings.retryPeriodMs * 3);
+  failing = true;
+  assert.equal(await standby.whenLeading(within(20_000)), true);
+  const ledAt = performance.now();
+  return { sinceIssued: ledAt - lastRenew.issuedAt, sinceDone: ledAt - lastRenew.doneAt, standby };
+}
+
+// A long retry period: a standby that only polled would see the last renew up to 1.2 s late and
+// try again up to 1.2 s after the expiry; one that watches tries 25 ms after it.
+const SLOW_RETRY: LeaseTimings = {
+  leaseDurationMs: 3_000,
+  renewDeadlineMs: 2_000,
+  retryPeriodMs: 1_000,
+};
+
+test('a standby takes over just after the lease duration from the last renew, not a retry later', async (t) => {
+  const ns = await testNamespace(t, 'leader-expiry');
+  const { sinceIssued, sinceDone } = await takeOverAfterDeath(t, ns, SLOW_RETRY, kubeOf());
+  t.diagnostic(`take-over ${Math.round(sinceDone)} ms after the last renew (lease 3000 ms)`);
+  assert.ok(
+    sinceIssued >= SLOW_RETRY.leaseDurationMs,
+    `led ${Math.round(sinceIssued)} ms after it`,
+  );
+  // A read and a write after the expiry, on a loaded machine: well under a retry period.
+  assert.ok(
+    sinceDone <= SLOW_RETRY.leaseDurationMs + 600,
+    `led ${Math.round(sinceDone)} ms after it`,
+  );
+});
+
+test('a standby that may not watch the Lease still takes over by polling, never early', async (t) => {
+  const ns = await testNamespace(t, 'leader-nowatch');
+  const kube = kubeOf();
+  const noWatch: KubeClient = {
+    ...kube,
+    watch: () =>
+      Promise.resolve(
+        err(
+          new KubeError('Forbidden', 'watch Lease: forbidden', { verb: 'watch', subject: 'Lease' }),
+        ),
+      ),
+  };
+  const { sinceIssued, sinceDone, standby } = await takeOverAfterDeath(t, ns, SLOW_RETRY, noWatch);
+  t.diagnostic(`take-over without watch ${Math.round(sinceDone)} ms after the last renew`);
+  assert.ok(
+    sinceIssued >= SLOW_RETRY.leaseDurationMs,
+    `led ${Math.round(sinceIssued)} ms after it`,
+  );
+  // Seen up to a jittered retry late, taken up to one later.
+  const slowest = SLOW_RETRY.leaseDurationMs + 2 * 1.2 * SLOW_RETRY.retryPeriodMs + 1_000;
+  assert.ok(sinceDone <= slowest, `led ${Math.round(sinceDone)} ms after it`);
+  assert.ok(standby.lines.includes('lease not watched: renewals are seen at each poll only'));
 });
