@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import type { KubeClient } from '../../src/kube/index.ts';
 import type { KubeObject } from '../../src/core/index.ts';
+import { runInProcess } from '../../src/cli/test-helpers.ts';
 import { clusterTest as test } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import { serveChartRepository, testHelm, writeWebRepository } from '../helpers/helm.ts';
@@ -164,6 +165,23 @@ test(
           ?.helm?.version === '1.2.0',
       60_000,
     );
+
+    // The CLI: `moor get helmrepositories` shows Ready and the digest; `moor reconcile
+    // helmrepository --wait` waits for the operator to handle the request.
+    const connect = () => Promise.resolve(kube);
+    const listed = await runInProcess(['get', 'helmrepositories', '-n', ns], { connect });
+    assert.equal(listed.code, 0, listed.stderr);
+    const short = (status.artifact?.digest ?? '').slice(0, 'sha256:'.length + 12);
+    assert.match(listed.stdout, new RegExp(`^charts +True +${short} +false +index sha256:`, 'm'));
+    const waited = await runInProcess(
+      ['reconcile', 'helmrepository', 'charts', '--wait', '-n', ns],
+      {
+        connect,
+        now: new Date(),
+      },
+    );
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.match(waited.stdout, new RegExp(`fetched index ${status.artifact?.digest ?? '-'}`));
   },
 );
 
@@ -216,6 +234,14 @@ test(
       'nosecret',
       (s, r, m) => s === 'False' && r === 'SecretNotFound' && m.includes(`Secret ${ns}/absent`),
     );
+
+    // `moor reconcile helmrepository --wait` fails with the reason.
+    const refused = await runInProcess(
+      ['reconcile', 'helmrepository', 'refused', '--wait', '-n', ns],
+      { connect: () => Promise.resolve(kube), now: new Date() },
+    );
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /refused: AuthenticationFailed: .*HTTP 401/);
 
     // A Sync's chart from the refusing repository fails its render as before, naming it.
     await applyObject(
