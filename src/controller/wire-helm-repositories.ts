@@ -2,6 +2,7 @@
  * The HelmRepository side of the operator: one informer, a work queue and the reconciler
  * (leader-gated like the others). An edit of a repository's spec wakes the Syncs whose chart
  * comes from it at once; so does a new index digest, found by the reconciler's interval fetch.
+ * A change of a repository's auth Secret (watched like the Syncs' render inputs) fetches again.
  */
 import { API_GROUP_VERSION, Kinds } from '../api/index.ts';
 import { nameKeyOf, splitNameKey } from '../core/index.ts';
@@ -18,6 +19,7 @@ import { secretReader } from './secrets.ts';
 import type { StatusMemory } from './status-memory.ts';
 import type { Clock, Logger } from './types.ts';
 import { needsReconcile } from './watch-events.ts';
+import { watchRenderInputs } from './render-inputs-watch.ts';
 
 export type HelmRepositoryWiring = {
   readonly kube: StatusMemory['kube'];
@@ -71,6 +73,13 @@ export function startHelmRepositories(w: HelmRepositoryWiring): { readonly queue
       }),
     ),
   });
+  // A change of a repository's auth Secret fetches its index again at once.
+  const secrets = watchRenderInputs({
+    ...{ kube: w.kube, signal: w.signal, logger: w.logger, watch: w.watch },
+    wake: (keys) => {
+      for (const key of keys) queue.add(key);
+    },
+  });
   let listed = false;
   const informer = startInformer({
     kube: w.kube,
@@ -83,6 +92,8 @@ export function startHelmRepositories(w: HelmRepositoryWiring): { readonly queue
     onChange: (type, obj, old) => {
       if (type === 'deleted') w.memory.forget(obj);
       else w.memory.observe(obj);
+      if (type === 'deleted') secrets.forget(nameKeyOf(obj));
+      else secrets.track(obj);
       if (type === 'deleted' || needsReconcile(type, obj, old)) queue.add(nameKeyOf(obj));
       // The first list is what the Syncs' first reconcile reads; a status write is no edit.
       if (!listed) return;

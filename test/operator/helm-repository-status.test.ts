@@ -2,7 +2,8 @@
 // package + helm repo index, basic auth): Ready with the index digest and its charts and
 // versions; an interval fetch of the same index writes no status; a newly published version is
 // rolled out to a Sync with a range without forcing the Sync; refused credentials, an unreachable
-// server and a bad index are Ready False with a reason naming each.
+// server and a bad index are Ready False with a reason naming each; a changed auth Secret
+// fetches again at once.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -233,6 +234,21 @@ test(
       ns,
       'nosecret',
       (s, r, m) => s === 'False' && r === 'SecretNotFound' && m.includes(`Secret ${ns}/absent`),
+    );
+
+    // A change of the auth Secret alone fetches again at once (an hour's interval).
+    await applyObject(kube, secretObject(ns, 'rotated', { username: 'user', password: 'pass' }));
+    await applyObject(kube, {
+      ...helmRepository(ns, 'rotating', served.url, 'rotated'),
+      spec: { url: served.url, interval: '1h', secretRef: { name: 'rotated' } },
+    });
+    await repoReady(kube, ns, 'rotating', (s) => s === 'True');
+    await applyObject(kube, secretObject(ns, 'rotated', { username: 'user', password: 'old' }));
+    await repoReady(
+      kube,
+      ns,
+      'rotating',
+      (s, r, m) => s === 'False' && r === 'AuthenticationFailed' && /HTTP 401/.test(m),
     );
 
     // `moor reconcile helmrepository --wait` fails with the reason.
