@@ -2,9 +2,11 @@
 import { z } from 'zod';
 import {
   commonStatusFields,
+  countField,
   intervalField,
   positiveDurationField,
   secretRefSchema,
+  timestampField,
 } from './fields.ts';
 
 const URL_MESSAGE = 'must be an http://, https:// or oci:// URL';
@@ -28,7 +30,21 @@ export const HelmRepositorySpecSchema = z.object({
   suspend: z.boolean().default(false).describe('Fetch nothing new while true.'),
 });
 
-export const HelmRepositoryStatusSchema = z.object({ ...commonStatusFields });
+const IndexArtifactSchema = z
+  .object({
+    digest: z.string().min(1).describe('sha256:<hex> of index.yaml as served.'),
+    lastUpdateTime: timestampField().describe('When an index with this digest was first fetched.'),
+  })
+  .describe('The last index fetched (http(s) repositories only).');
+
+export const HelmRepositoryStatusSchema = z.object({
+  ...commonStatusFields,
+  artifact: IndexArtifactSchema.optional(),
+  charts: countField().optional().describe('Charts the index lists.'),
+  versions: countField()
+    .optional()
+    .describe('Chart versions the index lists, all charts together.'),
+});
 
 export type HelmRepositorySpec = z.output<typeof HelmRepositorySpecSchema>;
 export type HelmRepositoryStatus = z.output<typeof HelmRepositoryStatusSchema>;

@@ -134,7 +134,11 @@ export {
   type ValuesFrom,
 } from './sync-helm.ts';
 export { helmRepositoryDefinition, parseHelmRepository, type HelmRepository } from './resources.ts';
-export { HelmRepositorySpecSchema, type HelmRepositorySpec } from './helm-repository.ts';
+export {
+  HelmRepositorySpecSchema,
+  type HelmRepositorySpec,
+  type HelmRepositoryStatus,
+} from './helm-repository.ts';
 export { DeletionPolicies, DeletionPolicySchema, type DeletionPolicy } from './sync-deletion.ts';
 export {
   FilterTagsSchema,

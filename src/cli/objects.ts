@@ -87,9 +87,14 @@ export function isSuspended(obj: KubeObject): boolean {
 
 /** The revision a row shows: the source's artifact, or the sync's last applied revision. */
 export function revisionOf(obj: KubeObject): string | undefined {
-  return obj.kind === Kinds.Sync
-    ? stringAt(obj, 'status', 'lastAppliedRevision')
-    : stringAt(obj, 'status', 'artifact', 'revision');
+  if (obj.kind === Kinds.Sync) return stringAt(obj, 'status', 'lastAppliedRevision');
+  // A HelmRepository's index has no revision: its digest, shortened as git shortens a sha.
+  if (obj.kind === Kinds.HelmRepository)
+    return stringAt(obj, 'status', 'artifact', 'digest')?.replace(
+      /^(sha256:[0-9a-f]{12})[0-9a-f]+$/,
+      '$1',
+    );
+  return stringAt(obj, 'status', 'artifact', 'revision');
 }
 
 export type SummaryRow = {

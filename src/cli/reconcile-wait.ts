@@ -64,6 +64,14 @@ export function assessSourceWait(source: KubeObject, requestedAt: string): WaitS
   return { phase: 'done', message: `fetched revision ${revision}` };
 }
 
+/** A HelmRepository is done when it handled the request and is Ready (its index fetched). */
+export function assessHelmRepositoryWait(repo: KubeObject, requestedAt: string): WaitState {
+  const common = assessCommon(repo, requestedAt);
+  if (common) return common;
+  const digest = stringAt(repo, 'status', 'artifact', 'digest');
+  return { phase: 'done', message: digest ? `fetched index ${digest}` : 'ready' };
+}
+
 /**
  * A Sync is done when it handled the request, is Ready, has applied the newest revision of its
  * source, and (with spec.wait) is Healthy.

@@ -8,15 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../core/index.ts';
 import type { HelmSettings } from '../render/index.ts';
-import { createChartPackages, createHelmCharts, type HelmCharts } from '../source/index.ts';
+import {
+  createChartPackages,
+  createHelmCharts,
+  type HelmCharts,
+  type HelmIndexes,
+} from '../source/index.ts';
 import { createOciCharts } from './sync/oci-charts.ts';
 
-export type ChartCaches = HelmCharts & {
-  /** The directory its packages are in. */
-  readonly dir: string;
-  /** Removes the packages on disk. */
-  close(): Promise<void>;
-};
+export type ChartCaches = HelmCharts &
+  HelmIndexes & {
+    /** The directory its packages are in. */
+    readonly dir: string;
+    /** Removes the packages on disk. */
+    close(): Promise<void>;
+  };
 
 const PREFIX = 'moor-charts-';
 
@@ -59,6 +65,8 @@ export function createChartCaches(
   return {
     dir,
     fetch: (repo, ...rest) => (repo.url.startsWith('oci://') ? oci : http).fetch(repo, ...rest),
+    // An OCI registry has no index: its versions are resolved per chart.
+    index: (repo, ...rest) => http.index(repo, ...rest),
     close,
   };
 }

@@ -57,6 +57,19 @@ pureTest('inputRefsOf: substituteFrom, helm valuesFrom and the decryption Secret
   ]);
 });
 
+pureTest("inputRefsOf: a HelmRepository's auth Secret, in its namespace", () => {
+  const repo = (spec: Record<string, unknown>) => ({
+    apiVersion: 'moor.dev/v1alpha1',
+    kind: 'HelmRepository',
+    metadata: { name: 'charts', namespace: 'shared' },
+    spec: { url: 'https://charts.example/', ...spec },
+  });
+  assert.deepEqual(inputRefsOf(repo({ secretRef: { name: 'auth' } })), [
+    { kind: 'Secret', namespace: 'shared', name: 'auth' },
+  ]);
+  assert.deepEqual(inputRefsOf(repo({})), []);
+});
+
 test('a change to a ConfigMap a Sync reads wakes that Sync only, served from the watch', async (t) => {
   const ns = await testNamespace(t, 'inputs-watch');
   const kube = createKubeClient({ kubeconfig: testCluster().kubeconfig });

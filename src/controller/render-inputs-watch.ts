@@ -40,14 +40,22 @@ function helmRepositoryOf(spec: Spec, namespace: string): InputRef | undefined {
   return { kind: 'HelmRepository', namespace: at, name: repo.name };
 }
 
+/** A HelmRepository reads its auth Secret (spec.secretRef), in its own namespace. */
+function authSecretOf(repo: KubeObject): InputRef[] {
+  const name = (repo.spec as { secretRef?: { name?: unknown } } | undefined)?.secretRef?.name;
+  const namespace = repo.metadata.namespace ?? '';
+  return typeof name === 'string' && name !== '' ? [{ kind: 'Secret', namespace, name }] : [];
+}
+
 /**
  * The ConfigMaps and Secrets a Sync's render reads (all in the Sync's namespace), and the
- * HelmRepository its chart comes from. Pure.
+ * HelmRepository its chart comes from; for a HelmRepository, its auth Secret. Pure.
  */
 export function inputRefsOf(sync: KubeObject): InputRef[] {
   const namespace = sync.metadata.namespace ?? '';
   const spec = (sync.spec ?? {}) as Spec;
   const refs: InputRef[] = [];
+  if (sync.kind === 'HelmRepository') return authSecretOf(sync);
   const add = (kind: unknown, name: unknown) => {
     if (isKind(kind) && typeof name === 'string' && name !== '')
       refs.push({ kind, namespace, name });

@@ -9,6 +9,7 @@ import type { EventInput } from '../notify/index.ts';
 import type { HelmSettings, KustomizeSettings, ParseMemo } from '../render/index.ts';
 import type { Metrics } from '../server/index.ts';
 import { createChartCaches } from './chart-caches.ts';
+import type { HelmCharts } from '../source/index.ts';
 import { watchedGet, type RenderInputsWatch } from './render-inputs-watch.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { CommitClock } from './commit-clock.ts';
@@ -68,6 +69,8 @@ export type SyncWiring = {
   readonly others: OtherOperators;
   /** `--shard`: the live cache holds only this shard's objects (ADR 0032). */
   readonly shard?: string | undefined;
+  /** The chart caches the renders read (shared with the HelmRepository reconciler). */
+  readonly charts?: HelmCharts;
 };
 
 /** The cluster as a reconcile sees it: the client, and the live cache of what was applied. */
@@ -137,7 +140,7 @@ export function syncHandles(
       memos: remembered.parseMemos,
       helm: w.helm ?? { path: undefined },
       get: watchedGet(kube, inputs),
-      charts: createChartCaches(w, w.signal),
+      charts: w.charts ?? createChartCaches(w, w.signal),
     },
     report: {
       events: w.events,

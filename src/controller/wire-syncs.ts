@@ -30,6 +30,8 @@ import { forgetRendered, reconcileSync } from './sync/index.ts';
 import { needsReconcile, wakesDependents } from './watch-events.ts';
 import type { Sources } from './wire-sources.ts';
 import { watchRenderInputs, type RenderInputsWatch } from './render-inputs-watch.ts';
+import { createChartCaches } from './chart-caches.ts';
+import { startHelmRepositories } from './wire-helm-repositories.ts';
 
 export type SyncSide = SyncWiring & {
   readonly dependents: Dependents;
@@ -54,6 +56,8 @@ export type Syncs = {
   readonly informer: Informer;
   readonly queue: WorkQueue;
   readonly outages: SyncOutages;
+  /** The HelmRepositories' reconciles. */
+  readonly helmRepositories: WorkQueue;
 };
 
 export function startSyncs(w: SyncSide, sources: Sources): Syncs {
@@ -65,8 +69,9 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
       for (const k of keys) queue.add(k);
     },
   });
+  const charts = createChartCaches(w, w.signal);
   const deps = {
-    ...syncHandles(w, sources, lookupSync, (k, ms) => queue.addAfter(k, ms), inputs),
+    ...syncHandles({ ...w, charts }, sources, lookupSync, (k, ms) => queue.addAfter(k, ms), inputs),
     outages,
   };
   const forget = (key: string): void => {
@@ -119,8 +124,15 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     onChange: syncChanged(w, queue, inputs),
   });
   watchDrift(w, lookupSync, queue);
-  watchHelmRepositories(w, inputs, (k) => queue.add(k));
-  return { informer, queue, outages };
+  const helmRepositories = startHelmRepositories({
+    ...w,
+    indexes: charts,
+    wake: (namespace, name) => {
+      for (const key of inputs.readersOf({ kind: 'HelmRepository', namespace, name }))
+        queue.add(key);
+    },
+  });
+  return { informer, queue, outages, helmRepositories: helmRepositories.queue };
 }
 
 /** What a Sync's add, change or removal does: memories kept or dropped, reconciles queued. */
@@ -149,34 +161,6 @@ function syncChanged(
     if (type === 'deleted') inputs.forget(key);
     else inputs.track(obj);
   };
-}
-
-/** An edit of a HelmRepository's spec wakes the Syncs whose chart comes from it. */
-function watchHelmRepositories(
-  w: SyncSide,
-  inputs: Pick<RenderInputsWatch, 'readersOf'>,
-  wake: (key: string) => void,
-): void {
-  let listed = false;
-  const informer = startInformer({
-    kube: w.kube,
-    apiVersion: API_GROUP_VERSION,
-    kind: Kinds.HelmRepository,
-    ...(w.namespace ? { namespace: w.namespace } : {}),
-    signal: w.signal,
-    logger: w.logger,
-    ...(w.watch ? { watch: w.watch } : {}),
-    onChange: (type, obj, old) => {
-      // The first list is what the Syncs' first reconcile reads; a status write is no edit.
-      if (!listed) return;
-      if (type === 'modified' && old?.metadata.generation === obj.metadata.generation) return;
-      const { namespace = '', name = '' } = obj.metadata;
-      for (const key of inputs.readersOf({ kind: 'HelmRepository', namespace, name })) wake(key);
-    },
-  });
-  void informer.synced.then(() => {
-    listed = true;
-  });
 }
 
 /** The Sync was just marked for deletion: its finalizer's teardown starts. */

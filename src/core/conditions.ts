@@ -39,6 +39,10 @@ export const ConditionReasons = {
   Timeout: 'Timeout',
   SecretInvalid: 'SecretInvalid',
   ArtifactFailed: 'ArtifactFailed',
+  /** A Helm repository answered with an HTTP error other than 401/403. */
+  IndexFetchFailed: 'IndexFetchFailed',
+  /** A Helm repository's index.yaml is too large or no Helm index. */
+  IndexInvalid: 'IndexInvalid',
   // sync
   SourceNotFound: 'SourceNotFound',
   ArtifactNotReady: 'ArtifactNotReady',

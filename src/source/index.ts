@@ -19,6 +19,11 @@ export {
   type FetchedChart,
   type HelmCharts,
   type HelmRepositoryAccess,
+  IndexErrorCodes,
+  type HelmIndexes,
+  type IndexError,
+  type IndexErrorCode,
+  type IndexSnapshot,
 } from './helm-charts.ts';
 export { parseHelmIndex, pickChartVersion, type HelmIndex } from './helm-index.ts';
 export {

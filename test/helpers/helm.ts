@@ -1,6 +1,9 @@
 // Helm for tests: the program `moor operator` would find, a wrapper that counts its runs, and a
 // chart fixture (a CRD, a vendored dependency with Chart.lock, hooks) written into a repository.
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestContext } from 'node:test';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -170,4 +173,25 @@ export async function writeWebRepository(
     await runHelm(helm, ['package', src, '-d', join(dir, 'repo')], home);
   }
   await runHelm(helm, ['repo', 'index', join(dir, 'repo')], home);
+}
+
+/** Serves `dir` on loopback, only to `user:pass`; counts requests per path. */
+export async function serveChartRepository(t: TestContext, dir: string) {
+  const requests = new Map<string, number>();
+  const expected = `Basic ${Buffer.from('user:pass').toString('base64')}`;
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    requests.set(path, (requests.get(path) ?? 0) + 1);
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="charts"' }).end();
+      return;
+    }
+    readFile(join(dir, path.replace(/^\/+/, '').replaceAll('..', '')))
+      .then((body) => res.writeHead(200).end(body))
+      .catch(() => res.writeHead(404).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests };
 }

@@ -3,16 +3,17 @@
 // upgrades, a range with no match lists the versions found, and an upgrade that changes an
 // immutable field fails clearly unless spec.force; editing the HelmRepository wakes the Sync.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
 import type { KubeClient } from '../../src/kube/index.ts';
 import { clusterTest as test } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
-import { testHelm, writeWebRepository } from '../helpers/helm.ts';
+import {
+  serveChartRepository as serveRepository,
+  testHelm,
+  writeWebRepository,
+} from '../helpers/helm.ts';
 import {
   applyObject,
   conditionOf,
@@ -26,27 +27,6 @@ import {
 } from '../helpers/operator.ts';
 
 const { helm, skip } = testHelm();
-
-/** Serves `dir` on loopback, only to `user:pass`; counts requests per path. */
-async function serveRepository(t: TestContext, dir: string) {
-  const requests = new Map<string, number>();
-  const expected = `Basic ${Buffer.from('user:pass').toString('base64')}`;
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    requests.set(path, (requests.get(path) ?? 0) + 1);
-    if (req.headers.authorization !== expected) {
-      res.writeHead(401, { 'www-authenticate': 'Basic realm="charts"' }).end();
-      return;
-    }
-    readFile(join(dir, path.replace(/^\/+/, '').replaceAll('..', '')))
-      .then((body) => res.writeHead(200).end(body))
-      .catch(() => res.writeHead(404).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests };
-}
 
 async function settle(
   kube: KubeClient,

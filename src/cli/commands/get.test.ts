@@ -70,3 +70,19 @@ void test('get sources: revision from the artifact, no IN-SYNC or NAMESPACE colu
     'NAME   READY   REVISION        SUSPENDED   MESSAGE\nrepo   True    main@sha1:abc   false       stored artifact\n',
   );
 });
+
+void test('get helmrepositories: the index digest, shortened, stands in the REVISION column', () => {
+  const digest = `sha256:${'ab12'.repeat(16)}`;
+  const items = [
+    obj('HelmRepository', 'apps', 'charts', {
+      status: {
+        artifact: { digest, lastUpdateTime: '2024-05-01T12:00:00Z' },
+        conditions: [cond('Ready', 'True', 'index: 1 charts, 2 versions')],
+      },
+    }),
+  ];
+  assert.equal(
+    renderSummaryTable('HelmRepository', items, false),
+    'NAME     READY   REVISION              SUSPENDED   MESSAGE\ncharts   True    sha256:ab12ab12ab12   false       index: 1 charts, 2 versions\n',
+  );
+});

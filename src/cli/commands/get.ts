@@ -1,4 +1,4 @@
-// `moor get sources|syncs [NAME] [-A] [-o table|json|yaml]`: one row per resource.
+// `moor get sources|syncs|helmrepositories [NAME] [-A] [-o table|json|yaml]`: one row per resource.
 import { API_GROUP_VERSION, Kinds, type KubeObject } from '../parts.ts';
 import {
   connectWith,
@@ -25,7 +25,7 @@ import { registerGetImagesCommand } from './image.ts';
 const MESSAGE_WIDTH = 80;
 
 type Listing = {
-  readonly kind: TargetKind | NotificationKind;
+  readonly kind: TargetKind | NotificationKind | typeof Kinds.HelmRepository;
   readonly name: string;
   readonly aliases: readonly string[];
   readonly plural: string;
@@ -45,6 +45,12 @@ const listings: readonly Listing[] = [
   { kind: Kinds.Provider, name: 'providers', aliases: ['provider'], plural: 'providers' },
   { kind: Kinds.Alert, name: 'alerts', aliases: ['alert'], plural: 'alerts' },
   { kind: Kinds.Receiver, name: 'receivers', aliases: ['receiver'], plural: 'receivers' },
+  {
+    kind: Kinds.HelmRepository,
+    name: 'helmrepositories',
+    aliases: ['helmrepository', 'helmrepo'],
+    plural: 'helmrepositories',
+  },
 ];
 
 type NotificationKind = typeof Kinds.Provider | typeof Kinds.Alert | typeof Kinds.Receiver;
@@ -147,7 +153,9 @@ export function registerGetCommands(get: GroupCommand, ctx: CliContext): void {
   for (const listing of listings) registerListing(get, ctx, listing);
   get
     .command('all')
-    .description('every Moor resource: sources, syncs, providers, alerts, receivers')
+    .description(
+      'every Moor resource: sources, syncs, providers, alerts, receivers, helmrepositories',
+    )
     .option('-A, --all-namespaces', 'list across all namespaces')
     .addOption(outputOption())
     .action(async (opts, cmd) => {

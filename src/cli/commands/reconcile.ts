@@ -1,4 +1,5 @@
 // `moor reconcile source NAME [--wait] [--timeout 5m]` and
+// `moor reconcile helmrepository NAME [--wait] [--timeout 5m]` and
 // `moor reconcile sync NAME [--wait] [--timeout 5m] [--with-source | --no-source]`.
 import { Option } from '@commander-js/extra-typings';
 import {
@@ -14,7 +15,12 @@ import { recordAt, refTo, stringAt } from '../objects.ts';
 import { pollUntil } from '../poll.ts';
 import type { GroupCommand } from '../program.ts';
 import { registerReconcileImageCommands } from './image.ts';
-import { assessSourceWait, assessSyncWait, type WaitState } from '../reconcile-wait.ts';
+import {
+  assessHelmRepositoryWait,
+  assessSourceWait,
+  assessSyncWait,
+  type WaitState,
+} from '../reconcile-wait.ts';
 
 const POLL_INTERVAL_MS = 500;
 /** An operator answers within a second or so: only a longer silence is worth a hint. */
@@ -66,6 +72,7 @@ async function sourceRevisionOf(kube: KubeClient, sync: KubeObject, signal: Abor
 async function assess(kube: KubeClient, ref: Target, requestedAt: string, signal: AbortSignal) {
   const obj = await getOrFail(kube, ref, signal);
   if (ref.kind === Kinds.GitRepository) return assessSourceWait(obj, requestedAt);
+  if (ref.kind === Kinds.HelmRepository) return assessHelmRepositoryWait(obj, requestedAt);
   return assessSyncWait(obj, await sourceRevisionOf(kube, obj, signal), requestedAt);
 }
 
@@ -160,6 +167,23 @@ function registerReconcileSource(reconcile: GroupCommand, ctx: CliContext): void
     });
 }
 
+function registerReconcileHelmRepository(reconcile: GroupCommand, ctx: CliContext): void {
+  reconcile
+    .command('helmrepository')
+    .aliases(['helmrepo'])
+    .description(`request a reconcile of a ${Kinds.HelmRepository}: fetch its index now`)
+    .argument('<name>', `name of the ${Kinds.HelmRepository}`)
+    .option('--wait', 'block until the index is fetched and the repository is Ready')
+    .addOption(timeoutOption())
+    .action(async (name, opts, command) => {
+      const globals = command.optsWithGlobals();
+      const wait = await waitOptions(ctx, opts.timeout);
+      const kube = await connectWith(ctx, globals);
+      const ref = refTo(Kinds.HelmRepository, namespaceOf(globals), name);
+      await reconcileNow(kube, ref, { ctx, wait: opts.wait ? wait : undefined, withSource: false });
+    });
+}
+
 function registerReconcileSync(reconcile: GroupCommand, ctx: CliContext): void {
   reconcile
     .command('sync')
@@ -185,5 +209,6 @@ function registerReconcileSync(reconcile: GroupCommand, ctx: CliContext): void {
 export function registerReconcileCommands(reconcile: GroupCommand, ctx: CliContext): void {
   registerReconcileSource(reconcile, ctx);
   registerReconcileSync(reconcile, ctx);
+  registerReconcileHelmRepository(reconcile, ctx);
   registerReconcileImageCommands(reconcile, ctx);
 }
