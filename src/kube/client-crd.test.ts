@@ -74,8 +74,13 @@ test('a CRD applied becomes Established, then its custom resources apply, patch 
       : undefined;
   });
 
-  // The earlier miss is not remembered: the kind is discovered again.
-  const info = must(await kube.resolveKind(apiVersion, 'Widget', stepSignal()));
+  // The earlier miss is not remembered: the kind is discovered again. The API server may list a
+  // CRD as Established a moment before its discovery document serves the kind, so this asks
+  // until it does (a miss that stayed cached would still time out).
+  const info = await eventually('discovery to serve Widget', async () => {
+    const got = await kube.resolveKind(apiVersion, 'Widget', stepSignal());
+    return got.ok ? got.value : undefined;
+  });
   assert.deepEqual(info, { group, version: 'v1', resource: 'widgets', namespaced: true });
 
   // A new resource's watch cache starts now: version 1 is long gone, and the caller must re-list.
