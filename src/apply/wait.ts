@@ -39,6 +39,30 @@ export function isEstablished(crd: KubeObject | undefined): boolean {
   return conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
 }
 
+/**
+ * Whether discovery serves the CRD's kind in every served version. The API server may mark a CRD
+ * Established a moment before its discovery document lists the kind; a custom resource applied
+ * in that gap would fail as an unknown kind.
+ */
+async function served(kube: KubeClient, crd: KubeObject, signal: AbortSignal): Promise<boolean> {
+  const spec = crd.spec as
+    | {
+        group?: string;
+        names?: { kind?: string };
+        versions?: { name?: string; served?: boolean }[];
+      }
+    | undefined;
+  const kind = spec?.names?.kind;
+  if (!spec?.group || !kind) return true;
+  for (const v of spec.versions ?? []) {
+    if (!v.name || v.served === false) continue;
+    const got = await kube.resolveKind(`${spec.group}/${v.name}`, kind, signal);
+    if (!got.ok) return false;
+  }
+  return true;
+}
+
+/** Waits until each CRD is Established and its kind is served by discovery. */
 export async function waitEstablished(
   kube: KubeClient,
   crds: readonly KubeObject[],
@@ -50,7 +74,7 @@ export async function waitEstablished(
       const ok = await pollUntil(
         async () => {
           const got = await kube.get(refOf(crd), opts.signal);
-          return got.ok && isEstablished(got.value);
+          return got.ok && isEstablished(got.value) && (await served(kube, crd, opts.signal));
         },
         { ...opts, intervalMs: 500 },
       );
