@@ -228,6 +228,16 @@ const rows: readonly Row[] = [
     target: manySyncsTarget,
   },
   {
+    scenario: 'many Syncs, requests per Sync',
+    figure: 'patch / create / get',
+    paths: [
+      'manySyncs.requestsPerSync.patch',
+      'manySyncs.requestsPerSync.create',
+      'manySyncs.requestsPerSync.get',
+    ],
+    unit: 'requests',
+  },
+  {
     scenario: 'many Syncs, --concurrency 16',
     figure: 'time / peak RSS',
     paths: ['manySyncs.byConcurrency.16.readySeconds', 'manySyncs.byConcurrency.16.peakRssMiB'],

@@ -12,6 +12,7 @@ import {
   type BenchContext,
 } from '../lib/context.ts';
 import { readHeap } from '../lib/operator.ts';
+import { subtractCounts, sumBy } from '../lib/prometheus.ts';
 import { createPathsRepo } from '../lib/repo.ts';
 import { applyAs, MOOR_API, sourceObject, syncObject } from '../lib/resources.ts';
 import { round } from '../lib/stats.ts';
@@ -27,6 +28,8 @@ type Run = {
   rssMiB: number;
   cpuSeconds: number;
   heapUsedMiB: number;
+  /** API requests the operator sent per Sync, by verb, from creation to all Ready. */
+  requestsPerSync: Record<string, number>;
 };
 
 async function measureRun(
@@ -49,6 +52,7 @@ async function measureRun(
     await sources.waitFor('src', (o) => conditionOf(o, 'Ready')?.status === 'True', 120_000);
     const sha = await repo.revParse('HEAD');
     const cpuBefore = await operator.cpuMs();
+    const requestsBefore = sumBy(await operator.metrics(), 'moor_api_requests_total', 'verb');
     const started = performance.now();
     const limit = pLimit(CREATE_CONCURRENCY);
     await Promise.all(
@@ -75,6 +79,13 @@ async function measureRun(
     const memory = await operator.memory();
     const heap = await readHeap(operator);
     const cpuSeconds = ((await operator.cpuMs()) - cpuBefore) / 1000;
+    const requests = subtractCounts(
+      sumBy(await operator.metrics(), 'moor_api_requests_total', 'verb'),
+      requestsBefore,
+    );
+    const requestsPerSync = Object.fromEntries(
+      Object.entries(requests).map(([verb, n]) => [verb, round(n / paths.length, 2)]),
+    );
     return {
       concurrency,
       readySeconds: readySeconds === null ? null : round(readySeconds, 2),
@@ -83,6 +94,7 @@ async function measureRun(
       rssMiB: round(memory.rssMiB),
       cpuSeconds: round(cpuSeconds, 2),
       heapUsedMiB: heap.heapUsedMiB,
+      requestsPerSync,
     };
   });
 }
