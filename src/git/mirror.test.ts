@@ -108,6 +108,9 @@ test('a force-pushed branch (rewritten history) is fetched as it now is', async 
   const rewritten = await repo.commit({ 'a.yaml': 'a: 3\n', 'b.yaml': 'b: 1\n' }, 'rewritten');
   const fetched = await fetchMain(repo, mirrorDir, { previous: old });
   assert.equal(fetched.sha, rewritten);
+  // The author and subject are the fetched commit's, not the one fetched before.
+  assert.equal(fetched.commit?.subject, 'rewritten');
+  assert.match(fetched.commit?.author ?? '', /<.+@.+>/);
   assert.deepEqual(fetched.previous?.changedPaths, ['a.yaml', 'b.yaml']);
   const dir = await checkout(mirrorDir, rewritten);
   assert.equal(await readFile(join(dir, 'a.yaml'), 'utf8'), 'a: 3\n');

@@ -139,9 +139,9 @@ async function diffTrees(
 async function commitInfo(
   session: Session,
   gitDir: string,
-  sha: string,
+  commit: string,
 ): Promise<CommitInfo | undefined> {
-  const shown = await session.run(['show', '-s', '--format=%an <%ae>%x00%aI%x00%s', sha], {
+  const shown = await session.run(['show', '-s', '--format=%an <%ae>%x00%aI%x00%s', commit], {
     op: 'show',
     gitDir,
   });
@@ -193,10 +193,12 @@ async function fetchOnce(
   if (!fetched.ok) return fail(fetched);
   const previous =
     target.previous !== undefined && isFullSha(target.previous) ? target.previous : undefined;
-  // Both read the mirror only: run side by side (the diff names the commits, not their trees).
-  const [described, diff] = await Promise.all([
+  // All three read the mirror only: run side by side (the diff names the commits, not their
+  // trees; the commit's author and subject are read through the ref the fetch just moved).
+  const [described, diff, commit] = await Promise.all([
     describeCommits(session, gitDir, previous),
     previous === undefined ? undefined : diffTrees(session, gitDir, previous, MIRROR_REF),
+    commitInfo(session, gitDir, `${MIRROR_REF}^{commit}`),
   ]);
   if (!described.ok) return fail(described);
   const { sha, tree, previousSha, previousTree } = described.value;
@@ -211,7 +213,6 @@ async function fetchOnce(
     return fail(err(gitFailure(GitErrorCode.RefNotFound, context, { detail })));
   }
   const before = previousOf(previousSha, previousTree, diff);
-  const commit = await commitInfo(session, gitDir, sha);
   await compactMirror(session, gitDir, sha === previousSha);
   return {
     result: ok({

@@ -73,3 +73,23 @@ export type RenderErrorData = {
 
 /** A render failure; the message names the file (`apps/web.yaml:12:5: …`) or path it is about. */
 export class RenderError extends MoorError<RenderErrorCode, RenderErrorData> {}
+
+/** Reading `rel` (relative to the artifact root) was cut short by the signal. */
+export function abortedError(rel: string): RenderError {
+  return new RenderError(RenderErrorCode.aborted, `reading ${rel || '.'} aborted`, {
+    file: rel || '.',
+  });
+}
+
+/** Reading `rel` failed (the file system's error is the cause). */
+export function readFailure(cause: unknown, rel: string): RenderError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new RenderError(
+    RenderErrorCode.readFailed,
+    `reading ${rel} failed: ${message}`,
+    {
+      file: rel,
+    },
+    { cause },
+  );
+}

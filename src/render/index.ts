@@ -17,6 +17,7 @@ export {
   type LoadOptions,
 } from './load.ts';
 export { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
+export type { FileMemo } from './file-memo.ts';
 export { renderSync, type RenderSyncOptions } from './render.ts';
 export { CLUSTER_SCOPED_KINDS, resolveScopes, type IsNamespaced } from './scope.ts';
 export {

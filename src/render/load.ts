@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import type { Result } from '../core/index.ts';
 import { err, ok } from '../core/index.ts';
-import { RenderError, RenderErrorCode } from './errors.ts';
+import { RenderError, RenderErrorCode, abortedError, readFailure } from './errors.ts';
 import { buildKustomization, type KustomizeSettings } from './kustomize.ts';
 import {
   checkKustomizationGraph,
@@ -20,6 +20,7 @@ import {
 import { formatBytes, RenderLimits } from './limits.ts';
 import { noSealedInputs, unsealOutput, type SealedInputs } from './sops-generators.ts';
 import { compareText } from './parse.ts';
+import { fileMemoRound, identityOf, type FileMemo, type FileMemoRound } from './file-memo.ts';
 import { decodeManifest } from './text.ts';
 import type { ManifestFile } from './types.ts';
 
@@ -39,6 +40,8 @@ export type LoadOptions = {
    * undefined: the Sync decrypts nothing, and such a file is an error.
    */
   readonly identities?: readonly string[] | undefined;
+  /** The files the Sync's last load read, kept across loads (see file-memo.ts). */
+  readonly files?: FileMemo | undefined;
 };
 
 /** A read (see LoadOptions.reads) standing for content outside the artifact (remote bases). */
@@ -52,7 +55,12 @@ type Walk = {
   readonly visited: Set<string>;
   readonly files: ManifestFile[];
   /** Regular files to read once the walk is done, in parallel. */
-  readonly pending: { readonly path: string; readonly full: string }[];
+  readonly pending: {
+    readonly path: string;
+    readonly full: string;
+    readonly id: string | undefined;
+  }[];
+  readonly memo: FileMemoRound;
   /** Bytes of the manifests found so far (file sizes, kustomize output). */
   bytes: number;
   /** The private copy of the artifact kustomizations are built in, made at the first one. */
@@ -90,6 +98,7 @@ export async function loadManifestFiles(
     walk = {
       ...{ root, signal, options, visited: new Set(), files: [], pending: [], bytes: 0 },
       sealed: noSealedInputs(),
+      memo: fileMemoRound(options.files),
     };
     const walked = await walkDir(walk, start.value, relPath.value);
     if (!walked.ok) return walked;
@@ -99,8 +108,11 @@ export async function loadManifestFiles(
     );
     for (const [i, text] of read.entries()) {
       if (!text.ok) return text;
-      walk.files.push({ path: walk.pending[i]?.path ?? '', content: text.value });
+      const { path = '', id } = walk.pending[i] ?? {};
+      walk.memo.keep(path, id, text.value);
+      walk.files.push({ path, content: text.value });
     }
+    walk.memo.finish();
     return ok(walk.files.sort((a, b) => compareText(a.path, b.path)));
   } catch (cause) {
     return err(readFailure(cause, relPath.value || '.'));
@@ -195,10 +207,14 @@ async function visitEntry(
   if (isDir) return walkDir(walk, full, rel);
   if (!isManifest(entry.name)) return ok(undefined);
   // The size is checked before anything is read: a 10 GB file costs one stat.
-  const info = await stat(full);
+  const info = await stat(full, { bigint: true });
   if (!info.isFile()) return ok(undefined);
-  const counted = countBytes(walk, rel, info.size);
-  if (counted.ok) walk.pending.push({ path: rel, full });
+  const counted = countBytes(walk, rel, Number(info.size));
+  if (!counted.ok) return counted;
+  const id = identityOf(info);
+  const known = walk.memo.recall(rel, id);
+  if (known === undefined) walk.pending.push({ path: rel, full, id });
+  else walk.files.push({ path: rel, content: known });
   return counted;
 }
 
@@ -372,22 +388,4 @@ function isManifest(name: string): boolean {
 function isInside(root: string, target: string): boolean {
   const rel = relative(root, target);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
-function abortedError(rel: string): RenderError {
-  return new RenderError(RenderErrorCode.aborted, `reading ${rel || '.'} aborted`, {
-    file: rel || '.',
-  });
-}
-
-function readFailure(cause: unknown, rel: string): RenderError {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new RenderError(
-    RenderErrorCode.readFailed,
-    `reading ${rel} failed: ${message}`,
-    { file: rel },
-    {
-      cause,
-    },
-  );
 }

@@ -1,6 +1,7 @@
 import type { Result } from '../core/index.ts';
 import { err } from '../core/index.ts';
 import type { RenderError } from './errors.ts';
+import type { FileMemo } from './file-memo.ts';
 import type { KustomizeSettings } from './kustomize.ts';
 import { loadManifestFiles } from './load.ts';
 import { findDuplicate, parseManifests, type ParseMemo } from './parse.ts';
@@ -13,6 +14,8 @@ import type { RenderedObject } from './types.ts';
 export type RenderSyncOptions = {
   /** Parsed files from earlier renders of the same Sync (see ParseMemo). */
   readonly memo?: ParseMemo | undefined;
+  /** Files read by the Sync's last render (see FileMemo): unchanged ones are not read again. */
+  readonly files?: FileMemo | undefined;
   /** The artifact: one commit's files on disk. */
   readonly artifactDir: string;
   /** The Sync's `spec.path`, relative to the artifact. */
@@ -48,6 +51,7 @@ export async function renderSync(
     kustomize: options.kustomize,
     reads: options.reads,
     identities: options.identities,
+    files: options.files,
   });
   if (!files.ok) return files;
   const decrypted = decryptManifests(files.value, options.identities);

@@ -82,7 +82,12 @@ export type ApplyStep =
     }
   | 'abandoned';
 
-/** Writes Reconciling and the inventory union before anything is created (ADR 0003). */
+/**
+ * Writes Reconciling and the inventory union before anything is created (ADR 0003). When the
+ * recorded inventory already holds every desired object, nothing new can be created and the
+ * write is left out, even for a new revision: the one status write of the decision moves the
+ * Sync to it (ADR 0037).
+ */
 async function recordIntent(
   h: ApplyHandles,
   rev: Revision,
@@ -91,7 +96,7 @@ async function recordIntent(
 ): Promise<{ obj: KubeObject; status: SyncStatus } | Failed> {
   const { obj, status, revision } = rev;
   for (const a of decideCommitted(status, revision)) h.announce(a);
-  if (p.sameIntent && status.lastAttemptedRevision === revision) return { obj, status };
+  if (p.sameIntent) return { obj, status };
   const next = intentStatus(rev.sync, status, revision, p.intent, rev.startedAt);
   const res = await writeStatus(h.cluster.kube, obj, next, signal, h.cluster.operatorId);
   if (res.error) {

@@ -14,6 +14,7 @@ import {
   type SubstituteOptions,
   type KustomizeSettings,
   type IsNamespaced,
+  type FileMemo,
   type ParseMemo,
   type RenderedObject,
   type RenderError,
@@ -139,6 +140,20 @@ const cacheKey = (input: DesiredInput, ...more: string[]) =>
     input.syncName,
   ].join(SYNC_SEPARATOR);
 
+/**
+ * Each Sync's file memo, kept with its parse memo: it goes when the Sync's parse memo goes
+ * (the Sync forgotten), with no bookkeeping of its own.
+ */
+const fileMemos = new WeakMap<ParseMemo, FileMemo>();
+
+function fileMemoOf(memo: ParseMemo): FileMemo {
+  const known = fileMemos.get(memo);
+  if (known) return known;
+  const created: FileMemo = new Map();
+  fileMemos.set(memo, created);
+  return created;
+}
+
 function remember(cache: RenderCache, key: string, value: Rendered): Rendered {
   // Bound the cache: a handful of revisions per Sync is plenty.
   if (cache.size > 256) cache.delete(cache.keys().next().value ?? '');
@@ -205,6 +220,7 @@ export async function renderDesired(
     renderSync({
       reads,
       memo,
+      files: fileMemoOf(memo),
       artifactDir: input.artifactDir,
       path: input.path,
       targetNamespace: input.targetNamespace,
