@@ -361,7 +361,13 @@ type CurvePoint = {
 /** The cost curve as a table of its own: one row per point (empty when `cost` did not run). */
 export function renderCostCurve(results: Results): string[] {
   const cost = results.cost as
-    { baseline: CurvePoint; objects: CurvePoint[]; syncs: CurvePoint[] } | undefined;
+    | {
+        baseline: CurvePoint;
+        objects: CurvePoint[];
+        syncs: CurvePoint[];
+        failed?: { objects: number; syncs: number; error: string }[];
+      }
+    | undefined;
   if (!cost?.baseline) return [];
   const row = (p: CurvePoint, per: string): string =>
     `| ${p.objects} | ${p.syncs} | ${format(p.readySeconds)} | ${format(p.rssMiB)} | ` +
@@ -377,6 +383,7 @@ export function renderCostCurve(results: Results): string[] {
     row(cost.baseline, 'baseline'),
     ...cost.objects.map((p) => row(p, per(p, 'object'))),
     ...cost.syncs.map((p) => row(p, per(p, 'Sync'))),
+    ...(cost.failed ?? []).map((f) => `| ${f.objects} | ${f.syncs} | failed: ${f.error} | | | | |`),
   ];
 }
 

@@ -125,15 +125,30 @@ export async function runCost(ctx: BenchContext): Promise<Record<string, unknown
   const baseline = await measurePoint(ctx, 0, 1);
   report('baseline', baseline);
   const objects: (CostPoint & ReturnType<typeof perUnit>)[] = [];
+  const failed: { objects: number; syncs: number; error: string }[] = [];
+  // A point that fails (times out) is reported as such; the points measured are kept.
+  const attempt = async (syncs: number, perSync: number): Promise<CostPoint | undefined> => {
+    try {
+      return await measurePoint(ctx, syncs, perSync);
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      const message = (error as Error).message;
+      ctx.log(`  ${syncs * perSync} objects over ${syncs} Syncs: FAILED: ${message}`);
+      failed.push({ objects: syncs * perSync, syncs, error: message });
+      return undefined;
+    }
+  };
   for (const count of costObjects) {
     const syncs = Math.min(costObjectSyncs, count);
-    const point = await measurePoint(ctx, syncs, Math.ceil(count / syncs));
+    const point = await attempt(syncs, Math.ceil(count / syncs));
+    if (!point) continue;
     report(`${point.objects} objects`, point);
     objects.push({ ...point, ...perUnit(point, baseline, point.objects) });
   }
   const bySyncs: (CostPoint & ReturnType<typeof perUnit>)[] = [];
   for (const count of costSyncs) {
-    const point = await measurePoint(ctx, count, 1);
+    const point = await attempt(count, 1);
+    if (!point) continue;
     report(`${count} Syncs`, point);
     bySyncs.push({ ...point, ...perUnit(point, baseline, point.syncs) });
   }
@@ -153,6 +168,7 @@ export async function runCost(ctx: BenchContext): Promise<Record<string, unknown
         : undefined,
       marginalPerObject: marginal(objects, (p) => p.objects),
       marginalPerSync: marginal(bySyncs, (p) => p.syncs),
+      ...(failed.length ? { failed } : {}),
     },
   };
 }
