@@ -225,6 +225,7 @@ export async function applyRevision(
   signal: AbortSignal,
 ): Promise<ApplyStep> {
   const p = await prepareApply(h, start, signal);
+  // The apply's time (the log's applyMs) counts from the intent write, which validation runs beside.
   const applyStarted = h.clock.monotonic();
   const both = await intentBesideValidation(h, start, p, signal);
   if (!('applied' in both)) return { ...start, outcome: both.intent, conflicts: [] };
