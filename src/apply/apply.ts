@@ -65,6 +65,20 @@ function failedOutcome(
   return { entries, phase, ok: false, conflicts, applied: [] };
 }
 
+/** Validation passed but the caller's step before the writes failed: nothing was written. */
+function calledOff(req: ApplyRequest): ApplyOutcome {
+  const entries = req.stages
+    .flat()
+    .map((obj) =>
+      entryOf(
+        obj,
+        'skipped',
+        `${formatObjectId(objectIdOf(obj))}: not applied: the writes were called off`,
+      ),
+    );
+  return { entries, phase: ApplyPhases.validate, ok: false, conflicts: [], applied: [] };
+}
+
 async function writeOne(
   p: Prepared,
   req: ApplyRequest,
@@ -112,10 +126,13 @@ async function writeOne(
 
 export async function applyPlan(req: ApplyRequest, given: ApplyDeps): Promise<ApplyOutcome> {
   const deps = { ...given, kube: stopAfterNoAnswer(given.kube) };
+  // Handled at once: the caller's step may fail while the validation still runs.
+  const mayWrite = req.mayWrite?.catch(() => false);
   const checked = await preflight(req, deps);
   if (checked.failures.length > 0 || checked.conflicts.length > 0) {
     return failedOutcome(req, ApplyPhases.validate, checked.failures, checked.conflicts);
   }
+  if (mayWrite && !(await mayWrite)) return calledOff(req);
   const limit = pLimit(deps.concurrency);
   const entries: ChangeEntry[] = [];
   const applied: KubeObject[] = [];

@@ -39,6 +39,11 @@ export type ApplyRequest = {
   readonly force: boolean;
   /** Bound for waiting on CRDs to be Established and deleted objects to be gone. */
   readonly timeoutMs: number;
+  /**
+   * Awaited after validation, before the first write: the caller's own step that must come first
+   * (the Sync's intent write) runs beside validation. False (or rejected): nothing is written.
+   */
+  readonly mayWrite?: Promise<boolean>;
 };
 
 export const ApplyPhases = {

@@ -41,9 +41,16 @@ export type InformerOptions = {
   readonly watch?: WatchTiming;
 };
 
+/**
+ * Objects per page of an informer's list: 1,000 Syncs (or sources) arrive in one answer at start
+ * instead of two read one after the other (ADR 0039). The live cache keeps the client's 500.
+ */
+export const INFORMER_PAGE_SIZE = 1_000;
+
 export function startInformer(opts: InformerOptions): Informer {
   const reflector = startReflector({
     kube: opts.kube,
+    pageSize: INFORMER_PAGE_SIZE,
     apiVersion: opts.apiVersion,
     kind: opts.kind,
     ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),

@@ -200,9 +200,27 @@ test('list filters by label, in one namespace or all, and pages through many obj
   );
   assert.match(inNs.resourceVersion, /^\d+$/);
 
+  const lists = () => kube.requestCounts.get('list') ?? 0;
+  let before = lists();
   const all = must(await kube.list('v1', 'ConfigMap', { namespace: ns }, stepSignal()));
   assert.ok(all.items.length >= 520, 'more than one page (500) of objects all come back');
   assert.equal(new Set(all.items.map((o) => o.metadata.name)).size, all.items.length);
+  assert.equal(lists() - before, 2, 'two pages of 500');
+  before = lists();
+  const onePage = must(
+    await kube.list('v1', 'ConfigMap', { namespace: ns, pageSize: 1_000 }, stepSignal()),
+  );
+  assert.equal(lists() - before, 1, 'one page of 1,000');
+  assert.deepEqual(
+    onePage.items.map((o) => o.metadata.name),
+    all.items.map((o) => o.metadata.name),
+  );
+  before = lists();
+  const small = must(
+    await kube.list('v1', 'ConfigMap', { namespace: ns, pageSize: 200 }, stepSignal()),
+  );
+  assert.equal(lists() - before, Math.ceil(all.items.length / 200), 'pages of 200');
+  assert.equal(small.items.length, all.items.length);
 
   const everywhere = must(
     await kube.list('v1', 'ConfigMap', { labelSelector: selector }, stepSignal()),

@@ -57,6 +57,8 @@ export type ReflectorOptions = {
   /** Omitted: across namespaces. */
   readonly namespace?: string;
   readonly labelSelector?: string;
+  /** Objects per page of each list; omitted: the client's default (500). */
+  readonly pageSize?: number;
   /** Called for every change, in order; `old` is the cached copy it replaces (if any). */
   readonly onChange: ChangeHandler;
   readonly signal: AbortSignal;
@@ -114,7 +116,8 @@ function applyStep(ctx: Ctx, step: StoreStep): void {
 /** Lists into the store: what vanished first, then what is new or changed; the list's version. */
 async function listInto(ctx: Ctx): Promise<Result<string, KubeError>> {
   const { opts, store } = ctx;
-  const listed = await opts.kube.list(opts.apiVersion, opts.kind, ctx.scope, opts.signal);
+  const scope = opts.pageSize === undefined ? ctx.scope : { ...ctx.scope, pageSize: opts.pageSize };
+  const listed = await opts.kube.list(opts.apiVersion, opts.kind, scope, opts.signal);
   if (!listed.ok) return listed;
   for (const gone of goneAfterList(store.values(), listed.value.items))
     applyStep(ctx, { op: 'delete', obj: gone, old: gone });

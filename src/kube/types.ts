@@ -30,6 +30,8 @@ export type ListOptions = {
   /** Omitted for a namespaced kind: list across all namespaces. */
   readonly namespace?: string;
   readonly labelSelector?: string;
+  /** Objects per page (the server's `limit`); default 500. Pages are read one after another. */
+  readonly pageSize?: number;
 };
 
 export type ListResult = { readonly items: KubeObject[]; readonly resourceVersion: string };

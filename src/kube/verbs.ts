@@ -27,7 +27,7 @@ import { WATCH_TIMEOUT_SECONDS, consumeWatchStream } from './watch.ts';
 const APPLY_PATCH = 'application/apply-patch+yaml';
 const MERGE_PATCH = 'application/merge-patch+json';
 const JSON_TYPE = 'application/json';
-const PAGE_SIZE = '500';
+const PAGE_SIZE = 500;
 const MAX_PAGES = 10_000;
 const MISSING_RESOURCE = 'the server could not find the requested resource';
 
@@ -157,8 +157,9 @@ export async function listObjects(
   const base = collectionPath(info.value, opts.namespace);
   const items: KubeObject[] = [];
   let cont: string | undefined;
+  const limit = String(Math.max(1, Math.floor(opts.pageSize ?? PAGE_SIZE)));
   for (let page = 0; page < MAX_PAGES; page++) {
-    const query = { labelSelector: opts.labelSelector, limit: PAGE_SIZE, continue: cont };
+    const query = { labelSelector: opts.labelSelector, limit, continue: cont };
     const res = await send(
       c,
       { method: 'GET', path: withQuery(base, query), verb: 'list', subject },

@@ -113,7 +113,13 @@ export function applierOf(kube: KubeClient, sync: Sync): KubeClient {
   return account ? kube.impersonate(`system:serviceaccount:${namespace}:${account}`) : kube;
 }
 
-async function runApply(h: ApplyHandles, sync: Sync, p: Prepared, signal: AbortSignal) {
+async function runApply(
+  h: ApplyHandles,
+  sync: Sync,
+  p: Prepared,
+  signal: AbortSignal,
+  mayWrite: Promise<boolean>,
+) {
   const kube = applierOf(h.cluster.kube, sync);
   const timeoutMs = p.timeoutMs;
   const adopted: Adoption[] = [];
@@ -125,6 +131,7 @@ async function runApply(h: ApplyHandles, sync: Sync, p: Prepared, signal: AbortS
       fieldManager: FIELD_MANAGER,
       force: sync.spec.force,
       timeoutMs,
+      mayWrite,
     },
     {
       kube,
@@ -183,17 +190,52 @@ function failedApply(h: ApplyHandles, rev: Revision, p: Prepared, outcome: Apply
   };
 }
 
+/**
+ * The intent write and the apply side by side: the apply's validation (reads and dry-runs, nothing
+ * created) does not wait for the write, and its first write waits until the intent is recorded
+ * (ADR 0003 holds; ADR 0039). When the intent write fails, nothing is written.
+ */
+async function intentBesideValidation(
+  h: ApplyHandles,
+  start: Revision,
+  p: Prepared,
+  signal: AbortSignal,
+): Promise<
+  | { intent: Failed }
+  | {
+      intent: { obj: KubeObject; status: SyncStatus };
+      applied: Awaited<ReturnType<typeof runApply>>;
+    }
+> {
+  const recording = recordIntent(h, start, p, signal);
+  const recorded = recording.then(
+    (i) => !('kind' in i),
+    () => false,
+  );
+  const applying = runApply(h, start.sync, p, signal, recorded);
+  const intent = await recording.catch(async (error: unknown) => {
+    await applying.catch(() => undefined);
+    throw error;
+  });
+  if ('kind' in intent) {
+    await applying.catch(() => undefined);
+    return { intent };
+  }
+  return { intent, applied: await applying };
+}
+
 export async function applyRevision(
   h: ApplyHandles,
   start: Revision,
   signal: AbortSignal,
 ): Promise<ApplyStep> {
   const p = await prepareApply(h, start, signal);
-  const intent = await recordIntent(h, start, p, signal);
-  if ('kind' in intent) return { ...start, outcome: intent, conflicts: [] };
-  const rev = { ...start, ...intent };
+  // The apply's time (the log's applyMs) counts from the intent write, which validation runs beside.
   const applyStarted = h.clock.monotonic();
-  const { kube, outcome, adopted } = await runApply(h, rev.sync, p, signal);
+  const both = await intentBesideValidation(h, start, p, signal);
+  if (!('applied' in both)) return { ...start, outcome: both.intent, conflicts: [] };
+  const rev = { ...start, ...both.intent };
+  const { kube, outcome, adopted } = both.applied;
   // An apply cut short by the operator stopping reports nothing; the next run applies again.
   if (signal.aborted) return 'abandoned';
   const conflicts = outcome.conflicts;

@@ -20,10 +20,10 @@ export function mountDashboard(app: Hono<any>, dashboard: Dashboard): void {
   const { assets } = dashboard;
   app.get('/', (c) => c.redirect(UI_PREFIX));
   app.get('/ui', (c) => c.redirect(UI_PREFIX));
-  app.get(`${UI_PREFIX}*`, (c) => {
+  app.get(`${UI_PREFIX}*`, async (c) => {
     if (assets === undefined)
       return c.text('the dashboard was not built: run scripts/setup.sh', 404);
-    const response = assets.serve(c);
+    const response = await assets.serve(c);
     if (response === undefined) return c.json({ error: 'not found' }, 404);
     if (response.headers.get('Content-Type')?.startsWith('text/html'))
       for (const [k, v] of Object.entries(PAGE_SECURITY)) response.headers.set(k, v);

@@ -1,11 +1,13 @@
 /**
  * The dashboard's files under `/ui/`, built by the set-up (Vite: hashed file names). Read once at
- * start and compressed once (brotli, gzip); hashed assets are cached for a year, index.html is
- * revalidated every time so a new build is picked up at once.
+ * start; each file is compressed (brotli, gzip) the first time a client asks for that encoding,
+ * off the main thread, and kept (start-up does no compression: ADR 0039). Hashed assets are
+ * cached for a year, index.html is revalidated every time so a new build is picked up at once.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Context } from 'hono';
 
 export const UI_PREFIX = '/ui/';
@@ -22,17 +24,29 @@ const TYPES: Readonly<Record<string, string>> = {
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json']);
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+const Encodings = { br: 'br', gzip: 'gzip' } as const;
+type Encoding = (typeof Encodings)[keyof typeof Encodings];
+
+const compressBrotli = promisify(brotliCompress);
+const compressGzip = promisify(gzip);
+
+const COMPRESS: Readonly<Record<Encoding, (raw: Buffer) => Promise<Buffer>>> = {
+  br: (raw) => compressBrotli(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+  gzip: (raw) => compressGzip(raw, { level: 9 }),
+};
+
 type Asset = {
   readonly type: string;
   readonly raw: Buffer;
-  readonly gzip?: Buffer | undefined;
-  readonly br?: Buffer | undefined;
+  readonly compressible: boolean;
+  /** Each encoding's body, compressed on the first request that accepts it. */
+  readonly encoded: Map<Encoding, Promise<Buffer>>;
   readonly cache: string;
 };
 
 export type UiAssets = {
   /** Serves `/ui/...`; undefined when there is no such file (and it is not a page route). */
-  serve(c: Context): Response | undefined;
+  serve(c: Context): Promise<Response | undefined>;
   readonly files: number;
 };
 
@@ -50,12 +64,30 @@ function assetOf(path: string, raw: Buffer): Asset {
   return {
     type: TYPES[ext] ?? 'application/octet-stream',
     raw,
-    gzip: compressible ? gzipSync(raw, { level: 9 }) : undefined,
-    br: compressible
-      ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })
-      : undefined,
+    compressible,
+    encoded: new Map(),
     cache: path.endsWith('index.html') ? 'no-cache' : IMMUTABLE,
   };
+}
+
+/** The encoding to answer with: brotli, else gzip, when the client accepts it and it pays. */
+function encodingFor(asset: Asset, accepts: string): Encoding | undefined {
+  if (!asset.compressible) return undefined;
+  if (/\bbr\b/.test(accepts)) return Encodings.br;
+  if (/\bgzip\b/.test(accepts)) return Encodings.gzip;
+  return undefined;
+}
+
+/** The asset's body in `encoding`, compressed once; concurrent first requests share the work. */
+function encodedBody(asset: Asset, encoding: Encoding): Promise<Buffer> {
+  let body = asset.encoded.get(encoding);
+  if (body === undefined) {
+    body = COMPRESS[encoding](asset.raw);
+    // A failed compression is tried again by the next request, not remembered.
+    body.catch(() => asset.encoded.delete(encoding));
+    asset.encoded.set(encoding, body);
+  }
+  return body;
 }
 
 /** Loads the built dashboard from `dir` (ui/dist); undefined when it was not built. */
@@ -75,7 +107,7 @@ export async function loadUiAssets(dir: string): Promise<UiAssets | undefined> {
   if (index === undefined) return undefined;
   return {
     files: assets.size,
-    serve(c) {
+    async serve(c) {
       const rest = c.req.path.slice(UI_PREFIX.length);
       const asset = rest === '' ? index : assets.get(rest);
       if (asset === undefined) return rest.startsWith('assets/') ? undefined : respond(c, index);
@@ -84,21 +116,18 @@ export async function loadUiAssets(dir: string): Promise<UiAssets | undefined> {
   };
 }
 
-function respond(c: Context, asset: Asset): Response {
-  const accepts = c.req.header('Accept-Encoding') ?? '';
+async function respond(c: Context, asset: Asset): Promise<Response> {
   const headers: Record<string, string> = {
     'Content-Type': asset.type,
     'Cache-Control': asset.cache,
     Vary: 'Accept-Encoding',
     'X-Content-Type-Options': 'nosniff',
   };
+  const encoding = encodingFor(asset, c.req.header('Accept-Encoding') ?? '');
   let body = asset.raw;
-  if (asset.br && /\bbr\b/.test(accepts)) {
-    body = asset.br;
-    headers['Content-Encoding'] = 'br';
-  } else if (asset.gzip && /\bgzip\b/.test(accepts)) {
-    body = asset.gzip;
-    headers['Content-Encoding'] = 'gzip';
+  if (encoding !== undefined) {
+    body = await encodedBody(asset, encoding);
+    headers['Content-Encoding'] = encoding;
   }
   return new Response(new Uint8Array(body), { status: 200, headers });
 }
