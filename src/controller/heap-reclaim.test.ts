@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { createReclaimer, shouldReclaim, type ReclaimPolicy } from './heap-reclaim.ts';
+import {
+  boundHeapGrowth,
+  createReclaimer,
+  shouldReclaim,
+  type ReclaimPolicy,
+} from './heap-reclaim.ts';
 
 const MiB = 2 ** 20;
 const policy: ReclaimPolicy = { quietMs: 5_000, growthBytes: 16 * MiB };
@@ -90,4 +95,49 @@ test('the last-resort collection gives a burst’s memory back to the system', (
     (after ?? Infinity) < (before ?? 0) - 50 * MiB,
     `resident ${Math.round((before ?? 0) / MiB)} MiB → ${Math.round((after ?? 0) / MiB)} MiB`,
   );
+});
+
+// A real process with a live set and a burst whose garbage outlives the young generation (as
+// objects in flight across requests do): the heap's peak, with V8's own growth and bounded.
+const growth = `
+  import { boundHeapGrowth } from ${JSON.stringify(new URL('./heap-reclaim.ts', import.meta.url).href)};
+  import { getHeapStatistics } from 'node:v8';
+  if (process.argv.includes('bound')) boundHeapGrowth();
+  const live = [];
+  for (let i = 0; i < 100000; i++) live.push({ name: 'object-' + i, data: { value: 'v'.repeat(100) + i } });
+  const recent = [];
+  let peak = 0;
+  for (let r = 0; r < 800; r++) {
+    const batch = [];
+    for (let i = 0; i < 1000; i++) batch.push({ s: 'x'.repeat(60) + i, d: { k: [1, 2, { v: String(i) }] } });
+    recent.push(batch);
+    if (recent.length > 20) recent.shift();
+    if (r % 25 === 0) peak = Math.max(peak, getHeapStatistics().total_heap_size);
+  }
+  console.log(JSON.stringify({ peak, live: live.length }));
+`;
+
+test('a bounded heap peaks far lower through a burst than V8 lets it grow by itself', () => {
+  const peakOf = (mode: string): number => {
+    const run = spawnSync(
+      process.execPath,
+      ['--max-semi-space-size=2', '--input-type=module', '-e', growth, mode],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    return (JSON.parse(run.stdout) as { peak: number }).peak;
+  };
+  const [free, bound] = [peakOf('free'), peakOf('bound')];
+  assert.ok(
+    bound < free * 0.7,
+    `peak heap ${Math.round(free / MiB)} MiB by itself, ${Math.round(bound / MiB)} MiB bounded`,
+  );
+});
+
+test('the growth bound refuses a percent that is no whole number from 1 to 300', () => {
+  for (const bad of [0, -5, 301, 2.5, Number.NaN])
+    assert.throws(
+      () => boundHeapGrowth(bad),
+      /heap growing percent: .* is not a whole number from 1 to 300/,
+    );
 });

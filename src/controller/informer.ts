@@ -39,6 +39,8 @@ export type InformerOptions = {
   readonly logger: Logger;
   /** Watch timeout and no-progress timeout; omitted: the reflector's defaults. */
   readonly watch?: WatchTiming;
+  /** Applied to every object before it is cached (e.g. a Compactor); omitted: kept as parsed. */
+  readonly transform?: (obj: KubeObject) => KubeObject;
 };
 
 /**
@@ -55,6 +57,7 @@ export function startInformer(opts: InformerOptions): Informer {
     kind: opts.kind,
     ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
     ...(opts.labelSelector !== undefined ? { labelSelector: opts.labelSelector } : {}),
+    ...(opts.transform !== undefined ? { transform: opts.transform } : {}),
     signal: opts.signal,
     logger: opts.logger,
     ...opts.watch,

@@ -12,7 +12,7 @@ import {
   nameKeyOf,
   splitNameKey,
 } from '../core/index.ts';
-import type { WatchTiming } from '../kube/index.ts';
+import { createCompactor, type WatchTiming } from '../kube/index.ts';
 import type { ApiReachability } from './api-reachability.ts';
 import type { Dependents } from './dependents.ts';
 import { wakesSync } from './drift-trigger.ts';
@@ -121,6 +121,12 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     signal: w.signal,
     logger: w.logger,
     ...(w.watch ? { watch: w.watch } : {}),
+    // Each Sync's copy stores its repeated strings (namespace, revision, kinds, timestamps) and
+    // its managedFields trees once across Syncs (docs/adr/0038); nothing is dropped.
+    transform: createCompactor(undefined, {
+      keepLastApplied: true,
+      deepStrings: ['spec', 'status'],
+    }),
     onChange: syncChanged(w, queue, inputs),
   });
   watchDrift(w, lookupSync, queue);

@@ -89,3 +89,93 @@ test('the tables are bounded: past the limit they start over and stay correct', 
     assert.equal(compact(obj).metadata.namespace, `ns-${i}`);
   }
 });
+
+// A Sync as its informer receives it: every string fresh from JSON.parse.
+const syncObject = (name: string, lastApplied?: string): KubeObject =>
+  JSON.parse(
+    JSON.stringify({
+      apiVersion: 'moor.dev/v1alpha1',
+      kind: 'Sync',
+      metadata: {
+        name,
+        namespace: 'team-a',
+        ...(lastApplied ? { annotations: { [LAST_APPLIED_ANNOTATION]: lastApplied } } : {}),
+        managedFields: [
+          {
+            manager: 'moor',
+            operation: 'Apply',
+            apiVersion: 'moor.dev/v1alpha1',
+            time: '2026-12-01T12:00:00Z',
+            fieldsType: 'FieldsV1',
+            subresource: 'status',
+            fieldsV1: { 'f:status': { 'f:inventory': { 'f:entries': {} } } },
+          },
+        ],
+      },
+      spec: {
+        sourceRef: { kind: 'GitRepository', name: 'src' },
+        path: `apps/${name}`,
+        prune: true,
+      },
+      status: {
+        lastAppliedRevision: 'main@sha1:e4d8fb3d151036003c1a9fd6496c64c51ac539f2',
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'Succeeded',
+            lastTransitionTime: '2026-12-01T12:00:00Z',
+          },
+        ],
+        inventory: {
+          entries: [
+            { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'team-a', name: `${name}-a` },
+            { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'team-a', name: `${name}-b` },
+          ],
+        },
+        history: [{ revision: 'main@sha1:e4d8fb3d151036003c1a9fd6496c64c51ac539f2', created: 2 }],
+      },
+    }),
+  ) as KubeObject;
+
+const syncOptions = { keepLastApplied: true, deepStrings: ['spec', 'status'] } as const;
+
+test('a Sync compacted with deep strings is equal to the Sync, last-applied annotation included', () => {
+  const cases: { name: string; lastApplied?: string }[] = [
+    { name: 'plain' },
+    { name: 'applied-by-kubectl', lastApplied: '{"kind":"Sync"}' },
+  ];
+  for (const c of cases) {
+    const compact = createCompactor(undefined, syncOptions);
+    assert.deepEqual(
+      compact(syncObject(c.name, c.lastApplied)),
+      syncObject(c.name, c.lastApplied),
+      c.name,
+    );
+  }
+});
+
+test('deep strings change no value, and the managedFields trees are one across Syncs', () => {
+  const compact = createCompactor(undefined, syncOptions);
+  const [a, b] = [compact(syncObject('a')), compact(syncObject('b'))];
+  type Status = {
+    lastAppliedRevision: string;
+    inventory: { entries: { namespace: string; kind: string; name: string }[] };
+    history: { revision: string }[];
+  };
+  const [sa, sb] = [a.status as Status, b.status as Status];
+  assert.equal(sa.lastAppliedRevision, sb.lastAppliedRevision);
+  assert.equal(sa.history[0]?.revision, sa.lastAppliedRevision);
+  assert.equal(sb.inventory.entries[1]?.name, 'b-b');
+  assert.equal(a.metadata.managedFields?.[0]?.fieldsV1, b.metadata.managedFields?.[0]?.fieldsV1);
+  assert.ok(Object.isFrozen(a.metadata.managedFields?.[0]?.fieldsV1));
+});
+
+test('deep strings: a status nested past the depth bound is kept as it is', () => {
+  const compact = createCompactor(undefined, syncOptions);
+  let deep: Record<string, unknown> = { leaf: 'x' };
+  for (let i = 0; i < 200; i++) deep = { next: deep };
+  const obj = { ...syncObject('deep'), status: deep };
+  const copy = JSON.parse(JSON.stringify(obj)) as KubeObject;
+  assert.deepEqual(compact(obj), copy);
+});

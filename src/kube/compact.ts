@@ -15,6 +15,16 @@ export const DEFAULT_COMPACT_LIMIT = 4096;
 
 export type Compactor = (obj: KubeObject) => KubeObject;
 
+export type CompactOptions = {
+  /** Keep kubectl's last-applied annotation (default: dropped). */
+  readonly keepLastApplied?: boolean;
+  /**
+   * Top-level members (a Sync's `spec` and `status`) whose every string value is stored once. They
+   * are rewritten in place: the reflector hands over objects it has just parsed and owns.
+   */
+  readonly deepStrings?: readonly string[];
+};
+
 type Table<T> = { get(key: string, make: () => T): T };
 
 function boundedTable<T>(limit: number): Table<T> {
@@ -47,8 +57,31 @@ function withoutLastApplied(
   return rest;
 }
 
+/** Replaces every string value under `value` (arrays and plain objects, in place) by `str`'s. */
+function internDeep(value: unknown, str: (s: string) => string, depth = 0): void {
+  // JSON nests; a bound keeps a hostile object from exhausting the stack.
+  if (typeof value !== 'object' || value === null || depth > 64) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'string') value[i] = str(item);
+      else internDeep(item, str, depth + 1);
+    }
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    if (typeof item === 'string') record[key] = str(item);
+    else internDeep(item, str, depth + 1);
+  }
+}
+
 /** A compactor with its own bounded tables of strings and of (frozen) fieldsV1 trees. */
-export function createCompactor(limit = DEFAULT_COMPACT_LIMIT): Compactor {
+export function createCompactor(
+  limit = DEFAULT_COMPACT_LIMIT,
+  options: CompactOptions = {},
+): Compactor {
   const strings = boundedTable<string>(limit);
   const trees = boundedTable<Record<string, unknown>>(limit);
   const str = <S extends string | undefined>(s: S): S =>
@@ -71,12 +104,13 @@ export function createCompactor(limit = DEFAULT_COMPACT_LIMIT): Compactor {
     const metadata: ObjectMeta = { ...m };
     if (m.namespace !== undefined) metadata.namespace = str(m.namespace);
     if (m.creationTimestamp !== undefined) metadata.creationTimestamp = str(m.creationTimestamp);
-    const annotations = withoutLastApplied(m.annotations);
+    const annotations = options.keepLastApplied ? m.annotations : withoutLastApplied(m.annotations);
     if (annotations !== m.annotations) {
       if (annotations && Object.keys(annotations).length > 0) metadata.annotations = annotations;
       else delete metadata.annotations;
     }
     if (Array.isArray(m.managedFields)) metadata.managedFields = m.managedFields.map(entry);
+    for (const member of options.deepStrings ?? []) internDeep(obj[member], str);
     return { ...obj, apiVersion: str(obj.apiVersion), kind: str(obj.kind), metadata };
   };
 }

@@ -32,6 +32,7 @@ export {
 export type { KubeLogger } from './transport.ts';
 export type { ApiContact, ContactListener, Wakeups } from './reachability.ts';
 export { gateWrites, type WriteGate } from './write-gate.ts';
+export { createCompactor, type CompactOptions, type Compactor } from './compact.ts';
 export {
   WatchEventTypes,
   type ApplyOptions,

@@ -46,6 +46,32 @@ export function forgetRendered(cache: RenderCache, syncNamespace: string, syncNa
   for (const key of cache.keys()) if (key.endsWith(suffix)) cache.delete(key);
 }
 
+/** Files whose parsed objects the memos keep, over every Sync (docs/adr/0038). */
+export const PARSE_MEMO_FILES = 4096;
+
+/**
+ * The parse memo of the Sync `key`, now the most recently rendered. Past `limit` files in all,
+ * the memos of the least recently rendered Syncs go (never this one): a memo is a second parsed
+ * copy of every object, and 1,000 Syncs rendered once each would otherwise keep all of them.
+ */
+export function memoFor(
+  memos: Map<string, ParseMemo>,
+  key: string,
+  limit = PARSE_MEMO_FILES,
+): ParseMemo {
+  const memo = memos.get(key) ?? new Map<string, RenderedObject[]>();
+  memos.delete(key);
+  memos.set(key, memo);
+  let files = 0;
+  for (const m of memos.values()) files += m.size;
+  for (const [k, m] of memos) {
+    if (files <= limit || k === key) break;
+    memos.delete(k);
+    files -= m.size;
+  }
+  return memo;
+}
+
 /** Discovery: whether a kind is namespaced (an error: the server does not know it yet). */
 export type ResolveKind = (
   apiVersion: string,
@@ -212,9 +238,7 @@ export async function renderDesired(
   const key = cacheKey(input);
   const cached = deps.cache.get(key);
   if (cached) return ok(cached);
-  const memoKey = nameKey(input.syncNamespace, input.syncName);
-  const memo = deps.memos.get(memoKey) ?? new Map<string, RenderedObject[]>();
-  deps.memos.set(memoKey, memo);
+  const memo = memoFor(deps.memos, nameKey(input.syncNamespace, input.syncName));
   const reads = new Set<string>();
   const render = () =>
     renderSync({
