@@ -3,21 +3,39 @@
 // started (key and lane) after each step.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createWorkQueue, Lanes, type Lane, type QueueTimers } from './queue.ts';
+import { createWorkQueue, Lanes, SKIP_YIELD_MS, type Lane, type QueueTimers } from './queue.ts';
 
 async function settle(): Promise<void> {
   for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-const timers: QueueTimers = {
-  monotonic: () => 0,
-  schedule: () => () => undefined,
-  handOff: () => new Promise<void>((resolve) => setImmediate(resolve)),
-};
+/** A clock that moves only when told, running what is due. */
+function fakeTimers(): QueueTimers & { advance(ms: number): void } {
+  let now = 0;
+  const due: { at: number; run: () => void }[] = [];
+  return {
+    monotonic: () => now,
+    schedule(run, delayMs) {
+      const entry = { at: now + delayMs, run };
+      due.push(entry);
+      return () => void due.splice(due.indexOf(entry), 1);
+    },
+    handOff: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    advance(ms) {
+      now += ms;
+      for (const entry of due.filter((e) => e.at <= now)) {
+        due.splice(due.indexOf(entry), 1);
+        entry.run();
+      }
+    },
+  };
+}
 
 type Step =
   | { readonly add: string; readonly lane?: Lane }
+  | { readonly addAll: readonly (readonly [string, Lane])[] }
   | { readonly finish: string }
+  | { readonly advance: number }
   | { readonly started: readonly string[]; readonly running?: number };
 
 type Case = {
@@ -31,7 +49,24 @@ const { main, skip } = Lanes;
 
 const cases: readonly Case[] = [
   {
-    name: 'skip-lane keys run beyond the concurrency, main keys do not',
+    name: 'keys added in one turn: the skip workers see the main key taken as running',
+    concurrency: 1,
+    skipConcurrency: 2,
+    steps: [
+      {
+        addAll: [
+          ['m1', main],
+          ['s1', skip],
+          ['s2', skip],
+        ],
+      },
+      { started: ['m1:main'], running: 1 },
+      { finish: 'm1' },
+      { started: ['m1:main', 's1:skip', 's2:skip'], running: 2 },
+    ],
+  },
+  {
+    name: 'skip-lane keys run beyond the concurrency once the main lane is idle',
     concurrency: 1,
     skipConcurrency: 2,
     steps: [
@@ -40,11 +75,38 @@ const cases: readonly Case[] = [
       { add: 's1', lane: skip },
       { add: 's2', lane: skip },
       { add: 's3', lane: skip },
-      { started: ['m1:main', 's1:skip', 's2:skip'], running: 3 },
-      { finish: 's1' },
-      { started: ['m1:main', 's1:skip', 's2:skip', 's3:skip'], running: 3 },
+      { started: ['m1:main'], running: 1 },
       { finish: 'm1' },
-      { started: ['m1:main', 's1:skip', 's2:skip', 's3:skip', 'm2:main'], running: 3 },
+      { started: ['m1:main', 'm2:main'], running: 1 },
+      { finish: 'm2' },
+      { started: ['m1:main', 'm2:main', 's1:skip', 's2:skip', 's3:skip'], running: 3 },
+      { finish: 's1' },
+      { add: 's4', lane: skip },
+      { started: ['m1:main', 'm2:main', 's1:skip', 's2:skip', 's3:skip', 's4:skip'], running: 3 },
+    ],
+  },
+  {
+    name: 'skip keys wait for a busy main lane at most the yield, then main workers take them',
+    concurrency: 2,
+    skipConcurrency: 4,
+    steps: [
+      { add: 'm1' },
+      { add: 's1', lane: skip },
+      { add: 's2', lane: skip },
+      { started: ['m1:main'], running: 1 },
+      { advance: SKIP_YIELD_MS - 1 },
+      { started: ['m1:main'], running: 1 },
+      { advance: 1 },
+      { started: ['m1:main', 's1:skip'], running: 2 },
+      { finish: 's1' },
+      { started: ['m1:main', 's1:skip', 's2:skip'], running: 2 },
+      { add: 'm2' },
+      { add: 's3', lane: skip },
+      { finish: 's2' },
+      { started: ['m1:main', 's1:skip', 's2:skip', 'm2:main'], running: 2 },
+      { finish: 'm1' },
+      { finish: 'm2' },
+      { started: ['m1:main', 's1:skip', 's2:skip', 'm2:main', 's3:skip'], running: 1 },
     ],
   },
   {
@@ -129,6 +191,7 @@ for (const c of cases) {
     const started: string[] = [];
     const release = new Map<string, () => void>();
     const ac = new AbortController();
+    const timers = fakeTimers();
     const q = createWorkQueue({
       concurrency: c.concurrency,
       ...(c.skipConcurrency === undefined ? {} : { skipConcurrency: c.skipConcurrency }),
@@ -141,6 +204,8 @@ for (const c of cases) {
     });
     for (const [i, step] of c.steps.entries()) {
       if ('add' in step) q.add(step.add, step.lane);
+      else if ('addAll' in step) for (const [key, lane] of step.addAll) q.add(key, lane);
+      else if ('advance' in step) timers.advance(step.advance);
       else if ('finish' in step) {
         const done = release.get(step.finish);
         assert.ok(done, `step ${i}: ${step.finish} is not running`);

@@ -4,9 +4,12 @@
  * (requeue after an interval or a backoff) keep only the earliest deadline per key.
  *
  * Two lanes: a key added to the skip lane (a reconcile expected to be one cheap write) may also be
- * taken by `skipConcurrency` workers of its own, beyond `concurrency`; the main lane's keys go
- * first to the main workers. A key is in one lane at a time: added to the main lane while waiting
- * in the skip lane, it moves over.
+ * taken by `skipConcurrency` workers of its own, beyond `concurrency`. Skip-lane keys yield to
+ * the main lane: none is taken while a main-lane key waits or runs (so a burst of skips does not
+ * slow the work that renders and applies), unless the main lane has been busy for
+ * SKIP_YIELD_MS, after which the main workers with no main-lane key to take serve them again.
+ * A key is in one lane at a time: added to the main lane while waiting in the skip lane, it
+ * moves over.
  *
  * The queue never starves the event loop: a worker hands off to the event loop (timers, I/O,
  * signals) after every item, and a delayed add waits at least `minDelayMs`, so a reconcile that
@@ -46,6 +49,9 @@ export type QueueTimers = Pick<Clock, 'monotonic'> & {
   handOff(): Promise<void>;
 };
 
+/** How long skip-lane keys wait for a busy main lane at most. */
+export const SKIP_YIELD_MS = 1000;
+
 /** The shortest delay of `addAfter`: a requeue sooner than this is a requeue after this. */
 export const MIN_REQUEUE_DELAY_MS = 100;
 
@@ -81,6 +87,11 @@ type QueueState = {
   /** The lane each waiting key is in. */
   readonly queued: Map<string, Lane>;
   readonly active: Set<string>;
+  /** How many of the active keys were taken from the main lane, and since when it is busy. */
+  mainActive: number;
+  mainBusySince: number;
+  /** Cancels the wake-up at the end of the yield, while one is scheduled. */
+  yieldEnds: (() => void) | undefined;
   /** Keys added while being processed, with the lane to queue them in once done. */
   readonly dirty: Map<string, Lane>;
   readonly timers: Map<string, { at: number; cancel: () => void }>;
@@ -96,6 +107,9 @@ export function createWorkQueue(opts: QueueOptions): WorkQueue {
     pending: { main: [], skip: [] },
     queued: new Map<string, Lane>(),
     active: new Set<string>(),
+    mainActive: 0,
+    mainBusySince: 0,
+    yieldEnds: undefined,
     dirty: new Map<string, Lane>(),
     timers: new Map<string, { at: number; cancel: () => void }>(),
     waiters: [],
@@ -128,6 +142,7 @@ export function createWorkQueue(opts: QueueOptions): WorkQueue {
     () => {
       for (const { cancel } of timers.values()) cancel();
       timers.clear();
+      q.yieldEnds?.();
       // Wake every waiting worker so it sees the abort.
       wakeAll(q);
     },
@@ -184,6 +199,23 @@ function addKey(q: QueueState, key: string, lane: Lane): void {
   wakeAll(q);
 }
 
+/**
+ * Whether a worker may take a skip-lane key now: the main lane is idle, or (a main worker) it has
+ * been busy for the whole yield with no main-lane key waiting. While skip keys wait on a busy main
+ * lane, a wake-up is scheduled for the end of the yield.
+ */
+function mayTakeSkip(q: QueueState, skipOnly: boolean): boolean {
+  if (q.pending.main.length === 0 && q.mainActive === 0) return true;
+  if (q.pending.skip.length === 0) return false;
+  const left = q.mainBusySince + SKIP_YIELD_MS - q.clock.monotonic();
+  if (left <= 0) return !skipOnly && q.pending.main.length === 0;
+  q.yieldEnds ??= q.clock.schedule(() => {
+    q.yieldEnds = undefined;
+    wakeAll(q);
+  }, left);
+  return false;
+}
+
 /** Takes the first key of `list` not being processed by another worker. */
 function take(q: QueueState, list: string[]): string | undefined {
   const index = list.findIndex((k) => !q.active.has(k));
@@ -193,13 +225,23 @@ function take(q: QueueState, list: string[]): string | undefined {
   return key;
 }
 
+/**
+ * Marks a key taken as active at once, in the same turn: another worker resuming before this one
+ * must see the main lane busy.
+ */
+function started(q: QueueState, key: string, lane: Lane): [string, Lane] {
+  q.active.add(key);
+  if (lane === Lanes.main && q.mainActive++ === 0) q.mainBusySince = q.clock.monotonic();
+  return [key, lane];
+}
+
 async function next(q: QueueState, skipOnly: boolean): Promise<[string, Lane] | undefined> {
   for (;;) {
     if (q.opts.signal.aborted) return undefined;
     const main = skipOnly ? undefined : take(q, q.pending.main);
-    if (main !== undefined) return [main, Lanes.main];
-    const skip = take(q, q.pending.skip);
-    if (skip !== undefined) return [skip, Lanes.skip];
+    if (main !== undefined) return started(q, main, Lanes.main);
+    const skip = mayTakeSkip(q, skipOnly) ? take(q, q.pending.skip) : undefined;
+    if (skip !== undefined) return started(q, skip, Lanes.skip);
     await new Promise<void>((resolve) => q.waiters.push(resolve));
   }
 }
@@ -210,13 +252,13 @@ async function worker(q: QueueState, skipOnly: boolean): Promise<void> {
     const taken = await next(q, skipOnly);
     if (taken === undefined) return;
     const [key, lane] = taken;
-    q.active.add(key);
     try {
       await opts.handler(key, opts.signal, lane);
     } catch (error) {
       opts.onError?.(key, error);
     } finally {
       q.active.delete(key);
+      if (lane === Lanes.main && --q.mainActive === 0) wakeAll(q);
       const again = q.dirty.get(key);
       if (again !== undefined) {
         q.dirty.delete(key);
