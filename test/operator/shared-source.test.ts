@@ -42,13 +42,18 @@ test(
   'a commit to one path renders and applies only the Syncs it may change',
   { skip },
   async (t) => {
-    const { kube, ns, repo, operator } = await setUpScenario(t, 'op-shared', {
-      'apps/a/cm.yaml': configMapYaml('a', { v: '1' }),
-      'apps/b/kustomization.yaml': kustomization(['../../bases/b']),
-      'bases/b/kustomization.yaml': kustomization(['cm.yaml']),
-      'bases/b/cm.yaml': configMapYaml('b', { v: '1' }),
-      'apps/c/cm.yaml': configMapYaml('c', { v: '1' }),
-    });
+    const { kube, ns, repo, operator } = await setUpScenario(
+      t,
+      'op-shared',
+      {
+        'apps/a/cm.yaml': configMapYaml('a', { v: '1' }),
+        'apps/b/kustomization.yaml': kustomization(['../../bases/b']),
+        'bases/b/kustomization.yaml': kustomization(['cm.yaml']),
+        'bases/b/cm.yaml': configMapYaml('b', { v: '1' }),
+        'apps/c/cm.yaml': configMapYaml('c', { v: '1' }),
+      },
+      { httpAddr: '127.0.0.1:0' },
+    );
     await applyObject(
       kube,
       gitRepository(ns, 'app', { url: fileUrl(repo), ref: { branch: 'main' } }),
@@ -75,7 +80,8 @@ test(
     assert.deepEqual(await dataOf(kube, ns, 'b'), { v: '2' });
     assert.deepEqual(await skippedOn(operator, second), ['a', 'c']);
 
-    // c drifts (Alert: reported, left in place); a commit elsewhere applies c whole again.
+    // c drifts (Alert: reported, left in place); a commit elsewhere applies c whole again: taken
+    // in the skip lane (its render read nothing that changed), handed back to the main lane.
     await kube.apply(
       {
         apiVersion: 'v1',
@@ -94,6 +100,8 @@ test(
     await waitSyncReady(kube, ns, 'c', third);
     assert.deepEqual(await dataOf(kube, ns, 'c'), { v: '1' });
     assert.deepEqual(await skippedOn(operator, third), ['b']);
+    const deferred = await reconciles(await operator.httpUrl(), 'deferred');
+    assert.ok(deferred >= 1, `${deferred} Sync reconciles deferred to the main lane`);
   },
 );
 
@@ -111,6 +119,15 @@ function spentBetween(before: Map<string, number>, after: Map<string, number>) {
   const byVerb = [...after].map(([verb, n]) => [verb, n - (before.get(verb) ?? 0)] as const);
   const total = byVerb.reduce((sum, [, n]) => sum + n, 0);
   return { total, byVerb: Object.fromEntries(byVerb.filter(([, n]) => n > 0)) };
+}
+
+/** `moor_reconcile_total` of Syncs with this result. */
+async function reconciles(url: string, result: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`moor_reconcile_total{kind="Sync",result="${result}"} `));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 
 const SYNCS = 24;

@@ -339,17 +339,10 @@ async function conclude(
   const { kube, operatorId } = deps.cluster;
   // An API-server outage that began and ended while this reconcile ran is said first.
   const noted = await reportOutage(deps, run, { ...sync, status: gathered.status }, run.signal);
-  // The status and the history record go out together: neither needs the other's answer.
-  const [res] = await Promise.all([
-    writeStatus(kube, noted.obj, decision.status, run.signal, operatorId),
-    keepRecord(
-      kube,
-      run,
-      { sync, before: gathered.status, decision, outcome, commit },
-      deps.histories,
-    ),
-  ]);
+  const res = await writeStatus(kube, noted.obj, decision.status, run.signal, operatorId);
   if (res.error) run.log.warn({ err: res.error }, 'status not written');
+  const record = { sync, before: gathered.status, decision, outcome, commit };
+  await keepRecord(kube, run, record, deps.histories);
   report(deps.report, run, sync, decision);
   if (decision.failures === 0) deps.failures.delete(run.key);
   else deps.failures.set(run.key, decision.failures);
