@@ -42,6 +42,7 @@ import { startDashboard } from './dashboard-serve.ts';
 import { rememberSyncs } from './sync-handles.ts';
 import type { Logger } from './types.ts';
 import { changedFirst } from './sync/index.ts';
+import { Lanes } from './queue.ts';
 import { startImageAutomation } from './image/index.ts';
 import { startSources } from './wire-sources.ts';
 import { startSyncs, type SyncSide } from './wire-syncs.ts';
@@ -270,8 +271,9 @@ function startReconcilers(
       const artifact = registry.artifact(namespace, name);
       if (artifact) commits.seen(artifact.revision, common.clock.monotonic());
       const keys = registry.syncsOf(namespace, name);
-      for (const key of changedFirst(keys, remembered.lastApplies, artifact?.changes))
-        syncs.queue.add(key);
+      const woken = changedFirst(keys, remembered.lastApplies, artifact?.changes);
+      for (const key of woken.changed) syncs.queue.add(key);
+      for (const key of woken.unchanged) syncs.queue.add(key, Lanes.skip);
     },
   });
   const dependents = createDependents();

@@ -13,7 +13,7 @@ export function timeReconciles(
     let result = 'success';
     try {
       const r = await run();
-      if (r === 'failure' || r === 'abandoned') result = r;
+      if (r === 'failure' || r === 'abandoned' || r === 'deferred') result = r;
     } catch (error) {
       result = 'error';
       throw error;

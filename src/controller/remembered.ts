@@ -34,6 +34,7 @@ export function countRemembered(p: RememberedParts): () => ReadonlyMap<string, n
       ['parse_memos', p.syncs.parseMemos.size],
       ['rendered', p.syncs.rendered.size],
       ['sync_failures', p.syncs.failures.size],
+      ['history_memo', p.syncs.histories.size],
       ['commit_clock_syncs', commits.syncs],
       ['commit_clock_revisions', commits.revisions],
       ['artifact_index_syncs', registry.syncs],

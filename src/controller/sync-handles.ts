@@ -14,6 +14,7 @@ import { watchedGet, type RenderInputsWatch } from './render-inputs-watch.ts';
 import type { ArtifactIndex } from './artifact-registry.ts';
 import type { CommitClock } from './commit-clock.ts';
 import { createDesiredIndex, type DesiredIndex } from './desired-index.ts';
+import { createHistoryMemo, type HistoryMemo } from './history/memo.ts';
 import type { EventMemory, EventRecorder } from './events.ts';
 import type { OtherOperators } from './other-operators.ts';
 import { rememberJobsSeen, type JobsSeen } from './jobs-seen.ts';
@@ -39,6 +40,8 @@ export type SyncMemory = {
   readonly failures: Map<string, number>;
   readonly commits: CommitClock;
   readonly lastApplies: Map<string, LastApply>;
+  /** The SyncHistory last written per Sync, to update it without reading it; bounded. */
+  readonly histories: HistoryMemo;
 };
 
 export function rememberSyncs(commits: CommitClock): SyncMemory {
@@ -47,7 +50,8 @@ export function rememberSyncs(commits: CommitClock): SyncMemory {
   const rendered: RenderCache = new Map();
   const failures = new Map<string, number>();
   const lastApplies = new Map<string, LastApply>();
-  return { desired, jobsSeen, parseMemos, rendered, failures, commits, lastApplies };
+  const histories = createHistoryMemo();
+  return { desired, jobsSeen, parseMemos, rendered, failures, commits, lastApplies, histories };
 }
 
 export type SyncWiring = {
@@ -114,6 +118,7 @@ export function syncHandles(
     concurrency: w.applyConcurrency,
     failures: remembered.failures,
     lastApplies: remembered.lastApplies,
+    histories: remembered.histories,
     lookupSync,
     sources: {
       artifact: (ns, name) => w.registry.artifact(ns, name),

@@ -7,5 +7,7 @@ export const ReconcileOutcomes = {
   failure: 'failure',
   /** The operator is stopping: the work was dropped, nothing written; the next run redoes it. */
   abandoned: 'abandoned',
+  /** Taken in the skip lane but not skippable: handed back to the main lane, nothing written. */
+  deferred: 'deferred',
 } as const;
 export type ReconcileOutcome = (typeof ReconcileOutcomes)[keyof typeof ReconcileOutcomes];

@@ -21,7 +21,7 @@ import { startInformer, type ChangeType, type Informer } from './informer.ts';
 import type { Leadership } from './leader/elector.ts';
 import { whileLeading } from './leader/gate.ts';
 import { otherWriterOf } from './other-operators.ts';
-import { createWorkQueue, type WorkQueue } from './queue.ts';
+import { createWorkQueue, Lanes, type WorkQueue } from './queue.ts';
 import type { TimedRun } from './reconcile-timer.ts';
 import { syncHandles, type SyncWiring } from './sync-handles.ts';
 import { ReconcileOutcomes } from './types.ts';
@@ -74,6 +74,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     ...syncHandles({ ...w, charts }, sources, lookupSync, (k, ms) => queue.addAfter(k, ms), inputs),
     outages,
   };
+  const skipDeps = { ...deps, skipOnly: true };
   const forget = (key: string): void => {
     const [namespace, sync] = splitNameKey(key);
     const r = w.remembered;
@@ -84,6 +85,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     r.commits.forget(key);
     r.failures.delete(key);
     r.lastApplies.delete(key);
+    r.histories.forget(key);
     w.others.forget(key);
     w.events.forget({ apiVersion: API_GROUP_VERSION, kind: Kinds.Sync, namespace, name: sync });
     w.metrics.forgetSync({ namespace, sync });
@@ -92,9 +94,11 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
   };
   const queue = createWorkQueue({
     concurrency: w.concurrency,
+    // A skip is one status write and one history write: as many as the API requests of an apply.
+    skipConcurrency: w.applyConcurrency,
     signal: w.signal,
     onError: (key, error) => w.logger.error({ sync: key, err: String(error) }, 'reconcile crashed'),
-    handler: whileLeading(w.leadership, (key, s) =>
+    handler: whileLeading(w.leadership, (key, s, lane) =>
       w.timed(Kinds.Sync, async () => {
         await sources.restored;
         const obj = lookupSync(...splitNameKey(key));
@@ -102,8 +106,10 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
         if (outages.deferred(key)) return undefined;
         outages.began(key);
         try {
-          const result = await reconcileSync(obj, deps, s);
+          const result = await reconcileSync(obj, lane === Lanes.skip ? skipDeps : deps, s);
           outages.ended(key, result === ReconcileOutcomes.success);
+          // It has to render after all: back to the main lane, within --concurrency.
+          if (result === ReconcileOutcomes.deferred) queue.add(key);
           return result;
         } catch (error) {
           outages.ended(key, false);

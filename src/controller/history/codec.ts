@@ -15,12 +15,21 @@ export class HistoryFormatError extends Error {
 }
 
 export function encodeRing(ring: HistoryRing, limit = ENCODED_LIMIT): Buffer {
+  return encodeRingCounted(ring, limit).bytes;
+}
+
+/** The encoded ring and how many records it kept (the oldest may have gone to fit). */
+export function encodeRingCounted(
+  ring: HistoryRing,
+  limit = ENCODED_LIMIT,
+): { readonly bytes: Buffer; readonly records: number } {
   let current = ring;
   for (;;) {
     const bytes = gzipSync(JSON.stringify({ v: VERSION, records: current.records }), {
       level: 9,
     });
-    if (bytes.length <= limit || current.records.length <= 1) return bytes;
+    if (bytes.length <= limit || current.records.length <= 1)
+      return { bytes, records: current.records.length };
     current = withoutOldest(current);
   }
 }

@@ -17,8 +17,9 @@ import {
   type Result,
 } from '../../core/index.ts';
 import type { KubeClient, KubeError } from '../../kube/index.ts';
-import { decodeRing, encodeRing } from './codec.ts';
+import { decodeRing, encodeRingCounted } from './codec.ts';
 import { dropLegacy, legacyHistoryName, readLegacy, type LegacyOutcome } from './legacy.ts';
+import type { HistoryMemo } from './memo.ts';
 import { appendRecord, emptyRing, type HistoryRing, type NewRecord } from './record.ts';
 
 const ATTEMPTS = 3;
@@ -79,7 +80,7 @@ function historyOf(sync: SyncRef, ring: HistoryRing, previous: KubeObject | unde
   const owner = sync.uid
     ? [{ apiVersion: sync.apiVersion, kind: Kinds.Sync, name: sync.name, uid: sync.uid }]
     : undefined;
-  const encoded = encodeRing(ring);
+  const encoded = encodeRingCounted(ring);
   return {
     apiVersion: ref.apiVersion,
     kind: ref.kind,
@@ -91,44 +92,74 @@ function historyOf(sync: SyncRef, ring: HistoryRing, previous: KubeObject | unde
       ...(owner ? { ownerReferences: owner } : {}),
     },
     // The count of what was kept: the encoding may have dropped the oldest to fit.
-    spec: { syncName: sync.name, records: recordsIn(encoded), ring: encoded.toString('base64') },
+    spec: { syncName: sync.name, records: encoded.records, ring: encoded.bytes.toString('base64') },
   } as KubeObject;
 }
-
-const recordsIn = (encoded: Buffer): number =>
-  decodeRing(encoded, 'the encoded history').records.length;
 
 /** What a write did besides: copied the old history ConfigMap (named) and deleted or kept it. */
 export type RecordOutcome =
   { readonly migrated: false } | { readonly migrated: LegacyOutcome; readonly configMap: string };
 
-/** Adds one record to a Sync's history (replacing the newest when it is the same apply). */
+/**
+ * Adds one record to a Sync's history (replacing the newest when it is the same apply). With a
+ * memo of what this operator wrote last, the first try updates that without reading it.
+ */
 export async function recordApply(
   kube: KubeClient,
   sync: SyncRef,
   record: NewRecord,
   signal: AbortSignal,
+  memo?: HistoryMemo,
 ): Promise<Result<RecordOutcome, KubeError>> {
+  const key = `${sync.namespace}/${sync.name}`;
+  const known = memo?.take(key);
+  if (known) {
+    const history = historyOf(
+      sync,
+      appendRecord(
+        readable(() => ringOf(known)),
+        record,
+      ),
+      known,
+    );
+    const wrote = await kube.update(history, signal);
+    if (wrote.ok) {
+      memo?.keep(key, wrote.value);
+      return ok({ migrated: false });
+    }
+    // Changed or deleted since this operator wrote it: read it, as without a memo.
+    if (wrote.error.code !== 'Conflict' && wrote.error.code !== 'NotFound') return wrote;
+  }
   let last: KubeError | undefined;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const got = await kube.get(refOf(sync), signal);
-    if (!got.ok) return got;
-    const legacy = got.value ? undefined : await readLegacy(kube, sync, signal);
-    if (legacy && !legacy.ok) return legacy;
-    const before = got.value
-      ? readable(() => ringOf(got.value))
-      : (legacy?.value.ring ?? emptyRing);
-    const history = historyOf(sync, appendRecord(before, record), got.value);
-    const wrote = got.value
-      ? await kube.update(history, signal)
-      : await kube.create(history, signal);
-    if (wrote.ok)
-      return legacy?.value.found ? migrated(kube, sync, signal) : ok({ migrated: false });
+    const wrote = await readAndWrite(kube, sync, record, signal);
+    if (wrote.ok) {
+      memo?.keep(key, wrote.value.history);
+      return wrote.value.legacyFound ? migrated(kube, sync, signal) : ok({ migrated: false });
+    }
     // Conflict: changed since read, or created meanwhile (409 AlreadyExists).
     if (wrote.error.code !== 'Conflict') return wrote;
     last = wrote.error;
   }
   return last ? err(last) : ok({ migrated: false });
+}
+
+/** Reads the history (or its old ConfigMap), adds the record and writes it back once. */
+async function readAndWrite(
+  kube: KubeClient,
+  sync: SyncRef,
+  record: NewRecord,
+  signal: AbortSignal,
+): Promise<Result<{ history: KubeObject; legacyFound: boolean }, KubeError>> {
+  const got = await kube.get(refOf(sync), signal);
+  if (!got.ok) return got;
+  const legacy = got.value ? undefined : await readLegacy(kube, sync, signal);
+  if (legacy && !legacy.ok) return legacy;
+  const before = got.value ? readable(() => ringOf(got.value)) : (legacy?.value.ring ?? emptyRing);
+  const history = historyOf(sync, appendRecord(before, record), got.value);
+  const wrote = got.value ? await kube.update(history, signal) : await kube.create(history, signal);
+  if (!wrote.ok) return wrote;
+  return ok({ history: wrote.value, legacyFound: legacy?.value.found === true });
 }
 
 async function migrated(

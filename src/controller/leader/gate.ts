@@ -10,8 +10,8 @@ export function whileLeading(
   leadership: Pick<Leadership, 'whenLeading'>,
   handler: QueueHandler,
 ): QueueHandler {
-  return async (key, signal) => {
+  return async (key, signal, lane) => {
     if (!(await leadership.whenLeading(signal))) return;
-    await handler(key, signal);
+    await handler(key, signal, lane);
   };
 }

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../core/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
 import type { StoredArtifact } from '../../source/index.ts';
 import type { HistoryCommit } from '../history/record.ts';
+import type { HistoryMemo } from '../history/memo.ts';
 import { recordApply } from '../history/store.ts';
 import type { Logger } from '../types.ts';
 import { historyRecordOf, type RecordContext } from './history-record.ts';
@@ -19,6 +20,7 @@ export async function keepRecord(
   kube: KubeClient,
   run: { readonly obj: KubeObject; readonly log: Logger; readonly signal: AbortSignal },
   c: RecordContext & { readonly sync: Sync },
+  memo?: HistoryMemo,
 ): Promise<void> {
   const record = historyRecordOf(c);
   if (!record) return;
@@ -29,7 +31,7 @@ export async function keepRecord(
     uid: run.obj.metadata.uid,
     apiVersion: run.obj.apiVersion,
   };
-  const wrote = await recordApply(kube, ref, record, run.signal);
+  const wrote = await recordApply(kube, ref, record, run.signal, memo);
   if (!wrote.ok) {
     run.log.warn({ err: wrote.error.message }, 'history record not written');
     return;

@@ -14,6 +14,7 @@ import {
 import type { EventInput } from '../../notify/index.ts';
 import type { SourceError, StoredArtifact } from '../../source/index.ts';
 import type { EventRecorder } from '../events.ts';
+import type { HistoryMemo } from '../history/memo.ts';
 import type { HistoryCommit } from '../history/record.ts';
 import { writeStatus } from '../status.ts';
 import { ReconcileOutcomes, type Clock, type Logger, type ReconcileOutcome } from '../types.ts';
@@ -81,6 +82,8 @@ export type SyncReconcilerDeps = {
   readonly memory: DesiredMemory;
   /** Each Sync's last successful apply, so a revision that changes none of it is skipped. */
   readonly lastApplies: Map<string, LastApply>;
+  /** The SyncHistory last written per Sync, so a record is one update (ADR 0036). */
+  readonly histories?: HistoryMemo;
   readonly render: RenderHandles;
   readonly report: SyncReport;
   /** While another operator writes this Sync (ADR 0018): it and the milliseconds left. */
@@ -89,6 +92,8 @@ export type SyncReconcilerDeps = {
   readonly outages?: OutageNotes;
   /** `--shard`: stamped on every object applied, for the sharded live cache (ADR 0032). */
   readonly shard?: string | undefined;
+  /** In the queue's skip lane: a Sync that must render is deferred, not rendered (ADR 0036). */
+  readonly skipOnly?: boolean;
 };
 
 /** One reconcile of one Sync. */
@@ -187,7 +192,7 @@ async function stepOf(
   run: Run,
   sync: Sync,
   artifact: StoredArtifact,
-): Promise<ApplyStep | SyncOutcome> {
+): Promise<ApplyStep | SyncOutcome | typeof ReconcileOutcomes.deferred> {
   const status = sync.status ?? {};
   const { revision } = artifact;
   const announce = announcer(deps.report, sync);
@@ -227,6 +232,7 @@ async function stepOf(
     if (step !== 'abandoned') deps.lastApplies.set(run.key, { ...last, revision });
     return step;
   }
+  if (deps.skipOnly) return ReconcileOutcomes.deferred;
   const rendered = await renderStep(deps, sync, artifact, inputs.value, run.signal);
   if ('kind' in rendered) {
     deps.lastApplies.delete(run.key);
@@ -271,6 +277,7 @@ async function applyHeld(
   target: Target | undefined,
 ): Promise<ReconcileOutcome> {
   const step = await stepOf(deps, run, sync, artifact);
+  if (step === ReconcileOutcomes.deferred) return step;
   if (step !== 'abandoned' && 'kind' in step) {
     const commit = commitOf(artifact);
     const gathered = { sync, status: sync.status ?? {}, outcome: step, commit, target };
@@ -334,7 +341,8 @@ async function conclude(
   const noted = await reportOutage(deps, run, { ...sync, status: gathered.status }, run.signal);
   const res = await writeStatus(kube, noted.obj, decision.status, run.signal, operatorId);
   if (res.error) run.log.warn({ err: res.error }, 'status not written');
-  await keepRecord(kube, run, { sync, before: gathered.status, decision, outcome, commit });
+  const record = { sync, before: gathered.status, decision, outcome, commit };
+  await keepRecord(kube, run, record, deps.histories);
   report(deps.report, run, sync, decision);
   if (decision.failures === 0) deps.failures.delete(run.key);
   else deps.failures.set(run.key, decision.failures);

@@ -153,11 +153,12 @@ test('changedFirst: Syncs the change may touch go first, in their order; unknown
     ['ns/c', { ...last, reads: ['c'] }],
   ]);
   const changes = { since: REV1, paths: ['c/cm.yaml'] };
-  assert.deepEqual(changedFirst(['ns/a', 'ns/b', 'ns/c', 'ns/new'], lastApplies, changes), [
-    'ns/c',
-    'ns/new',
-    'ns/a',
-    'ns/b',
-  ]);
-  assert.deepEqual(changedFirst(['ns/a', 'ns/b'], lastApplies, undefined), ['ns/a', 'ns/b']);
+  assert.deepEqual(changedFirst(['ns/a', 'ns/b', 'ns/c', 'ns/new'], lastApplies, changes), {
+    changed: ['ns/c', 'ns/new'],
+    unchanged: ['ns/a', 'ns/b'],
+  });
+  assert.deepEqual(changedFirst(['ns/a', 'ns/b'], lastApplies, undefined), {
+    changed: ['ns/a', 'ns/b'],
+    unchanged: [],
+  });
 });

@@ -48,16 +48,20 @@ export function unchangedFor(
 }
 
 /**
- * The Syncs a new artifact wakes, those it may change first: a Sync whose last render read
- * nothing that changed (it will likely be skipped) goes after every other, in the given order.
+ * The Syncs a new artifact wakes, split: those it may change (in the given order), and those
+ * whose last render read nothing that changed (they will likely be skipped, and go after every
+ * other, in the queue's skip lane).
  */
 export function changedFirst(
   syncKeys: readonly string[],
   lastApplies: ReadonlyMap<string, LastApply>,
   changes: ArtifactChanges | undefined,
-): string[] {
-  const unchanged = (key: string): boolean => unchangedFor(lastApplies.get(key), changes);
-  return [...syncKeys.filter((k) => !unchanged(k)), ...syncKeys.filter(unchanged)];
+): { readonly changed: string[]; readonly unchanged: string[] } {
+  const changed: string[] = [];
+  const unchanged: string[] = [];
+  for (const k of syncKeys)
+    (unchangedFor(lastApplies.get(k), changes) ? unchanged : changed).push(k);
+  return { changed, unchanged };
 }
 
 /** Every object the last apply wrote is live as it wrote it (or deliberately left alone). */
