@@ -75,23 +75,7 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     outages,
   };
   const skipDeps = { ...deps, skipOnly: true };
-  const forget = (key: string): void => {
-    const [namespace, sync] = splitNameKey(key);
-    const r = w.remembered;
-    r.desired.forget(key);
-    r.jobsSeen.forget(key);
-    r.parseMemos.delete(key);
-    forgetRendered(r.rendered, namespace, sync);
-    r.commits.forget(key);
-    r.failures.delete(key);
-    r.lastApplies.delete(key);
-    r.histories.forget(key);
-    w.others.forget(key);
-    w.events.forget({ apiVersion: API_GROUP_VERSION, kind: Kinds.Sync, namespace, name: sync });
-    w.metrics.forgetSync({ namespace, sync });
-    outages.forget(key);
-    queue.forget(key);
-  };
+  const forget = (key: string): void => forgetSync(w, key, outages, queue);
   const queue = createWorkQueue({
     concurrency: w.concurrency,
     // A skip is one status write and one history write: as many as the API requests of an apply.
@@ -145,6 +129,30 @@ export function startSyncs(w: SyncSide, sources: Sources): Syncs {
     },
   });
   return { informer, queue, outages, helmRepositories: helmRepositories.queue };
+}
+
+/** Everything kept for a Sync that is gone: memories, metrics, events, its queue entry. */
+function forgetSync(
+  w: SyncSide,
+  key: string,
+  outages: Pick<SyncOutages, 'forget'>,
+  queue: Pick<WorkQueue, 'forget'>,
+): void {
+  const [namespace, sync] = splitNameKey(key);
+  const r = w.remembered;
+  r.desired.forget(key);
+  r.jobsSeen.forget(key);
+  r.parseMemos.delete(key);
+  forgetRendered(r.rendered, namespace, sync);
+  r.commits.forget(key);
+  r.failures.delete(key);
+  r.lastApplies.delete(key);
+  r.histories.forget(key);
+  w.others.forget(key);
+  w.events.forget({ apiVersion: API_GROUP_VERSION, kind: Kinds.Sync, namespace, name: sync });
+  w.metrics.forgetSync({ namespace, sync });
+  outages.forget(key);
+  queue.forget(key);
 }
 
 /** What a Sync's add, change or removal does: memories kept or dropped, reconciles queued. */
