@@ -206,6 +206,73 @@ function certPathsIn(dir: string): CertPaths {
   };
 }
 
+/** What starting the API server needs from the rest of the control plane. */
+type ApiServerStart = {
+  readonly binDir: string;
+  readonly clientPort: number;
+  readonly certs: CertPaths;
+  readonly tls: Tls;
+  readonly logs: string;
+  readonly pids: Record<string, number>;
+  readonly signal: AbortSignal;
+};
+
+/** Attempts at a free port for the API server: another process may take the one picked first. */
+const API_SERVER_PORT_ATTEMPTS = 3;
+
+/**
+ * Starts kube-apiserver on a free port and waits until it is ready; returns its URL. The port is
+ * picked just before the start, and picked again when another process bound it in between.
+ */
+async function startApiServer(
+  a: ApiServerStart,
+  onServer: (server: string) => Promise<unknown>,
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const apiPort = await freePort();
+    const server = `https://127.0.0.1:${apiPort}`;
+    const apiLog = join(a.logs, 'kube-apiserver.log');
+    // A retry's log starts empty: the last attempt's bind error must not be read as this one's.
+    if (attempt > 1) await writeFile(apiLog, '');
+    try {
+      a.pids['kube-apiserver'] = startProcess(
+        join(a.binDir, 'kube-apiserver'),
+        [
+          `--etcd-servers=http://127.0.0.1:${a.clientPort}`,
+          '--bind-address=127.0.0.1',
+          '--advertise-address=127.0.0.1',
+          `--secure-port=${apiPort}`,
+          `--tls-cert-file=${a.certs.serverCert}`,
+          `--tls-private-key-file=${a.certs.serverKey}`,
+          `--client-ca-file=${a.certs.caCert}`,
+          '--authorization-mode=Node,RBAC',
+          `--service-account-issuer=${server}`,
+          `--service-account-key-file=${a.certs.serviceAccountPub}`,
+          `--service-account-signing-key-file=${a.certs.serviceAccountKey}`,
+          '--service-cluster-ip-range=10.0.0.0/24',
+          '--allow-privileged=true',
+          '--enable-priority-and-fairness=false',
+          '--max-requests-inflight=2000',
+          '--max-mutating-requests-inflight=1000',
+          '--endpoint-reconciler-type=none',
+          '--v=0',
+        ],
+        apiLog,
+      );
+      await onServer(server);
+      await waitFor(
+        'kube-apiserver',
+        async () => (await httpsGet(`${server}/readyz`, a.tls, 3000)).status === 200,
+        { timeoutMs: 90_000, signal: a.signal, pid: a.pids['kube-apiserver'], logPath: apiLog },
+      );
+      return server;
+    } catch (error) {
+      const taken = /address already in use/.test((error as Error).message);
+      if (!taken || attempt >= API_SERVER_PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
 /**
  * Starts a control plane whose state lives in stateDir. The processes are detached: they keep
  * running after this process exits, until stopControlPlane(stateDir).
@@ -234,7 +301,7 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
   };
 
   try {
-    const [clientPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const [clientPort, peerPort] = [await freePort(), await freePort()];
     const etcdLog = join(logs, 'etcd.log');
     pids.etcd = startProcess(
       join(binDir, 'etcd'),
@@ -252,9 +319,8 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
       ],
       etcdLog,
     );
-    const server = `https://127.0.0.1:${apiPort}`;
     const kubeconfig = join(stateDir, 'kubeconfig');
-    await save(server, kubeconfig);
+    await save('', kubeconfig);
     await waitFor(
       'etcd',
       async () => {
@@ -267,36 +333,9 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     );
     log('etcd is healthy');
 
-    const apiLog = join(logs, 'kube-apiserver.log');
-    pids['kube-apiserver'] = startProcess(
-      join(binDir, 'kube-apiserver'),
-      [
-        `--etcd-servers=http://127.0.0.1:${clientPort}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        `--secure-port=${apiPort}`,
-        `--tls-cert-file=${certs.serverCert}`,
-        `--tls-private-key-file=${certs.serverKey}`,
-        `--client-ca-file=${certs.caCert}`,
-        '--authorization-mode=Node,RBAC',
-        `--service-account-issuer=${server}`,
-        `--service-account-key-file=${certs.serviceAccountPub}`,
-        `--service-account-signing-key-file=${certs.serviceAccountKey}`,
-        '--service-cluster-ip-range=10.0.0.0/24',
-        '--allow-privileged=true',
-        '--enable-priority-and-fairness=false',
-        '--max-requests-inflight=2000',
-        '--max-mutating-requests-inflight=1000',
-        '--endpoint-reconciler-type=none',
-        '--v=0',
-      ],
-      apiLog,
-    );
-    await save(server, kubeconfig);
-    await waitFor(
-      'kube-apiserver',
-      async () => (await httpsGet(`${server}/readyz`, tls, 3000)).status === 200,
-      { timeoutMs: 90_000, signal: opts.signal, pid: pids['kube-apiserver'], logPath: apiLog },
+    const server = await startApiServer(
+      { binDir, clientPort, certs, tls, logs, pids, signal: opts.signal },
+      (url) => save(url, kubeconfig),
     );
     await writeFile(kubeconfig, kubeconfigYaml(server, tls), { mode: 0o600 });
     log(`kube-apiserver is ready at ${server}`);
