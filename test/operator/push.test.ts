@@ -5,12 +5,14 @@
 import assert from 'node:assert/strict';
 import { rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { clusterTest as test } from '../helpers/cluster.ts';
 import { fileUrl } from '../helpers/git-server.ts';
 import {
   applyObject,
   conditionOf,
   configMapYaml,
+  getObject,
   gitRepository,
   setUpScenario,
   sync,
@@ -57,6 +59,28 @@ async function expectApplied(kube: KubeClient, ns: string, expected: Map<string,
   ).catch(() => assert.deepEqual(sorted(last), sorted(expected)));
 }
 
+/** The scenario with the GitRepository and the pruning Sync `app` of `app/`, Ready on HEAD. */
+async function startApp(t: TestContext, name: string) {
+  const scenario = await setUpScenario(t, name, initialFiles());
+  const { kube, ns, repo } = scenario;
+  await applyObject(
+    kube,
+    gitRepository(ns, 'app', { url: fileUrl(repo), ref: { branch: 'main' } }),
+  );
+  await applyObject(
+    kube,
+    sync(ns, 'app', {
+      sourceRef: { name: 'app' },
+      path: './app',
+      prune: true,
+      targetNamespace: ns,
+      interval: '1h',
+    }),
+  );
+  const ready = await waitSyncReady(kube, ns, 'app', await repo.revParse('HEAD'), 120_000);
+  return { ...scenario, ready };
+}
+
 /** Every write of the Sync from `from` on: its status' inventory size and Reconciling status. */
 function watchSync(kube: KubeClient, ns: string, from: string) {
   const writes: { inventory: number; reconciling: string | undefined; applied: string }[] = [];
@@ -81,23 +105,8 @@ function watchSync(kube: KubeClient, ns: string, from: string) {
 }
 
 test('commits applied from shared artifacts match a full render: change, rename, delete, symlink, duplicate', async (t) => {
-  const { kube, ns, repo } = await setUpScenario(t, 'op-push', initialFiles());
-  await applyObject(
-    kube,
-    gitRepository(ns, 'app', { url: fileUrl(repo), ref: { branch: 'main' } }),
-  );
-  await applyObject(
-    kube,
-    sync(ns, 'app', {
-      sourceRef: { name: 'app' },
-      path: './app',
-      prune: true,
-      targetNamespace: ns,
-      interval: '1h',
-    }),
-  );
+  const { kube, ns, repo } = await startApp(t, 'op-push');
   const expected = new Map(Array.from({ length: COUNT }, (_, i) => [name(i), '0']));
-  await waitSyncReady(kube, ns, 'app', await repo.revParse('HEAD'), 120_000);
   await expectApplied(kube, ns, expected);
 
   // One file changed.
@@ -149,11 +158,7 @@ test('commits applied from shared artifacts match a full render: change, rename,
   await waitFor(
     'the duplicate reported',
     async () => {
-      const s = await kube.get(
-        { apiVersion: 'moor.dev/v1alpha1', kind: 'Sync', namespace: ns, name: 'app' },
-        AbortSignal.timeout(10_000),
-      );
-      const obj = s.ok ? s.value : undefined;
+      const obj = await getObject(kube, 'moor.dev/v1alpha1', 'Sync', ns, 'app');
       const ready = conditionOf(obj, 'Ready');
       const attempted = (obj?.status as { lastAttemptedRevision?: string } | undefined)
         ?.lastAttemptedRevision;
@@ -171,22 +176,7 @@ test('commits applied from shared artifacts match a full render: change, rename,
 });
 
 test('a revision that creates nothing writes the Sync once; one that creates an object records it first', async (t) => {
-  const { kube, ns, repo } = await setUpScenario(t, 'op-push-writes', initialFiles());
-  await applyObject(
-    kube,
-    gitRepository(ns, 'app', { url: fileUrl(repo), ref: { branch: 'main' } }),
-  );
-  await applyObject(
-    kube,
-    sync(ns, 'app', {
-      sourceRef: { name: 'app' },
-      path: './app',
-      prune: true,
-      targetNamespace: ns,
-      interval: '1h',
-    }),
-  );
-  const ready = await waitSyncReady(kube, ns, 'app', await repo.revParse('HEAD'), 120_000);
+  const { kube, ns, repo, ready } = await startApp(t, 'op-push-writes');
 
   const changed = watchSync(kube, ns, ready.metadata.resourceVersion ?? '');
   t.after(changed.stop);
